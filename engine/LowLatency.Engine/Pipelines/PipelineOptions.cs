@@ -1,0 +1,67 @@
+namespace LowLatency.Engine.Pipelines;
+
+/// <summary>Options of a pipeline. Immutable: change with <c>with</c>; checked by <see cref="Pipeline{T}.Create"/>.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>4096 slots, single producer, hybrid waiting, 10 s drain and 1 s stop bounds.</summary>
+    public static PipelineOptions Default { get; } = new();
+
+    /// <summary>The pipeline's name in metrics and thread names.</summary>
+    public string Name { get; init; } = "pipeline";
+
+    /// <summary>Ring slots: a power of two ≥ 2.</summary>
+    public int Capacity { get; init; } = 4096;
+
+    /// <summary>One publishing thread or many.</summary>
+    public ProducerType ProducerType { get; init; } = ProducerType.Single;
+
+    /// <summary>How stages idle.</summary>
+    public WaitStrategyKind WaitStrategy { get; init; } = WaitStrategyKind.Hybrid;
+
+    /// <summary>Default timeout tick for every stage (see <see cref="Processing.ITimeoutAware"/>); none when null.</summary>
+    public TimeSpan? TimeoutTick { get; init; }
+
+    /// <summary>How long <see cref="Pipeline{T}.DrainAsync"/> may take before it gives up and stops.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long <see cref="Pipeline{T}.StopAsync"/> waits for stage threads to exit.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    internal void Validate()
+    {
+        if (Capacity < 2 || !int.IsPow2(Capacity))
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.Capacity", Capacity, "must be a power of two ≥ 2.");
+        }
+
+        if (!Enum.IsDefined(ProducerType))
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.ProducerType", ProducerType, "must be Single or Multi.");
+        }
+
+        if (!Enum.IsDefined(WaitStrategy))
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.WaitStrategy", WaitStrategy, "is not a known strategy.");
+        }
+
+        if (TimeoutTick is { } tick && tick <= TimeSpan.Zero)
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.TimeoutTick", tick, "must be positive.");
+        }
+
+        if (DrainTimeout <= TimeSpan.Zero)
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.DrainTimeout", DrainTimeout, "must be positive.");
+        }
+
+        if (StopTimeout <= TimeSpan.Zero)
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.StopTimeout", StopTimeout, "must be positive.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.Name", Name, "must not be empty.");
+        }
+    }
+}

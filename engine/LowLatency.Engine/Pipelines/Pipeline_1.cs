@@ -1,0 +1,404 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics;
+using LowLatency.Engine.Processing;
+using LowLatency.Engine.Sequencing;
+using LowLatency.Engine.Waiting;
+
+namespace LowLatency.Engine.Pipelines;
+
+/// <summary>
+/// A ring, its producers' sequencer, and a graph of stages, each on its own thread.
+/// </summary>
+/// <remarks>
+/// <para>Build, then <see cref="Start"/>, then publish through <see cref="RingBuffer"/>. The stages with no
+/// stage after them gate the producers: a slot is reused only once every terminal stage has passed it.</para>
+/// <para>Lifecycle: <see cref="DrainAsync"/> refuses new claims, waits until every stage has handled every
+/// published event, then stops the stages (reason <see cref="ShutdownReason.Drained"/>: windows fire).
+/// <see cref="StopAsync"/> stops them at their next barrier (reason <see cref="ShutdownReason.Stopped"/>:
+/// state is kept). A handler fault under the halt policy closes the ring, stops every stage, and faults
+/// <see cref="Completion"/>. All three are idempotent and bounded by the options' timeouts.</para>
+/// </remarks>
+/// <typeparam name="T">The event type.</typeparam>
+public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
+    where T : struct
+{
+    private const int Building = 0;
+    private const int Running = 1;
+    private const int Finished = 2;
+
+    private readonly Lock _lock = new();
+    private readonly List<EventProcessor> _stages = [];
+    private readonly List<Thread> _threads = [];
+    private readonly IWaitStrategy _waitStrategy;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Guarded by _lock.
+    private int _state;
+    private Task? _drainTask;
+    private Task? _stopTask;
+    private Action<DeadLetter<T>>? _deadLetters;
+
+    // Written by whichever thread halts the pipeline (only ever raised: Drained < Stopped < Faulted);
+    // read by each stage as it exits.
+    private int _shutdownReason;
+
+    // Set once by the first stage that faults; read by anyone.
+    private StageFault? _fault;
+
+    // Incremented by each stage thread as it exits.
+    private int _exited;
+
+    private Pipeline(PipelineOptions options)
+    {
+        Options = options;
+        _waitStrategy = WaitStrategies.Create(options.WaitStrategy);
+        Sequencer sequencer = options.ProducerType == ProducerType.Single
+            ? new SingleProducerSequencer(options.Capacity, _waitStrategy)
+            : new MultiProducerSequencer(options.Capacity, _waitStrategy);
+        RingBuffer = new RingBuffer<T>(sequencer);
+    }
+
+    /// <summary>Creates a pipeline; invalid options fail here with a message naming the option.</summary>
+    public static Pipeline<T> Create(PipelineOptions? options = null)
+    {
+        options ??= PipelineOptions.Default;
+        options.Validate();
+        return new Pipeline<T>(options);
+    }
+
+    /// <summary>The options the pipeline was built with.</summary>
+    public PipelineOptions Options { get; }
+
+    /// <summary>The ring producers publish into.</summary>
+    public RingBuffer<T> RingBuffer { get; }
+
+    /// <summary>Every stage, in the order added.</summary>
+    public IReadOnlyList<EventProcessor> Stages => _stages;
+
+    /// <summary>The fault that halted the pipeline, if one did.</summary>
+    public StageFault? Fault => Volatile.Read(ref _fault);
+
+    /// <summary>Completes when every stage thread has exited; faulted with <see cref="PipelineFaultedException"/> after a halt on fault.</summary>
+    public Task Completion => _completion.Task;
+
+    ShutdownReason IStageHost.ShutdownReason => (ShutdownReason)Volatile.Read(ref _shutdownReason);
+
+    /// <summary>Sets where dead-lettered events go (they are counted per stage either way). Call before <see cref="Start"/>.</summary>
+    public Pipeline<T> OnDeadLetter(Action<DeadLetter<T>> callback)
+    {
+        lock (_lock)
+        {
+            EnsureBuilding();
+            _deadLetters = callback;
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a per-event stage that reads straight from the ring.</summary>
+    public StageGroup<T> HandleEventsWith<[DynamicallyAccessedMembers(HandlerCapabilities.Members)] THandler>(THandler handler, StageOptions? options = null)
+        where THandler : struct, IEventHandler<T> =>
+        AddEventStage([], handler, options);
+
+    /// <summary>Adds two per-event stages that read straight from the ring, side by side.</summary>
+    public StageGroup<T> HandleEventsWith<[DynamicallyAccessedMembers(HandlerCapabilities.Members)] THandlerA, [DynamicallyAccessedMembers(HandlerCapabilities.Members)] THandlerB>(THandlerA a, THandlerB b)
+        where THandlerA : struct, IEventHandler<T>
+        where THandlerB : struct, IEventHandler<T> =>
+        HandleEventsWith(a).And(HandleEventsWith(b));
+
+    /// <summary>Adds a batch (span) stage that reads straight from the ring.</summary>
+    public StageGroup<T> HandleBatchesWith<[DynamicallyAccessedMembers(HandlerCapabilities.Members)] THandler>(THandler handler, StageOptions? options = null)
+        where THandler : struct, IBatchEventHandler<T> =>
+        AddBatchStage([], handler, options);
+
+    /// <summary>The join of several groups: stages added after it wait for all of them.</summary>
+    public StageGroup<T> After(params StageGroup<T>[] groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return new StageGroup<T>(this, [.. groups.SelectMany(g => g.Stages)]);
+    }
+
+    /// <summary>
+    /// A poller that follows <paramref name="after"/> (or the producers when empty) and gates the ring;
+    /// the host polls it on its own thread. Drain does not wait for pollers.
+    /// </summary>
+    public EventPoller<T> CreatePoller(int maxBatchSize = int.MaxValue, params StageGroup<T>[] after)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        if (maxBatchSize < 1)
+        {
+            ThrowHelper.ThrowOption("maxBatchSize", maxBatchSize, "must be ≥ 1.");
+        }
+
+        lock (_lock)
+        {
+            EnsureBuilding();
+            Sequence[] dependsOn = [.. after.SelectMany(g => g.Sequences)];
+            var poller = new EventPoller<T>(RingBuffer, new SequenceBarrier(RingBuffer.Sequencer, _waitStrategy, dependsOn), maxBatchSize);
+            Regate(dependsOn, poller.Sequence);
+            return poller;
+        }
+    }
+
+    internal StageGroup<T> AddEventStage<[DynamicallyAccessedMembers(HandlerCapabilities.Members)] THandler>(Sequence[] dependsOn, THandler handler, StageOptions? options)
+        where THandler : struct, IEventHandler<T>
+    {
+        lock (_lock)
+        {
+            (string name, StageOptions resolved, SequenceBarrier barrier) = PrepareStage(typeof(THandler), dependsOn, options);
+            return AddStage(dependsOn, new EventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, _deadLetters));
+        }
+    }
+
+    internal StageGroup<T> AddBatchStage<[DynamicallyAccessedMembers(HandlerCapabilities.Members)] THandler>(Sequence[] dependsOn, THandler handler, StageOptions? options)
+        where THandler : struct, IBatchEventHandler<T>
+    {
+        lock (_lock)
+        {
+            (string name, StageOptions resolved, SequenceBarrier barrier) = PrepareStage(typeof(THandler), dependsOn, options);
+            return AddStage(dependsOn, new BatchEventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, _deadLetters));
+        }
+    }
+
+    private (string Name, StageOptions Options, SequenceBarrier Barrier) PrepareStage(Type handlerType, Sequence[] dependsOn, StageOptions? options)
+    {
+        EnsureBuilding();
+        options ??= StageOptions.Default;
+        string name = options.Name ?? handlerType.Name;
+        if (_stages.Exists(s => s.Name == name))
+        {
+            name = $"{name}#{_stages.Count(s => s.Name.StartsWith(name, StringComparison.Ordinal)) + 1}";
+        }
+
+        options.Validate(name);
+        var barrier = new SequenceBarrier(RingBuffer.Sequencer, _waitStrategy, dependsOn, options.TimeoutTick ?? Options.TimeoutTick);
+        return (name, options, barrier);
+    }
+
+    private StageGroup<T> AddStage(Sequence[] dependsOn, EventProcessor stage)
+    {
+        _stages.Add(stage);
+        Regate(dependsOn, stage.Sequence);
+        return new StageGroup<T>(this, [stage]);
+    }
+
+    /// <summary>The producers gate on terminal consumers only: a consumer with a follower leaves the gating set.</summary>
+    private void Regate(Sequence[] dependsOn, Sequence added)
+    {
+        Sequencer sequencer = RingBuffer.Sequencer;
+        foreach (Sequence upstream in dependsOn)
+        {
+            sequencer.RemoveGatingSequence(upstream);
+        }
+
+        sequencer.AddGatingSequence(added);
+    }
+
+    /// <summary>Starts one thread per stage. Publish after this.</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            EnsureBuilding();
+            if (_stages.Count == 0)
+            {
+                ThrowHelper.ThrowInvalidOperation($"Pipeline '{Options.Name}' has no stages to start.");
+            }
+
+            _state = Running;
+            foreach (EventProcessor stage in _stages)
+            {
+                var thread = new Thread(stage.Run)
+                {
+                    Name = $"{Options.Name}/{stage.Name}",
+                    IsBackground = true,
+                };
+                _threads.Add(thread);
+            }
+        }
+
+        foreach (Thread thread in _threads)
+        {
+            thread.Start();
+        }
+    }
+
+    /// <summary>
+    /// Refuses new claims, waits until every stage has handled every published event, then stops the
+    /// stages with <see cref="ShutdownReason.Drained"/>. Throws <see cref="PipelineFaultedException"/> if a
+    /// stage faulted, <see cref="TimeoutException"/> past <see cref="PipelineOptions.DrainTimeout"/>.
+    /// </summary>
+    public Task DrainAsync()
+    {
+        lock (_lock)
+        {
+            return _drainTask ??= _stopTask ?? DrainCoreAsync();
+        }
+    }
+
+    /// <summary>
+    /// Refuses new claims and stops every stage at its next barrier without draining
+    /// (<see cref="ShutdownReason.Stopped"/>). Throws <see cref="TimeoutException"/> naming the stages whose
+    /// threads did not exit within <see cref="PipelineOptions.StopTimeout"/> (a hung handler).
+    /// </summary>
+    public Task StopAsync()
+    {
+        lock (_lock)
+        {
+            return _stopTask ??= StopCoreAsync();
+        }
+    }
+
+    /// <summary>Stops the pipeline if it is running; never throws for a fault already surfaced through <see cref="Completion"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Stage threads are background threads; a hung handler cannot keep the process alive.
+        }
+    }
+
+    private async Task DrainCoreAsync()
+    {
+        if (!BeginShutdown(ShutdownReason.Drained))
+        {
+            return;
+        }
+
+        Sequencer sequencer = RingBuffer.Sequencer;
+        long deadline = Stopwatch.GetTimestamp() + (long)(Options.DrainTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (Fault is null && Volatile.Read(ref _shutdownReason) == (int)ShutdownReason.Drained)
+        {
+            long claimed = sequencer.ClaimedSequence;
+            string? lagging = _stages.Find(s => s.Sequence.ValueAcquire < claimed)?.Name;
+            if (lagging is null)
+            {
+                break;
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                RaiseReason(ShutdownReason.Stopped);
+                HaltAll();
+                await WaitForExitAsync().ConfigureAwait(false);
+                throw new TimeoutException($"Pipeline '{Options.Name}' did not drain within {Options.DrainTimeout}: stage '{lagging}' is behind the producers.");
+            }
+
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
+        HaltAll();
+        await WaitForExitAsync().ConfigureAwait(false);
+        if (Fault is { } fault)
+        {
+            throw new PipelineFaultedException(fault);
+        }
+    }
+
+    private async Task StopCoreAsync()
+    {
+        if (!BeginShutdown(ShutdownReason.Stopped))
+        {
+            return;
+        }
+
+        RaiseReason(ShutdownReason.Stopped);
+        HaltAll();
+        await WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the ring; false when nothing was started (then there is nothing to wait for).</summary>
+    private bool BeginShutdown(ShutdownReason reason)
+    {
+        RaiseReason(reason);
+        RingBuffer.Sequencer.Close(Fault?.Error);
+        lock (_lock)
+        {
+            if (_state == Building)
+            {
+                _state = Finished;
+                _completion.TrySetResult();
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task WaitForExitAsync()
+    {
+        Task finished = await Task.WhenAny(_completion.Task, Task.Delay(Options.StopTimeout)).ConfigureAwait(false);
+        if (finished != _completion.Task)
+        {
+            string stuck = string.Join(", ", _stages.Where(s => s.IsRunning).Select(s => $"'{s.Name}'"));
+            throw new TimeoutException($"Pipeline '{Options.Name}': stage(s) {stuck} did not stop within {Options.StopTimeout}; a handler is blocked.");
+        }
+
+        foreach (Thread thread in _threads)
+        {
+            thread.Join(Options.StopTimeout);
+        }
+    }
+
+    private void RaiseReason(ShutdownReason reason)
+    {
+        int current;
+        do
+        {
+            current = Volatile.Read(ref _shutdownReason);
+        }
+        while ((int)reason > current && Interlocked.CompareExchange(ref _shutdownReason, (int)reason, current) != current);
+    }
+
+    private void HaltAll()
+    {
+        foreach (EventProcessor stage in _stages)
+        {
+            stage.Halt();
+        }
+
+        _waitStrategy.SignalAllWhenBlocking();
+    }
+
+    void IStageHost.OnStageFault(EventProcessor stage, StageFault fault)
+    {
+        Interlocked.CompareExchange(ref _fault, fault, null);
+        RaiseReason(ShutdownReason.Faulted);
+        RingBuffer.Sequencer.Close(fault.Error);
+        HaltAll();
+    }
+
+    void IStageHost.OnStageExited(EventProcessor stage)
+    {
+        if (Interlocked.Increment(ref _exited) < _stages.Count)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _state = Finished;
+        }
+
+        if (Fault is { } fault)
+        {
+            _completion.TrySetException(new PipelineFaultedException(fault));
+        }
+        else
+        {
+            _completion.TrySetResult();
+        }
+    }
+
+    private void EnsureBuilding()
+    {
+        if (_state != Building)
+        {
+            ThrowHelper.ThrowInvalidOperation($"Pipeline '{Options.Name}' has already started; add stages and pollers before Start.");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using LowLatency.Engine.Waiting;
+
+namespace LowLatency.Engine.Pipelines;
+
+/// <summary>How a pipeline's stages idle while waiting for events.</summary>
+public enum WaitStrategyKind
+{
+    /// <summary>Spin with no pause: lowest latency, one core per waiting stage.</summary>
+    BusySpin = 0,
+
+    /// <summary>Spin briefly, then yield between checks: near-spin latency, shares the core with ready threads.</summary>
+    Yielding = 1,
+
+    /// <summary>Spin, yield, then sleep 1 ms: low CPU, up to a millisecond of latency, no cost to producers.</summary>
+    Sleeping = 2,
+
+    /// <summary>Park on a monitor at once: no idle CPU, OS wake-up latency, a fence per publication.</summary>
+    Blocking = 3,
+
+    /// <summary>Spin ~20 µs, yield as long, then park: fast wake-up for bursts, no CPU when quiet (the default).</summary>
+    Hybrid = 4,
+}
+
+/// <summary>Creates the strategy for a <see cref="WaitStrategyKind"/>.</summary>
+public static class WaitStrategies
+{
+    /// <summary>A strategy of <paramref name="kind"/>; parking kinds get a fresh instance per ring.</summary>
+    public static IWaitStrategy Create(WaitStrategyKind kind) => kind switch
+    {
+        WaitStrategyKind.BusySpin => BusySpinWaitStrategy.Instance,
+        WaitStrategyKind.Yielding => YieldingWaitStrategy.Instance,
+        WaitStrategyKind.Sleeping => SleepingWaitStrategy.Instance,
+        WaitStrategyKind.Blocking => new BlockingWaitStrategy(),
+        WaitStrategyKind.Hybrid => new HybridWaitStrategy(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown wait strategy."),
+    };
+}

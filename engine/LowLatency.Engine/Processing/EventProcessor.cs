@@ -1,0 +1,130 @@
+using LowLatency.Engine.Sequencing;
+
+namespace LowLatency.Engine.Processing;
+
+/// <summary>
+/// One stage of a pipeline: a thread that waits on a barrier, hands events to a handler in sequence order,
+/// and advances its own sequence (release) when done with them.
+/// </summary>
+/// <remarks>
+/// The generic subclasses hold the handler as a struct field, so the per-event call is a direct,
+/// inlinable call. This base holds what does not depend on the handler: lifecycle, fault policy plumbing
+/// and counters.
+/// </remarks>
+public abstract class EventProcessor
+{
+    private const int Idle = 0;
+    private const int Running = 1;
+    private const int Halted = 2;
+
+    private readonly IStageHost _host;
+
+    // Idle → Running (Run, stage thread); Running → Halted (Halt, any thread). Read by the run loop on alerts.
+    private int _state;
+
+    // Written by the stage thread on its fault paths only; read by anyone (counters).
+    private long _retries;
+    private long _deadLettered;
+
+    private protected EventProcessor(string name, SequenceBarrier barrier, StageOptions options, IStageHost host)
+    {
+        Name = name;
+        Barrier = barrier;
+        Options = options;
+        _host = host;
+        Policy = options.ExceptionPolicy;
+    }
+
+    /// <summary>The stage's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The last sequence this stage finished with. Release-stored by the stage thread; gates later stages and producers.</summary>
+    public Sequence Sequence { get; } = new();
+
+    /// <summary>The barrier this stage waits on.</summary>
+    public SequenceBarrier Barrier { get; }
+
+    /// <summary>The stage's options.</summary>
+    public StageOptions Options { get; }
+
+    /// <summary>True while the run loop is active.</summary>
+    public bool IsRunning => Volatile.Read(ref _state) == Running;
+
+    /// <summary>Handler calls repeated under a retry policy.</summary>
+    public long Retries => Volatile.Read(ref _retries);
+
+    /// <summary>Events given up on under a dead-letter policy.</summary>
+    public long DeadLettered => Volatile.Read(ref _deadLettered);
+
+    private protected ExceptionPolicy Policy { get; }
+
+    /// <summary>Runs the stage on the calling thread until halted. Called once, by the stage's thread.</summary>
+    public void Run()
+    {
+        if (Interlocked.CompareExchange(ref _state, Running, Idle) != Idle)
+        {
+            ThrowHelper.ThrowInvalidOperation($"Stage '{Name}' was already started or halted.");
+        }
+
+        ShutdownReason reason = ShutdownReason.Stopped;
+        try
+        {
+            InvokeOnStart();
+            reason = ProcessEvents();
+        }
+        catch (Exception ex)
+        {
+            // A lifecycle hook threw: the stage cannot go on, so the pipeline halts.
+            reason = ShutdownReason.Faulted;
+            _host.OnStageFault(this, new StageFault(Name, Sequence.ValueAcquire + 1, ex));
+        }
+        finally
+        {
+            try
+            {
+                InvokeOnShutdown(reason);
+            }
+            catch (Exception ex)
+            {
+                _host.OnStageFault(this, new StageFault(Name, Sequence.ValueAcquire + 1, ex));
+            }
+
+            Volatile.Write(ref _state, Halted);
+            _host.OnStageExited(this);
+        }
+    }
+
+    /// <summary>Asks the run loop to end at its next barrier wait.</summary>
+    public void Halt()
+    {
+        Volatile.Write(ref _state, Halted);
+        Barrier.Alert();
+    }
+
+    private protected bool HaltRequested => Volatile.Read(ref _state) == Halted;
+
+    /// <summary>The run loop: returns why it ended.</summary>
+    private protected abstract ShutdownReason ProcessEvents();
+
+    private protected abstract void InvokeOnStart();
+
+    private protected abstract void InvokeOnShutdown(ShutdownReason reason);
+
+    /// <summary>The reason the loop ends when alerted: decided by the pipeline (drain, stop or fault).</summary>
+    private protected ShutdownReason AlertReason => _host.ShutdownReason;
+
+    private protected void CountRetry() => Interlocked.Increment(ref _retries);
+
+    private protected void CountDeadLetter() => Interlocked.Increment(ref _deadLettered);
+
+    private protected void ReportFault(long sequence, Exception error) =>
+        _host.OnStageFault(this, new StageFault(Name, sequence, error));
+
+    private protected static void Backoff(TimeSpan delay)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            Thread.Sleep(delay);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LowLatency.Engine.Waiting;
+
+namespace LowLatency.Engine.Sequencing;
+
+/// <summary>
+/// Sequencer for exactly one producer thread: claiming is a plain add against a cached gating value,
+/// publishing is one release store of the cursor.
+/// </summary>
+/// <remarks>
+/// Only the producer thread may call the claim and publish methods. The producer-local fields live in a
+/// padded block so their writes never invalidate the cache line consumers read the cursor from.
+/// </remarks>
+public sealed class SingleProducerSequencer : Sequencer
+{
+    // Producer-thread only: plain loads and stores.
+    private ProducerFields _fields;
+
+    /// <summary>Creates a sequencer over a ring of <paramref name="bufferSize"/> slots.</summary>
+    public SingleProducerSequencer(int bufferSize, IWaitStrategy waitStrategy)
+        : base(bufferSize, waitStrategy)
+    {
+        _fields.NextValue = Sequence.InitialValue;
+        _fields.CachedGating = Sequence.InitialValue;
+    }
+
+    /// <inheritdoc/>
+    public override long ClaimedSequence => Volatile.Read(ref _fields.NextValue);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override long Next(int n)
+    {
+        if ((uint)(n - 1) >= (uint)_bufferSize)
+        {
+            ThrowHelper.ThrowClaimSize(n, _bufferSize);
+        }
+
+        long current = _fields.NextValue;
+        long next = current + n;
+        long wrapPoint = next - _bufferSize;
+        if (wrapPoint > _fields.CachedGating || IsClosed)
+        {
+            WaitForCapacitySlow(current, wrapPoint);
+        }
+
+        _fields.NextValue = next;
+        return next;
+    }
+
+    /// <inheritdoc/>
+    public override PublishResult TryNext(int n, out long highSequence)
+    {
+        if ((uint)(n - 1) >= (uint)_bufferSize)
+        {
+            ThrowHelper.ThrowClaimSize(n, _bufferSize);
+        }
+
+        long current = _fields.NextValue;
+        long next = current + n;
+        long wrapPoint = next - _bufferSize;
+        if (IsClosed)
+        {
+            highSequence = current;
+            return PublishResult.Closed;
+        }
+
+        if (wrapPoint > _fields.CachedGating)
+        {
+            long minSequence = MinimumGatingSequence(current);
+            _fields.CachedGating = minSequence;
+            if (wrapPoint > minSequence)
+            {
+                highSequence = current;
+                return PublishResult.BackPressured;
+            }
+        }
+
+        _fields.NextValue = next;
+        highSequence = next;
+        return PublishResult.Ok;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void WaitForCapacitySlow(long current, long wrapPoint)
+    {
+        // StoreLoad: the last publication must be ordered before the gating loads below; pairs with
+        // the acquire loads of the cursor in consumers' wait strategies.
+        _cursor.SetVolatile(_cursor.ValueRelaxed);
+        var backoff = new ProducerBackoff();
+        long minSequence;
+        while (true)
+        {
+            if (IsClosed)
+            {
+                ThrowHelper.ThrowClosed(CloseFault);
+            }
+
+            minSequence = MinimumGatingSequence(current);
+            if (wrapPoint <= minSequence)
+            {
+                break;
+            }
+
+            backoff.Wait();
+        }
+
+        _fields.CachedGating = minSequence;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override void Publish(long sequence)
+    {
+        // Release; pairs with the acquire load of the cursor in SequenceBarrier.WaitFor.
+        _cursor.SetRelease(sequence);
+        SignalIfBlocking();
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override void Publish(long low, long high) => Publish(high);
+
+    /// <inheritdoc/>
+    public override bool IsAvailable(long sequence)
+    {
+        long cursor = _cursor.ValueAcquire;
+        return sequence <= cursor && sequence > cursor - _bufferSize;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override long GetHighestPublishedSequence(long low, long available) => available;
+
+    /// <summary>
+    /// 56 bytes each side: the two producer fields (16 bytes) then sit alone in their own 64-byte-aligned
+    /// cache line pair relative to the object's other fields. Not readonly: the producer mutates it.
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 56 + 16 + 56)]
+    private struct ProducerFields
+    {
+        [FieldOffset(56)] public long NextValue;
+        [FieldOffset(64)] public long CachedGating;
+    }
+}

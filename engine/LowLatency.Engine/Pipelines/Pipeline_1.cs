@@ -75,6 +75,12 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// <summary>Every stage, in the order added.</summary>
     public IReadOnlyList<EventProcessor> Stages => _stages;
 
+    /// <summary>
+    /// The highest sequence every terminal stage (and poller) has finished with: what a source may
+    /// acknowledge or commit. Acquire loads of the gating sequences.
+    /// </summary>
+    public long CompletedSequence => RingBuffer.Sequencer.MinimumGatingSequence(RingBuffer.Sequencer.ClaimedSequence);
+
     /// <summary>The fault that halted the pipeline, if one did.</summary>
     public StageFault? Fault => Volatile.Read(ref _fault);
 

@@ -108,10 +108,17 @@ public abstract class Sequencer
     public abstract long GetHighestPublishedSequence(long low, long available);
 
     /// <summary>Slots free for claiming now.</summary>
-    public long RemainingCapacity => _bufferSize - (ClaimedSequence - Sequence.Minimum(_gatingSequences, ClaimedSequence));
+    public long RemainingCapacity => _bufferSize - Occupancy;
 
     /// <summary>Slots claimed or published and not yet released by every gating sequence.</summary>
-    public long Occupancy => ClaimedSequence - Sequence.Minimum(_gatingSequences, ClaimedSequence);
+    public long Occupancy
+    {
+        get
+        {
+            long claimed = ClaimedSequence;
+            return claimed - MinimumGatingSequence(claimed);
+        }
+    }
 
     /// <summary>The highest sequence handed out to a producer so far.</summary>
     public abstract long ClaimedSequence { get; }
@@ -147,6 +154,7 @@ public abstract class Sequencer
         }
     }
 
+    /// <summary>The lowest gating sequence, or <paramref name="ceiling"/> if that is lower or nothing gates (acquire loads).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private protected long MinimumGatingSequence(long ceiling) => Sequence.Minimum(_gatingSequences, ceiling);
+    public long MinimumGatingSequence(long ceiling) => Sequence.Minimum(_gatingSequences, ceiling);
 }

@@ -529,7 +529,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
     /// <summary>Moves <paramref name="end"/> forward to the first window end ≥ it that covers a live pane.</summary>
     private bool NextWindowWithData(ref long end, out int first)
     {
-        first = LowerBound(end - _size);
+        first = LowerBound(SaturatingSubtract(end, _size));
         if (first == _groupCount)
         {
             return false;
@@ -548,7 +548,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
     {
         // Smallest aligned end with end − 1 > watermark, i.e. end ≥ watermark + 2.
         long x = watermark > long.MinValue + 2 ? watermark + 2 : long.MinValue + 2;
-        long pad = FloorMod(_offset - x, _slide);
+        long pad = FloorMod(FloorMod(_offset, _slide) - FloorMod(x, _slide), _slide); // no overflow near long.MinValue
         return x > long.MaxValue - pad ? long.MaxValue : x + pad;
     }
 

@@ -55,6 +55,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
     private readonly long[] _born;        // node → creation order (heap tie-break: deterministic)
     private readonly bool[] _dirty;       // early mode: changed since the last early round
     private readonly int[] _dirtyList;
+    private readonly int[] _dirtyAt;        // node → its live position in _dirtyList (older entries of a reused node are stale)
     private int _dirtyCount;
     private int _freeHead = -1;
     private int _highWater;
@@ -102,6 +103,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         _born = new long[capacity];
         _dirty = new bool[capacity];
         _dirtyList = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
+        _dirtyAt = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
         _timers = new IndexedMinHeap(capacity);
     }
 
@@ -196,9 +198,9 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
             long w = _watermark.Current;
             for (int i = 0; i < _dirtyCount; i++)
             {
-                int n = _dirtyList[i];
-                if (_dirty[n])
+                if (IsLiveDirtyEntry(i))
                 {
+                    int n = _dirtyList[i];
                     _dirty[n] = false;
                     if (_end[n] - 1 > w)
                     {
@@ -306,8 +308,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         }
         else if (_emission == EmissionMode.EarlyEveryPeriod && !_dirty[target])
         {
-            _dirty[target] = true;
-            _dirtyList[_dirtyCount++] = target;
+            MarkDirty(target);
         }
     }
 
@@ -326,8 +327,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
                 _dirty[n] = false;
                 if (!_dirty[target])
                 {
-                    _dirty[target] = true;
-                    _dirtyList[_dirtyCount++] = target;
+                    MarkDirty(target);
                 }
             }
 
@@ -485,6 +485,42 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         _sink.OnResult(in _result);
     }
 
+    /// <summary>Queues a changed entry for the next early round, once; the list compacts itself instead of overflowing.</summary>
+    private void MarkDirty(int id)
+    {
+        if (_dirty[id])
+        {
+            return;
+        }
+
+        if (_dirtyCount == _dirtyList.Length)
+        {
+            int kept = 0;
+            for (int i = 0; i < _dirtyCount; i++)
+            {
+                if (IsLiveDirtyEntry(i))
+                {
+                    int live = _dirtyList[i];
+                    _dirtyList[kept] = live;
+                    _dirtyAt[live] = kept++;
+                }
+            }
+
+            _dirtyCount = kept;
+        }
+
+        _dirty[id] = true;
+        _dirtyAt[id] = _dirtyCount;
+        _dirtyList[_dirtyCount++] = id;
+    }
+
+    /// <summary>True when list entry <paramref name="i"/> is its id's live entry (an id freed and reused leaves stale ones behind).</summary>
+    private bool IsLiveDirtyEntry(int i)
+    {
+        int id = _dirtyList[i];
+        return _dirty[id] && _dirtyAt[id] == i;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SaturatingSubtract(long a, long b) => a < long.MinValue + b ? long.MinValue : a - b;
 
@@ -526,8 +562,27 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
                 writer.Write(_version[n]);
                 writer.Write(_lastFinal[n]);
                 writer.Write(_born[n]);
-                writer.Write(_dirty[n]);
                 writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _acc[n])));
+            }
+
+            // Changed sessions in round order: the order of the next early round's results.
+            var order = new List<int>();
+            for (int i = 0; i < _dirtyCount; i++)
+            {
+                if (IsLiveDirtyEntry(i))
+                {
+                    order.Add(_dirtyList[i]);
+                }
+            }
+
+            writer.Write(order.Count);
+            foreach (int n in order)
+            {
+                {
+                    TKey key = _keys.KeyAt(_keySlot[n]);
+                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                    writer.Write(_start[n]);
+                }
             }
         }
 
@@ -576,15 +631,28 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
                 _version[n] = reader.ReadInt32();
                 _lastFinal[n] = reader.ReadBoolean();
                 _born[n] = reader.ReadInt64();
-                bool dirty = reader.ReadBoolean();
                 reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _acc[n])));
-                if (dirty && _dirtyList.Length != 0)
+                Schedule(n, _watermark.Current);
+            }
+
+            int dirty = reader.ReadInt32();
+            for (int i = 0; i < dirty; i++)
+            {
+                reader.BaseStream.ReadExactly(keyBytes);
+                int k = _keys.Find(MemoryMarshal.Read<TKey>(keyBytes));
+                long start = reader.ReadInt64();
+                int n = k < 0 ? -1 : _keyHead[k];
+                while (n >= 0 && _start[n] != start)
                 {
-                    _dirty[n] = true;
-                    _dirtyList[_dirtyCount++] = n;
+                    n = _next[n];
                 }
 
-                Schedule(n, _watermark.Current);
+                if (n < 0 || _dirtyList.Length == 0 || _dirty[n])
+                {
+                    throw new SnapshotFormatException("The snapshot's changed-session list names a session it does not hold.");
+                }
+
+                MarkDirty(n);
             }
 
             if (reader.BaseStream.Position != raw.Length)

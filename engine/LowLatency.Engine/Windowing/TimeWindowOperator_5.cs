@@ -68,6 +68,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
 
     private readonly bool[] _paneDirty;                       // early mode: changed since the last early round
     private readonly int[] _dirtyList;
+    private readonly int[] _dirtyAt;        // node → its live position in _dirtyList (older entries of a reused node are stale)
     private int _dirtyCount;
     private int _earlyRound;
     private long _nextEarly = long.MinValue;
@@ -132,6 +133,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
 
         _paneDirty = _emission == EmissionMode.EarlyEveryPeriod ? new bool[capacity] : [];
         _dirtyList = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
+        _dirtyAt = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
     }
 
     /// <summary>The sink (by reference: read or reset a struct sink's state).</summary>
@@ -302,8 +304,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
         }
         else if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty[slot])
         {
-            _paneDirty[slot] = true;
-            _dirtyList[_dirtyCount++] = slot;
+            MarkDirty(slot);
         }
     }
 
@@ -405,8 +406,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
             {
                 if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty[slot])
                 {
-                    _paneDirty[slot] = true;
-                    _dirtyList[_dirtyCount++] = slot;
+                    MarkDirty(slot);
                 }
 
                 continue;
@@ -665,12 +665,12 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
         long watermark = _watermark.Current;
         for (int i = 0; i < _dirtyCount; i++)
         {
-            int slot = _dirtyList[i];
-            if (!_paneDirty[slot])
+            if (!IsLiveDirtyEntry(i))
             {
                 continue;
             }
 
+            int slot = _dirtyList[i];
             _paneDirty[slot] = false;
             WindowKey<TKey> pane = _panes.KeyAt(slot);
             for (long end = pane.Time + _slide; end <= pane.Time + _size; end += _slide)
@@ -710,6 +710,42 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
         return r < 0 ? r + m : r;
     }
 
+    /// <summary>Queues a changed entry for the next early round, once; the list compacts itself instead of overflowing.</summary>
+    private void MarkDirty(int id)
+    {
+        if (_paneDirty[id])
+        {
+            return;
+        }
+
+        if (_dirtyCount == _dirtyList.Length)
+        {
+            int kept = 0;
+            for (int i = 0; i < _dirtyCount; i++)
+            {
+                if (IsLiveDirtyEntry(i))
+                {
+                    int live = _dirtyList[i];
+                    _dirtyList[kept] = live;
+                    _dirtyAt[live] = kept++;
+                }
+            }
+
+            _dirtyCount = kept;
+        }
+
+        _paneDirty[id] = true;
+        _dirtyAt[id] = _dirtyCount;
+        _dirtyList[_dirtyCount++] = id;
+    }
+
+    /// <summary>True when list entry <paramref name="i"/> is its id's live entry (an id freed and reused leaves stale ones behind).</summary>
+    private bool IsLiveDirtyEntry(int i)
+    {
+        int id = _dirtyList[i];
+        return _paneDirty[id] && _dirtyAt[id] == i;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SaturatingSubtract(long a, long b) => a < long.MinValue + b ? long.MinValue : a - b;
 
@@ -741,7 +777,27 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
                     TKey key = _panes.KeyAt(s).Key;
                     writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
                     writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _paneAcc[s])));
-                    writer.Write(_paneDirty.Length != 0 && _paneDirty[s]);
+                }
+            }
+
+            // Dirty panes in round order: the order of the next early round's results.
+            var order = new List<int>();
+            for (int i = 0; i < _dirtyCount; i++)
+            {
+                if (IsLiveDirtyEntry(i))
+                {
+                    order.Add(_dirtyList[i]);
+                }
+            }
+
+            writer.Write(order.Count);
+            foreach (int s in order)
+            {
+                {
+                    WindowKey<TKey> pane = _panes.KeyAt(s);
+                    TKey key = pane.Key;
+                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                    writer.Write(pane.Time);
                 }
             }
 
@@ -809,13 +865,21 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
                     }
 
                     reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
-                    bool dirty = reader.ReadBoolean();
-                    if (dirty && _paneDirty.Length != 0)
-                    {
-                        _paneDirty[slot] = true;
-                        _dirtyList[_dirtyCount++] = slot;
-                    }
                 }
+            }
+
+            int dirty = reader.ReadInt32();
+            for (int i = 0; i < dirty; i++)
+            {
+                reader.BaseStream.ReadExactly(keyBytes);
+                TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+                int slot = _panes.Find(new WindowKey<TKey>(key, reader.ReadInt64()));
+                if (slot < 0 || _paneDirty.Length == 0 || _paneDirty[slot])
+                {
+                    throw new SnapshotFormatException("The snapshot's changed-pane list names a pane it does not hold.");
+                }
+
+                MarkDirty(slot);
             }
 
             int windows = reader.ReadInt32();

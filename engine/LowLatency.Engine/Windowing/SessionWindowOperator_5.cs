@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LowLatency.Engine.State;
@@ -23,14 +24,14 @@ namespace LowLatency.Engine.Windowing;
 /// <typeparam name="TAcc">The accumulator.</typeparam>
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
-public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWindowOperator<TEvent>
+public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedMembers(PunctuationHook.Members)] TFunction, TSink> : IWindowOperator<TEvent>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    private static readonly bool s_punctuated = typeof(IPunctuatedWatermark<TEvent>).IsAssignableFrom(typeof(TFunction));
+    private static readonly TryGetWatermarkHook<TFunction, TEvent>? s_punctuation = PunctuationHook<TFunction, TEvent>.TryGetWatermark;
 
     // Mutable structs kept non-readonly on purpose: the function and sink may carry state updated in place.
     private TFunction _function;
@@ -155,7 +156,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
             _watermark.OnEvent(input, ts);
         }
 
-        if (s_punctuated && ((IPunctuatedWatermark<TEvent>)_function).TryGetWatermark(in e, out long punctuated))
+        if (s_punctuation is not null && s_punctuation(ref _function, in e, out long punctuated))
         {
             _watermark.OnWatermark(input, punctuated);
         }

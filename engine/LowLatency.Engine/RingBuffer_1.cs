@@ -21,7 +21,8 @@ namespace LowLatency.Engine;
 public sealed class RingBuffer<T>
     where T : struct
 {
-    private static readonly int s_padding = Math.Max(1, 128 / Math.Max(1, Unsafe.SizeOf<T>()));
+    // Ceiling division: enough whole slots to cover 128 bytes (two cache lines) whatever the event size.
+    private static readonly int s_padding = (128 + Unsafe.SizeOf<T>() - 1) / Unsafe.SizeOf<T>();
 
     private readonly T[] _entries;
     private readonly long _indexMask;

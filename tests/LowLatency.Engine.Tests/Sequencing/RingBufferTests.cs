@@ -66,7 +66,7 @@ public sealed class RingBufferTests
     [Test]
     public void Next_WithClaimLargerThanRing_ThrowsNamingTheSize()
     {
-        RingBuffer<Slot> ring = RingBuffer<Slot>.CreateSingleProducer(8, Waiting.YieldingWaitStrategy.Instance);
+        RingBuffer<Slot> ring = RingBuffer<Slot>.CreateSingleProducer(8, LowLatency.Engine.Waiting.YieldingWaitStrategy.Instance);
         Assert.That(() => ring.Next(9), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("capacity (8)"));
     }
 

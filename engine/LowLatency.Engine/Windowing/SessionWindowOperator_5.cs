@@ -270,13 +270,14 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         if (first >= 0)
         {
             target = first;
+            _start[target] = mStart;
+            _end[target] = mEnd;
             if (count > 1)
             {
                 MergeInto(target, count);
+                long fireAt = mEnd - 1;
+                _timers.Set(target, fireAt > before ? fireAt : SaturatingAdd(fireAt, _lateness), _born[target]);
             }
-
-            _start[target] = mStart;
-            _end[target] = mEnd;
         }
         else
         {
@@ -436,12 +437,20 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         Free(n);
     }
 
+    /// <summary>
+    /// Queues a session at its next action time, or moves it earlier. A session's queued time is only ever a
+    /// lower bound: sessions grow on almost every event, and instead of re-sifting the heap each time,
+    /// <see cref="Advance"/> re-queues a session whose real time is later when it surfaces.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Schedule(int n, long watermark)
     {
         long fireAt = _end[n] - 1;
         long at = fireAt > watermark ? fireAt : SaturatingAdd(fireAt, _lateness);
-        _timers.Set(n, at, _born[n]);
+        if (!_timers.Contains(n) || at < _timers.TimeOf(n))
+        {
+            _timers.Set(n, at, _born[n]);
+        }
     }
 
     private void Advance(long before, long after)
@@ -449,7 +458,16 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         while (_timers.TryPeek(out int n, out long at) && at <= after)
         {
             long fireAt = _end[n] - 1;
-            bool purge = SaturatingAdd(fireAt, _lateness) <= after;
+            long purgeAt = SaturatingAdd(fireAt, _lateness);
+            long due = fireAt > before ? fireAt : purgeAt;
+            if (due != at)
+            {
+                // Grew since it was queued: re-queue at its real time, so sessions act in (time, age) order.
+                _timers.Set(n, due, _born[n]);
+                continue;
+            }
+
+            bool purge = purgeAt <= after;
             if (fireAt > before && _emission != EmissionMode.OnEveryUpdate)
             {
                 Emit(n, purge);
@@ -466,7 +484,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
             }
             else
             {
-                _timers.Set(n, SaturatingAdd(fireAt, _lateness), _born[n]);
+                _timers.Set(n, purgeAt, _born[n]);
             }
         }
     }

@@ -64,8 +64,16 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     private readonly bool[] _windowFinal;
     private readonly int[] _windowEarlyRound;
 
-    private readonly KeySlotTable<TKey>? _scratch;            // per-firing merge of a key's panes (hopping)
-    private readonly TAcc[] _scratchAcc;
+    // Hopping (and versioned) firing merges each key's panes. Keys get dense ids when their first pane opens,
+    // so the per-firing merge indexes arrays instead of hashing: _scratchAcc[id] is valid when _gatherStamp[id]
+    // equals the current gather round, and _gathered lists the ids of one gather in first-seen order.
+    private readonly KeySlotTable<TKey>? _keyIds;
+    private readonly int[] _paneKeyId;                         // pane slot → key id
+    private readonly int[] _keyRefs;                           // key id → live panes
+    private readonly int[] _gatherStamp;
+    private readonly int[] _gathered;
+    private readonly TAcc[] _scratchAcc;                       // key id → merged value of the current gather
+    private int _gatherRound;
 
     private readonly bool[] _paneDirty;                       // early mode: changed since the last early round
     private readonly int[] _dirtyList;
@@ -124,11 +132,16 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
 
         if (!_tumbling || _tracksVersions)
         {
-            _scratch = new KeySlotTable<TKey>(capacity);
+            _keyIds = new KeySlotTable<TKey>(capacity);
+            _paneKeyId = new int[capacity];
+            _keyRefs = new int[capacity];
+            _gatherStamp = new int[capacity];
+            _gathered = new int[capacity];
             _scratchAcc = new TAcc[capacity];
         }
         else
         {
+            _paneKeyId = _keyRefs = _gatherStamp = _gathered = [];
             _scratchAcc = [];
         }
 
@@ -282,6 +295,10 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             else
             {
                 _paneAcc[slot] = default;
+                if (_keyIds is not null)
+                {
+                    AssignKeyId(slot);
+                }
             }
         }
 
@@ -576,14 +593,15 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         int keys = Gather(end, first);
         for (int k = 0; k < keys; k++)
         {
-            TKey key = _scratch!.KeyAt(k);
+            int id = _gathered[k];
+            TKey key = _keyIds!.KeyAt(id);
             if (_tracksVersions)
             {
-                EmitVersioned(key, end, in _scratchAcc[k], isFinal);
+                EmitVersioned(key, end, in _scratchAcc[id], isFinal);
             }
             else
             {
-                Emit(key, end, 1, isFinal, in _scratchAcc[k]);
+                Emit(key, end, 1, isFinal, in _scratchAcc[id]);
             }
         }
     }
@@ -593,7 +611,8 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         int keys = Gather(end, first);
         for (int k = 0; k < keys; k++)
         {
-            TKey key = _scratch!.KeyAt(k);
+            int id = _gathered[k];
+            TKey key = _keyIds!.KeyAt(id);
             int w = _windows!.Find(new WindowKey<TKey>(key, end));
             if (w >= 0)
             {
@@ -602,7 +621,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                 _windows.RemoveAt(w);
                 if (!wasFinal)
                 {
-                    Emit(key, end, version, true, in _scratchAcc[k]);
+                    Emit(key, end, version, true, in _scratchAcc[id]);
                 }
             }
         }
@@ -611,23 +630,57 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     /// <summary>Merges, per key, every pane of the window ending at <paramref name="end"/> into the scratch table; returns the key count.</summary>
     private int Gather(long end, int first)
     {
-        KeySlotTable<TKey> scratch = _scratch!;
-        scratch.Clear();
+        int round = ++_gatherRound;
+        if (round == int.MaxValue)
+        {
+            Array.Clear(_gatherStamp);
+            _gatherRound = round = 1;
+        }
+
+        int count = 0;
         for (int g = first; g < _groupCount && _groups[g].Start < end; g++)
         {
             for (int s = _groups[g].Head; s >= 0; s = _paneNext[s])
             {
-                int k = scratch.GetOrAdd(_panes.KeyAt(s).Key, out bool added);
-                if (added)
+                int id = _paneKeyId[s];
+                if (_gatherStamp[id] != round)
                 {
-                    _scratchAcc[k] = default;
+                    _gatherStamp[id] = round;
+                    _scratchAcc[id] = _paneAcc[s];
+                    _gathered[count++] = id;
                 }
-
-                _function.Merge(ref _scratchAcc[k], in _paneAcc[s]);
+                else
+                {
+                    _function.Merge(ref _scratchAcc[id], in _paneAcc[s]);
+                }
             }
         }
 
-        return scratch.Count;
+        return count;
+    }
+
+    /// <summary>Gives the key of a new pane its dense id (shared by all the key's panes).</summary>
+    private void AssignKeyId(int slot)
+    {
+        int id = _keyIds!.GetOrAdd(_panes.KeyAt(slot).Key, out bool added);
+        Debug.Assert(id >= 0, "the key-id table holds as many keys as the pane table holds panes");
+        if (added)
+        {
+            _keyRefs[id] = 0;
+            _gatherStamp[id] = 0;
+        }
+
+        _keyRefs[id]++;
+        _paneKeyId[slot] = id;
+    }
+
+    private void ReleaseKeyId(int slot)
+    {
+        int id = _paneKeyId[slot];
+        if (--_keyRefs[id] == 0)
+        {
+            _keyIds!.RemoveAt(id);
+        }
     }
 
     /// <summary>Frees every pane whose last window (ending at start + size) is purged.</summary>
@@ -640,6 +693,11 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             for (int s = _groups[dead].Head; s >= 0;)
             {
                 int next = _paneNext[s];
+                if (_keyIds is not null)
+                {
+                    ReleaseKeyId(s);
+                }
+
                 _panes.RemoveAt(s);
                 if (_paneDirty.Length != 0)
                 {
@@ -865,6 +923,11 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                         throw new SnapshotFormatException("The snapshot's pane entries do not fit this operator (WindowOptions.Capacity) or repeat a key.");
                     }
 
+                    if (_keyIds is not null)
+                    {
+                        AssignKeyId(slot);
+                    }
+
                     reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
                 }
             }
@@ -923,6 +986,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     {
         _panes.Clear();
         _windows?.Clear();
+        _keyIds?.Clear();
         _groupCount = 0;
         _dirtyCount = 0;
         if (_paneDirty.Length != 0)

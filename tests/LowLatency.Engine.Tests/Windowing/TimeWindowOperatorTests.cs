@@ -81,6 +81,42 @@ public sealed class TimeWindowOperatorTests
     }
 }
 
+public sealed class TimeWindowOperatorCapacityTests
+{
+    [TestCase(WindowKind.Tumbling)]
+    [TestCase(WindowKind.Hopping)]
+    [CancelAfter(5_000)]
+    public void OnEvent_StateFull_RejectedToLateOutputWithReasonAndCounted(WindowKind kind)
+    {
+        var collector = new Collector();
+        WindowOptions options = (kind == WindowKind.Tumbling ? WindowOptions.Tumbling(10) : WindowOptions.Hopping(20, 10)) with { Capacity = 4, KeyCapacity = 2 };
+        var op = new Op(options, default, new CollectingSink<TestTrade, long, TradeBar>(collector));
+        for (long key = 0; key < 6; key++)
+        {
+            var e = new TestTrade(1, key, 1, 1);
+            op.OnEvent(ref e);
+        }
+
+        const int accepted = 2; // KeyCapacity
+        Assert.Multiple(() =>
+        {
+            Assert.That(op.StateFullRejected, Is.EqualTo(6 - accepted));
+            Assert.That(collector.Late.Select(l => l.Reason), Is.All.EqualTo(LateReason.StateFull));
+            Assert.That(collector.Late.Select(l => l.Event.Symbol), Is.EqualTo(Enumerable.Range(accepted, 6 - accepted).Select(i => (long)i)));
+        });
+
+        var throwing = new Op(options with { WhenFull = LowLatency.Engine.State.TableFullPolicy.Throw }, default, new CollectingSink<TestTrade, long, TradeBar>(new Collector()));
+        Assert.Throws<LowLatency.Engine.State.StateTableFullException>(() =>
+        {
+            for (long key = 0; key < 6; key++)
+            {
+                var e = new TestTrade(1, key, 1, 1);
+                throwing.OnEvent(ref e);
+            }
+        });
+    }
+}
+
 internal static class TradeBarResultExtensions
 {
     public static double Vwap(this WindowResult<long, TradeBar> r) => r.Value.Vwap.Volume;

@@ -22,6 +22,7 @@ public sealed class KeySlotTable<TKey>
     // key only on a hash match, and deletion re-homes entries without rehashing: one cache line less per lookup.
     private readonly ulong[] _buckets;
     private readonly TKey[] _keys;     // by slot
+    private readonly bool[] _used;     // by slot
     private readonly int[] _nextFree;  // by slot: free-list link
     private readonly int _mask;
     private readonly int _shift;
@@ -42,6 +43,7 @@ public sealed class KeySlotTable<TKey>
         _mask = buckets - 1;
         _shift = 32 - BitOperations.Log2((uint)buckets);
         _keys = new TKey[capacity];
+        _used = new bool[capacity];
         _nextFree = new int[capacity];
         _freeHead = -1;
     }
@@ -54,6 +56,12 @@ public sealed class KeySlotTable<TKey>
 
     /// <summary>The key stored in <paramref name="slot"/>.</summary>
     public ref readonly TKey KeyAt(int slot) => ref _keys[slot];
+
+    /// <summary>The slots handed out so far are all below this (iterate <c>[0, HighWater)</c> with <see cref="IsOccupied"/>).</summary>
+    public int HighWater => _highWater;
+
+    /// <summary>True when <paramref name="slot"/> holds a key.</summary>
+    public bool IsOccupied(int slot) => _used[slot];
 
     /// <summary>The slot of <paramref name="key"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -141,6 +149,7 @@ public sealed class KeySlotTable<TKey>
 
         _buckets[hole] = 0;
         _keys[slot] = default;
+        _used[slot] = false;
         _nextFree[slot] = _freeHead;
         _freeHead = slot;
         _count--;
@@ -166,6 +175,7 @@ public sealed class KeySlotTable<TKey>
             Array.Clear(_buckets);
         }
 
+        Array.Clear(_used, 0, _highWater);
         _count = 0;
         _highWater = 0;
         _freeHead = -1;
@@ -199,6 +209,7 @@ public sealed class KeySlotTable<TKey>
         }
 
         _keys[slot] = key;
+        _used[slot] = true;
         _buckets[bucket] = ((ulong)(uint)hash << 32) | (uint)(slot + 1);
         _count++;
         added = true;

@@ -978,15 +978,14 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             writer.Write(windows);
             if (_windows is not null)
             {
-                for (int w = 0, seen = 0; seen < windows; w++)
+                for (int w = 0; w < _windows.HighWater; w++)
                 {
-                    WindowKey<TKey> wk = _windows.KeyAt(w);
-                    if (_windowVersion[w] == 0 || _windows.Find(wk) != w)
+                    if (!_windows.IsOccupied(w))
                     {
                         continue;
                     }
 
-                    seen++;
+                    WindowKey<TKey> wk = _windows.KeyAt(w);
                     TKey key = wk.Key;
                     writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
                     writer.Write(wk.Time);

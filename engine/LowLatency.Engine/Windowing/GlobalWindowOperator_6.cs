@@ -146,6 +146,9 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
     public void OnProcessingTime(long now) => _watermark.OnProcessingTime(now);
 
     /// <inheritdoc/>
+    public void MarkIdle(int input) => _watermark.MarkIdle(input);
+
+    /// <inheritdoc/>
     public void Drain()
     {
         if (_ended)

@@ -69,6 +69,24 @@ public sealed class TimeWindowOperatorTests
 
     [Test]
     [CancelAfter(5_000)]
+    public void OnEvent_TwoInputs_WindowFiresWhenTheSlowerInputPassesItsEnd()
+    {
+        var (op, c) = Create(WindowOptions.Tumbling(10) with { Watermark = new WatermarkOptions { OutOfOrderness = 0, Inputs = 2 } });
+        var fast = new TestTrade(50, 1, 1, 1);
+        op.OnEvent(ref fast, 0);
+        var slow = new TestTrade(5, 2, 1, 1);
+        op.OnEvent(ref slow, 1);
+        Assert.That(c.Results, Is.Empty, "W = min(49, 4)");
+        slow.Timestamp = 10;
+        op.OnEvent(ref slow, 1);
+        Assert.That(c.Results.Select(r => (r.Result.Key, r.Result.End)), Is.EqualTo(new[] { (2L, 10L) }), "W = 9");
+        op.MarkIdle(1);
+        Assert.That(op.Watermark, Is.EqualTo(49), "the idle input no longer holds it back");
+        Assert.That(c.Results.Select(r => (r.Result.Key, r.Result.End)), Is.EqualTo(new[] { (2L, 10L), (2L, 20L) }));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
     public void OnEvent_BoundedOutOfOrderness_WatermarkIsMaxTsMinusBoundMinusOne()
     {
         var (op, _) = Create(WindowOptions.Tumbling(10) with { Watermark = new WatermarkOptions { OutOfOrderness = 5 } });

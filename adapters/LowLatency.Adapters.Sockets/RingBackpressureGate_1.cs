@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+using LowLatency.Engine;
+
+namespace LowLatency.Adapters.Sockets;
+
+/// <summary>
+/// The one place a connection decides when to stop and resume reading its socket. High mark: the ring
+/// refuses a claim (<see cref="PublishResult.BackPressured"/>). Low mark: occupancy back at or below
+/// <see cref="TcpSourceOptions.ResumeOccupancy"/> of capacity (and room for a whole claim), so a connection
+/// does not flap between reading one batch and stopping again. While it waits nothing reads the socket,
+/// the kernel's receive buffer fills and TCP flow control blocks the sender.
+/// </summary>
+/// <remarks>
+/// Kept small and alone on purpose: the engine's flow-control layer will replace the polling below with a
+/// capacity signal without touching the connection code. One per connection; only its receive loop uses it.
+/// </remarks>
+/// <typeparam name="T">The event type.</typeparam>
+internal sealed class RingBackpressureGate<T> : IDisposable
+    where T : struct
+{
+    private readonly RingBuffer<T> _ring;
+    private readonly long _resumeOccupancy;
+    private readonly TimeSpan _pollInterval;
+    private readonly TimeProvider _timeProvider;
+
+    // Created on first back-pressure and reused: waiting allocates nothing after that.
+    private PeriodicTimer? _timer;
+
+    public RingBackpressureGate(RingBuffer<T> ring, int maxClaim, TcpSourceOptions options)
+    {
+        _ring = ring;
+        long byRatio = (long)(ring.Capacity * options.ResumeOccupancy);
+        _resumeOccupancy = Math.Min(byRatio, ring.Capacity - maxClaim);
+        _pollInterval = options.BackpressurePollInterval;
+        _timeProvider = options.TimeProvider;
+    }
+
+    /// <summary>True once reading may resume (the ring drained to the low mark, or closed so the claim will say so).</summary>
+    public bool CanResume => _ring.IsClosed || _ring.Occupancy <= _resumeOccupancy;
+
+    /// <summary>Waits until <see cref="CanResume"/>; throws <see cref="OperationCanceledException"/> when the connection is aborted.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WaitForCapacityAsync(CancellationToken cancellationToken)
+    {
+        _timer ??= new PeriodicTimer(_pollInterval, _timeProvider);
+        while (!CanResume)
+        {
+            await _timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _timer?.Dispose();
+}

@@ -1,7 +1,7 @@
 namespace LowLatency.Adapters.Tests.Sockets;
 
 /// <summary>What a <see cref="Collector{T}"/> stage saw; written by the stage thread, read by the test.</summary>
-public sealed class Collected<T>
+public sealed class Collected<T>(bool keepEvents = true)
 {
     private readonly Lock _lock = new();
     private readonly List<T> _events = [];
@@ -11,9 +11,12 @@ public sealed class Collected<T>
 
     public void Add(in T value)
     {
-        lock (_lock)
+        if (keepEvents)
         {
-            _events.Add(value);
+            lock (_lock)
+            {
+                _events.Add(value);
+            }
         }
 
         Interlocked.Increment(ref _count);

@@ -26,10 +26,10 @@ public sealed class Harness<T, TCodec> : IAsyncDisposable
 
     public TcpSourceMetrics Metrics => Source.Metrics;
 
-    public static Harness<T, TCodec> Start(TcpSourceOptions? options = null, int capacity = 4096, ManualResetEventSlim? gate = null)
+    public static Harness<T, TCodec> Start(TcpSourceOptions? options = null, int capacity = 4096, ManualResetEventSlim? gate = null, bool keepEvents = true)
     {
         var pipeline = Pipeline<T>.Create(PipelineOptions.Default with { Capacity = capacity, ProducerType = ProducerType.Multi, WaitStrategy = WaitStrategyKind.Blocking });
-        var collected = new Collected<T>();
+        var collected = new Collected<T>(keepEvents);
         pipeline.HandleEventsWith(new Collector<T>(collected, gate));
         pipeline.Start();
         var source = new TcpSource<T, TCodec>(pipeline, default, options);

@@ -75,6 +75,9 @@ internal sealed partial class SourceConnection<T, TCodec>
         return step;
     }
 
+    /// <summary>Binds a session without a handshake, so the decoder can be driven synchronously (allocation tests).</summary>
+    internal void AttachSessionUnsynchronized(SessionState session) => _session = session;
+
     private FrameStep Fail(DisconnectReason reason)
     {
         _error = reason;

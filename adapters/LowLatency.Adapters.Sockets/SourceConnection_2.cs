@@ -200,10 +200,12 @@ internal sealed partial class SourceConnection<T, TCodec>
     private async Task<DisconnectReason> ReceiveLoopAsync(CancellationToken token)
     {
         PipeReader reader = _reader!;
+        long held = 0;
         while (true)
         {
             ReadResult result = await reader.ReadAsync(token).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
+            _metrics.OnBytes(buffer.Length - held);
             long now = _time.GetTimestamp();
             Volatile.Write(ref _lastActivity, now);
             bool completedFrame = false;
@@ -250,6 +252,7 @@ internal sealed partial class SourceConnection<T, TCodec>
                 Volatile.Write(ref _partialSince, now);
             }
 
+            held = remaining;
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {

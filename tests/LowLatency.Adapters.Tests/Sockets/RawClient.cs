@@ -12,17 +12,22 @@ public sealed class RawClient : IDisposable
 
     public Socket Socket { get; }
 
-    public static async Task<RawClient> ConnectAsync(IPEndPoint endpoint)
+    public static async Task<RawClient> ConnectAsync(IPEndPoint endpoint, int receiveBufferSize = 0)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize > 0)
+        {
+            socket.ReceiveBufferSize = receiveBufferSize;
+        }
+
         await socket.ConnectAsync(endpoint);
         return new RawClient(socket);
     }
 
-    public static byte[] Hello(ulong session, int eventSize, uint schema = 0, string token = "")
+    public static byte[] Hello(ulong session, int eventSize, uint schema = 0, string token = "", SessionRole role = SessionRole.Publisher)
     {
         byte[] frame = new byte[WireFormat.HeaderSize + WireFormat.HelloFixedSize + token.Length];
-        WireFormat.WriteHello(frame, session, schema, eventSize, SessionRole.Publisher, System.Text.Encoding.ASCII.GetBytes(token));
+        WireFormat.WriteHello(frame, session, schema, eventSize, role, System.Text.Encoding.ASCII.GetBytes(token));
         return frame;
     }
 

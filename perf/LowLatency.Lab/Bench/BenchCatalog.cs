@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Tcp;
 
 namespace LowLatency.Lab.Bench;
 
@@ -17,6 +18,9 @@ internal static class BenchCatalog
         new ChannelAsyncScenario(),
         new ChannelSpinScenario(),
         new BlockingCollectionScenario(),
+        new TcpIngestScenario(lz4: false),
+        new TcpIngestScenario(lz4: true),
+        new TcpNetworkStreamBaselineScenario(),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

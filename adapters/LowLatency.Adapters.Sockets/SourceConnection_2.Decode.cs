@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using K4os.Compression.LZ4;
 using LowLatency.Engine;
@@ -270,30 +271,52 @@ internal sealed partial class SourceConnection<T, TCodec>
         if (events.IsSingleSegment)
         {
             ReadOnlySpan<byte> source = events.FirstSpan;
-            for (int i = 0; i < n; i++)
+            for (int e = 0; e < n; e++)
             {
-                _codec.Decode(source.Slice(i * size, size), ref ring[low + i]);
+                _codec.Decode(source.Slice(e * size, size), ref ring[low + e]);
             }
 
             return;
         }
 
-        var reader = new SequenceReader<byte>(events);
-        for (int i = 0; i < n; i++)
+        // Multi-segment: decode whole runs straight from each segment; only an event that straddles a
+        // segment boundary is copied (into _straddle) first.
+        int i = 0;
+        int carried = 0;
+        foreach (ReadOnlyMemory<byte> memory in events)
         {
-            ReadOnlySpan<byte> unread = reader.UnreadSpan;
-            if (unread.Length >= size)
+            ReadOnlySpan<byte> span = memory.Span;
+            if (carried > 0)
             {
-                _codec.Decode(unread[..size], ref ring[low + i]);
-            }
-            else
-            {
-                // The event straddles two pipe segments.
-                reader.TryCopyTo(_straddle);
+                int take = Math.Min(size - carried, span.Length);
+                span[..take].CopyTo(_straddle.AsSpan(carried));
+                carried += take;
+                span = span[take..];
+                if (carried < size)
+                {
+                    continue;
+                }
+
                 _codec.Decode(_straddle, ref ring[low + i]);
+                i++;
+                carried = 0;
             }
 
-            reader.Advance(size);
+            int whole = span.Length / size;
+            for (int k = 0; k < whole; k++)
+            {
+                _codec.Decode(span.Slice(k * size, size), ref ring[low + i + k]);
+            }
+
+            i += whole;
+            int rest = span.Length - (whole * size);
+            if (rest > 0)
+            {
+                span[(whole * size)..].CopyTo(_straddle);
+                carried = rest;
+            }
         }
+
+        Debug.Assert(i == n && carried == 0, "the slice holds exactly n events");
     }
 }

@@ -158,7 +158,7 @@ internal sealed partial class SourceConnection<T, TCodec>
             _stream = stream;
             _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(
                 bufferSize: _options.ReceiveBufferSize,
-                minimumReadSize: Math.Min(4096, _options.ReceiveBufferSize),
+                minimumReadSize: Math.Max(1024, _options.ReceiveBufferSize / 4),
                 leaveOpen: true));
             reason = await ReceiveLoopAsync(token).ConfigureAwait(false);
         }

@@ -14,7 +14,7 @@ namespace LowLatency.Lab.Bench.Tcp;
 internal sealed class TcpBenchFeed
 {
     public const int EventsPerFrame = 1024;
-    public const int FramesPerSegment = 256;
+    public const int FramesPerSegment = 1024;
     public const int EventsPerSegment = EventsPerFrame * FramesPerSegment;
 
     private static readonly Dictionary<bool, TcpBenchFeed> s_cache = [];

@@ -249,4 +249,18 @@ public sealed class TcpSourceTests
             Assert.That(h.Metrics.MissingEvents, Is.EqualTo(2));
         });
     }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task FrameLargerThanReadBuffer_WithinLimit_CompletesWithoutDeadlock()
+    {
+        await using var h = Harness<LongEvent, LongCodec>.Start(s_vectorOptions with { ReceiveBufferSize = 1024 }, capacity: 1024);
+        using var client = await RawClient.ConnectAsync(h.Endpoint);
+        await client.SendAsync(RawClient.Hello(5, 8, 7, "abc"));
+        await client.ReadFrameAsync();
+        long[] values = Enumerable.Range(0, 20_000).Select(i => (long)i).ToArray();
+        await client.SendAsync(RawClient.Batch(0, values));
+        await Eventually.Until(() => h.Collected.Count == values.Length, "every event of the 160 KB frame");
+        Assert.That(h.Collected.Snapshot().Select(e => e.Value), Is.EqualTo(values));
+    }
 }

@@ -126,7 +126,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
         long sequence = _published;
         if (sequence - Volatile.Read(ref _acked) >= _capacity)
         {
-            WaitForRoomSlow(sequence, Timeout.InfiniteTimeSpan);
+            WaitForRoomSlow(sequence);
         }
 
         _codec.Encode(in value, _events.AsSpan((int)(sequence & _mask) * _eventSize, _eventSize));
@@ -156,7 +156,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
             if (sequence - Volatile.Read(ref _acked) >= _capacity)
             {
                 Commit(sequence);
-                WaitForRoomSlow(sequence, Timeout.InfiniteTimeSpan);
+                WaitForRoomSlow(sequence);
             }
 
             _codec.Encode(in values[i], _events.AsSpan((int)(sequence & _mask) * _eventSize, _eventSize));
@@ -231,9 +231,8 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void WaitForRoomSlow(long sequence, TimeSpan timeout)
+    private void WaitForRoomSlow(long sequence)
     {
-        _ = timeout;
         while (sequence - Volatile.Read(ref _acked) >= _capacity)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

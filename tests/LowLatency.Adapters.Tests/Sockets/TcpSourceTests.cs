@@ -263,4 +263,43 @@ public sealed class TcpSourceTests
         await Eventually.Until(() => h.Collected.Count == values.Length, "every event of the 160 KB frame");
         Assert.That(h.Collected.Snapshot().Select(e => e.Value), Is.EqualTo(values));
     }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task Dispose_DuringReadsAndMidFrame_ClosesEveryConnectionWithStopping()
+    {
+        var h = Harness<LongEvent, LongCodec>.Start(s_vectorOptions);
+        using var midFrame = await RawClient.ConnectAsync(h.Endpoint);
+        await midFrame.SendAsync(RawClient.Hello(1, 8, 7, "abc"));
+        await midFrame.ReadFrameAsync();
+        await midFrame.SendAsync(RawClient.Batch(0, [1, 2, 3])[..20]);
+        using var waiting = await RawClient.ConnectAsync(h.Endpoint);
+        await waiting.SendAsync(RawClient.Hello(2, 8, 7, "abc"));
+        await waiting.ReadFrameAsync();
+        await Eventually.Until(() => h.Metrics.ActiveConnections == 2, "two connections");
+
+        await h.Source.DisposeAsync();
+        await h.Source.DisposeAsync();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await midFrame.ReadCloseReasonAsync(), Is.EqualTo(DisconnectReason.Stopping));
+            Assert.That(await waiting.ReadCloseReasonAsync(), Is.EqualTo(DisconnectReason.Stopping));
+            Assert.That(h.Metrics.ActiveConnections, Is.Zero);
+            Assert.That(h.Metrics.Disconnects(DisconnectReason.Stopping), Is.EqualTo(2));
+        });
+        await h.Pipeline.DisposeAsync();
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task RingClosed_WhilePublishing_ConnectionClosedWithStopping()
+    {
+        await using var h = Harness<LongEvent, LongCodec>.Start(s_vectorOptions);
+        using var client = await RawClient.ConnectAsync(h.Endpoint);
+        await client.SendAsync(RawClient.Hello(1, 8, 7, "abc"));
+        await client.ReadFrameAsync();
+        await h.Pipeline.DrainAsync();
+        await client.SendAsync(RawClient.Batch(0, [1]));
+        Assert.That(await client.ReadCloseReasonAsync(), Is.EqualTo(DisconnectReason.Stopping));
+    }
 }

@@ -94,6 +94,7 @@ public sealed class TcpSourceTests
         }
 
         await Eventually.Until(() => h.Metrics.Disconnects(DisconnectReason.Normal) == 1, "normal close");
+        await Eventually.Until(() => h.Collected.Count == 7, "the stage handled every event");
         Assert.That(h.Collected.Snapshot().Select(e => e.Value), Is.EqualTo(new long[] { 5, 6, 0, 0, 0, 0, 7 }));
     }
 

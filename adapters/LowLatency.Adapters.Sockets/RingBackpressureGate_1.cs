@@ -18,6 +18,9 @@ namespace LowLatency.Adapters.Sockets;
 internal sealed class RingBackpressureGate<T> : IDisposable
     where T : struct
 {
+    // SpinOnce yields from its 10th iteration on: ~100 iterations is tens of microseconds of mostly yielding.
+    private const int SpinIterations = 100;
+
     private readonly RingBuffer<T> _ring;
     private readonly long _resumeOccupancy;
     private readonly TimeSpan _pollInterval;
@@ -38,10 +41,26 @@ internal sealed class RingBackpressureGate<T> : IDisposable
     /// <summary>True once reading may resume (the ring drained to the low mark, or closed so the claim will say so).</summary>
     public bool CanResume => _ring.IsClosed || _ring.Occupancy <= _resumeOccupancy;
 
-    /// <summary>Waits until <see cref="CanResume"/>; throws <see cref="OperationCanceledException"/> when the connection is aborted.</summary>
+    /// <summary>
+    /// Waits until <see cref="CanResume"/>; throws <see cref="OperationCanceledException"/> when the connection
+    /// is aborted. A consumer that is only slightly slower than the socket drains to the low mark in
+    /// microseconds, far below a timer tick, so the gate first spins briefly (yielding, never sleeping) and
+    /// only then polls on the timer; otherwise each wait would leave the ring idle for most of a tick.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WaitForCapacityAsync(CancellationToken cancellationToken)
     {
+        var spin = default(SpinWait);
+        for (int i = 0; i < SpinIterations && !CanResume; i++)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        if (CanResume)
+        {
+            return;
+        }
+
         _timer ??= new PeriodicTimer(_pollInterval, _timeProvider);
         while (!CanResume)
         {

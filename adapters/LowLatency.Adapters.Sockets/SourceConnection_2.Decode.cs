@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using K4os.Compression.LZ4;
 using LowLatency.Engine;
@@ -157,8 +158,8 @@ internal sealed partial class SourceConnection<T, TCodec>
     {
         if (_inflateBuffer is null || _inflateBuffer.Length < uncompressedLength)
         {
-            // Grows once per connection up to MaxDecompressedSize (checked on the header).
-            _inflateBuffer = new byte[Math.Max(uncompressedLength, 4096)];
+            // Grows by powers of two up to MaxDecompressedSize (checked on the header): a few times per connection at most.
+            _inflateBuffer = new byte[BufferSizeFor(uncompressedLength, _options.MaxDecompressedSize)];
         }
 
         ReadOnlySpan<byte> source;
@@ -170,7 +171,7 @@ internal sealed partial class SourceConnection<T, TCodec>
         {
             if (_compressedBuffer is null || _compressedBuffer.Length < payload.Length)
             {
-                _compressedBuffer = new byte[Math.Max((int)payload.Length, 4096)];
+                _compressedBuffer = new byte[BufferSizeFor((int)payload.Length, _options.MaxFrameSize)];
             }
 
             payload.CopyTo(_compressedBuffer);
@@ -182,6 +183,9 @@ internal sealed partial class SourceConnection<T, TCodec>
         int decoded = LZ4Codec.Decode(source, _inflateBuffer.AsSpan(0, uncompressedLength));
         return decoded == uncompressedLength;
     }
+
+    private static int BufferSizeFor(int needed, int limit) =>
+        Math.Max(needed, (int)Math.Min(limit, BitOperations.RoundUpToPowerOf2((uint)Math.Max(needed, 4096))));
 
     private FrameStep PublishEvents(ReadOnlySequence<byte> events, long firstSequence, int count)
     {

@@ -59,10 +59,17 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     // both sides fence between their store and their load).
     private int _senderIdle;
 
+    // Set once by Dispose; read by every loop.
     private volatile bool _disposed;
+
+    // Incremented by the sender thread; read by anyone.
     private long _reconnects;
     private long _framesSent;
+
+    // Written by the sender (welcome refusal) or the receive task (close frame); read by anyone.
     private int _lastCloseReason;
+
+    // The live connection: replaced by the sender thread only (volatile writes); read by anyone.
     private PublisherConnection? _connection;
 
     /// <summary>Creates a publisher to <paramref name="remote"/>; invalid options fail here, naming the option. Call <see cref="Start"/> to connect.</summary>

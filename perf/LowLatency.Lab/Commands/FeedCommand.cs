@@ -29,7 +29,7 @@ internal static class FeedCommand
         };
         command.SetAction(parse =>
         {
-            if (!TryParseEndPoint(parse.GetValue(connect)!, out EndPoint? endpoint))
+            if (!TcpEndPoints.TryParseConnect(parse.GetValue(connect)!, out EndPoint? endpoint))
             {
                 Console.Error.WriteLine("--connect must be HOST:PORT");
                 return 2;
@@ -111,24 +111,5 @@ internal static class FeedCommand
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{seconds,7:F1} s  published {publisher.Published,12:N0}  acked {publisher.Acked,12:N0}  {publisher.Published / seconds,12:N0}/s  reconnects {publisher.Reconnects}  connected {publisher.IsConnected}{(publisher.LastCloseReason != DisconnectReason.None ? $"  last close: {publisher.LastCloseReason}" : string.Empty)}"));
-    }
-
-    internal static bool TryParseEndPoint(string text, out EndPoint? endpoint)
-    {
-        if (IPEndPoint.TryParse(text, out IPEndPoint? ip) && ip.Port != 0)
-        {
-            endpoint = ip;
-            return true;
-        }
-
-        int colon = text.LastIndexOf(':');
-        if (colon > 0 && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and <= 65535)
-        {
-            endpoint = new DnsEndPoint(text[..colon], port);
-            return true;
-        }
-
-        endpoint = null;
-        return false;
     }
 }

@@ -161,4 +161,51 @@ public sealed class TcpSinkTests
             Assert.That(await wrongToken.ReadCloseReasonAsync(), Is.EqualTo(DisconnectReason.AuthenticationFailed));
         });
     }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task TcpSubscriber_ReadsEveryEventInOrder_ThenZeroWhenTheSinkStops()
+    {
+        var sink = new TcpSink<LongEvent, LongCodec>(default, s_options);
+        sink.Start();
+        await using Pipeline<LongEvent> pipeline = Pipeline(sink);
+        using var subscriber = await Task.Run(() => TcpSubscriber<LongEvent, LongCodec>.Connect(sink.LocalEndPoint!, default, 9, "sub"u8));
+        await Eventually.Until(() => sink.Metrics.Subscribers == 1, "subscribed");
+        const int n = 20_000;
+        for (int i = 0; i < n; i++)
+        {
+            pipeline.RingBuffer.Publish(new LongEvent { Value = i * 7 });
+        }
+
+        long[] values = await Task.Run(() =>
+        {
+            var received = new List<long>();
+            var chunk = new LongEvent[300];
+            while (received.Count < n)
+            {
+                int read = subscriber.Read(chunk, out long first);
+                Assert.That(first, Is.EqualTo(received.Count), "ring sequences, no gap");
+                received.AddRange(chunk.Take(read).Select(e => e.Value));
+            }
+
+            return received.ToArray();
+        });
+        await sink.DisposeAsync();
+        int after = await Task.Run(() => subscriber.Read(new LongEvent[1], out _));
+        Assert.Multiple(() =>
+        {
+            Assert.That(values, Is.EqualTo(Enumerable.Range(0, n).Select(i => i * 7L)));
+            Assert.That(after, Is.Zero);
+        });
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task TcpSubscriber_WrongToken_ThrowsProtocolExceptionWithReason()
+    {
+        await using var sink = new TcpSink<LongEvent, LongCodec>(default, s_options);
+        sink.Start();
+        var e = Assert.ThrowsAsync<ProtocolException>(() => Task.Run(() => TcpSubscriber<LongEvent, LongCodec>.Connect(sink.LocalEndPoint!, default, 9, "nope"u8).Dispose()));
+        Assert.That(e!.Reason, Is.EqualTo(DisconnectReason.AuthenticationFailed));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LowLatency.Engine.Waiting;
@@ -88,12 +89,14 @@ public sealed class SingleProducerSequencer : Sequencer
         // StoreLoad: the last publication must be ordered before the gating loads below; pairs with
         // the acquire loads of the cursor in consumers' wait strategies.
         _cursor.SetVolatile(_cursor.ValueRelaxed);
+        long start = Stopwatch.GetTimestamp();
         var backoff = new ProducerBackoff();
         long minSequence;
         while (true)
         {
             if (IsClosed)
             {
+                AddBlockedTicks(Stopwatch.GetTimestamp() - start);
                 ThrowHelper.ThrowClosed(CloseFault);
             }
 
@@ -106,6 +109,7 @@ public sealed class SingleProducerSequencer : Sequencer
             backoff.Wait();
         }
 
+        AddBlockedTicks(Stopwatch.GetTimestamp() - start);
         _fields.CachedGating = minSequence;
     }
 
@@ -113,6 +117,9 @@ public sealed class SingleProducerSequencer : Sequencer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override void Publish(long sequence)
     {
+        // Everything from the last publication up to this one: a claim of n may be published by its high sequence.
+        _stamps?.Stamp(_cursor.ValueRelaxed + 1, sequence);
+
         // Release; pairs with the acquire load of the cursor in SequenceBarrier.WaitFor.
         _cursor.SetRelease(sequence);
         SignalIfBlocking();

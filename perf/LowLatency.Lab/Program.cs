@@ -1,0 +1,15 @@
+using System.CommandLine;
+using LowLatency.Lab.Commands;
+
+namespace LowLatency.Lab;
+
+/// <summary>The <c>lowlatency</c> lab CLI.</summary>
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("LowLatency lab: run the engine, measure it, soak it.");
+        root.Subcommands.Add(BenchCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

@@ -33,6 +33,7 @@ public abstract class EventSource : IDisposable
     private long _backPressuredTicks;
     private long _pressuredSince;
     private long _cachedMinimum = Sequence.InitialValue;
+    private long _sampleCount;
 
     // Written under _signalLock; read by anyone.
     private volatile bool _paused;
@@ -84,8 +85,16 @@ public abstract class EventSource : IDisposable
     /// <summary>Events held for conflation, not yet published.</summary>
     public abstract int Pending { get; }
 
-    /// <summary>Time from each refused offer to the next accepted one (or spent waiting under <see cref="OverflowPolicy.Wait"/>).</summary>
-    public TimeSpan BackPressuredTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _backPressuredTicks));
+    /// <summary>Time from each refused offer to the next accepted one (waiting under <see cref="OverflowPolicy.Wait"/> included), the current spell too.</summary>
+    public TimeSpan BackPressuredTime
+    {
+        get
+        {
+            long since = Volatile.Read(ref _pressuredSince);
+            long ongoing = since == 0 ? 0 : Stopwatch.GetTimestamp() - since;
+            return Stopwatch.GetElapsedTime(0, Volatile.Read(ref _backPressuredTicks) + ongoing);
+        }
+    }
 
     /// <summary>Events of this source not accepted, for one reason.</summary>
     public long GetDropped(DropReason reason) => Volatile.Read(ref _dropped[(int)reason]);
@@ -106,7 +115,7 @@ public abstract class EventSource : IDisposable
     }
 
     /// <summary>The sequencer of the ring this source publishes into.</summary>
-    private protected Sequencer Sequencer { get; }
+    internal Sequencer Sequencer { get; }
 
     /// <summary>
     /// Completes when the source is not paused — at once if it is not, else when occupancy falls to the low
@@ -222,17 +231,11 @@ public abstract class EventSource : IDisposable
     /// <summary>Producer thread: whether this offer is the one in N kept while paused.</summary>
     private protected bool KeepSample(int every) => ++_sampleCount % every == 0;
 
-    // Producer thread only: offers seen since the last pause (sampling).
-    private long _sampleCount;
-
     private void EndPressure()
     {
         _backPressuredTicks += Stopwatch.GetTimestamp() - _pressuredSince;
         _pressuredSince = 0;
     }
-
-    /// <summary>Producer thread, waiting under the Wait policy: adds the time waited.</summary>
-    private protected void AddWaited(long ticks) => _backPressuredTicks += ticks;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CheckHighSlow(long high)

@@ -10,8 +10,9 @@ namespace LowLatency.Engine.Diagnostics;
 /// <remarks>
 /// It looks every check interval, from a timer of the configured <see cref="TimeProvider"/>, at each
 /// running stage: its sequence, and the sequence available to it (producer cursor or upstream stages). A
-/// stage that is idle (nothing available) is never stalled. A stall is reported once; the stage is
-/// healthy again as soon as its sequence moves. Detection is within threshold + one interval.
+/// stage that is idle (nothing available) is never stalled. The stall clock starts at the first look that
+/// finds the stage with work at a given sequence, so a stall is never reported early and at most one
+/// interval late. A stall is reported once; the stage is healthy again as soon as its sequence moves.
 /// </remarks>
 public sealed class StallWatchdog : IDisposable
 {
@@ -26,6 +27,7 @@ public sealed class StallWatchdog : IDisposable
     // Guarded by _lock (the timer thread and explicit Check callers).
     private readonly long[] _lastSequence;
     private readonly long[] _since;
+    private readonly bool[] _watching;
     private readonly bool[] _stalled;
     private readonly long[] _stalls;
 
@@ -37,8 +39,8 @@ public sealed class StallWatchdog : IDisposable
         _time = time;
         _onStall = onStall;
         _lastSequence = new long[stages.Count];
-        _lastSequence.AsSpan().Fill(long.MinValue);
         _since = new long[stages.Count];
+        _watching = new bool[stages.Count];
         _stalled = new bool[stages.Count];
         _stalls = new long[stages.Count];
         _timer = time.CreateTimer(static state => ((StallWatchdog)state!).Check(), this, interval, interval);
@@ -93,9 +95,19 @@ public sealed class StallWatchdog : IDisposable
                 EventProcessor stage = _stages[i];
                 long sequence = stage.Sequence.ValueAcquire;
                 long available = stage.Barrier.AvailableSequence;
-                if (sequence != _lastSequence[i] || available <= sequence || !stage.IsRunning)
+                if (available <= sequence || !stage.IsRunning)
                 {
-                    // Moving, idle or not running: healthy, and the stall clock restarts.
+                    // Idle or not running: never stalled.
+                    _watching[i] = false;
+                    _stalled[i] = false;
+                    continue;
+                }
+
+                if (!_watching[i] || sequence != _lastSequence[i])
+                {
+                    // First look at this position with work: the stall clock starts now, so a stall is
+                    // never reported early (and at most one interval late).
+                    _watching[i] = true;
                     _lastSequence[i] = sequence;
                     _since[i] = now;
                     _stalled[i] = false;

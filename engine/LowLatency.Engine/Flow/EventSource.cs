@@ -30,15 +30,19 @@ public abstract class EventSource : IDisposable
     // Producer thread only (see remarks for the counters).
     private readonly long[] _dropped = new long[Enum.GetValues<DropReason>().Length];
     private long _published;
-    private long _backPressuredTicks;
-    private long _pressuredSince;
     private long _cachedMinimum = Sequence.InitialValue;
     private long _sampleCount;
 
-    // Written under _signalLock; read by anyone.
+    // Written under _signalLock; read by anyone (volatile / Volatile.Read).
     private volatile bool _paused;
     private long _pauses;
     private long _resumes;
+
+    // Guarded by _signalLock (written at pause and resume, read by BackPressuredTime).
+    private long _pausedSince;
+    private long _pausedTicks;
+
+    // 0 → 1 once, by Dispose (Interlocked); read by PauseSlow.
     private int _disposed;
 
     private protected EventSource(Sequencer sequencer, EventSourceOptions options)
@@ -85,14 +89,20 @@ public abstract class EventSource : IDisposable
     /// <summary>Events held for conflation, not yet published.</summary>
     public abstract int Pending { get; }
 
-    /// <summary>Time from each refused offer to the next accepted one (waiting under <see cref="OverflowPolicy.Wait"/> included), the current spell too.</summary>
+    /// <summary>
+    /// Time the source spent paused — from reaching the high mark to falling back to the low mark, the
+    /// current pause included. A full ring (refusals, waits under <see cref="OverflowPolicy.Wait"/>) is
+    /// always within a pause, since the high mark is at most the capacity.
+    /// </summary>
     public TimeSpan BackPressuredTime
     {
         get
         {
-            long since = Volatile.Read(ref _pressuredSince);
-            long ongoing = since == 0 ? 0 : Stopwatch.GetTimestamp() - since;
-            return Stopwatch.GetElapsedTime(0, Volatile.Read(ref _backPressuredTicks) + ongoing);
+            lock (_signalLock)
+            {
+                long ongoing = _paused ? Stopwatch.GetTimestamp() - _pausedSince : 0;
+                return Stopwatch.GetElapsedTime(0, _pausedTicks + ongoing);
+            }
         }
     }
 
@@ -171,6 +181,7 @@ public abstract class EventSource : IDisposable
             if (_paused)
             {
                 _paused = false;
+                _pausedTicks += Stopwatch.GetTimestamp() - _pausedSince;
                 _hub.RemoveWaiter();
             }
 
@@ -189,10 +200,6 @@ public abstract class EventSource : IDisposable
     private protected void AfterPublish(long high, int count)
     {
         _published += count;
-        if (_pressuredSince != 0)
-        {
-            EndPressure();
-        }
 
         // Occupancy estimate: the cached minimum only lags, so the estimate only over-states; read the
         // real gating sequences only when the estimate reaches the mark.
@@ -217,11 +224,6 @@ public abstract class EventSource : IDisposable
     /// <summary>Producer thread: an offer found no room.</summary>
     private protected void OnFull()
     {
-        if (_pressuredSince == 0)
-        {
-            _pressuredSince = Stopwatch.GetTimestamp();
-        }
-
         if (!_paused)
         {
             PauseSlow();
@@ -230,12 +232,6 @@ public abstract class EventSource : IDisposable
 
     /// <summary>Producer thread: whether this offer is the one in N kept while paused.</summary>
     private protected bool KeepSample(int every) => ++_sampleCount % every == 0;
-
-    private void EndPressure()
-    {
-        _backPressuredTicks += Stopwatch.GetTimestamp() - _pressuredSince;
-        _pressuredSince = 0;
-    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CheckHighSlow(long high)
@@ -258,6 +254,7 @@ public abstract class EventSource : IDisposable
             }
 
             _paused = true;
+            _pausedSince = Stopwatch.GetTimestamp();
             _sampleCount = 0;
             Volatile.Write(ref _pauses, _pauses + 1);
 
@@ -286,6 +283,7 @@ public abstract class EventSource : IDisposable
             }
 
             _paused = false;
+            _pausedTicks += Stopwatch.GetTimestamp() - _pausedSince;
             Volatile.Write(ref _resumes, _resumes + 1);
             _hub.RemoveWaiter();
             _onResume?.Invoke();

@@ -9,6 +9,8 @@ internal static class BenchCatalog
     [
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true),
+        new EngineOneToOneMetricsScenario(batchHandler: false),
+        new EngineOneToOneMetricsScenario(batchHandler: true),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true),
         new EngineManyToOneScenario(producers: 2),

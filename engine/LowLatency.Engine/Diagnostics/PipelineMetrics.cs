@@ -133,27 +133,31 @@ public sealed class PipelineMetrics : IDisposable
     public void Capture(PipelineSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        long cursor = _sequencer.Cursor.ValueAcquire;
-        long claimed = _sequencer.ClaimedSequence;
-        snapshot.Published = cursor + 1;
-        snapshot.Capacity = _sequencer.BufferSize;
-        long completed = _sequencer.MinimumGatingSequence(claimed);
-        snapshot.CompletedSequence = completed;
-        snapshot.Occupancy = claimed - completed;
 
+        // Sequences first, in one quick pass (stages before the cursor, so lag is never negative), so
+        // processed, lag and occupancy describe nearly one instant; histograms are folded afterwards.
         Span<StageSnapshot> stages = snapshot.StagesToFill;
         for (int i = 0; i < _stages.Length; i++)
         {
             EventProcessor stage = _stages[i];
-            long sequence = stage.Sequence.ValueAcquire;
-            stages[i] = new StageSnapshot(
-                stage.Name,
-                sequence + 1,
-                Math.Max(0, cursor - sequence),
-                _latency[i]?.Capture() ?? default,
-                Watchdog?.IsStalled(i) ?? false,
-                stage.DeadLettered,
-                stage.Retries);
+            stages[i] = new StageSnapshot(stage.Name, stage.Sequence.ValueAcquire + 1, 0, default, false, stage.DeadLettered, stage.Retries);
+        }
+
+        long cursor = _sequencer.Cursor.ValueAcquire;
+        long claimed = _sequencer.ClaimedSequence;
+        long completed = _sequencer.MinimumGatingSequence(claimed);
+        snapshot.Published = cursor + 1;
+        snapshot.Capacity = _sequencer.BufferSize;
+        snapshot.CompletedSequence = completed;
+        snapshot.Occupancy = claimed - completed;
+        for (int i = 0; i < _stages.Length; i++)
+        {
+            stages[i] = stages[i] with
+            {
+                Lag = Math.Max(0, cursor - (stages[i].Processed - 1)),
+                Latency = _latency[i]?.Capture() ?? default,
+                Stalled = Watchdog?.IsStalled(i) ?? false,
+            };
         }
 
         ReadOnlySpan<EventSource> sources = Sources;

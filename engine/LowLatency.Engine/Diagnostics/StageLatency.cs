@@ -16,6 +16,9 @@ namespace LowLatency.Engine.Diagnostics;
 internal sealed class StageLatency
 {
     private readonly LatencyStamps _stamps;
+
+    // Copied from _stamps so the per-batch test is one load from this object.
+    private readonly long _mask;
     private readonly Recorder _recorder;
     private readonly long _highest;
     private readonly Lock _lock = new();
@@ -27,6 +30,7 @@ internal sealed class StageLatency
     public StageLatency(LatencyStamps stamps, long highestTicks)
     {
         _stamps = stamps;
+        _mask = stamps.Mask;
         _highest = highestTicks;
         _recorder = new Recorder(1, highestTicks, 3, static (id, low, high, digits) => new LongHistogram(id, low, high, digits));
         _cumulative = new LongHistogram(1, highestTicks, 3);
@@ -36,7 +40,7 @@ internal sealed class StageLatency
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnBatchEnd(long first, long last)
     {
-        if ((last & ~_stamps.Mask) >= first)
+        if ((last & ~_mask) >= first)
         {
             RecordSlow(first, last);
         }
@@ -46,8 +50,7 @@ internal sealed class StageLatency
     private void RecordSlow(long first, long last)
     {
         long now = Stopwatch.GetTimestamp();
-        long mask = _stamps.Mask;
-        for (long k = (first + mask) & ~mask; k <= last; k += _stamps.Interval)
+        for (long k = (first + _mask) & ~_mask; k <= last; k += _mask + 1)
         {
             long latency = Math.Clamp(now - _stamps.Read(k), 0, _highest);
             _recorder.RecordValue(latency);

@@ -16,8 +16,9 @@ namespace LowLatency.Engine.Flow;
 /// detects the high crossing as it publishes (an estimate from a cached gating value makes that a compare
 /// per offer; the real occupancy is read only when the estimate crosses the mark). Stages detect the low
 /// crossing as they advance, only while a source is paused (see <see cref="FlowHub"/>).</para>
-/// <para>Counters are written by the producer thread only and read by anyone (64-bit loads and stores
-/// are atomic on the supported platforms).</para>
+/// <para>One producer at a time: a thread, or a sequential async flow whose awaits order its offers.
+/// Counters are written by that producer only and read by anyone (64-bit loads and stores are atomic on
+/// the supported platforms).</para>
 /// </remarks>
 public abstract class EventSource : IDisposable
 {

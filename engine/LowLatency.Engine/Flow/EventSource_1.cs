@@ -10,8 +10,12 @@ namespace LowLatency.Engine.Flow;
 /// by reason, and occupancy marks raise pause/resume signals for the edge that feeds it.
 /// </summary>
 /// <remarks>
-/// <para>One source per producing thread: a source is not thread-safe (its counters and conflation table
-/// belong to that thread). Several sources need a pipeline created with <c>ProducerType.Multi</c>.</para>
+/// <para>One source per producer: a source is not thread-safe (its counters and conflation table belong
+/// to the thread or async flow that offers). Several sources need a pipeline created with
+/// <c>ProducerType.Multi</c>; a single-producer ring refuses a second source.</para>
+/// <para>Conflated values are held by the source, not the ring: <see cref="Flush"/> (or the next offer)
+/// publishes them once there is room, and <c>Pipeline.DrainAsync</c> does not know about them — flush,
+/// awaiting <see cref="EventSource.WaitForCapacityAsync"/> between attempts, before draining.</para>
 /// <para>Results: <see cref="PublishResult.Ok"/> — in the ring (or, under <see cref="OverflowPolicy.Conflate"/>,
 /// held as the newest value of its key until there is room); <see cref="PublishResult.BackPressured"/> —
 /// nothing changed (Reject, or Wait's timeout, both counted; <see cref="TryOffer"/> under Wait, not counted,

@@ -31,8 +31,10 @@ internal sealed class FlowHub
     // Paused sources. Interlocked by sources as they pause and resume; read by every stage after each batch.
     private int _waiters;
 
-    // Created on the first pause, armed while any source is paused; guarded by _lock.
+    // Created with the first source, armed while any source is paused, disposed when the ring closes;
+    // guarded by _lock, like _closed.
     private ITimer? _backstop;
+    private bool _closed;
 
     public FlowHub(Sequencer sequencer) => _sequencer = sequencer;
 
@@ -63,6 +65,12 @@ internal sealed class FlowHub
             }
 
             _sources = [.. _sources, source];
+
+            // Created with the first source, unarmed, so a source's first pause allocates nothing.
+            if (!_closed)
+            {
+                _backstop ??= TimeProvider.System.CreateTimer(static state => ((FlowHub)state!).OnBackstop(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -81,8 +89,7 @@ internal sealed class FlowHub
         {
             lock (_lock)
             {
-                _backstop ??= TimeProvider.System.CreateTimer(static state => ((FlowHub)state!).OnBackstop(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                _backstop.Change(s_backstopPeriod, s_backstopPeriod);
+                _backstop?.Change(s_backstopPeriod, s_backstopPeriod);
             }
         }
     }
@@ -103,9 +110,17 @@ internal sealed class FlowHub
         }
     }
 
-    /// <summary>The ring closed: release every source's capacity wait (with false).</summary>
+    /// <summary>The ring closed: release every source's capacity wait (with false), and retire the backstop.</summary>
+    /// <remarks>A closed ring never needs it: its draining stages still notify, and nothing waits for room any more.</remarks>
     public void OnClosed()
     {
+        lock (_lock)
+        {
+            _backstop?.Dispose();
+            _backstop = null;
+            _closed = true;
+        }
+
         foreach (EventSource source in _sources)
         {
             source.OnRingClosed();

@@ -45,7 +45,7 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
         Sequence sequence = Sequence;
         bool signal = barrier.SignalsProgress;
         StageLatency? latency = Latency;
-        FlowHub flow = ring.Sequencer.Flow;
+        FlowHub flow = _ring.Sequencer.Flow;
         long next = sequence.ValueRelaxed + 1;
 
         while (true)

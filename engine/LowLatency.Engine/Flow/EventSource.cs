@@ -22,7 +22,10 @@ namespace LowLatency.Engine.Flow;
 /// </remarks>
 public abstract class EventSource : IDisposable
 {
-    private readonly Lock _signalLock = new();
+    // A monitor, not System.Threading.Lock: the producer and a stage can contend for it at a crossing,
+    // and a contended Lock allocates its wait event on the managed heap (the producer's hot path), while a
+    // monitor inflates into native memory.
+    private readonly object _signalLock = new();
     private readonly FlowHub _hub;
     private readonly Action? _onPause;
     private readonly Action? _onResume;

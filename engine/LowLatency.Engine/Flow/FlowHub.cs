@@ -22,7 +22,9 @@ internal sealed class FlowHub
     private static readonly TimeSpan s_backstopPeriod = TimeSpan.FromMilliseconds(1);
 
     private readonly Sequencer _sequencer;
-    private readonly Lock _lock = new();
+    // A monitor, not System.Threading.Lock, for the reason given on EventSource's lock: a producer's
+    // first pause can contend with the backstop timer here.
+    private readonly object _lock = new();
 
     // Replaced (copy-on-write) under _lock when sources come and go; read by stages on the slow path,
     // by the backstop timer and by metrics.
@@ -66,10 +68,14 @@ internal sealed class FlowHub
 
             _sources = [.. _sources, source];
 
-            // Created with the first source, unarmed, so a source's first pause allocates nothing.
-            if (!_closed)
+            // Created with the first source, so a source's first pause allocates nothing. Armed far out
+            // and disarmed once here: the first arming of a timer in a process starts the runtime's timer
+            // machinery (about a kilobyte), which belongs at setup, not on a producer's first pause.
+            if (!_closed && _backstop is null)
             {
-                _backstop ??= TimeProvider.System.CreateTimer(static state => ((FlowHub)state!).OnBackstop(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _backstop = TimeProvider.System.CreateTimer(static state => ((FlowHub)state!).OnBackstop(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _backstop.Change(TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+                _backstop.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
         }
     }

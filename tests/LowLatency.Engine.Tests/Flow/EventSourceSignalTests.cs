@@ -124,6 +124,41 @@ public sealed class EventSourceSignalTests
 
     [Test]
     [CancelAfter(10_000)]
+    public void Signals_FirstPauseAndResumeOfANewSource_AllocateNothing()
+    {
+        var pipeline = Pipeline<Quote>.Create(PipelineOptions.Default with { Capacity = 16, WaitStrategy = WaitStrategyKind.Yielding });
+        EventPoller<Quote> poller = pipeline.CreatePoller(maxBatchSize: 1);
+        var signals = new int[2];
+        using EventSource<Quote> source = pipeline.CreateSource(EventSourceOptions.Default with
+        {
+            Policy = OverflowPolicy.Reject,
+            OnPause = () => Interlocked.Increment(ref signals[0]),
+            OnResume = () => Interlocked.Increment(ref signals[1]),
+        });
+        Sequencer ring = source.Sequencer;
+        var quote = default(Quote);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        while (ring.Occupancy < 16)
+        {
+            source.Offer(in quote);
+        }
+
+        while (ring.Occupancy > 0)
+        {
+            PollOne(poller);
+        }
+
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Multiple(() =>
+        {
+            Assert.That(signals, Is.EqualTo(new[] { 1, 1 }));
+            Assert.That(bytes, Is.Zero, "the backstop timer is created and its machinery started with the source, not at the first pause");
+        });
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
     public async Task WaitForCapacityAsync_WhilePaused_CompletesTrueOnlyAtTheLowMark()
     {
         (_, EventPoller<Quote> poller, EventSource<Quote> source, _) = Setup();

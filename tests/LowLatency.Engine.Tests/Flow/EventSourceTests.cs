@@ -273,6 +273,44 @@ public sealed class EventSourceTests
         });
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Offer_TwoSourcesOnMultiProducerRing_EachCountsItsOwnDrops()
+    {
+        const int n = 20_000;
+        var verifier = new QuoteVerifier(2) { SlowSpins = 50 };
+        await using var pipeline = Pipeline<Quote>.Create(PipelineOptions.Default with
+        {
+            Capacity = 64,
+            ProducerType = ProducerType.Multi,
+            WaitStrategy = WaitStrategyKind.Yielding,
+        });
+        pipeline.HandleEventsWith(new VerifyingHandler(verifier));
+        pipeline.Start();
+        using EventSource<Quote> lossy = pipeline.CreateSource(EventSourceOptions.Default with { Name = "lossy", Policy = OverflowPolicy.DropNewest });
+        using EventSource<Quote> lossless = pipeline.CreateSource(EventSourceOptions.Default with { Name = "lossless" });
+
+        Task Produce(EventSource<Quote> source, int key) => Task.Run(() =>
+        {
+            for (long i = 0; i < n; i++)
+            {
+                source.Offer(new Quote { Key = key, KeySequence = i });
+            }
+        });
+
+        await Task.WhenAll(Produce(lossy, 0), Produce(lossless, 1));
+        await pipeline.DrainAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(lossless.Published, Is.EqualTo(n));
+            Assert.That(lossless.TotalDropped, Is.Zero);
+            Assert.That(lossy.Published + lossy.GetDropped(DropReason.Full), Is.EqualTo(n));
+            Assert.That(verifier.Arrived, Is.EqualTo(lossy.Published + lossless.Published));
+            Assert.That(verifier.LastByKey[1], Is.EqualTo(n - 1), "the lossless source's last event arrived");
+            Assert.That(verifier.Reordered, Is.Zero);
+        });
+    }
+
     [TestCase(OverflowPolicy.DropNewest, 11)]
     [TestCase(OverflowPolicy.Sample, 12)]
     [TestCase(OverflowPolicy.Conflate, 13)]

@@ -33,9 +33,10 @@ internal sealed class FlowHub
     // Paused sources. Interlocked by sources as they pause and resume; read by every stage after each batch.
     private int _waiters;
 
-    // Created with the first source, armed while any source is paused, disposed when the ring closes;
-    // guarded by _lock, like _closed.
+    // Created with the first source, armed while any source is paused (until a tick finds none),
+    // disposed when the ring closes; guarded by _lock, like _armed and _closed.
     private ITimer? _backstop;
+    private bool _armed;
     private bool _closed;
 
     public FlowHub(Sequencer sequencer) => _sequencer = sequencer;
@@ -95,7 +96,13 @@ internal sealed class FlowHub
         {
             lock (_lock)
             {
-                _backstop?.Change(s_backstopPeriod, s_backstopPeriod);
+                // Left armed until a tick finds nobody paused: frequent pause/resume cycles do not
+                // re-arm the timer (a timer-queue lock) every time.
+                if (!_armed && _backstop is not null)
+                {
+                    _backstop.Change(s_backstopPeriod, s_backstopPeriod);
+                    _armed = true;
+                }
             }
         }
     }
@@ -124,6 +131,7 @@ internal sealed class FlowHub
         {
             _backstop?.Dispose();
             _backstop = null;
+            _armed = false;
             _closed = true;
         }
 
@@ -140,9 +148,10 @@ internal sealed class FlowHub
         {
             lock (_lock)
             {
-                if (!HasWaiters)
+                if (!HasWaiters && _armed)
                 {
                     _backstop?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    _armed = false;
                 }
             }
         }

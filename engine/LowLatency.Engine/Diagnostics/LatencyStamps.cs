@@ -25,6 +25,10 @@ internal sealed class LatencyStamps
     private readonly int _shift;
     private readonly long _slotMask;
 
+    // Single producer only, producer thread only: the lowest sampled sequence not stamped yet. Written
+    // once per Interval sequences; stages touch this object only when they record a sample.
+    private long _nextSample;
+
     public LatencyStamps(int capacity, int interval)
     {
         Debug.Assert(int.IsPow2(interval) && int.IsPow2(capacity), "both are validated powers of two");
@@ -41,7 +45,32 @@ internal sealed class LatencyStamps
     /// <summary><see cref="Interval"/> − 1.</summary>
     public long Mask { get; }
 
-    /// <summary>Stamps every sampled sequence in [<paramref name="low"/>, <paramref name="high"/>] (producer, before publishing).</summary>
+    /// <summary>
+    /// Single producer, before publishing up to <paramref name="sequence"/>: stamps every sampled sequence
+    /// not stamped yet, however the claims were sized. One load and a compare per publication.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StampUpTo(long sequence)
+    {
+        if (sequence >= _nextSample)
+        {
+            StampUpToSlow(sequence);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void StampUpToSlow(long sequence)
+    {
+        long now = Stopwatch.GetTimestamp();
+        for (long k = _nextSample; k <= sequence; k += Interval)
+        {
+            Slot(k) = now;
+        }
+
+        _nextSample = (sequence & ~Mask) + Interval;
+    }
+
+    /// <summary>Multi producer: stamps every sampled sequence in [<paramref name="low"/>, <paramref name="high"/>] (before publishing them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Stamp(long low, long high)
     {

@@ -131,8 +131,8 @@ public sealed class SingleProducerSequencer : Sequencer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override void Publish(long sequence)
     {
-        // Everything from the last publication up to this one: a claim of n may be published by its high sequence.
-        _stamps?.Stamp(_cursor.ValueRelaxed + 1, sequence);
+        // Everything sampled up to this publication: a claim of n may be published by its high sequence.
+        _stamps?.StampUpTo(sequence);
 
         // Release; pairs with the acquire load of the cursor in SequenceBarrier.WaitFor.
         _cursor.SetRelease(sequence);

@@ -11,6 +11,7 @@ internal static class Program
         var root = new RootCommand("LowLatency lab: run the engine, measure it, soak it.");
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PingPongCommand.Create());
+        root.Subcommands.Add(FeedCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Tcp;
 using LowLatency.Lab.Bench.Window;
 
 namespace LowLatency.Lab.Bench;
@@ -10,6 +11,8 @@ internal static class BenchCatalog
     [
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true),
+        new EngineOneToOneMetricsScenario(batchHandler: false),
+        new EngineOneToOneMetricsScenario(batchHandler: true),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true, publishBatch: 10),
@@ -23,6 +26,9 @@ internal static class BenchCatalog
         new WindowSessionScenario(),
         new WindowRxBaselineScenario(),
         new WindowDictionaryBaselineScenario(),
+        new TcpIngestScenario(lz4: false),
+        new TcpIngestScenario(lz4: true),
+        new TcpNetworkStreamBaselineScenario(),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

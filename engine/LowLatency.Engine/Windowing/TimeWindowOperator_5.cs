@@ -70,7 +70,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     private readonly KeySlotTable<TKey> _keyIds;
     private readonly int[] _paneKeyId;                         // pane slot → key id
     private readonly int[] _keyRefs;                           // key id → live panes
-    private readonly NewestPane[] _newestPane;                 // key id → its newest pane: skips the big pane table
+    private readonly NewestPane<TAcc>[] _newestPane;           // key id → its newest pane, accumulator inline (see PaneAcc)
     private readonly int[] _gatherStamp;
     private readonly int[] _gathered;
     private readonly TAcc[] _scratchAcc;                       // key id → merged value of the current gather
@@ -137,7 +137,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         _keyIds = new KeySlotTable<TKey>(keys);
         _paneKeyId = new int[capacity];
         _keyRefs = new int[keys];
-        _newestPane = new NewestPane[keys];
+        _newestPane = new NewestPane<TAcc>[keys];
         _gatherStamp = new int[keys];
         _gathered = new int[keys];
         _scratchAcc = new TAcc[keys];
@@ -292,14 +292,14 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Accept(in TEvent e, long ts, long paneStart, long before)
     {
-        int slot = FindOrAddPane(in e, paneStart);
+        ref TAcc accumulator = ref FindOrAddPane(in e, paneStart, out int slot);
         if (slot < 0)
         {
             RejectFull(in e, before);
             return;
         }
 
-        _function.Add(ref _paneAcc[slot], in e);
+        _function.Add(ref accumulator, in e);
         EventsAccepted++;
         if (ts <= before)
         {
@@ -318,25 +318,37 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     }
 
     /// <summary>
-    /// The (key, pane) entry of <paramref name="e"/>, added when absent; -1 when the state is full. The key's
-    /// newest pane is remembered per key id, so the common event (its key's current pane) probes only the
-    /// key table, not the (key, pane) table, which holds several times more entries and falls out of cache first.
+    /// The accumulator of the (key, pane) entry of <paramref name="e"/>, added when absent; <paramref name="slot"/>
+    /// is -1 when the state is full. A key's newest pane is kept per key id with its accumulator inline, so the
+    /// common event (its key's current pane) costs one key-table probe and one line of <see cref="NewestPane{TAcc}"/>:
+    /// the (key, pane) table, which holds several times more entries, is probed only when a pane opens.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int FindOrAddPane(in TEvent e, long paneStart)
+    private ref TAcc FindOrAddPane(in TEvent e, long paneStart, out int slot)
     {
         TKey key = _function.GetKey(in e);
-        KeySlotTable<TKey> keyIds = _keyIds;
-        int id = keyIds.Find(key);
-        if (id >= 0 && _newestPane[id].Slot >= 0 && _newestPane[id].Start == paneStart)
+        int id = _keyIds.Find(key);
+        if (id >= 0)
         {
-            return _newestPane[id].Slot;
+            ref NewestPane<TAcc> newest = ref _newestPane[id];
+            if (newest.Start == paneStart && newest.Slot >= 0)
+            {
+                slot = newest.Slot;
+                return ref newest.Acc;
+            }
         }
 
-        int slot = _panes.GetOrAdd(new WindowKey<TKey>(key, paneStart), out bool added);
+        return ref FindOrAddPaneSlow(key, id, paneStart, out slot);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref TAcc FindOrAddPaneSlow(TKey key, int id, long paneStart, out int slot)
+    {
+        KeySlotTable<TKey> keyIds = _keyIds;
+        slot = _panes.GetOrAdd(new WindowKey<TKey>(key, paneStart), out bool added);
         if (slot < 0)
         {
-            return -1;
+            return ref Unsafe.NullRef<TAcc>();
         }
 
         if (added)
@@ -358,7 +370,8 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                     keyIds.RemoveAt(id);
                 }
 
-                return -1;
+                slot = -1;
+                return ref Unsafe.NullRef<TAcc>();
             }
 
             _paneAcc[slot] = default;
@@ -370,13 +383,40 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             id = _paneKeyId[slot];
         }
 
-        if (_newestPane[id].Slot < 0 || paneStart > _newestPane[id].Start)
+        PromoteIfNewest(id, slot, paneStart);
+        return ref PaneAcc(slot);
+    }
+
+    /// <summary>Makes <paramref name="slot"/> its key's newest pane if it is newer: the old newest's accumulator moves back to the table.</summary>
+    private void PromoteIfNewest(int id, int slot, long paneStart)
+    {
+        ref NewestPane<TAcc> newest = ref _newestPane[id];
+        if (newest.Slot >= 0 && paneStart <= newest.Start)
         {
-            _newestPane[id].Start = paneStart;
-            _newestPane[id].Slot = slot;
+            return;
         }
 
-        return slot;
+        if (newest.Slot >= 0)
+        {
+            _paneAcc[newest.Slot] = newest.Acc;
+        }
+
+        newest.Start = paneStart;
+        newest.Slot = slot;
+        newest.Acc = _paneAcc[slot];
+    }
+
+    /// <summary>The accumulator of pane <paramref name="slot"/>: inline in its key's newest-pane entry, or in the pane table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref TAcc PaneAcc(int slot)
+    {
+        ref NewestPane<TAcc> newest = ref _newestPane[_paneKeyId[slot]];
+        if (newest.Slot == slot)
+        {
+            return ref newest.Acc;
+        }
+
+        return ref _paneAcc[slot];
     }
 
     private void InitKeyId(int id)
@@ -505,7 +545,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             int s = _panes.Find(new WindowKey<TKey>(key, p));
             if (s >= 0)
             {
-                _function.Merge(ref value, in _paneAcc[s]);
+                _function.Merge(ref value, in PaneAcc(s));
             }
         }
 
@@ -691,11 +731,11 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                 TKey key = _panes.KeyAt(s).Key;
                 if (_tracksVersions)
                 {
-                    EmitVersioned(key, end, in _paneAcc[s], isFinal);
+                    EmitVersioned(key, end, in PaneAcc(s), isFinal);
                 }
                 else
                 {
-                    Emit(key, end, 1, isFinal, in _paneAcc[s]);
+                    Emit(key, end, 1, isFinal, in PaneAcc(s));
                 }
             }
 
@@ -758,12 +798,12 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                 if (_gatherStamp[id] != round)
                 {
                     _gatherStamp[id] = round;
-                    _scratchAcc[id] = _paneAcc[s];
+                    _scratchAcc[id] = PaneAcc(s);
                     _gathered[count++] = id;
                 }
                 else
                 {
-                    _function.Merge(ref _scratchAcc[id], in _paneAcc[s]);
+                    _function.Merge(ref _scratchAcc[id], in PaneAcc(s));
                 }
             }
         }
@@ -787,12 +827,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
 
         _keyRefs[id]++;
         _paneKeyId[slot] = id;
-        long paneStart = _panes.KeyAt(slot).Time;
-        if (_newestPane[id].Slot < 0 || paneStart > _newestPane[id].Start)
-        {
-            _newestPane[id].Start = paneStart;
-            _newestPane[id].Slot = slot;
-        }
+        PromoteIfNewest(id, slot, _panes.KeyAt(slot).Time);
     }
 
     private void ReleaseKeyId(int slot)
@@ -958,7 +993,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                 {
                     TKey key = _panes.KeyAt(s).Key;
                     writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _paneAcc[s])));
+                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in PaneAcc(s))));
                 }
             }
 
@@ -1045,9 +1080,8 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                         throw new SnapshotFormatException("The snapshot's pane entries do not fit this operator (WindowOptions.Capacity) or repeat a key.");
                     }
 
-                    AssignKeyId(slot);
-
                     reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
+                    AssignKeyId(slot); // after the accumulator: the newest pane takes it inline
                 }
             }
 

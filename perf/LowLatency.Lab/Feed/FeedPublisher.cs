@@ -148,7 +148,9 @@ internal sealed class FeedPublisher
         long mid = Math.Max(1_000, _midTicks[symbol] + (long)((bits & 0xFF) % 3) - 1);
         _midTicks[symbol] = mid;
         long price = mid + (long)((bits >> 8) & 7) - 3;
-        int quantity = 100 * (1 + (int)((bits >> 16) & 63));
+        // Round lots of 100, 1–16 lots; one tick in 256 is a block trade 50 times larger (the risk stage's notional limit catches some).
+        int lots = 1 + (int)((bits >> 16) & 15);
+        int quantity = 100 * (((bits >> 24) & 0xFF) == 0 ? lots * 50 : lots);
 
         long jitter = _random.NextInt64((long)(_settings.OutOfOrderBound.TotalNanoseconds));
         double roll = _random.NextDouble();

@@ -19,7 +19,7 @@ internal static class Plots
     public static void Latency(string path, string title, HistogramBase histogram, IReadOnlyList<IntervalSample> intervals)
     {
         var multiplot = new Multiplot();
-        multiplot.AddPlots(2 - multiplot.Count());
+        multiplot.AddPlots(2); // AddPlots sets the total number of subplots.
         PercentileDistribution(multiplot.GetPlot(0), title, histogram);
         OverTime(multiplot.GetPlot(1), intervals);
         multiplot.SavePng(path, Width, 1100);
@@ -29,7 +29,7 @@ internal static class Plots
     public static void Soak(string path, string title, IReadOnlyList<IntervalSample> intervals, double rssSlope, double heapSlope)
     {
         var multiplot = new Multiplot();
-        multiplot.AddPlots(3 - multiplot.Count());
+        multiplot.AddPlots(3);
 
         Plot latency = multiplot.GetPlot(0);
         OverTime(latency, intervals);

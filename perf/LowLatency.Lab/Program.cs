@@ -1,14 +1,23 @@
 using System.CommandLine;
 using LowLatency.Lab.Commands;
 
-var root = new RootCommand(
-    "lowlatency: the LowLatency engine's lab. With no command it runs `demo` on embedded defaults " +
-    "(a synthetic market-data pipeline, live progress, a verified report).");
+namespace LowLatency.Lab;
 
-// The default action is the demo, with the demo's options.
-DemoCommand.Configure(root);
-root.Subcommands.Add(DemoCommand.Create());
-root.Subcommands.Add(LatencyCommand.Create());
-root.Subcommands.Add(SoakCommand.Create());
+/// <summary>The <c>lowlatency</c> lab CLI.</summary>
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand(
+            "LowLatency lab: run the engine, measure it, soak it. With no command it runs `demo` on its embedded " +
+            "defaults (a synthetic market-data pipeline, live progress, a verified report).");
 
-return root.Parse(args).Invoke();
+        // The default action is the demo, with the demo's options.
+        DemoCommand.Configure(root);
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(LatencyCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

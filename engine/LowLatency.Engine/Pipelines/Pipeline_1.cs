@@ -290,8 +290,17 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
             {
                 RaiseReason(ShutdownReason.Stopped);
                 HaltAll();
-                await WaitForExitAsync().ConfigureAwait(false);
-                throw new TimeoutException($"Pipeline '{Options.Name}' did not drain within {Options.DrainTimeout}: stage '{lagging}' is behind the producers.");
+                string stuck = string.Empty;
+                try
+                {
+                    await WaitForExitAsync().ConfigureAwait(false);
+                }
+                catch (TimeoutException ex)
+                {
+                    stuck = " " + ex.Message;
+                }
+
+                throw new TimeoutException($"Pipeline '{Options.Name}' did not drain within {Options.DrainTimeout}: stage '{lagging}' is behind the producers.{stuck}");
             }
 
             await Task.Delay(1).ConfigureAwait(false);
@@ -340,7 +349,7 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         Task finished = await Task.WhenAny(_completion.Task, Task.Delay(Options.StopTimeout)).ConfigureAwait(false);
         if (finished != _completion.Task)
         {
-            string stuck = string.Join(", ", _stages.Where(s => s.IsRunning).Select(s => $"'{s.Name}'"));
+            string stuck = string.Join(", ", _stages.Where(s => !s.HasExited).Select(s => $"'{s.Name}'"));
             throw new TimeoutException($"Pipeline '{Options.Name}': stage(s) {stuck} did not stop within {Options.StopTimeout}; a handler is blocked.");
         }
 

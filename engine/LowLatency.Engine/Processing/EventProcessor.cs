@@ -22,6 +22,9 @@ public abstract class EventProcessor
     // Idle → Running (Run, stage thread); Running → Halted (Halt, any thread). Read by the run loop on alerts.
     private int _state;
 
+    // Set by the stage thread as it leaves Run; read by the pipeline to name stuck stages.
+    private bool _exited;
+
     // Written by the stage thread on its fault paths only; read by anyone (counters).
     private long _retries;
     private long _deadLettered;
@@ -47,8 +50,11 @@ public abstract class EventProcessor
     /// <summary>The stage's options.</summary>
     public StageOptions Options { get; }
 
-    /// <summary>True while the run loop is active.</summary>
+    /// <summary>True while the run loop is active and no halt was asked for.</summary>
     public bool IsRunning => Volatile.Read(ref _state) == Running;
+
+    /// <summary>True once the stage's thread has left its run loop (a halted stage stuck in its handler has not).</summary>
+    public bool HasExited => Volatile.Read(ref _exited);
 
     /// <summary>Handler calls repeated under a retry policy.</summary>
     public long Retries => Volatile.Read(ref _retries);
@@ -90,6 +96,7 @@ public abstract class EventProcessor
             }
 
             Volatile.Write(ref _state, Halted);
+            Volatile.Write(ref _exited, true);
             _host.OnStageExited(this);
         }
     }

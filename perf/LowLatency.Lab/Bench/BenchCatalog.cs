@@ -1,0 +1,22 @@
+using LowLatency.Lab.Bench.Engine;
+
+namespace LowLatency.Lab.Bench;
+
+/// <summary>Every scenario <c>lowlatency bench</c> knows, in the order they run and print.</summary>
+internal static class BenchCatalog
+{
+    public static IReadOnlyList<IBenchScenario> All { get; } =
+    [
+        new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: false),
+        new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true),
+        new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: false),
+        new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true),
+        new EngineManyToOneScenario(producers: 2),
+        new ChannelAsyncScenario(),
+        new ChannelSpinScenario(),
+        new BlockingCollectionScenario(),
+    ];
+
+    /// <summary>The baseline every ratio in the table is relative to.</summary>
+    public const string Baseline = "channel-async";
+}

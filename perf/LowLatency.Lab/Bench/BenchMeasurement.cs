@@ -1,0 +1,21 @@
+using System.Diagnostics;
+
+namespace LowLatency.Lab.Bench;
+
+/// <summary>Times a measured section and counts what every thread allocated during it.</summary>
+internal readonly struct BenchMeasurement
+{
+    private readonly long _start;
+    private readonly long _allocated;
+
+    private BenchMeasurement(long start, long allocated)
+    {
+        _start = start;
+        _allocated = allocated;
+    }
+
+    public static BenchMeasurement Start() => new(Stopwatch.GetTimestamp(), GC.GetTotalAllocatedBytes(precise: true));
+
+    public BenchResult Stop(long events) =>
+        new(events, Stopwatch.GetElapsedTime(_start), GC.GetTotalAllocatedBytes(precise: true) - _allocated);
+}

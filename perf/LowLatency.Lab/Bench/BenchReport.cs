@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace LowLatency.Lab.Bench;
+
+/// <summary>The bench table on the console and the JSON report (field names are stable: see the README).</summary>
+internal static class BenchReport
+{
+    public static string Table(IReadOnlyList<BenchRow> rows)
+    {
+        double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"machine: {MachineInfo.Current}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-34} {"M events/s",12} {"× " + BenchCatalog.Baseline,17} {"B/event",9}  description");
+        foreach (BenchRow row in rows)
+        {
+            BenchResult median = row.Median;
+            string ratio = baseline is > 0 ? (median.EventsPerSecond / baseline.Value).ToString("F1", CultureInfo.InvariantCulture) : "-";
+            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Scenario.Name,-34} {median.EventsPerSecond / 1e6,12:F1} {ratio,17} {median.AllocatedBytesPerEvent,9:F2}  {row.Scenario.Description}");
+        }
+
+        return text.ToString();
+    }
+
+    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows)
+    {
+        double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
+        using FileStream file = File.Create(path);
+        using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteStartObject("machine");
+        MachineInfo machine = MachineInfo.Current;
+        json.WriteString("cpu", machine.Cpu);
+        json.WriteNumber("cores", machine.Cores);
+        json.WriteNumber("memoryBytes", machine.MemoryBytes);
+        json.WriteString("os", machine.Os);
+        json.WriteString("runtime", machine.Runtime);
+        json.WriteEndObject();
+        json.WriteString("baseline", BenchCatalog.Baseline);
+        json.WriteStartArray("results");
+        foreach (BenchRow row in rows)
+        {
+            BenchResult median = row.Median;
+            json.WriteStartObject();
+            json.WriteString("name", row.Scenario.Name);
+            json.WriteString("group", row.Scenario.Group);
+            json.WriteString("description", row.Scenario.Description);
+            json.WriteNumber("eventsPerSecond", Math.Round(median.EventsPerSecond));
+            json.WriteNumber("allocatedBytesPerEvent", Math.Round(median.AllocatedBytesPerEvent, 4));
+            if (baseline is > 0)
+            {
+                json.WriteNumber("ratioToBaseline", Math.Round(median.EventsPerSecond / baseline.Value, 3));
+            }
+
+            json.WriteNumber("events", median.Events);
+            json.WriteNumber("iterations", row.Iterations.Count);
+            json.WriteStartArray("iterationEventsPerSecond");
+            foreach (BenchResult iteration in row.Iterations)
+            {
+                json.WriteNumberValue(Math.Round(iteration.EventsPerSecond));
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace LowLatency.Lab.Bench;
+
+/// <summary>
+/// Runs scenarios one after another in this process: each is calibrated to a time budget (two warm-up
+/// runs, so the JIT has reached its optimized tier), then measured several times; the median counts.
+/// </summary>
+internal static class BenchRunner
+{
+    private const long FirstWarmUpEvents = 100_000;
+
+    public static BenchRow Run(IBenchScenario scenario, bool quick, Action<string>? progress = null)
+    {
+        TimeSpan budget = quick ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(2);
+        int iterations = quick ? 3 : 5;
+
+        BenchResult warm = scenario.Run(new BenchContext(quick, FirstWarmUpEvents));
+        warm = scenario.Run(new BenchContext(quick, EventsFor(warm, budget / 2)));
+        long events = EventsFor(warm, budget);
+
+        var results = new List<BenchResult>(iterations);
+        for (int i = 0; i < iterations; i++)
+        {
+            Collect();
+            results.Add(scenario.Run(new BenchContext(quick, events)));
+            progress?.Invoke($"{scenario.Name}: {results[^1].EventsPerSecond / 1e6:F1} M/s");
+        }
+
+        return new BenchRow(scenario, results);
+    }
+
+    private static long EventsFor(BenchResult sample, TimeSpan budget)
+    {
+        double events = sample.EventsPerSecond * budget.TotalSeconds;
+        return (long)Math.Clamp(events, FirstWarmUpEvents, 2_000_000_000);
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Debug.Assert(GC.CollectionCount(0) >= 0, "collections are counted");
+    }
+}

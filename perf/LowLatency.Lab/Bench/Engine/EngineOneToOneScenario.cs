@@ -1,0 +1,55 @@
+using LowLatency.Engine;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Processing;
+
+namespace LowLatency.Lab.Bench.Engine;
+
+/// <summary>
+/// One producer thread claiming and publishing one event at a time into a 64 Ki ring; one consumer stage
+/// summing them, per event or per batch. Disruptor-net's OneToOneSequencedThroughputTest, on our engine.
+/// </summary>
+internal sealed class EngineOneToOneScenario(EngineWait wait, bool batchHandler) : IBenchScenario
+{
+    private const int Capacity = 1 << 16;
+
+    public string Name => $"engine-1p1c-{wait.ToSlug()}-{(batchHandler ? "batch" : "event")}";
+
+    public string Group => "engine";
+
+    public string Description =>
+        $"1 producer → 1 {(batchHandler ? "batch" : "per-event")} stage, {wait.ToSlug()} consumer, {Capacity}-slot ring, 8-byte struct events";
+
+    public BenchResult Run(BenchContext context)
+    {
+        var pipeline = Pipeline<BenchEvent>.Create(PipelineOptions.Default with
+        {
+            Name = "bench",
+            Capacity = Capacity,
+            WaitStrategy = wait.ToKind(),
+        });
+        StageGroup<BenchEvent> stage = batchHandler
+            ? pipeline.HandleBatchesWith(new SumBatchHandler())
+            : pipeline.HandleEventsWith(new SumEventHandler());
+        pipeline.Start();
+
+        RingBuffer<BenchEvent> ring = pipeline.RingBuffer;
+        long n = context.Events;
+        var measurement = BenchMeasurement.Start();
+        for (long i = 0; i < n; i++)
+        {
+            long sequence = ring.Next();
+            ring[sequence].Value = i;
+            ring.Publish(sequence);
+        }
+
+        BenchWait.UntilCompleted(pipeline, n - 1);
+        BenchResult result = measurement.Stop(n);
+        pipeline.DrainAsync().GetAwaiter().GetResult();
+
+        long sum = batchHandler
+            ? ((BatchEventProcessor<BenchEvent, SumBatchHandler>)stage.Stages[0]).Handler.Sum
+            : ((EventProcessor<BenchEvent, SumEventHandler>)stage.Stages[0]).Handler.Sum;
+        BenchWait.Check(sum, BenchWait.ExpectedSum(n), Name);
+        return result;
+    }
+}

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace LowLatency.Engine.State;
+
+/// <summary>
+/// A pre-sized open-addressing map from a key to a stable slot index in <c>[0, Capacity)</c>; callers keep
+/// their values in parallel arrays indexed by slot. Nothing is allocated after construction.
+/// </summary>
+/// <remarks>
+/// Linear probing over a bucket array at most half full (so a miss ends after a short run), with
+/// backward-shift deletion (no tombstones, so probe runs never degrade over time). Slots are handed out
+/// from a free list and never move, which lets callers thread intrusive lists through them.
+/// Single-threaded: owned by one operator on one stage thread.
+/// </remarks>
+/// <typeparam name="TKey">An unmanaged, equatable key (symbol id, composite struct, ...).</typeparam>
+public sealed class KeySlotTable<TKey>
+    where TKey : unmanaged, IEquatable<TKey>
+{
+    private readonly int[] _buckets;   // slot + 1; 0 = empty
+    private readonly TKey[] _keys;     // by slot
+    private readonly int[] _hashes;    // by slot, so deletion can re-home entries without rehashing
+    private readonly int[] _nextFree;  // by slot: free-list link
+    private readonly int _mask;
+    private readonly int _shift;
+    private int _freeHead;             // next never-used slot is _highWater when the list is empty (-1)
+    private int _highWater;
+    private int _count;
+
+    /// <summary>Creates a table holding at most <paramref name="capacity"/> keys.</summary>
+    public KeySlotTable(int capacity)
+    {
+        if (capacity < 1 || capacity > (1 << 28))
+        {
+            ThrowHelper.ThrowOption("capacity", capacity, "must be between 1 and 2^28.");
+        }
+
+        int buckets = (int)BitOperations.RoundUpToPowerOf2((uint)capacity * 2);
+        _buckets = new int[buckets];
+        _mask = buckets - 1;
+        _shift = 32 - BitOperations.Log2((uint)buckets);
+        _keys = new TKey[capacity];
+        _hashes = new int[capacity];
+        _nextFree = new int[capacity];
+        _freeHead = -1;
+    }
+
+    /// <summary>The most keys the table holds.</summary>
+    public int Capacity => _keys.Length;
+
+    /// <summary>Keys held now.</summary>
+    public int Count => _count;
+
+    /// <summary>The key stored in <paramref name="slot"/>.</summary>
+    public ref readonly TKey KeyAt(int slot) => ref _keys[slot];
+
+    /// <summary>The slot of <paramref name="key"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(in TKey key)
+    {
+        int hash = Hash(key);
+        int[] buckets = _buckets;
+        int i = Home(hash);
+        while (true)
+        {
+            int s = buckets[i] - 1;
+            if (s < 0)
+            {
+                return -1;
+            }
+
+            if (_hashes[s] == hash && _keys[s].Equals(key))
+            {
+                return s;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>
+    /// The slot of <paramref name="key"/>, adding it when absent; -1 when absent and the table is full.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetOrAdd(in TKey key, out bool added)
+    {
+        int hash = Hash(key);
+        int[] buckets = _buckets;
+        int i = Home(hash);
+        while (true)
+        {
+            int s = buckets[i] - 1;
+            if (s < 0)
+            {
+                return AddAt(i, hash, key, out added);
+            }
+
+            if (_hashes[s] == hash && _keys[s].Equals(key))
+            {
+                added = false;
+                return s;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>Removes the key held in <paramref name="slot"/>; the slot becomes free.</summary>
+    public void RemoveAt(int slot)
+    {
+        Debug.Assert(slot >= 0 && slot < _highWater, "a slot handed out by GetOrAdd");
+        int i = Home(_hashes[slot]);
+        while (_buckets[i] - 1 != slot)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        // Backward-shift: pull later members of the probe run into the hole when their home allows it.
+        int hole = i;
+        int j = (i + 1) & _mask;
+        while (true)
+        {
+            int s = _buckets[j] - 1;
+            if (s < 0)
+            {
+                break;
+            }
+
+            int home = Home(_hashes[s]);
+            if (((j - home) & _mask) >= ((j - hole) & _mask))
+            {
+                _buckets[hole] = _buckets[j];
+                hole = j;
+            }
+
+            j = (j + 1) & _mask;
+        }
+
+        _buckets[hole] = 0;
+        _keys[slot] = default;
+        _nextFree[slot] = _freeHead;
+        _freeHead = slot;
+        _count--;
+    }
+
+    /// <summary>Removes every key; slots are handed out again from 0 in order.</summary>
+    public void Clear()
+    {
+        if (_count > 0 && _count * 8 < _buckets.Length)
+        {
+            for (int s = 0; s < _highWater; s++)
+            {
+                if (_buckets[Home(_hashes[s])] != 0)
+                {
+                    ClearRun(Home(_hashes[s]));
+                }
+            }
+        }
+        else
+        {
+            Array.Clear(_buckets);
+        }
+
+        _count = 0;
+        _highWater = 0;
+        _freeHead = -1;
+    }
+
+    private void ClearRun(int i)
+    {
+        while (_buckets[i] != 0)
+        {
+            _buckets[i] = 0;
+            i = (i + 1) & _mask;
+        }
+    }
+
+    private int AddAt(int bucket, int hash, in TKey key, out bool added)
+    {
+        int slot;
+        if (_freeHead >= 0)
+        {
+            slot = _freeHead;
+            _freeHead = _nextFree[slot];
+        }
+        else if (_highWater < _keys.Length)
+        {
+            slot = _highWater++;
+        }
+        else
+        {
+            added = false;
+            return -1;
+        }
+
+        _keys[slot] = key;
+        _hashes[slot] = hash;
+        _buckets[bucket] = slot + 1;
+        _count++;
+        added = true;
+        return slot;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(int hash) => (int)((uint)hash >> _shift) & _mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Hash(in TKey key) => (int)((uint)key.GetHashCode() * 0x9E3779B9u) | 1;
+}

@@ -1,0 +1,34 @@
+namespace LowLatency.Engine.Windowing;
+
+/// <summary>
+/// A single-threaded window operator: drive it directly (<c>op.OnEvent(ref e)</c>) or through
+/// <see cref="WindowStage{TEvent, TOperator}"/> in a pipeline. Not thread-safe.
+/// </summary>
+/// <typeparam name="TEvent">The input event type.</typeparam>
+public interface IWindowOperator<TEvent>
+    where TEvent : struct
+{
+    /// <summary>The current watermark.</summary>
+    long Watermark { get; }
+
+    /// <summary>Handles one event of input 0.</summary>
+    void OnEvent(ref TEvent e);
+
+    /// <summary>Handles one event of <paramref name="input"/> (multi-input watermarks).</summary>
+    void OnEvent(ref TEvent e, int input);
+
+    /// <summary>An explicit watermark for <paramref name="input"/>.</summary>
+    void OnWatermark(long watermark, int input = 0);
+
+    /// <summary>Processing time advanced (host ticks): idleness, processing-time windows, early results.</summary>
+    void OnProcessingTime(long now);
+
+    /// <summary>End of stream: watermark +∞, everything fires (final), then the end marker.</summary>
+    void Drain();
+
+    /// <summary>Writes the operator's state (windows, watermark, counters) as a checksummed snapshot.</summary>
+    void WriteSnapshot(Stream destination);
+
+    /// <summary>Replaces the operator's state with a snapshot; a corrupt or foreign one throws <see cref="LowLatency.Engine.State.SnapshotFormatException"/>.</summary>
+    void RestoreSnapshot(Stream source);
+}

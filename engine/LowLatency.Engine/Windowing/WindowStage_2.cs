@@ -1,0 +1,75 @@
+using LowLatency.Engine.Processing;
+using LowLatency.Engine.Time;
+
+namespace LowLatency.Engine.Windowing;
+
+/// <summary>
+/// Runs a window operator as a pipeline stage: events go to the operator in sequence order, processing
+/// time is read from the injected clock once per batch (and on each timeout tick), and a drained pipeline
+/// drains the operator (watermark +∞, every window fires final, then the end marker). A stopped or faulted
+/// pipeline keeps the operator's state, for a snapshot.
+/// </summary>
+/// <typeparam name="TEvent">The input event.</typeparam>
+/// <typeparam name="TOperator">The operator (a <see cref="TimeWindowOperator{TEvent, TKey, TAcc, TFunction, TSink}"/>, ...).</typeparam>
+public struct WindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchAware, ITimeoutAware, ILifecycleAware
+    where TEvent : struct
+    where TOperator : class, IWindowOperator<TEvent>
+{
+    private readonly TOperator _operator;
+    private readonly ProcessingClock? _clock;
+
+    /// <summary>Wraps <paramref name="windowOperator"/>; <paramref name="clock"/> supplies processing time (null: none).</summary>
+    public WindowStage(TOperator windowOperator, ProcessingClock? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(windowOperator);
+        _operator = windowOperator;
+        _clock = clock;
+    }
+
+    /// <summary>The operator (read its counters and state after the pipeline stopped, or snapshot it between events).</summary>
+    public readonly TOperator Operator => _operator;
+
+    /// <inheritdoc/>
+    public readonly void OnEvent(ref TEvent data, long sequence, bool endOfBatch) => _operator.OnEvent(ref data);
+
+    /// <inheritdoc/>
+    public readonly void OnBatchStart(long firstSequence, long count)
+    {
+        if (_clock is not null)
+        {
+            _operator.OnProcessingTime(_clock.Now());
+        }
+    }
+
+    /// <inheritdoc/>
+    public readonly void OnBatchEnd(long lastSequence)
+    {
+    }
+
+    /// <inheritdoc/>
+    public readonly void OnTimeout(long lastSequence)
+    {
+        if (_clock is not null)
+        {
+            _operator.OnProcessingTime(_clock.Now());
+        }
+    }
+
+    /// <inheritdoc/>
+    public readonly void OnStart()
+    {
+        if (_clock is not null)
+        {
+            _operator.OnProcessingTime(_clock.Now());
+        }
+    }
+
+    /// <inheritdoc/>
+    public readonly void OnShutdown(ShutdownReason reason)
+    {
+        if (reason == ShutdownReason.Drained)
+        {
+            _operator.Drain();
+        }
+    }
+}

@@ -27,7 +27,7 @@ internal static class LabRun
         var counters = new DemoCounters();
         var latency = new LatencyRecorder();
         var verifier = new StreamVerifier(sources: feedSettings.Source + 1, keys: feedSettings.Symbols);
-        var windows = new StandInWindows(counters, feedSettings.Symbols, TimeSpan.FromSeconds(1), feedSettings.OutOfOrderBound);
+        var windows = new WindowStage(counters, feedSettings.Symbols, feedSettings.OutOfOrderBound);
         var feed = new FeedPublisher(feedSettings);
 
         Pipeline<MarketTick> pipeline = Pipeline<MarketTick>.Create(PipelineOptions.Default with
@@ -128,7 +128,7 @@ internal static class LabRun
         VerifierResult verdict = verifier.Finish(published);
 
         var samples = new List<WindowResult>();
-        foreach (WindowResult w in windows.Samples)
+        foreach (WindowResult w in windows.Log.Samples)
         {
             if (w.Kind is not null)
             {
@@ -158,7 +158,7 @@ internal static class LabRun
     }
 
     /// <summary>Adds the topology's stages; returns the group of the sink (the last stage).</summary>
-    private static StageGroup<MarketTick> Build(Pipeline<MarketTick> pipeline, Topology topology, DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier, StandInWindows windows)
+    private static StageGroup<MarketTick> Build(Pipeline<MarketTick> pipeline, Topology topology, DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier, WindowStage windows)
     {
         var sink = new SinkHandler(counters, latency, verifier);
         var named = static (string name) => StageOptions.Default with { Name = name };
@@ -166,7 +166,7 @@ internal static class LabRun
         {
             Topology.Demo => pipeline
                 .HandleEventsWith(new ValidateEnrichHandler(counters), named("validate"))
-                .Then(new WindowStage(windows), named("windows"))
+                .Then(windows, named("windows"))
                 .Then(new RiskCheckHandler(counters, PriceBand, NotionalLimit), named("risk"))
                 .Then(sink, named("sink")),
             Topology.OneHop => pipeline
@@ -181,7 +181,7 @@ internal static class LabRun
                 .Then(sink, named("join")),
             Topology.Window => pipeline
                 .HandleEventsWith(new ValidateEnrichHandler(counters), named("validate"))
-                .Then(new WindowStage(windows), named("windows"))
+                .Then(windows, named("windows"))
                 .Then(sink, named("sink")),
             _ => throw new ArgumentOutOfRangeException(nameof(topology), topology, "Unknown topology."),
         };

@@ -1,29 +1,70 @@
 using LowLatency.Engine.Processing;
+using LowLatency.Engine.State;
+using LowLatency.Engine.Time;
+using LowLatency.Engine.Windowing;
+using LowLatency.Lab.Demo.Windows;
 using LowLatency.Lab.Feed;
 
 namespace LowLatency.Lab.Demo;
 
 /// <summary>
-/// Stage 2: per-symbol 1 s tumbling OHLC+VWAP and 5 s / 1 s hopping volume in event time (bounded
-/// out-of-orderness). Stamps each valid tick with its symbol's last closed VWAP and current 5 s volume,
-/// for the risk stage. Draining fires every open window (end of stream).
+/// Stage 2: the engine's keyed window operators in event time with bounded out-of-orderness: per-symbol
+/// 1 s tumbling OHLC+VWAP and 5 s / 1 s hopping volume (shared panes). Stamps each valid tick with its
+/// symbol's last closed VWAP and 5 s volume for the risk stage. Draining fires every window (end of stream).
 /// </summary>
-/// <remarks>The only file of the demo that knows how windows are computed.</remarks>
-internal struct WindowStage(StandInWindows windows) : IEventHandler<MarketTick>, IBatchAware, ILifecycleAware
+internal readonly struct WindowStage : IEventHandler<MarketTick>, IBatchAware, ILifecycleAware
 {
+    private readonly TimeWindowOperator<MarketTick, int, BarAccumulator, TickBarFunction, BarSink> _bars;
+    private readonly TimeWindowOperator<MarketTick, int, SumAccumulator, TickVolumeFunction, VolumeSink> _volumes;
+    private readonly WindowResultLog _log;
+    private readonly DemoCounters _counters;
+
+    public WindowStage(DemoCounters counters, int symbols, TimeSpan outOfOrderBound)
+    {
+        long second = (long)TimeSpan.FromSeconds(1).TotalNanoseconds;
+        var watermark = WatermarkOptions.Default with { OutOfOrderness = (long)outOfOrderBound.TotalNanoseconds };
+
+        // Live (symbol, pane) entries: about 2 open 1 s panes per symbol for the bars, and 5 + 2 for the
+        // 5 s hopping windows. Sized with headroom; a full table halts the demo instead of losing ticks.
+        WindowOptions tumbling = WindowOptions.Tumbling(second) with
+        {
+            Watermark = watermark,
+            Capacity = Math.Max(1 << 10, symbols * 4),
+            WhenFull = TableFullPolicy.Throw,
+        };
+        WindowOptions hopping = WindowOptions.Hopping(5 * second, second) with
+        {
+            Watermark = watermark,
+            Capacity = Math.Max(1 << 10, symbols * 10),
+            WhenFull = TableFullPolicy.Throw,
+        };
+
+        _counters = counters;
+        _log = new WindowResultLog(symbols);
+        _bars = new(tumbling, default, new BarSink(_log));
+        _volumes = new(hopping, default, new VolumeSink(_log));
+    }
+
+    public WindowResultLog Log => _log;
+
     public void OnEvent(ref MarketTick data, long sequence, bool endOfBatch)
     {
-        if (data.Status == TickStatus.Valid)
+        if (data.Status != TickStatus.Valid)
         {
-            windows.OnTick(ref data);
+            return;
         }
+
+        _bars.OnEvent(ref data);
+        _volumes.OnEvent(ref data);
+        data.ReferenceVwap = _log.LastVwap(data.Symbol);
+        data.RecentVolume = _log.LastVolume(data.Symbol);
     }
 
     public void OnBatchStart(long firstSequence, long count)
     {
     }
 
-    public void OnBatchEnd(long lastSequence) => windows.PublishCounters();
+    public void OnBatchEnd(long lastSequence) => PublishCounters();
 
     public void OnStart()
     {
@@ -33,9 +74,18 @@ internal struct WindowStage(StandInWindows windows) : IEventHandler<MarketTick>,
     {
         if (reason == ShutdownReason.Drained)
         {
-            windows.FireAll();
+            _log.Draining = true;
+            _bars.Drain();
+            _volumes.Drain();
         }
 
-        windows.PublishCounters();
+        PublishCounters();
+    }
+
+    private void PublishCounters()
+    {
+        // Late: ticks too late for every bar they belong to (the operator's late side output).
+        Volatile.Write(ref _counters.Late, _bars.LateDropped);
+        Volatile.Write(ref _counters.WindowsEmitted, _bars.ResultsEmitted + _volumes.ResultsEmitted);
     }
 }

@@ -27,9 +27,9 @@ internal struct MarketTick
     public double Price;
     public double Notional;
 
-    // Written by the window stage: the symbol's last closed 1 s VWAP and its current 5 s rolling volume.
+    // Written by the window stage: the symbol's last closed 1 s VWAP and last closed 5 s volume.
     public double ReferenceVwap;
-    public long RollingVolume;
+    public long RecentVolume;
 
     // Written by the risk stage.
     public RiskVerdict Verdict;

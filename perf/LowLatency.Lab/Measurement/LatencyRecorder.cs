@@ -20,6 +20,18 @@ internal sealed class LatencyRecorder
     private HistogramBase? _interval;
     private readonly LongHistogram _total = new(1, HighestTrackableNs, SignificantDigits);
 
+    public LatencyRecorder()
+    {
+        // Reset writes every count slot: the pages of these large arrays are faulted in now, not the
+        // first time a latency lands in a new range mid-run (which a soak would read as RSS growth).
+        // The recorder rotates two histograms (the one recording, the one handed to us), so take one now
+        // and clear both.
+        _interval = _recorder.GetIntervalHistogram();
+        _interval.Reset();
+        _recorder.Reset();
+        _total.Reset();
+    }
+
     /// <summary>Records one latency. Recording thread only.</summary>
     public void Record(long nanoseconds) => _recorder.RecordValue(Math.Clamp(nanoseconds, 1, HighestTrackableNs));
 

@@ -1,14 +1,19 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace LowLatency.Lab.Measurement;
 
 /// <summary>
-/// Reads the process's resident set, thread count and open handles. On Linux from <c>/proc/self</c> into a
-/// reused buffer (the soak samples every second for hours: no Process object per sample); elsewhere
-/// through <see cref="Process"/>.
+/// Reads the process's resident set, thread count and open descriptors. On Linux straight from
+/// <c>/proc/self</c> through libc (<c>open</c>/<c>read</c> into a reused buffer, <c>opendir</c>/<c>readdir</c>
+/// to count descriptors), so sampling allocates nothing managed: the soak samples every second for hours,
+/// and the sampler's own garbage must not look like the heap growth it is hunting. Elsewhere through
+/// <see cref="Process"/> (which allocates).
 /// </summary>
-internal sealed class ProcessSampler
+internal sealed unsafe partial class ProcessSampler
 {
+    private const int ReadOnly = 0;
+
     private readonly byte[] _buffer = new byte[1024];
     private readonly bool _procfs = OperatingSystem.IsLinux() && File.Exists("/proc/self/stat");
     private readonly long _pageSize = Environment.SystemPageSize;
@@ -22,9 +27,9 @@ internal sealed class ProcessSampler
             return process.WorkingSet64;
         }
 
-        // statm: size resident shared text lib data dt (pages).
-        int length = ReadAll("/proc/self/statm");
-        return ParseField(length, index: 1, separator: (byte)' ') * _pageSize;
+        // statm: size resident shared text lib data dt, in pages.
+        int length = ReadAll("/proc/self/statm\0"u8);
+        return FieldAfterSpaces(0, length, spaces: 1) * _pageSize;
     }
 
     /// <summary>Threads of the process.</summary>
@@ -36,23 +41,11 @@ internal sealed class ProcessSampler
             return process.Threads.Count;
         }
 
-        // stat: field 20 (1-based) is num_threads; the command name (field 2) may contain spaces, so count after its ')'.
-        int length = ReadAll("/proc/self/stat");
-        int close = Array.LastIndexOf(_buffer, (byte)')', length - 1);
-        int field = 2;
-        for (int i = close + 1; i < length; i++)
-        {
-            if (_buffer[i] == (byte)' ')
-            {
-                field++;
-                if (field == 20)
-                {
-                    return (int)ParseNumber(i + 1, length);
-                }
-            }
-        }
-
-        return -1;
+        // stat: field 20 is num_threads. Field 2, the command name in parentheses, may contain spaces,
+        // so count from the last ')' (which ends field 2): field 20 follows 18 more spaces.
+        int length = ReadAll("/proc/self/stat\0"u8);
+        int close = Array.LastIndexOf(_buffer, (byte)')', Math.Max(0, length - 1));
+        return close < 0 ? -1 : (int)FieldAfterSpaces(close + 1, length, spaces: 18);
     }
 
     /// <summary>Open file descriptors (Linux) or OS handles.</summary>
@@ -64,53 +57,86 @@ internal sealed class ProcessSampler
             return process.HandleCount;
         }
 
-        int count = 0;
-        foreach (string _ in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        fixed (byte* path = "/proc/self/fd\0"u8)
         {
-            count++;
-        }
-
-        // The enumeration's own descriptor is open while it counts.
-        return count - 1;
-    }
-
-    private int ReadAll(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-        int total = 0;
-        int read;
-        while (total < _buffer.Length && (read = stream.Read(_buffer, total, _buffer.Length - total)) > 0)
-        {
-            total += read;
-        }
-
-        return total;
-    }
-
-    private long ParseField(int length, int index, byte separator)
-    {
-        int field = 0;
-        int start = 0;
-        for (int i = 0; i < length && field < index; i++)
-        {
-            if (_buffer[i] == separator)
+            nint directory = OpenDir(path);
+            if (directory == 0)
             {
-                field++;
-                start = i + 1;
+                return -1;
+            }
+
+            int entries = 0;
+            while (ReadDir(directory) != 0)
+            {
+                entries++;
+            }
+
+            _ = CloseDir(directory);
+
+            // Less "." and "..", and the descriptor opendir itself holds while counting.
+            return entries - 3;
+        }
+    }
+
+    private int ReadAll(ReadOnlySpan<byte> nulTerminatedPath)
+    {
+        fixed (byte* path = nulTerminatedPath)
+        fixed (byte* buffer = _buffer)
+        {
+            int fd = Open(path, ReadOnly);
+            if (fd < 0)
+            {
+                return 0;
+            }
+
+            int total = 0;
+            nint read;
+            while (total < _buffer.Length && (read = Read(fd, buffer + total, _buffer.Length - total)) > 0)
+            {
+                total += (int)read;
+            }
+
+            _ = Close(fd);
+            return total;
+        }
+    }
+
+    /// <summary>The decimal number after the <paramref name="spaces"/>-th space from <paramref name="start"/>.</summary>
+    private long FieldAfterSpaces(int start, int length, int spaces)
+    {
+        int i = start;
+        for (int seen = 0; i < length && seen < spaces; i++)
+        {
+            if (_buffer[i] == (byte)' ')
+            {
+                seen++;
             }
         }
 
-        return ParseNumber(start, length);
-    }
-
-    private long ParseNumber(int start, int length)
-    {
         long value = 0;
-        for (int i = start; i < length && _buffer[i] is >= (byte)'0' and <= (byte)'9'; i++)
+        for (; i < length && _buffer[i] is >= (byte)'0' and <= (byte)'9'; i++)
         {
             value = (value * 10) + (_buffer[i] - '0');
         }
 
         return value;
     }
+
+    [LibraryImport("libc", EntryPoint = "open")]
+    private static partial int Open(byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read")]
+    private static partial nint Read(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "opendir")]
+    private static partial nint OpenDir(byte* path);
+
+    [LibraryImport("libc", EntryPoint = "readdir")]
+    private static partial nint ReadDir(nint directory);
+
+    [LibraryImport("libc", EntryPoint = "closedir")]
+    private static partial int CloseDir(nint directory);
 }

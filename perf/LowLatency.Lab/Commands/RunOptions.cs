@@ -40,7 +40,9 @@ internal sealed class RunOptions
         };
         Warmup = new Option<double?>("--warmup")
         {
-            Description = "Seconds at the start excluded from latency, throughput and GC figures (default: 20% of the run, 1–30 s).",
+            Description = warmup is null
+                ? "Seconds at the start excluded from the figures and fits (default: half the run, at most 60 s: JIT tier-up of methods called about once a second goes on for about a minute and shows as RSS growth)."
+                : "Seconds at the start excluded from latency, throughput and GC figures.",
             DefaultValueFactory = _ => warmup,
         };
         Interval = new Option<double>("--interval")
@@ -109,7 +111,7 @@ internal sealed class RunOptions
     public RunSpec ToSpec(ParseResult parse, bool sampleProcess = false)
     {
         double duration = parse.GetValue(Duration);
-        double warmup = parse.GetValue(Warmup) ?? Math.Clamp(duration * 0.2, Math.Min(1, duration / 2), 30);
+        double warmup = parse.GetValue(Warmup) ?? Math.Min(duration / 2, 60);
         return new RunSpec
         {
             Feed = FeedSettings.Default with

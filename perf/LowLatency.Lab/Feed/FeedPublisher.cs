@@ -139,7 +139,7 @@ internal sealed class FeedPublisher
         }
     }
 
-    private void Fill(ref MarketTick tick, long intendedTimestamp, long elapsedNs)
+    internal void Fill(ref MarketTick tick, long intendedTimestamp, long elapsedNs)
     {
         int symbol = _zipf.Sample(_random.NextDouble());
         ulong bits = _random.NextUInt64();

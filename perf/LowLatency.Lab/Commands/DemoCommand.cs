@@ -43,7 +43,8 @@ internal static class DemoCommand
             : $"  {spec.Duration.TotalSeconds:F0} s at max speed, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop");
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
-        RunResult run = LabRun.Execute(spec, progress.Update);
+        using var ctrlC = new CtrlC();
+        RunResult run = LabRun.Execute(spec, progress.Update, ctrlC.Token);
         progress.Complete();
 
         ConsoleReport.Print(output, "Report", run, machine);

@@ -42,7 +42,8 @@ internal static class LatencyCommand
         output.WriteLine($"LowLatency latency: {topology}, offered {(spec.Feed.Rate > 0 ? Units.Rate(spec.Feed.Rate) : "max speed")}, {spec.WaitStrategy} wait, {spec.Duration.TotalSeconds:F0} s");
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
-        RunResult run = LabRun.Execute(spec, progress.Update);
+        using var ctrlC = new CtrlC();
+        RunResult run = LabRun.Execute(spec, progress.Update, ctrlC.Token);
         progress.Complete();
 
         ConsoleReport.Print(output, $"Latency report: {topology}", run, machine);

@@ -68,6 +68,7 @@ internal static class SoakCommand
         o.WriteLine($"LowLatency soak: demo pipeline, {spec.Duration.TotalSeconds:F0} s at {Units.Rate(spec.Feed.Rate)} (warm-up {spec.Warmup.TotalSeconds:F0} s), {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait");
 
         RunResult run;
+        using var ctrlC = new CtrlC();
         if (ProgressLine.StdoutIsTerminal)
         {
             run = AnsiConsole.Progress()
@@ -81,7 +82,7 @@ internal static class SoakCommand
                         task.Description = $"p99.9 {Units.Nanoseconds(s.P999)} | RSS {Units.Bytes(s.RssBytes)} | lag {s.Lag}";
                         task.Value = s.ElapsedSeconds;
                         context.Refresh();
-                    });
+                    }, ctrlC.Token);
                 });
         }
         else
@@ -95,7 +96,7 @@ internal static class SoakCommand
                 {
                     o.WriteLine($"  {s.ElapsedSeconds,6:F0}/{spec.Duration.TotalSeconds:F0} s ({Math.Max(0, spec.Duration.TotalSeconds - s.ElapsedSeconds):F0} s left) | {Units.Rate(s.EventsPerSecond)} | p99.9 {Units.Nanoseconds(s.P999)} | RSS {Units.Bytes(s.RssBytes)} | heap {Units.Bytes(s.GcHeapBytes)} | threads {s.Threads} | handles {s.Handles}");
                 }
-            });
+            }, ctrlC.Token);
         }
 
         SoakVerdict verdict = SoakAnalysis.Judge(run, thresholds);

@@ -20,7 +20,7 @@ internal static class LabRun
     private const double PriceBand = 0.02;
     private const double NotionalLimit = 1_000_000;
 
-    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null)
+    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null, CancellationToken cancel = default)
     {
         spec.Validate();
         FeedSettings feedSettings = spec.Feed;
@@ -66,8 +66,10 @@ internal static class LabRun
         while (true)
         {
             next = Math.Min(next + intervalTicks, warm ? end : Math.Min(end, warmupEnd));
-            SleepUntil(next);
-            bool finished = Stopwatch.GetTimestamp() >= end;
+            SleepUntil(next, cancel);
+
+            // Ctrl+C ends the run early, but still drains, verifies and reports.
+            bool finished = Stopwatch.GetTimestamp() >= end || cancel.IsCancellationRequested;
             bool warmupEnds = !warm && next >= warmupEnd;
 
             HistogramBase interval = latency.SampleInterval();
@@ -187,9 +189,9 @@ internal static class LabRun
         };
     }
 
-    private static void SleepUntil(long timestamp)
+    private static void SleepUntil(long timestamp, CancellationToken cancel)
     {
-        while (true)
+        while (!cancel.IsCancellationRequested)
         {
             long remaining = timestamp - Stopwatch.GetTimestamp();
             if (remaining <= 0)

@@ -67,6 +67,39 @@ public sealed class LabReportTests
 
     [CancelAfter(10_000)]
     [Test]
+    public void Serialize_SoakReport_HasExactlyTheDocumentedFields()
+    {
+        var soak = new SoakVerdict { Passed = true };
+        using JsonDocument json = JsonDocument.Parse(ReportFiles.Serialize(LabReport.From("soak", SyntheticRun(), ["soak.png"], soak)));
+        JsonElement root = json.RootElement;
+
+        // The README's "Lab reports" table, field by field: a rename or removal breaks perf labs' collectors.
+        Assert.Multiple(() =>
+        {
+            Assert.That(PropertyNames(root), Is.EquivalentTo(new[]
+            {
+                "schema", "command", "timestampUtc", "machine", "topology", "waitStrategy", "offeredRate", "symbols", "seed",
+                "durationSeconds", "warmupSeconds", "steadyStateSeconds", "events", "eventsPerSecond", "latencyNs", "gc",
+                "allocatedBytes", "lost", "duplicated", "reordered", "corrupted", "verified", "late", "dropped", "rejected",
+                "windowsEmitted", "windowSamples", "intervals", "soak", "files",
+            }));
+            Assert.That(PropertyNames(root.GetProperty("latencyNs")), Is.EquivalentTo(new[] { "p50", "p90", "p99", "p999", "p9999", "max", "mean", "count" }));
+            Assert.That(PropertyNames(root.GetProperty("machine")), Is.EquivalentTo(new[] { "os", "cpu", "processorCount", "runtime", "serverGc" }));
+            Assert.That(PropertyNames(root.GetProperty("intervals")[0]), Is.EquivalentTo(new[]
+            {
+                "t", "warmup", "eventsPerSecond", "lag", "latencyNs", "rssBytes", "gcHeapBytes", "gc", "allocatedBytesPerSecond", "threads", "handles",
+            }));
+            Assert.That(PropertyNames(root.GetProperty("soak")), Is.EquivalentTo(new[]
+            {
+                "rssSlopeBytesPerSecond", "heapSlopeBytesPerSecond", "firstIntervalP999Ns", "lastIntervalP999Ns", "gen2Growth",
+                "threadsFirst", "threadsLast", "handlesFirst", "handlesLast", "passed", "failures",
+            }));
+            Assert.That(root.GetProperty("schema").GetInt32(), Is.EqualTo(1));
+        });
+    }
+
+    [CancelAfter(10_000)]
+    [Test]
     public void From_RunResult_MapsEachFigureToItsField()
     {
         using JsonDocument json = JsonDocument.Parse(ReportFiles.Serialize(LabReport.From("soak", SyntheticRun())));

@@ -75,6 +75,16 @@ public sealed class RingBuffer<T>
         get => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), s_padding + (nint)(sequence & _indexMask));
     }
 
+    /// <summary>Slot 0, for loops that hoist the array access: slot of s is <c>Unsafe.Add(ref FirstSlot, s &amp; IndexMask)</c>.</summary>
+    internal ref T FirstSlot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), s_padding);
+    }
+
+    /// <summary>Capacity − 1.</summary>
+    internal long IndexMask => _indexMask;
+
     /// <summary>
     /// The slots from <paramref name="sequence"/> up to <paramref name="count"/> of them, stopping at the
     /// end of the array: a batch that wraps is two spans.

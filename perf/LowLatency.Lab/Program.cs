@@ -18,6 +18,7 @@ internal static class Program
         root.Subcommands.Add(LatencyCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(PingPongCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

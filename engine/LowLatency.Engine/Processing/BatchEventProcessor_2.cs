@@ -30,6 +30,8 @@ public sealed class BatchEventProcessor<T, [DynamicallyAccessedMembers(HandlerCa
     /// <summary>The handler's state. Read it once the stage has stopped.</summary>
     public ref THandler Handler => ref _handler;
 
+    // Fully optimized at once: entered once, it loops for the stage's life (see EventProcessor<T, THandler>).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected override ShutdownReason ProcessEvents()
     {
         SequenceBarrier barrier = Barrier;

@@ -67,9 +67,18 @@ public abstract class EventProcessor
     /// <summary>Runs the stage on the calling thread until halted. Called once, by the stage's thread.</summary>
     public void Run()
     {
-        if (Interlocked.CompareExchange(ref _state, Running, Idle) != Idle)
+        int previous = Interlocked.CompareExchange(ref _state, Running, Idle);
+        if (previous == Running)
         {
-            ThrowHelper.ThrowInvalidOperation($"Stage '{Name}' was already started or halted.");
+            ThrowHelper.ThrowInvalidOperation($"Stage '{Name}' is already running.");
+        }
+
+        if (previous == Halted)
+        {
+            // Halted before its thread got going (another stage faulted at once): nothing ran, nothing to shut down.
+            Volatile.Write(ref _exited, true);
+            _host.OnStageExited(this);
+            return;
         }
 
         ShutdownReason reason = ShutdownReason.Stopped;

@@ -11,6 +11,8 @@ internal static class BenchCatalog
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true),
+        new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true, publishBatch: 10),
+        new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true, publishBatch: 10),
         new EngineManyToOneScenario(producers: 2),
         new ChannelAsyncScenario(),
         new ChannelSpinScenario(),

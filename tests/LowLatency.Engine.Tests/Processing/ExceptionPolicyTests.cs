@@ -18,11 +18,10 @@ public sealed class ExceptionPolicyTests
         var pipeline = Pipeline<Slot>.Create(PipelineOptions.Default with { Capacity = 128, WaitStrategy = WaitStrategyKind.Blocking });
         StageGroup<Slot> failing = pipeline.HandleEventsWith(new RecordingHandler(first), new StageOptions { Name = "risk" });
         failing.Then(new RecordingHandler(second));
+
+        // Published before Start: the fault closes the ring, and a publish racing it would be refused.
+        PublishRange(pipeline, Events);
         pipeline.Start();
-        for (long i = 0; i < Events; i++)
-        {
-            pipeline.RingBuffer.Publish(new Slot { Value = i });
-        }
 
         PipelineFaultedException? fault = Assert.ThrowsAsync<PipelineFaultedException>(() => pipeline.Completion);
         Assert.Multiple(() =>
@@ -69,8 +68,8 @@ public sealed class ExceptionPolicyTests
         var log = new StageLog { FailOnValue = Poison, FailuresLeft = int.MaxValue };
         var pipeline = Pipeline<Slot>.Create(PipelineOptions.Default with { Capacity = 128, WaitStrategy = WaitStrategyKind.Blocking });
         StageGroup<Slot> stage = pipeline.HandleEventsWith(new RecordingHandler(log), new StageOptions { ExceptionPolicy = ExceptionPolicy.Retry(3) });
-        pipeline.Start();
         PublishRange(pipeline, Events);
+        pipeline.Start();
         PipelineFaultedException? fault = Assert.ThrowsAsync<PipelineFaultedException>(() => pipeline.Completion);
         Assert.Multiple(() =>
         {
@@ -136,8 +135,8 @@ public sealed class ExceptionPolicyTests
         var log = new StageLog { FailOnValue = Poison, FailuresLeft = int.MaxValue };
         var pipeline = Pipeline<Slot>.Create(PipelineOptions.Default with { Capacity = 128, WaitStrategy = WaitStrategyKind.Blocking });
         StageGroup<Slot> stage = pipeline.HandleBatchesWith(new RecordingBatchHandler(log), new StageOptions { MaxBatchSize = 10 });
-        pipeline.Start();
         PublishRange(pipeline, Events);
+        pipeline.Start();
         PipelineFaultedException? fault = Assert.ThrowsAsync<PipelineFaultedException>(() => pipeline.Completion);
         Assert.Multiple(() =>
         {

@@ -40,6 +40,9 @@ public sealed class IndexedMinHeap
     /// <summary>The time of a queued id.</summary>
     public long TimeOf(int id) => _time[id];
 
+    /// <summary>The tie-break of a queued id.</summary>
+    public long TieOf(int id) => _tie[id];
+
     /// <summary>The earliest id, without removing it; false when empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryPeek(out int id, out long time)

@@ -24,6 +24,7 @@ public sealed class WatermarkTracker
     private readonly bool _single;
     private long _watermark = Watermarks.Initial;
     private long _now;
+    private bool _clockStarted;   // idle clocks start at the first processing time seen, not at the epoch
 
     /// <summary>Creates a tracker; <paramref name="options"/> is validated here.</summary>
     public WatermarkTracker(WatermarkOptions options)
@@ -119,7 +120,13 @@ public sealed class WatermarkTracker
     /// <summary>Processing time advanced to <paramref name="now"/> (host ticks): inputs may turn idle.</summary>
     public void OnProcessingTime(long now)
     {
-        if (now > _now)
+        if (!_clockStarted)
+        {
+            _clockStarted = true;
+            _now = now;
+            Array.Fill(_lastActive, now);
+        }
+        else if (now > _now)
         {
             _now = now;
         }
@@ -156,6 +163,7 @@ public sealed class WatermarkTracker
     {
         writer.Write(_watermark);
         writer.Write(_now);
+        writer.Write(_clockStarted);
         writer.Write(_inputWatermark.Length);
         for (int i = 0; i < _inputWatermark.Length; i++)
         {
@@ -170,6 +178,7 @@ public sealed class WatermarkTracker
     {
         _watermark = reader.ReadInt64();
         _now = reader.ReadInt64();
+        _clockStarted = reader.ReadBoolean();
         int inputs = reader.ReadInt32();
         if (inputs != _inputWatermark.Length)
         {

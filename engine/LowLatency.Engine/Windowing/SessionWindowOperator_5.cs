@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LowLatency.Engine.State;
@@ -23,14 +24,14 @@ namespace LowLatency.Engine.Windowing;
 /// <typeparam name="TAcc">The accumulator.</typeparam>
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
-public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWindowOperator<TEvent>
+public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedMembers(PunctuationHook.Members)] TFunction, TSink> : IWindowOperator<TEvent>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    private static readonly bool s_punctuated = typeof(IPunctuatedWatermark<TEvent>).IsAssignableFrom(typeof(TFunction));
+    private static readonly TryGetWatermarkHook<TFunction, TEvent>? s_punctuation = PunctuationHook<TFunction, TEvent>.TryGetWatermark;
 
     // Mutable structs kept non-readonly on purpose: the function and sink may carry state updated in place.
     private TFunction _function;
@@ -55,6 +56,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
     private readonly long[] _born;        // node → creation order (heap tie-break: deterministic)
     private readonly bool[] _dirty;       // early mode: changed since the last early round
     private readonly int[] _dirtyList;
+    private readonly int[] _dirtyAt;        // node → its live position in _dirtyList (older entries of a reused node are stale)
     private int _dirtyCount;
     private int _freeHead = -1;
     private int _highWater;
@@ -102,6 +104,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         _born = new long[capacity];
         _dirty = new bool[capacity];
         _dirtyList = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
+        _dirtyAt = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
         _timers = new IndexedMinHeap(capacity);
     }
 
@@ -153,7 +156,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
             _watermark.OnEvent(input, ts);
         }
 
-        if (s_punctuated && ((IPunctuatedWatermark<TEvent>)_function).TryGetWatermark(in e, out long punctuated))
+        if (s_punctuation is not null && s_punctuation(ref _function, in e, out long punctuated))
         {
             _watermark.OnWatermark(input, punctuated);
         }
@@ -196,9 +199,9 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
             long w = _watermark.Current;
             for (int i = 0; i < _dirtyCount; i++)
             {
-                int n = _dirtyList[i];
-                if (_dirty[n])
+                if (IsLiveDirtyEntry(i))
                 {
+                    int n = _dirtyList[i];
                     _dirty[n] = false;
                     if (_end[n] - 1 > w)
                     {
@@ -267,13 +270,14 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         if (first >= 0)
         {
             target = first;
+            _start[target] = mStart;
+            _end[target] = mEnd;
             if (count > 1)
             {
                 MergeInto(target, count);
+                long fireAt = mEnd - 1;
+                _timers.Set(target, fireAt > before ? fireAt : SaturatingAdd(fireAt, _lateness), _born[target]);
             }
-
-            _start[target] = mStart;
-            _end[target] = mEnd;
         }
         else
         {
@@ -306,8 +310,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         }
         else if (_emission == EmissionMode.EarlyEveryPeriod && !_dirty[target])
         {
-            _dirty[target] = true;
-            _dirtyList[_dirtyCount++] = target;
+            MarkDirty(target);
         }
     }
 
@@ -326,8 +329,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
                 _dirty[n] = false;
                 if (!_dirty[target])
                 {
-                    _dirty[target] = true;
-                    _dirtyList[_dirtyCount++] = target;
+                    MarkDirty(target);
                 }
             }
 
@@ -435,12 +437,20 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         Free(n);
     }
 
+    /// <summary>
+    /// Queues a session at its next action time, or moves it earlier. A session's queued time is only ever a
+    /// lower bound: sessions grow on almost every event, and instead of re-sifting the heap each time,
+    /// <see cref="Advance"/> re-queues a session whose real time is later when it surfaces.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Schedule(int n, long watermark)
     {
         long fireAt = _end[n] - 1;
         long at = fireAt > watermark ? fireAt : SaturatingAdd(fireAt, _lateness);
-        _timers.Set(n, at, _born[n]);
+        if (!_timers.Contains(n) || at < _timers.TimeOf(n))
+        {
+            _timers.Set(n, at, _born[n]);
+        }
     }
 
     private void Advance(long before, long after)
@@ -448,7 +458,16 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         while (_timers.TryPeek(out int n, out long at) && at <= after)
         {
             long fireAt = _end[n] - 1;
-            bool purge = SaturatingAdd(fireAt, _lateness) <= after;
+            long purgeAt = SaturatingAdd(fireAt, _lateness);
+            long due = fireAt > before ? fireAt : purgeAt;
+            if (due != at)
+            {
+                // Grew since it was queued: re-queue at its real time, so sessions act in (time, age) order.
+                _timers.Set(n, due, _born[n]);
+                continue;
+            }
+
+            bool purge = purgeAt <= after;
             if (fireAt > before && _emission != EmissionMode.OnEveryUpdate)
             {
                 Emit(n, purge);
@@ -465,7 +484,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
             }
             else
             {
-                _timers.Set(n, SaturatingAdd(fireAt, _lateness), _born[n]);
+                _timers.Set(n, purgeAt, _born[n]);
             }
         }
     }
@@ -483,6 +502,42 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
         _result.Value = _acc[n];
         ResultsEmitted++;
         _sink.OnResult(in _result);
+    }
+
+    /// <summary>Queues a changed entry for the next early round, once; the list compacts itself instead of overflowing.</summary>
+    private void MarkDirty(int id)
+    {
+        if (_dirty[id])
+        {
+            return;
+        }
+
+        if (_dirtyCount == _dirtyList.Length)
+        {
+            int kept = 0;
+            for (int i = 0; i < _dirtyCount; i++)
+            {
+                if (IsLiveDirtyEntry(i))
+                {
+                    int live = _dirtyList[i];
+                    _dirtyList[kept] = live;
+                    _dirtyAt[live] = kept++;
+                }
+            }
+
+            _dirtyCount = kept;
+        }
+
+        _dirty[id] = true;
+        _dirtyAt[id] = _dirtyCount;
+        _dirtyList[_dirtyCount++] = id;
+    }
+
+    /// <summary>True when list entry <paramref name="i"/> is its id's live entry (an id freed and reused leaves stale ones behind).</summary>
+    private bool IsLiveDirtyEntry(int i)
+    {
+        int id = _dirtyList[i];
+        return _dirty[id] && _dirtyAt[id] == i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -526,8 +581,27 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
                 writer.Write(_version[n]);
                 writer.Write(_lastFinal[n]);
                 writer.Write(_born[n]);
-                writer.Write(_dirty[n]);
                 writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _acc[n])));
+            }
+
+            // Changed sessions in round order: the order of the next early round's results.
+            var order = new List<int>();
+            for (int i = 0; i < _dirtyCount; i++)
+            {
+                if (IsLiveDirtyEntry(i))
+                {
+                    order.Add(_dirtyList[i]);
+                }
+            }
+
+            writer.Write(order.Count);
+            foreach (int n in order)
+            {
+                {
+                    TKey key = _keys.KeyAt(_keySlot[n]);
+                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                    writer.Write(_start[n]);
+                }
             }
         }
 
@@ -576,15 +650,28 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> 
                 _version[n] = reader.ReadInt32();
                 _lastFinal[n] = reader.ReadBoolean();
                 _born[n] = reader.ReadInt64();
-                bool dirty = reader.ReadBoolean();
                 reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _acc[n])));
-                if (dirty && _dirtyList.Length != 0)
+                Schedule(n, _watermark.Current);
+            }
+
+            int dirty = reader.ReadInt32();
+            for (int i = 0; i < dirty; i++)
+            {
+                reader.BaseStream.ReadExactly(keyBytes);
+                int k = _keys.Find(MemoryMarshal.Read<TKey>(keyBytes));
+                long start = reader.ReadInt64();
+                int n = k < 0 ? -1 : _keyHead[k];
+                while (n >= 0 && _start[n] != start)
                 {
-                    _dirty[n] = true;
-                    _dirtyList[_dirtyCount++] = n;
+                    n = _next[n];
                 }
 
-                Schedule(n, _watermark.Current);
+                if (n < 0 || _dirtyList.Length == 0 || _dirty[n])
+                {
+                    throw new SnapshotFormatException("The snapshot's changed-session list names a session it does not hold.");
+                }
+
+                MarkDirty(n);
             }
 
             if (reader.BaseStream.Position != raw.Length)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -28,14 +29,14 @@ namespace LowLatency.Engine.Windowing;
 /// <typeparam name="TAcc">The accumulator.</typeparam>
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
-public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWindowOperator<TEvent>
+public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedMembers(PunctuationHook.Members)] TFunction, TSink> : IWindowOperator<TEvent>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    private static readonly bool s_punctuated = typeof(IPunctuatedWatermark<TEvent>).IsAssignableFrom(typeof(TFunction));
+    private static readonly TryGetWatermarkHook<TFunction, TEvent>? s_punctuation = PunctuationHook<TFunction, TEvent>.TryGetWatermark;
 
     // Mutable structs kept non-readonly on purpose: the function and sink may carry state updated in place.
     private TFunction _function;
@@ -63,11 +64,20 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
     private readonly bool[] _windowFinal;
     private readonly int[] _windowEarlyRound;
 
-    private readonly KeySlotTable<TKey>? _scratch;            // per-firing merge of a key's panes (hopping)
-    private readonly TAcc[] _scratchAcc;
+    // Hopping (and versioned) firing merges each key's panes. Keys get dense ids when their first pane opens,
+    // so the per-firing merge indexes arrays instead of hashing: _scratchAcc[id] is valid when _gatherStamp[id]
+    // equals the current gather round, and _gathered lists the ids of one gather in first-seen order.
+    private readonly KeySlotTable<TKey>? _keyIds;
+    private readonly int[] _paneKeyId;                         // pane slot → key id
+    private readonly int[] _keyRefs;                           // key id → live panes
+    private readonly int[] _gatherStamp;
+    private readonly int[] _gathered;
+    private readonly TAcc[] _scratchAcc;                       // key id → merged value of the current gather
+    private int _gatherRound;
 
     private readonly bool[] _paneDirty;                       // early mode: changed since the last early round
     private readonly int[] _dirtyList;
+    private readonly int[] _dirtyAt;        // node → its live position in _dirtyList (older entries of a reused node are stale)
     private int _dirtyCount;
     private int _earlyRound;
     private long _nextEarly = long.MinValue;
@@ -122,16 +132,22 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
 
         if (!_tumbling || _tracksVersions)
         {
-            _scratch = new KeySlotTable<TKey>(capacity);
+            _keyIds = new KeySlotTable<TKey>(capacity);
+            _paneKeyId = new int[capacity];
+            _keyRefs = new int[capacity];
+            _gatherStamp = new int[capacity];
+            _gathered = new int[capacity];
             _scratchAcc = new TAcc[capacity];
         }
         else
         {
+            _paneKeyId = _keyRefs = _gatherStamp = _gathered = [];
             _scratchAcc = [];
         }
 
         _paneDirty = _emission == EmissionMode.EarlyEveryPeriod ? new bool[capacity] : [];
         _dirtyList = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
+        _dirtyAt = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
     }
 
     /// <summary>The sink (by reference: read or reset a struct sink's state).</summary>
@@ -196,7 +212,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
                 _watermark.OnEvent(input, ts);
             }
 
-            if (s_punctuated && ((IPunctuatedWatermark<TEvent>)_function).TryGetWatermark(in e, out long punctuated))
+            if (s_punctuation is not null && s_punctuation(ref _function, in e, out long punctuated))
             {
                 _watermark.OnWatermark(input, punctuated);
             }
@@ -279,6 +295,10 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
             else
             {
                 _paneAcc[slot] = default;
+                if (_keyIds is not null)
+                {
+                    AssignKeyId(slot);
+                }
             }
         }
 
@@ -302,8 +322,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
         }
         else if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty[slot])
         {
-            _paneDirty[slot] = true;
-            _dirtyList[_dirtyCount++] = slot;
+            MarkDirty(slot);
         }
     }
 
@@ -405,8 +424,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
             {
                 if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty[slot])
                 {
-                    _paneDirty[slot] = true;
-                    _dirtyList[_dirtyCount++] = slot;
+                    MarkDirty(slot);
                 }
 
                 continue;
@@ -575,14 +593,15 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
         int keys = Gather(end, first);
         for (int k = 0; k < keys; k++)
         {
-            TKey key = _scratch!.KeyAt(k);
+            int id = _gathered[k];
+            TKey key = _keyIds!.KeyAt(id);
             if (_tracksVersions)
             {
-                EmitVersioned(key, end, in _scratchAcc[k], isFinal);
+                EmitVersioned(key, end, in _scratchAcc[id], isFinal);
             }
             else
             {
-                Emit(key, end, 1, isFinal, in _scratchAcc[k]);
+                Emit(key, end, 1, isFinal, in _scratchAcc[id]);
             }
         }
     }
@@ -592,7 +611,8 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
         int keys = Gather(end, first);
         for (int k = 0; k < keys; k++)
         {
-            TKey key = _scratch!.KeyAt(k);
+            int id = _gathered[k];
+            TKey key = _keyIds!.KeyAt(id);
             int w = _windows!.Find(new WindowKey<TKey>(key, end));
             if (w >= 0)
             {
@@ -601,7 +621,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
                 _windows.RemoveAt(w);
                 if (!wasFinal)
                 {
-                    Emit(key, end, version, true, in _scratchAcc[k]);
+                    Emit(key, end, version, true, in _scratchAcc[id]);
                 }
             }
         }
@@ -610,23 +630,57 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
     /// <summary>Merges, per key, every pane of the window ending at <paramref name="end"/> into the scratch table; returns the key count.</summary>
     private int Gather(long end, int first)
     {
-        KeySlotTable<TKey> scratch = _scratch!;
-        scratch.Clear();
+        int round = ++_gatherRound;
+        if (round == int.MaxValue)
+        {
+            Array.Clear(_gatherStamp);
+            _gatherRound = round = 1;
+        }
+
+        int count = 0;
         for (int g = first; g < _groupCount && _groups[g].Start < end; g++)
         {
             for (int s = _groups[g].Head; s >= 0; s = _paneNext[s])
             {
-                int k = scratch.GetOrAdd(_panes.KeyAt(s).Key, out bool added);
-                if (added)
+                int id = _paneKeyId[s];
+                if (_gatherStamp[id] != round)
                 {
-                    _scratchAcc[k] = default;
+                    _gatherStamp[id] = round;
+                    _scratchAcc[id] = _paneAcc[s];
+                    _gathered[count++] = id;
                 }
-
-                _function.Merge(ref _scratchAcc[k], in _paneAcc[s]);
+                else
+                {
+                    _function.Merge(ref _scratchAcc[id], in _paneAcc[s]);
+                }
             }
         }
 
-        return scratch.Count;
+        return count;
+    }
+
+    /// <summary>Gives the key of a new pane its dense id (shared by all the key's panes).</summary>
+    private void AssignKeyId(int slot)
+    {
+        int id = _keyIds!.GetOrAdd(_panes.KeyAt(slot).Key, out bool added);
+        Debug.Assert(id >= 0, "the key-id table holds as many keys as the pane table holds panes");
+        if (added)
+        {
+            _keyRefs[id] = 0;
+            _gatherStamp[id] = 0;
+        }
+
+        _keyRefs[id]++;
+        _paneKeyId[slot] = id;
+    }
+
+    private void ReleaseKeyId(int slot)
+    {
+        int id = _paneKeyId[slot];
+        if (--_keyRefs[id] == 0)
+        {
+            _keyIds!.RemoveAt(id);
+        }
     }
 
     /// <summary>Frees every pane whose last window (ending at start + size) is purged.</summary>
@@ -639,6 +693,11 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
             for (int s = _groups[dead].Head; s >= 0;)
             {
                 int next = _paneNext[s];
+                if (_keyIds is not null)
+                {
+                    ReleaseKeyId(s);
+                }
+
                 _panes.RemoveAt(s);
                 if (_paneDirty.Length != 0)
                 {
@@ -665,12 +724,12 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
         long watermark = _watermark.Current;
         for (int i = 0; i < _dirtyCount; i++)
         {
-            int slot = _dirtyList[i];
-            if (!_paneDirty[slot])
+            if (!IsLiveDirtyEntry(i))
             {
                 continue;
             }
 
+            int slot = _dirtyList[i];
             _paneDirty[slot] = false;
             WindowKey<TKey> pane = _panes.KeyAt(slot);
             for (long end = pane.Time + _slide; end <= pane.Time + _size; end += _slide)
@@ -710,6 +769,42 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
         return r < 0 ? r + m : r;
     }
 
+    /// <summary>Queues a changed entry for the next early round, once; the list compacts itself instead of overflowing.</summary>
+    private void MarkDirty(int id)
+    {
+        if (_paneDirty[id])
+        {
+            return;
+        }
+
+        if (_dirtyCount == _dirtyList.Length)
+        {
+            int kept = 0;
+            for (int i = 0; i < _dirtyCount; i++)
+            {
+                if (IsLiveDirtyEntry(i))
+                {
+                    int live = _dirtyList[i];
+                    _dirtyList[kept] = live;
+                    _dirtyAt[live] = kept++;
+                }
+            }
+
+            _dirtyCount = kept;
+        }
+
+        _paneDirty[id] = true;
+        _dirtyAt[id] = _dirtyCount;
+        _dirtyList[_dirtyCount++] = id;
+    }
+
+    /// <summary>True when list entry <paramref name="i"/> is its id's live entry (an id freed and reused leaves stale ones behind).</summary>
+    private bool IsLiveDirtyEntry(int i)
+    {
+        int id = _dirtyList[i];
+        return _paneDirty[id] && _dirtyAt[id] == i;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SaturatingSubtract(long a, long b) => a < long.MinValue + b ? long.MinValue : a - b;
 
@@ -741,7 +836,27 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
                     TKey key = _panes.KeyAt(s).Key;
                     writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
                     writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _paneAcc[s])));
-                    writer.Write(_paneDirty.Length != 0 && _paneDirty[s]);
+                }
+            }
+
+            // Dirty panes in round order: the order of the next early round's results.
+            var order = new List<int>();
+            for (int i = 0; i < _dirtyCount; i++)
+            {
+                if (IsLiveDirtyEntry(i))
+                {
+                    order.Add(_dirtyList[i]);
+                }
+            }
+
+            writer.Write(order.Count);
+            foreach (int s in order)
+            {
+                {
+                    WindowKey<TKey> pane = _panes.KeyAt(s);
+                    TKey key = pane.Key;
+                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                    writer.Write(pane.Time);
                 }
             }
 
@@ -808,14 +923,27 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
                         throw new SnapshotFormatException("The snapshot's pane entries do not fit this operator (WindowOptions.Capacity) or repeat a key.");
                     }
 
-                    reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
-                    bool dirty = reader.ReadBoolean();
-                    if (dirty && _paneDirty.Length != 0)
+                    if (_keyIds is not null)
                     {
-                        _paneDirty[slot] = true;
-                        _dirtyList[_dirtyCount++] = slot;
+                        AssignKeyId(slot);
                     }
+
+                    reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
                 }
+            }
+
+            int dirty = reader.ReadInt32();
+            for (int i = 0; i < dirty; i++)
+            {
+                reader.BaseStream.ReadExactly(keyBytes);
+                TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+                int slot = _panes.Find(new WindowKey<TKey>(key, reader.ReadInt64()));
+                if (slot < 0 || _paneDirty.Length == 0 || _paneDirty[slot])
+                {
+                    throw new SnapshotFormatException("The snapshot's changed-pane list names a pane it does not hold.");
+                }
+
+                MarkDirty(slot);
             }
 
             int windows = reader.ReadInt32();
@@ -858,6 +986,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : I
     {
         _panes.Clear();
         _windows?.Clear();
+        _keyIds?.Clear();
         _groupCount = 0;
         _dirtyCount = 0;
         if (_paneDirty.Length != 0)

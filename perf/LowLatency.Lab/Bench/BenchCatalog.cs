@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Window;
 
 namespace LowLatency.Lab.Bench;
 
@@ -17,6 +18,11 @@ internal static class BenchCatalog
         new ChannelAsyncScenario(),
         new ChannelSpinScenario(),
         new BlockingCollectionScenario(),
+        new WindowTumblingVwapScenario(),
+        new WindowHoppingScenario(),
+        new WindowSessionScenario(),
+        new WindowRxBaselineScenario(),
+        new WindowDictionaryBaselineScenario(),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

@@ -52,4 +52,42 @@ public sealed class WindowStageTests
             Assert.That(received.Results[0].Value.Ohlc.Open, Is.EqualTo(100));
         });
     }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Stop_WithoutDrain_KeepsWindowStateAndEmitsNoEndMarker()
+    {
+        var collector = new WindowCollector<TestTrade, long, TradeBar>();
+        var op = new TimeWindowOperator<TestTrade, long, TradeBar, TradeBarFunction, CollectingSink<TestTrade, long, TradeBar>>(
+            WindowOptions.Hopping(100, 10) with { AllowedLateness = 50 }, default, new CollectingSink<TestTrade, long, TradeBar>(collector));
+        await using var input = Pipeline<TestTrade>.Create(PipelineOptions.Default with { Capacity = 256, WaitStrategy = WaitStrategyKind.Blocking });
+        input.HandleEventsWith(new WindowStage<TestTrade, TimeWindowOperator<TestTrade, long, TradeBar, TradeBarFunction, CollectingSink<TestTrade, long, TradeBar>>>(op));
+        input.Start();
+        for (int i = 0; i < 50; i++)
+        {
+            input.RingBuffer.Publish(new TestTrade(i, i % 5, 1, 1));
+        }
+
+        while (input.CompletedSequence < 49)
+        {
+            await Task.Delay(1);
+        }
+
+        await input.StopAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(collector.EndMarkers, Is.Zero);
+            Assert.That(op.LiveEntries, Is.EqualTo(25), "5 keys × 5 panes kept for a snapshot");
+        });
+
+        int before = collector.Results.Count;
+        op.Drain();
+        Assert.Multiple(() =>
+        {
+            Assert.That(collector.EndMarkers, Is.EqualTo(1));
+            Assert.That(collector.Results.Skip(before).All(r => r.Result.IsFinal), Is.True, "draining makes every result final");
+            Assert.That(collector.Results.Skip(before).Count(), Is.EqualTo(5 * 14), "each key: the windows ending 10..140 that hold one of its panes");
+            Assert.That(op.LiveEntries, Is.Zero);
+        });
+    }
 }

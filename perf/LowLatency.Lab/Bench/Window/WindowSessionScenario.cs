@@ -1,0 +1,36 @@
+using LowLatency.Engine.Time;
+using LowLatency.Engine.Windowing;
+
+namespace LowLatency.Lab.Bench.Window;
+
+/// <summary>Keyed session VWAP (gap 50 ms; a symbol trades every 50 ms on average, so sessions open, merge and close all the time).</summary>
+internal sealed class WindowSessionScenario : IBenchScenario
+{
+    public string Name => "window-session";
+
+    public string Group => "window";
+
+    public string Description => "SessionWindowOperator gap 50 ms VWAP, 10k keys, single thread";
+
+    public BenchResult Run(BenchContext context)
+    {
+        var op = new SessionWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>(
+            WindowOptions.Session(50_000_000) with
+            {
+                Watermark = new WatermarkOptions { OutOfOrderness = WindowBenchStream.OutOfOrderness },
+                Capacity = 4 * WindowBenchStream.Keys,
+            });
+        long n = context.Events;
+        var measurement = BenchMeasurement.Start();
+        for (long i = 0; i < n; i++)
+        {
+            WindowBenchStream.Get(i, out WindowTrade trade);
+            op.OnEvent(ref trade);
+        }
+
+        op.Drain();
+        BenchResult result = measurement.Stop(n);
+        WindowScenarioCheck.AllCounted(op.Sink.Trades, n, op.Sink.Late, Name);
+        return result;
+    }
+}

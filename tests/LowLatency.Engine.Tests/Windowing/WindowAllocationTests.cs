@@ -1,0 +1,67 @@
+using LowLatency.Engine.Time;
+using LowLatency.Engine.Windowing;
+using LowLatency.Testing.Windowing;
+using NUnit.Framework;
+
+namespace LowLatency.Engine.Tests.Windowing;
+
+using Collector = WindowCollector<TestTrade, long, TradeBar>;
+using Sink = CollectingSink<TestTrade, long, TradeBar>;
+using SessionOp = SessionWindowOperator<TestTrade, long, TradeBar, TradeBarFunction, CollectingSink<TestTrade, long, TradeBar>>;
+using TimeOp = TimeWindowOperator<TestTrade, long, TradeBar, TradeBarFunction, CollectingSink<TestTrade, long, TradeBar>>;
+
+/// <summary>Steady state allocates nothing per event, with 10,000 keys, while windows open, fire and purge.</summary>
+public sealed class WindowAllocationTests
+{
+    private const int Keys = 10_000;
+    private const long Window = 1_000;
+
+    private static void Feed(IWindowOperator<TestTrade> op, long fromWindow, long toWindow)
+    {
+        var e = new TestTrade(0, 0, 100, 1);
+        for (long w = fromWindow; w < toWindow; w++)
+        {
+            for (int j = 0; j < 10; j++)
+            {
+                for (int k = 0; k < Keys; k++)
+                {
+                    e.Timestamp = (w * Window) + (j * 97) + (k % 13);
+                    e.Symbol = k;
+                    e.Price = 100 + (k % 7);
+                    op.OnEvent(ref e);
+                }
+            }
+
+            op.OnProcessingTime(w);
+        }
+    }
+
+    public static IEnumerable<TestCaseData> Operators()
+    {
+        var watermark = new WatermarkOptions { OutOfOrderness = 50 };
+        yield return new TestCaseData(WindowOptions.Tumbling(Window) with { Watermark = watermark, Capacity = 4 * Keys }).SetArgDisplayNames("tumbling");
+        yield return new TestCaseData(WindowOptions.Tumbling(Window) with { Watermark = watermark, Capacity = 4 * Keys, AllowedLateness = 500 }).SetArgDisplayNames("tumbling-lateness");
+        yield return new TestCaseData(WindowOptions.Hopping(10 * Window, Window) with { Watermark = watermark, Capacity = 16 * Keys }).SetArgDisplayNames("hopping-10");
+        yield return new TestCaseData(WindowOptions.Hopping(4 * Window, Window) with { Watermark = watermark, Capacity = 8 * Keys, Emission = EmissionMode.EarlyEveryPeriod, EarlyPeriod = 1 }).SetArgDisplayNames("hopping-early");
+        yield return new TestCaseData(WindowOptions.Session(120) with { Watermark = watermark, Capacity = 4 * Keys }).SetArgDisplayNames("session");
+    }
+
+    [TestCaseSource(nameof(Operators))]
+    [CancelAfter(60_000)]
+    public void OnEvent_SteadyStateWith10000Keys_AllocatesNothing(WindowOptions options)
+    {
+        var collector = new Collector { Record = false };
+        IWindowOperator<TestTrade> op = options.Kind == WindowKind.Session
+            ? new SessionOp(options, default, new Sink(collector))
+            : new TimeOp(options, default, new Sink(collector));
+
+        Feed(op, 0, 6); // warm-up: tables reach their working size, every path is jitted
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Feed(op, 6, 12);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(allocated, Is.Zero, $"{allocated} bytes over {6 * 10 * Keys} events");
+        long results = op is TimeOp t ? t.ResultsEmitted : ((SessionOp)op).ResultsEmitted;
+        Assert.That(results, Is.GreaterThan(5 * Keys), "windows fired during the measured part");
+    }
+}

@@ -29,9 +29,9 @@ internal static class DemoCommand
     /// <summary>Gives <paramref name="command"/> the demo's options and action (the root command runs the demo too).</summary>
     internal static void Configure(Command command)
     {
-        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Hybrid, warmup: 2);
+        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Hybrid);
         options.AddTo(command);
-        command.SetAction(parse => Run(options.ToSpec(parse), parse.GetValue(options.Json)?.FullName, Console.Out));
+        command.SetAction(parse => options.ToValidSpec(parse) is { } spec ? Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out) : 2);
     }
 
     internal static int Run(RunSpec spec, string? jsonPath, TextWriter output)

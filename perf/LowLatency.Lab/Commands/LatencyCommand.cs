@@ -20,7 +20,7 @@ internal static class LatencyCommand
 
     internal static Command Create()
     {
-        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Yielding, topology: Topology.Pipeline3, warmup: 2);
+        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Yielding, topology: Topology.Pipeline3);
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
             Description = "Directory for the .hgrm and .png files.",
@@ -29,7 +29,7 @@ internal static class LatencyCommand
         var command = new Command("latency", Description);
         options.AddTo(command);
         command.Options.Add(output);
-        command.SetAction(parse => Run(options.ToSpec(parse), parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName, Console.Out));
+        command.SetAction(parse => options.ToValidSpec(parse) is { } spec ? Run(spec, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName, Console.Out) : 2);
         return command;
     }
 

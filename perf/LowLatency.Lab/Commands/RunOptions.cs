@@ -12,7 +12,7 @@ namespace LowLatency.Lab.Commands;
 /// </summary>
 internal sealed class RunOptions
 {
-    public RunOptions(double duration, long rate, WaitStrategyKind wait, Topology? topology = null, double? warmup = null, double interval = 1)
+    public RunOptions(double duration, long rate, WaitStrategyKind wait, Topology? topology = null, double warmupCap = 2, double warmupShare = 0.2, double interval = 1)
     {
         Duration = new Option<double>("--duration", "-d")
         {
@@ -38,17 +38,21 @@ internal sealed class RunOptions
             Description = "How stages idle: Yielding, Hybrid, Blocking, Sleeping, BusySpin (BusySpin needs a core per stage).",
             DefaultValueFactory = _ => wait,
         };
+        _warmupCap = warmupCap;
+        _warmupShare = warmupShare;
         Warmup = new Option<double?>("--warmup")
         {
-            Description = warmup is null
-                ? "Seconds at the start excluded from the figures and fits (default: half the run, at most 60 s: JIT tier-up of methods called about once a second goes on for about a minute and shows as RSS growth)."
-                : "Seconds at the start excluded from latency, throughput and GC figures.",
-            DefaultValueFactory = _ => warmup,
+            Description = $"Seconds at the start excluded from the figures and fits (default: {warmupShare:P0} of the run, at most {warmupCap} s)." +
+                (warmupCap > 10 ? " JIT tier-up of methods called about once a second goes on for about a minute and shows as RSS growth." : ""),
         };
         Interval = new Option<double>("--interval")
         {
             Description = "Seconds between samples (progress, per-interval latency).",
             DefaultValueFactory = _ => interval,
+        };
+        DropWhenFull = new Option<bool>("--drop-when-full")
+        {
+            Description = "Lossy feed: when the ring is full, drop the batch due and count it (dropped) instead of waiting. Default: lossless.",
         };
         Seed = new Option<ulong>("--seed")
         {
@@ -70,6 +74,9 @@ internal sealed class RunOptions
         }
     }
 
+    private readonly double _warmupCap;
+    private readonly double _warmupShare;
+
     public Option<double> Duration { get; }
 
     public Option<long> Rate { get; }
@@ -85,6 +92,8 @@ internal sealed class RunOptions
     public Option<double> Interval { get; }
 
     public Option<ulong> Seed { get; }
+
+    public Option<bool> DropWhenFull { get; }
 
     public Option<int> Capacity { get; }
 
@@ -103,15 +112,35 @@ internal sealed class RunOptions
 
         command.Options.Add(Warmup);
         command.Options.Add(Interval);
+        command.Options.Add(DropWhenFull);
         command.Options.Add(Seed);
         command.Options.Add(Capacity);
         command.Options.Add(Json);
     }
 
+    /// <summary>
+    /// The spec the options describe, validated; on invalid options prints why (naming the option) and
+    /// returns null, and the command exits 2.
+    /// </summary>
+    public RunSpec? ToValidSpec(ParseResult parse, bool sampleProcess = false)
+    {
+        RunSpec spec = ToSpec(parse, sampleProcess);
+        try
+        {
+            spec.Validate();
+            return spec;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"lowlatency: {e.Message}");
+            return null;
+        }
+    }
+
     public RunSpec ToSpec(ParseResult parse, bool sampleProcess = false)
     {
         double duration = parse.GetValue(Duration);
-        double warmup = parse.GetValue(Warmup) ?? Math.Min(duration / 2, 60);
+        double warmup = parse.GetValue(Warmup) ?? Math.Min(duration * _warmupShare, _warmupCap);
         return new RunSpec
         {
             Feed = FeedSettings.Default with
@@ -119,6 +148,7 @@ internal sealed class RunOptions
                 Rate = parse.GetValue(Rate),
                 Symbols = parse.GetValue(Symbols),
                 Seed = parse.GetValue(Seed),
+                DropWhenFull = parse.GetValue(DropWhenFull),
             },
             Topology = Topology is null ? Latency.Topology.Demo : parse.GetValue(Topology),
             Duration = TimeSpan.FromSeconds(duration),

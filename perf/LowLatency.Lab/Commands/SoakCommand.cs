@@ -20,7 +20,7 @@ internal static class SoakCommand
 
     internal static Command Create()
     {
-        var options = new RunOptions(duration: 600, rate: 200_000, wait: WaitStrategyKind.Hybrid);
+        var options = new RunOptions(duration: 600, rate: 200_000, wait: WaitStrategyKind.Hybrid, warmupCap: 60, warmupShare: 0.5);
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
             Description = "Directory for soak.json, soak.md and soak.png.",
@@ -56,7 +56,9 @@ internal static class SoakCommand
                 MaxHeapSlopeBytesPerSecond = parse.GetValue(heapSlope),
                 P999Tolerance = parse.GetValue(tolerance),
             };
-            return Run(options.ToSpec(parse, sampleProcess: true), thresholds, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName);
+            return options.ToValidSpec(parse, sampleProcess: true) is { } spec
+                ? Run(spec, thresholds, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName)
+                : 2;
         });
         return command;
     }

@@ -141,6 +141,7 @@ internal static class LabRun
         return new RunResult
         {
             Spec = spec,
+            Offered = feed.Offered,
             Events = feed.Published,
             SteadyEvents = steadyProcessedEnd - steadyProcessedStart,
             SteadyElapsed = TimeSpan.FromSeconds((steadyEnd.Timestamp - steadyStart.Timestamp) / (double)Stopwatch.Frequency),

@@ -9,6 +9,9 @@ internal sealed record RunResult
 {
     public required RunSpec Spec { get; init; }
 
+    /// <summary>Events the feed's schedule offered (published + dropped).</summary>
+    public long Offered { get; init; }
+
     /// <summary>Events the feed published (whole run).</summary>
     public required long Events { get; init; }
 

@@ -51,6 +51,16 @@ internal sealed record RunSpec
             throw new ArgumentException($"--rate must be ≥ 0 (0 = max speed), got {Feed.Rate}.");
         }
 
+        if (Feed.DropWhenFull && Feed.Rate == 0)
+        {
+            throw new ArgumentException("--drop-when-full needs a paced --rate: at max speed every refused attempt would count as a drop.");
+        }
+
+        if (Capacity < 2 || !int.IsPow2(Capacity))
+        {
+            throw new ArgumentException($"--capacity must be a power of two ≥ 2, got {Capacity}.");
+        }
+
         if (Feed.Symbols < 1)
         {
             throw new ArgumentException($"--symbols must be ≥ 1, got {Feed.Symbols}.");

@@ -27,6 +27,7 @@ internal sealed class FeedPublisher
     // Written by the feed thread (release), read by the monitor.
     private long _published;
     private long _dropped;
+    private long _offered;
 
     // Written by any thread (Stop), read by the feed thread on every loop.
     private volatile bool _stopRequested;
@@ -52,6 +53,9 @@ internal sealed class FeedPublisher
 
     /// <summary>Ticks published so far.</summary>
     public long Published => Volatile.Read(ref _published);
+
+    /// <summary>Ticks the schedule offered: published + dropped.</summary>
+    public long Offered => Volatile.Read(ref _offered);
 
     /// <summary>Ticks not accepted by the ring (lossy mode only), counted per batch refused.</summary>
     public long Dropped => Volatile.Read(ref _dropped);
@@ -107,6 +111,7 @@ internal sealed class FeedPublisher
                     sent += n;
                     dropped += n;
                     Volatile.Write(ref _dropped, dropped);
+                    Volatile.Write(ref _offered, sent);
                     continue;
                 }
 
@@ -136,6 +141,7 @@ internal sealed class FeedPublisher
 
             ring.Publish(low, high);
             Volatile.Write(ref _published, sent - dropped);
+            Volatile.Write(ref _offered, sent);
         }
     }
 

@@ -47,6 +47,10 @@ internal sealed record LabReport
     [JsonPropertyName("steadyStateSeconds")]
     public double SteadyStateSeconds { get; init; }
 
+    /// <summary>Events the feed's schedule offered over the whole run: <c>events + dropped</c>.</summary>
+    [JsonPropertyName("offered")]
+    public long Offered { get; init; }
+
     /// <summary>Events the feed published over the whole run.</summary>
     [JsonPropertyName("events")]
     public long Events { get; init; }
@@ -132,6 +136,7 @@ internal sealed record LabReport
             DurationSeconds = run.Spec.Duration.TotalSeconds,
             WarmupSeconds = run.Spec.Warmup.TotalSeconds,
             SteadyStateSeconds = Math.Round(run.SteadyElapsed.TotalSeconds, 3),
+            Offered = run.Offered,
             Events = run.Events,
             EventsPerSecond = Math.Round(run.EventsPerSecond),
             LatencyNs = LatencyFigures.From(run.Latency),

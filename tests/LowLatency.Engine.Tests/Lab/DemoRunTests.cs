@@ -75,4 +75,28 @@ public sealed class DemoRunTests
             Assert.That(run.Intervals, Is.Not.Empty);
         });
     }
+
+    [CancelAfter(60_000)]
+    [Test]
+    public void Execute_LossyFeedIntoTinyRing_DropsAreCountedAndNothingPublishedIsLost()
+    {
+        const ulong seed = 13;
+        RunSpec spec = ShortRun(Topology.OneHop, seed) with
+        {
+            Feed = FeedSettings.Default with { Rate = 50_000_000, Symbols = 100, Seed = seed, DropWhenFull = true, MaxBatch = 16 },
+            Capacity = 16,
+            Duration = TimeSpan.FromSeconds(1),
+            Warmup = TimeSpan.FromSeconds(0.2),
+        };
+
+        RunResult run = LabRun.Execute(spec);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Dropped, Is.Positive, $"seed {seed}: 50 M/s into 16 slots must overflow");
+            Assert.That(run.Events + run.Dropped, Is.EqualTo(run.Offered), $"seed {seed}: every offered event is published or counted as dropped");
+            Assert.That(run.Verification.IsClean, Is.True, $"seed {seed}: {run.Verification}");
+            Assert.That(run.Verification.Seen, Is.EqualTo(run.Events), $"seed {seed}");
+        });
+    }
 }

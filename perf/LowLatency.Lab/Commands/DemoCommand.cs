@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LowLatency.Engine.Pipelines;
+using LowLatency.Lab.Bench;
 using LowLatency.Lab.Demo;
 using LowLatency.Lab.Reporting;
 
@@ -36,7 +37,7 @@ internal static class DemoCommand
 
     internal static int Run(RunSpec spec, string? jsonPath, TextWriter output)
     {
-        var machine = new MachineInfo();
+        MachineInfo machine = MachineInfo.Current;
         output.WriteLine(Title);
         output.WriteLine(spec.Feed.Rate > 0
             ? $"  {spec.Duration.TotalSeconds:F0} s at {Units.Rate(spec.Feed.Rate)} offered (open loop), {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LowLatency.Engine.Pipelines;
+using LowLatency.Lab.Bench;
 using LowLatency.Lab.Demo;
 using LowLatency.Lab.Latency;
 using LowLatency.Lab.Reporting;
@@ -35,7 +36,7 @@ internal static class LatencyCommand
 
     internal static int Run(RunSpec spec, DirectoryInfo outputDirectory, string? jsonPath, TextWriter output)
     {
-        var machine = new MachineInfo();
+        MachineInfo machine = MachineInfo.Current;
         string topology = spec.Topology.ToString().ToLowerInvariant();
         string rate = spec.Feed.Rate > 0 ? spec.Feed.Rate.ToString() : "max";
         string name = $"latency-{topology}-{rate}-{spec.WaitStrategy.ToString().ToLowerInvariant()}";
@@ -53,7 +54,7 @@ internal static class LatencyCommand
         string hgrm = Path.Combine(outputDirectory.FullName, name + ".hgrm");
         string png = Path.Combine(outputDirectory.FullName, name + ".png");
         HistogramFiles.WriteHgrm(hgrm, run.Latency);
-        Plots.Latency(png, $"{topology} @ {(spec.Feed.Rate > 0 ? Units.Rate(spec.Feed.Rate) : "max")}, {spec.WaitStrategy}, {machine.ProcessorCount} CPUs", run.Latency, run.Intervals);
+        Plots.Latency(png, $"{topology} @ {(spec.Feed.Rate > 0 ? Units.Rate(spec.Feed.Rate) : "max")}, {spec.WaitStrategy}, {machine.Cores} CPUs", run.Latency, run.Intervals);
         output.WriteLine($"  hgrm           {hgrm}");
         output.WriteLine($"  plot           {png}");
         if (jsonPath is not null)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LowLatency.Engine.Pipelines;
+using LowLatency.Lab.Bench;
 using LowLatency.Lab.Demo;
 using LowLatency.Lab.Reporting;
 using LowLatency.Lab.Soak;
@@ -65,7 +66,7 @@ internal static class SoakCommand
 
     internal static int Run(RunSpec spec, SoakThresholds thresholds, DirectoryInfo outputDirectory, string? jsonPath)
     {
-        var machine = new MachineInfo();
+        MachineInfo machine = MachineInfo.Current;
         TextWriter o = Console.Out;
         o.WriteLine($"LowLatency soak: demo pipeline, {spec.Duration.TotalSeconds:F0} s at {Units.Rate(spec.Feed.Rate)} (warm-up {spec.Warmup.TotalSeconds:F0} s), {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait");
 

@@ -1,3 +1,4 @@
+using LowLatency.Lab.Bench;
 using LowLatency.Lab.Demo;
 
 namespace LowLatency.Lab.Reporting;

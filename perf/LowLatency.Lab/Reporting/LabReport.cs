@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LowLatency.Lab.Bench;
 using LowLatency.Lab.Demo;
 
 namespace LowLatency.Lab.Reporting;
@@ -20,7 +21,7 @@ internal sealed record LabReport
     public DateTime TimestampUtc { get; init; } = DateTime.UtcNow;
 
     [JsonPropertyName("machine")]
-    public MachineInfo Machine { get; init; } = new();
+    public MachineInfo Machine { get; init; } = MachineInfo.Current;
 
     [JsonPropertyName("topology")]
     public required string Topology { get; init; }

@@ -84,7 +84,7 @@ public sealed class LabReportTests
                 "windowsEmitted", "windowSamples", "intervals", "soak", "files",
             }));
             Assert.That(PropertyNames(root.GetProperty("latencyNs")), Is.EquivalentTo(new[] { "p50", "p90", "p99", "p999", "p9999", "max", "mean", "count" }));
-            Assert.That(PropertyNames(root.GetProperty("machine")), Is.EquivalentTo(new[] { "os", "cpu", "processorCount", "runtime", "serverGc" }));
+            Assert.That(PropertyNames(root.GetProperty("machine")), Is.EquivalentTo(new[] { "cpu", "cores", "os", "runtime", "memoryBytes" }));
             Assert.That(PropertyNames(root.GetProperty("intervals")[0]), Is.EquivalentTo(new[]
             {
                 "t", "warmup", "eventsPerSecond", "lag", "latencyNs", "rssBytes", "gcHeapBytes", "gc", "allocatedBytesPerSecond", "threads", "handles",

@@ -32,7 +32,9 @@ internal static class DemoCommand
     {
         var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Hybrid);
         options.AddTo(command);
-        command.SetAction(parse => options.ToValidSpec(parse) is { } spec ? Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out) : 2);
+        command.SetAction(parse => options.ToValidSpec(parse) is { } spec
+            ? RunGuard.Run(() => Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out))
+            : RunGuard.InvalidOptions);
     }
 
     internal static int Run(RunSpec spec, string? jsonPath, TextWriter output)

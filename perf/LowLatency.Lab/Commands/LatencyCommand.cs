@@ -30,7 +30,9 @@ internal static class LatencyCommand
         var command = new Command("latency", Description);
         options.AddTo(command);
         command.Options.Add(output);
-        command.SetAction(parse => options.ToValidSpec(parse) is { } spec ? Run(spec, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName, Console.Out) : 2);
+        command.SetAction(parse => options.ToValidSpec(parse) is { } spec
+            ? RunGuard.Run(() => Run(spec, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName, Console.Out))
+            : RunGuard.InvalidOptions);
         return command;
     }
 

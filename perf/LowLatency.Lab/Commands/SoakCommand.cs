@@ -58,8 +58,8 @@ internal static class SoakCommand
                 P999Tolerance = parse.GetValue(tolerance),
             };
             return options.ToValidSpec(parse, sampleProcess: true) is { } spec
-                ? Run(spec, thresholds, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName)
-                : 2;
+                ? RunGuard.Run(() => Run(spec, thresholds, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName))
+                : RunGuard.InvalidOptions;
         });
         return command;
     }

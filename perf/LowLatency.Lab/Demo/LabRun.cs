@@ -68,8 +68,9 @@ internal static class LabRun
             next = Math.Min(next + intervalTicks, warm ? end : Math.Min(end, warmupEnd));
             SleepUntil(next, cancel);
 
-            // Ctrl+C ends the run early, but still drains, verifies and reports.
-            bool finished = Stopwatch.GetTimestamp() >= end || cancel.IsCancellationRequested;
+            // Ctrl+C ends the run early, but still drains, verifies and reports; a halted pipeline ends it too
+            // (the drain below then surfaces the fault).
+            bool finished = Stopwatch.GetTimestamp() >= end || cancel.IsCancellationRequested || pipeline.Fault is not null;
             bool warmupEnds = !warm && next >= warmupEnd;
 
             HistogramBase interval = latency.SampleInterval();
@@ -122,7 +123,16 @@ internal static class LabRun
 
         feed.Stop();
         feedThread.Join();
-        pipeline.DrainAsync().GetAwaiter().GetResult();
+        try
+        {
+            // Throws PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
+            pipeline.DrainAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
         latency.SampleInterval();
 
         long[] published = new long[verifier.Sources * verifier.Keys];

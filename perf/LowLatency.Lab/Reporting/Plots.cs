@@ -50,6 +50,7 @@ internal static class Plots
         AddLine(memory, t, heap, "GC heap (MiB)", Colors.DarkOrange);
         AddFit(memory, intervals, t, rss, rssSlope / (1024 * 1024), "RSS fit", Colors.SteelBlue);
         AddFit(memory, intervals, t, heap, heapSlope / (1024 * 1024), "heap fit", Colors.DarkOrange);
+        MarkWarmupEnd(memory, intervals);
         memory.Title($"memory: RSS slope {Units.Bytes(rssSlope)}/s, heap slope {Units.Bytes(heapSlope)}/s (least squares after warm-up)");
         memory.XLabel("elapsed (s)");
         memory.YLabel("MiB");
@@ -75,6 +76,7 @@ internal static class Plots
         AddLine(gc, t, gen2, "gen2 collections (cumulative)", Colors.Red);
         AddLine(gc, t, threads, "threads", Colors.Purple);
         AddLine(gc, t, handles, "handles", Colors.Brown);
+        MarkWarmupEnd(gc, intervals);
         gc.Title("allocation, collections, threads, handles");
         gc.XLabel("elapsed (s)");
         gc.ShowLegend(Alignment.UpperLeft);
@@ -139,9 +141,10 @@ internal static class Plots
         AddLine(plot, t, p50, "p50", Colors.Green);
         AddLine(plot, t, p99, "p99", Colors.SteelBlue);
         AddLine(plot, t, p999, "p99.9", Colors.DarkOrange);
+        MarkWarmupEnd(plot, intervals);
         plot.Axes.Left.TickGenerator = NanosecondDecades(p50, max);
         plot.Title("latency per interval");
-        plot.XLabel("elapsed (s); warm-up included");
+        plot.XLabel("elapsed (s)");
         plot.YLabel("latency (log scale)");
         plot.ShowLegend(Alignment.UpperLeft);
     }
@@ -164,6 +167,27 @@ internal static class Plots
         }
 
         return ticks;
+    }
+
+    /// <summary>A dashed vertical line where the steady state starts (nothing before it is judged).</summary>
+    private static void MarkWarmupEnd(Plot plot, IReadOnlyList<IntervalSample> intervals)
+    {
+        for (int i = 0; i < intervals.Count; i++)
+        {
+            if (!intervals[i].Warmup)
+            {
+                if (i == 0)
+                {
+                    return;
+                }
+
+                var line = plot.Add.VerticalLine(intervals[i - 1].ElapsedSeconds);
+                line.LegendText = "end of warm-up";
+                line.Color = Colors.Gray;
+                line.LinePattern = LinePattern.Dashed;
+                return;
+            }
+        }
     }
 
     private static void AddLine(Plot plot, List<double> x, List<double> y, string label, Color color)

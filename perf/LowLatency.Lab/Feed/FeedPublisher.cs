@@ -69,8 +69,8 @@ internal sealed class FeedPublisher
     public void Stop() => _stopRequested = true;
 
     /// <summary>
-    /// Publishes until <see cref="Stop"/>, <paramref name="maxEvents"/>, or the ring closes. Runs on the
-    /// calling thread; returns the start timestamp (Stopwatch ticks).
+    /// Publishes until <see cref="Stop"/>, <paramref name="maxEvents"/>, or the ring closes, on the calling
+    /// thread; the schedule starts at <paramref name="startTimestamp"/> (Stopwatch ticks).
     /// </summary>
     public void Run(RingBuffer<MarketTick> ring, long maxEvents, long startTimestamp)
     {

@@ -27,11 +27,6 @@ internal sealed class ZipfSampler
         _cdf[count - 1] = 1.0;
     }
 
-    public int Count => _cdf.Length;
-
-    /// <summary>The share of draws that fall on the hottest <paramref name="top"/> symbols.</summary>
-    public double ShareOfTop(int top) => _cdf[Math.Clamp(top, 1, _cdf.Length) - 1];
-
     /// <summary>Maps a uniform draw in [0, 1) to a symbol index.</summary>
     public int Sample(double uniform)
     {

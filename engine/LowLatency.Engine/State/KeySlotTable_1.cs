@@ -18,9 +18,11 @@ namespace LowLatency.Engine.State;
 public sealed class KeySlotTable<TKey>
     where TKey : unmanaged, IEquatable<TKey>
 {
-    private readonly int[] _buckets;   // slot + 1; 0 = empty
+    // Bucket = (hash << 32) | (slot + 1); 0 = empty. The hash sits next to the slot so a probe touches the
+    // key only on a hash match, and deletion re-homes entries without rehashing: one cache line less per lookup.
+    private readonly ulong[] _buckets;
     private readonly TKey[] _keys;     // by slot
-    private readonly int[] _hashes;    // by slot, so deletion can re-home entries without rehashing
+    private readonly bool[] _used;     // by slot
     private readonly int[] _nextFree;  // by slot: free-list link
     private readonly int _mask;
     private readonly int _shift;
@@ -37,11 +39,11 @@ public sealed class KeySlotTable<TKey>
         }
 
         int buckets = (int)BitOperations.RoundUpToPowerOf2((uint)capacity * 2);
-        _buckets = new int[buckets];
+        _buckets = new ulong[buckets];
         _mask = buckets - 1;
         _shift = 32 - BitOperations.Log2((uint)buckets);
         _keys = new TKey[capacity];
-        _hashes = new int[capacity];
+        _used = new bool[capacity];
         _nextFree = new int[capacity];
         _freeHead = -1;
     }
@@ -55,22 +57,29 @@ public sealed class KeySlotTable<TKey>
     /// <summary>The key stored in <paramref name="slot"/>.</summary>
     public ref readonly TKey KeyAt(int slot) => ref _keys[slot];
 
+    /// <summary>The slots handed out so far are all below this (iterate <c>[0, HighWater)</c> with <see cref="IsOccupied"/>).</summary>
+    public int HighWater => _highWater;
+
+    /// <summary>True when <paramref name="slot"/> holds a key.</summary>
+    public bool IsOccupied(int slot) => _used[slot];
+
     /// <summary>The slot of <paramref name="key"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(in TKey key)
     {
         int hash = Hash(key);
-        int[] buckets = _buckets;
+        ulong[] buckets = _buckets;
         int i = Home(hash);
         while (true)
         {
-            int s = buckets[i] - 1;
-            if (s < 0)
+            ulong b = buckets[i];
+            if (b == 0)
             {
                 return -1;
             }
 
-            if (_hashes[s] == hash && _keys[s].Equals(key))
+            int s = (int)(uint)b - 1;
+            if ((int)(b >> 32) == hash && _keys[s].Equals(key))
             {
                 return s;
             }
@@ -86,17 +95,18 @@ public sealed class KeySlotTable<TKey>
     public int GetOrAdd(in TKey key, out bool added)
     {
         int hash = Hash(key);
-        int[] buckets = _buckets;
+        ulong[] buckets = _buckets;
         int i = Home(hash);
         while (true)
         {
-            int s = buckets[i] - 1;
-            if (s < 0)
+            ulong b = buckets[i];
+            if (b == 0)
             {
                 return AddAt(i, hash, key, out added);
             }
 
-            if (_hashes[s] == hash && _keys[s].Equals(key))
+            int s = (int)(uint)b - 1;
+            if ((int)(b >> 32) == hash && _keys[s].Equals(key))
             {
                 added = false;
                 return s;
@@ -110,8 +120,8 @@ public sealed class KeySlotTable<TKey>
     public void RemoveAt(int slot)
     {
         Debug.Assert(slot >= 0 && slot < _highWater, "a slot handed out by GetOrAdd");
-        int i = Home(_hashes[slot]);
-        while (_buckets[i] - 1 != slot)
+        int i = Home(Hash(_keys[slot]));
+        while ((int)(uint)_buckets[i] - 1 != slot)
         {
             i = (i + 1) & _mask;
         }
@@ -121,13 +131,13 @@ public sealed class KeySlotTable<TKey>
         int j = (i + 1) & _mask;
         while (true)
         {
-            int s = _buckets[j] - 1;
-            if (s < 0)
+            ulong b = _buckets[j];
+            if (b == 0)
             {
                 break;
             }
 
-            int home = Home(_hashes[s]);
+            int home = Home((int)(b >> 32));
             if (((j - home) & _mask) >= ((j - hole) & _mask))
             {
                 _buckets[hole] = _buckets[j];
@@ -139,6 +149,7 @@ public sealed class KeySlotTable<TKey>
 
         _buckets[hole] = 0;
         _keys[slot] = default;
+        _used[slot] = false;
         _nextFree[slot] = _freeHead;
         _freeHead = slot;
         _count--;
@@ -149,11 +160,13 @@ public sealed class KeySlotTable<TKey>
     {
         if (_count > 0 && _count * 8 < _buckets.Length)
         {
+            // Few keys in a large table: clear the probe run of each used slot instead of the whole array.
             for (int s = 0; s < _highWater; s++)
             {
-                if (_buckets[Home(_hashes[s])] != 0)
+                int home = Home(Hash(_keys[s]));
+                if (_buckets[home] != 0)
                 {
-                    ClearRun(Home(_hashes[s]));
+                    ClearRun(home);
                 }
             }
         }
@@ -162,6 +175,7 @@ public sealed class KeySlotTable<TKey>
             Array.Clear(_buckets);
         }
 
+        Array.Clear(_used, 0, _highWater);
         _count = 0;
         _highWater = 0;
         _freeHead = -1;
@@ -195,8 +209,8 @@ public sealed class KeySlotTable<TKey>
         }
 
         _keys[slot] = key;
-        _hashes[slot] = hash;
-        _buckets[bucket] = slot + 1;
+        _used[slot] = true;
+        _buckets[bucket] = ((ulong)(uint)hash << 32) | (uint)(slot + 1);
         _count++;
         added = true;
         return slot;

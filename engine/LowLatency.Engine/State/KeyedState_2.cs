@@ -204,15 +204,14 @@ public sealed class KeyedState<TKey, TValue>
             writer.Write(Rejected);
             writer.Write(Expired);
             writer.Write(_table.Count);
-            for (int slot = 0, seen = 0; seen < _table.Count; slot++)
+            for (int slot = 0; slot < _table.HighWater; slot++)
             {
-                TKey key = _table.KeyAt(slot);
-                if (_table.Find(key) != slot)
+                if (!_table.IsOccupied(slot))
                 {
                     continue;
                 }
 
-                seen++;
+                TKey key = _table.KeyAt(slot);
                 writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
                 writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TValue>(in _values[slot])));
                 writer.Write(_lastEventTime[slot]);

@@ -146,6 +146,9 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
     public void OnProcessingTime(long now) => _watermark.OnProcessingTime(now);
 
     /// <inheritdoc/>
+    public void MarkIdle(int input) => _watermark.MarkIdle(input);
+
+    /// <inheritdoc/>
     public void Drain()
     {
         if (_ended)
@@ -155,9 +158,9 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
 
         _watermark.AdvanceToEnd();
         int n = 0;
-        for (int k = 0; n < _keys.Count && k < _keys.Capacity; k++)
+        for (int k = 0; k < _keys.HighWater; k++)
         {
-            if (_keys.Find(_keys.KeyAt(k)) == k)
+            if (_keys.IsOccupied(k))
             {
                 _drainBorn[n] = _born[k];
                 _drainSlot[n++] = k;
@@ -220,15 +223,14 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
             writer.Write(StateFullRejected);
             writer.Write(ResultsEmitted);
             writer.Write(_keys.Count);
-            for (int k = 0, seen = 0; seen < _keys.Count; k++)
+            for (int k = 0; k < _keys.HighWater; k++)
             {
-                TKey key = _keys.KeyAt(k);
-                if (_keys.Find(key) != k)
+                if (!_keys.IsOccupied(k))
                 {
                     continue;
                 }
 
-                seen++;
+                TKey key = _keys.KeyAt(k);
                 writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
                 writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _acc[k])));
                 writer.Write(_count[k]);

@@ -20,6 +20,9 @@ public interface IWindowOperator<TEvent>
     /// <summary>An explicit watermark for <paramref name="input"/>.</summary>
     void OnWatermark(long watermark, int input = 0);
 
+    /// <summary>A source that knows it is caught up declares <paramref name="input"/> idle (excluded from the watermark until its next event).</summary>
+    void MarkIdle(int input);
+
     /// <summary>Processing time advanced (host ticks): idleness, processing-time windows, early results.</summary>
     void OnProcessingTime(long now);
 

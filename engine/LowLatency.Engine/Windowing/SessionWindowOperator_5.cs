@@ -114,7 +114,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     /// <inheritdoc/>
     public long Watermark => _watermark.Current;
 
-    /// <summary>The watermark tracker (idleness, back-pressure, declared idle inputs).</summary>
+    /// <summary>The watermark tracker: read it, or tell it about back-pressure; declare idle inputs through <see cref="MarkIdle"/>.</summary>
     public WatermarkTracker WatermarkTracker => _watermark;
 
     /// <summary>Events added to a session.</summary>
@@ -172,6 +172,17 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     {
         long before = _watermark.Current;
         _watermark.OnWatermark(input, watermark);
+        if (_watermark.Current > before)
+        {
+            Advance(before, _watermark.Current);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void MarkIdle(int input)
+    {
+        long before = _watermark.Current;
+        _watermark.MarkIdle(input);
         if (_watermark.Current > before)
         {
             Advance(before, _watermark.Current);

@@ -64,12 +64,14 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     private readonly bool[] _windowFinal;
     private readonly int[] _windowEarlyRound;
 
-    // Hopping (and versioned) firing merges each key's panes. Keys get dense ids when their first pane opens,
-    // so the per-firing merge indexes arrays instead of hashing: _scratchAcc[id] is valid when _gatherStamp[id]
+    // Keys get dense ids when their first pane opens: the per-event lookup goes through the small key table
+    // (with the key's newest pane cached by id), and the per-firing merge indexes arrays instead of hashing: _scratchAcc[id] is valid when _gatherStamp[id]
     // equals the current gather round, and _gathered lists the ids of one gather in first-seen order.
-    private readonly KeySlotTable<TKey>? _keyIds;
+    private readonly KeySlotTable<TKey> _keyIds;
     private readonly int[] _paneKeyId;                         // pane slot → key id
     private readonly int[] _keyRefs;                           // key id → live panes
+    private readonly long[] _keyPaneStart;                     // key id → start of its newest pane (with _keyPaneSlot: skips the big pane table)
+    private readonly int[] _keyPaneSlot;                       // key id → slot of its newest pane, -1 when none
     private readonly int[] _gatherStamp;
     private readonly int[] _gathered;
     private readonly TAcc[] _scratchAcc;                       // key id → merged value of the current gather
@@ -83,6 +85,8 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     private long _nextEarly = long.MinValue;
 
     private long _now;
+    private long _wakeAt = long.MinValue;
+    private long _cachedPaneStart = long.MinValue;
     private bool _ended;
     private WindowResult<TKey, TAcc> _result;
 
@@ -130,20 +134,15 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             _windowEarlyRound = [];
         }
 
-        if (!_tumbling || _tracksVersions)
-        {
-            _keyIds = new KeySlotTable<TKey>(capacity);
-            _paneKeyId = new int[capacity];
-            _keyRefs = new int[capacity];
-            _gatherStamp = new int[capacity];
-            _gathered = new int[capacity];
-            _scratchAcc = new TAcc[capacity];
-        }
-        else
-        {
-            _paneKeyId = _keyRefs = _gatherStamp = _gathered = [];
-            _scratchAcc = [];
-        }
+        int keys = options.KeyCapacity ?? capacity;
+        _keyIds = new KeySlotTable<TKey>(keys);
+        _paneKeyId = new int[capacity];
+        _keyRefs = new int[keys];
+        _keyPaneStart = new long[keys];
+        _keyPaneSlot = new int[keys];
+        _gatherStamp = new int[keys];
+        _gathered = new int[keys];
+        _scratchAcc = new TAcc[keys];
 
         _paneDirty = _emission == EmissionMode.EarlyEveryPeriod ? new bool[capacity] : [];
         _dirtyList = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
@@ -159,7 +158,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     /// <inheritdoc/>
     public long Watermark => _watermark.Current;
 
-    /// <summary>The watermark tracker (idleness, back-pressure, declared idle inputs).</summary>
+    /// <summary>The watermark tracker: read it, or tell it about back-pressure; declare idle inputs through <see cref="MarkIdle"/>.</summary>
     public WatermarkTracker WatermarkTracker => _watermark;
 
     /// <summary>Events added to a pane (on time or allowed-late).</summary>
@@ -189,7 +188,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     {
         long ts = _processingTime ? _now : _function.GetTimestamp(in e);
         long before = _watermark.Current;
-        long paneStart = ts - FloorMod(ts - _offset, _slide);
+        long paneStart = PaneStart(ts);
 
         // The last window holding this pane ends at paneStart + size; too late when even that one is purged.
         if (paneStart + _size - 1 <= SaturatingSubtract(before, _lateness))
@@ -230,6 +229,17 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     {
         long before = _watermark.Current;
         _watermark.OnWatermark(input, watermark);
+        if (_watermark.Current > before)
+        {
+            Advance(before, _watermark.Current);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void MarkIdle(int input)
+    {
+        long before = _watermark.Current;
+        _watermark.MarkIdle(input);
         if (_watermark.Current > before)
         {
             Advance(before, _watermark.Current);
@@ -284,24 +294,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Accept(in TEvent e, long ts, long paneStart, long before)
     {
-        int slot = _panes.GetOrAdd(new WindowKey<TKey>(_function.GetKey(in e), paneStart), out bool added);
-        if (added)
-        {
-            if (!Link(slot, paneStart))
-            {
-                _panes.RemoveAt(slot);
-                slot = -1;
-            }
-            else
-            {
-                _paneAcc[slot] = default;
-                if (_keyIds is not null)
-                {
-                    AssignKeyId(slot);
-                }
-            }
-        }
-
+        int slot = FindOrAddPane(in e, paneStart);
         if (slot < 0)
         {
             RejectFull(in e, before);
@@ -324,6 +317,75 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         {
             MarkDirty(slot);
         }
+    }
+
+    /// <summary>
+    /// The (key, pane) entry of <paramref name="e"/>, added when absent; -1 when the state is full. The key's
+    /// newest pane is remembered per key id, so the common event (its key's current pane) probes only the
+    /// key table, not the (key, pane) table, which holds several times more entries and falls out of cache first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int FindOrAddPane(in TEvent e, long paneStart)
+    {
+        TKey key = _function.GetKey(in e);
+        KeySlotTable<TKey> keyIds = _keyIds;
+        int id = keyIds.Find(key);
+        if (id >= 0 && _keyPaneSlot[id] >= 0 && _keyPaneStart[id] == paneStart)
+        {
+            return _keyPaneSlot[id];
+        }
+
+        int slot = _panes.GetOrAdd(new WindowKey<TKey>(key, paneStart), out bool added);
+        if (slot < 0)
+        {
+            return -1;
+        }
+
+        if (added)
+        {
+            if (id < 0)
+            {
+                id = keyIds.GetOrAdd(key, out _);
+                if (id >= 0)
+                {
+                    InitKeyId(id);
+                }
+            }
+
+            if (id < 0 || !Link(slot, paneStart))
+            {
+                _panes.RemoveAt(slot);
+                if (id >= 0 && _keyRefs[id] == 0)
+                {
+                    keyIds.RemoveAt(id);
+                }
+
+                return -1;
+            }
+
+            _paneAcc[slot] = default;
+            _keyRefs[id]++;
+            _paneKeyId[slot] = id;
+        }
+        else
+        {
+            id = _paneKeyId[slot];
+        }
+
+        if (_keyPaneSlot[id] < 0 || paneStart > _keyPaneStart[id])
+        {
+            _keyPaneStart[id] = paneStart;
+            _keyPaneSlot[id] = slot;
+        }
+
+        return slot;
+    }
+
+    private void InitKeyId(int id)
+    {
+        _keyRefs[id] = 0;
+        _gatherStamp[id] = 0;
+        _keyPaneSlot[id] = -1;
     }
 
     private void Reject(in TEvent e, LateReason reason, long watermark)
@@ -382,6 +444,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
 
         Array.Copy(_groups, g, _groups, g + 1, _groupCount - g);
         _groups[g] = new PaneGroup { Start = paneStart, Head = slot, Tail = slot, Count = 1 };
+        _wakeAt = long.MinValue; // a new pane may hold an earlier window end: recompute at the next advance
         _groupCount++;
         return true;
     }
@@ -494,7 +557,9 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     /// <summary>The watermark moved from <paramref name="before"/> to <paramref name="after"/>: fire, then purge.</summary>
     private void Advance(long before, long after)
     {
-        if (_groupCount == 0)
+        // The watermark moves on almost every event; windows end once per slide. Below _wakeAt nothing can
+        // fire, purge or die, so the common case is this one compare.
+        if (after < _wakeAt || _groupCount == 0)
         {
             return;
         }
@@ -530,7 +595,56 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         }
 
         RemoveDeadPanes(after);
+        _wakeAt = NextWake(after);
     }
+
+    /// <summary>The lowest watermark at which a window with data fires or purges, or a pane dies.</summary>
+    private long NextWake(long watermark)
+    {
+        if (_groupCount == 0)
+        {
+            return long.MaxValue; // the next new pane resets it
+        }
+
+        long wake = SaturatingAdd(_groups[0].Start + _size - 1, _lateness);
+        if (_emission != EmissionMode.OnEveryUpdate)
+        {
+            long end = AlignedEndAbove(watermark);
+            if (NextWindowWithData(ref end, out _))
+            {
+                wake = Math.Min(wake, end - 1);
+            }
+        }
+
+        if (_tracksVersions)
+        {
+            long end = AlignedEndAbove(SaturatingSubtract(watermark, _lateness));
+            if (NextWindowWithData(ref end, out _))
+            {
+                wake = Math.Min(wake, SaturatingAdd(end - 1, _lateness));
+            }
+        }
+
+        return wake;
+    }
+
+    /// <summary>The start of the pane holding <paramref name="ts"/>; events mostly land in the newest pane, so its bounds are cached (no division).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long PaneStart(long ts)
+    {
+        long cached = _cachedPaneStart;
+        if ((ulong)(ts - cached) < (ulong)_slide && cached != long.MinValue)
+        {
+            return cached;
+        }
+
+        long start = ts - FloorMod(ts - _offset, _slide);
+        _cachedPaneStart = start;
+        return start;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryStep(ref long end)
@@ -594,7 +708,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         for (int k = 0; k < keys; k++)
         {
             int id = _gathered[k];
-            TKey key = _keyIds!.KeyAt(id);
+            TKey key = _keyIds.KeyAt(id);
             if (_tracksVersions)
             {
                 EmitVersioned(key, end, in _scratchAcc[id], isFinal);
@@ -612,7 +726,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         for (int k = 0; k < keys; k++)
         {
             int id = _gathered[k];
-            TKey key = _keyIds!.KeyAt(id);
+            TKey key = _keyIds.KeyAt(id);
             int w = _windows!.Find(new WindowKey<TKey>(key, end));
             if (w >= 0)
             {
@@ -662,24 +776,38 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     /// <summary>Gives the key of a new pane its dense id (shared by all the key's panes).</summary>
     private void AssignKeyId(int slot)
     {
-        int id = _keyIds!.GetOrAdd(_panes.KeyAt(slot).Key, out bool added);
-        Debug.Assert(id >= 0, "the key-id table holds as many keys as the pane table holds panes");
+        int id = _keyIds.GetOrAdd(_panes.KeyAt(slot).Key, out bool added);
+        if (id < 0)
+        {
+            throw new SnapshotFormatException($"The snapshot holds more keys than this operator (WindowOptions.KeyCapacity = {_keyIds.Capacity}).");
+        }
+
         if (added)
         {
-            _keyRefs[id] = 0;
-            _gatherStamp[id] = 0;
+            InitKeyId(id);
         }
 
         _keyRefs[id]++;
         _paneKeyId[slot] = id;
+        long paneStart = _panes.KeyAt(slot).Time;
+        if (_keyPaneSlot[id] < 0 || paneStart > _keyPaneStart[id])
+        {
+            _keyPaneStart[id] = paneStart;
+            _keyPaneSlot[id] = slot;
+        }
     }
 
     private void ReleaseKeyId(int slot)
     {
         int id = _paneKeyId[slot];
+        if (_keyPaneSlot[id] == slot)
+        {
+            _keyPaneSlot[id] = -1;
+        }
+
         if (--_keyRefs[id] == 0)
         {
-            _keyIds!.RemoveAt(id);
+            _keyIds.RemoveAt(id);
         }
     }
 
@@ -693,10 +821,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             for (int s = _groups[dead].Head; s >= 0;)
             {
                 int next = _paneNext[s];
-                if (_keyIds is not null)
-                {
-                    ReleaseKeyId(s);
-                }
+                ReleaseKeyId(s);
 
                 _panes.RemoveAt(s);
                 if (_paneDirty.Length != 0)
@@ -864,15 +989,14 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             writer.Write(windows);
             if (_windows is not null)
             {
-                for (int w = 0, seen = 0; seen < windows; w++)
+                for (int w = 0; w < _windows.HighWater; w++)
                 {
-                    WindowKey<TKey> wk = _windows.KeyAt(w);
-                    if (_windowVersion[w] == 0 || _windows.Find(wk) != w)
+                    if (!_windows.IsOccupied(w))
                     {
                         continue;
                     }
 
-                    seen++;
+                    WindowKey<TKey> wk = _windows.KeyAt(w);
                     TKey key = wk.Key;
                     writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
                     writer.Write(wk.Time);
@@ -923,10 +1047,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                         throw new SnapshotFormatException("The snapshot's pane entries do not fit this operator (WindowOptions.Capacity) or repeat a key.");
                     }
 
-                    if (_keyIds is not null)
-                    {
-                        AssignKeyId(slot);
-                    }
+                    AssignKeyId(slot);
 
                     reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
                 }
@@ -986,7 +1107,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     {
         _panes.Clear();
         _windows?.Clear();
-        _keyIds?.Clear();
+        _keyIds.Clear();
         _groupCount = 0;
         _dirtyCount = 0;
         if (_paneDirty.Length != 0)
@@ -995,5 +1116,6 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         }
 
         _earlyRound = 0;
+        _wakeAt = long.MinValue;
     }
 }

@@ -55,6 +55,13 @@ public sealed record WindowOptions
     /// <summary>The most live state entries: (key, pane) pairs for tumbling/hopping, sessions for session windows.</summary>
     public int Capacity { get; init; } = 1 << 16;
 
+    /// <summary>
+    /// The most distinct live keys (hopping, or any window with lateness or non-default emission); null: <see cref="Capacity"/>.
+    /// Keys get dense ids so merges and the per-event lookup stay in a table sized by keys, not by (key, pane) pairs.
+    /// An event whose key would exceed it is rejected as <see cref="LateReason.StateFull"/>.
+    /// </summary>
+    public int? KeyCapacity { get; init; }
+
     /// <summary>The most distinct live pane starts (tumbling/hopping), across keys.</summary>
     public int MaxOpenPanes { get; init; } = 4096;
 
@@ -105,6 +112,11 @@ public sealed record WindowOptions
         if (Capacity is < 1 or > (1 << 26))
         {
             ThrowHelper.ThrowOption("WindowOptions.Capacity", Capacity, "must be between 1 and 2^26.");
+        }
+
+        if (KeyCapacity is < 1 or > (1 << 26))
+        {
+            ThrowHelper.ThrowOption("WindowOptions.KeyCapacity", KeyCapacity, "must be between 1 and 2^26 (or null for Capacity).");
         }
 
         if (!Enum.IsDefined(WhenFull))

@@ -17,20 +17,29 @@ public struct WindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchAwar
 {
     private readonly TOperator _operator;
     private readonly ProcessingClock? _clock;
+    private readonly SnapshotBarrier? _snapshots;
 
-    /// <summary>Wraps <paramref name="windowOperator"/>; <paramref name="clock"/> supplies processing time (null: none).</summary>
-    public WindowStage(TOperator windowOperator, ProcessingClock? clock = null)
+    /// <summary>
+    /// Wraps <paramref name="windowOperator"/>; <paramref name="clock"/> supplies processing time (null: none);
+    /// <paramref name="snapshots"/> takes snapshots at requested sequences on the stage thread (null: none).
+    /// </summary>
+    public WindowStage(TOperator windowOperator, ProcessingClock? clock = null, SnapshotBarrier? snapshots = null)
     {
         ArgumentNullException.ThrowIfNull(windowOperator);
         _operator = windowOperator;
         _clock = clock;
+        _snapshots = snapshots;
     }
 
     /// <summary>The operator (read its counters and state after the pipeline stopped, or snapshot it between events).</summary>
     public readonly TOperator Operator => _operator;
 
     /// <inheritdoc/>
-    public readonly void OnEvent(ref TEvent data, long sequence, bool endOfBatch) => _operator.OnEvent(ref data);
+    public readonly void OnEvent(ref TEvent data, long sequence, bool endOfBatch)
+    {
+        _operator.OnEvent(ref data);
+        _snapshots?.TryTake(_operator, sequence);
+    }
 
     /// <inheritdoc/>
     public readonly void OnBatchStart(long firstSequence, long count)
@@ -52,6 +61,11 @@ public struct WindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchAwar
         if (_clock is not null)
         {
             _operator.OnProcessingTime(_clock.Now());
+        }
+
+        if (lastSequence >= 0)
+        {
+            _snapshots?.TryTake(_operator, lastSequence);
         }
     }
 

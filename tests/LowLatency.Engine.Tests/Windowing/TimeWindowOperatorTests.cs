@@ -69,6 +69,24 @@ public sealed class TimeWindowOperatorTests
 
     [Test]
     [CancelAfter(5_000)]
+    public void OnEvent_TwoInputs_WindowFiresWhenTheSlowerInputPassesItsEnd()
+    {
+        var (op, c) = Create(WindowOptions.Tumbling(10) with { Watermark = new WatermarkOptions { OutOfOrderness = 0, Inputs = 2 } });
+        var fast = new TestTrade(50, 1, 1, 1);
+        op.OnEvent(ref fast, 0);
+        var slow = new TestTrade(5, 2, 1, 1);
+        op.OnEvent(ref slow, 1);
+        Assert.That(c.Results, Is.Empty, "W = min(49, 4)");
+        slow.Timestamp = 10;
+        op.OnEvent(ref slow, 1);
+        Assert.That(c.Results.Select(r => (r.Result.Key, r.Result.End)), Is.EqualTo(new[] { (2L, 10L) }), "W = 9");
+        op.MarkIdle(1);
+        Assert.That(op.Watermark, Is.EqualTo(49), "the idle input no longer holds it back");
+        Assert.That(c.Results.Select(r => (r.Result.Key, r.Result.End)), Is.EqualTo(new[] { (2L, 10L), (2L, 20L) }));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
     public void OnEvent_BoundedOutOfOrderness_WatermarkIsMaxTsMinusBoundMinusOne()
     {
         var (op, _) = Create(WindowOptions.Tumbling(10) with { Watermark = new WatermarkOptions { OutOfOrderness = 5 } });
@@ -78,6 +96,42 @@ public sealed class TimeWindowOperatorTests
         e.Timestamp = 50;
         op.OnEvent(ref e);
         Assert.That(op.Watermark, Is.EqualTo(94), "never goes back");
+    }
+}
+
+public sealed class TimeWindowOperatorCapacityTests
+{
+    [TestCase(WindowKind.Tumbling)]
+    [TestCase(WindowKind.Hopping)]
+    [CancelAfter(5_000)]
+    public void OnEvent_StateFull_RejectedToLateOutputWithReasonAndCounted(WindowKind kind)
+    {
+        var collector = new Collector();
+        WindowOptions options = (kind == WindowKind.Tumbling ? WindowOptions.Tumbling(10) : WindowOptions.Hopping(20, 10)) with { Capacity = 4, KeyCapacity = 2 };
+        var op = new Op(options, default, new CollectingSink<TestTrade, long, TradeBar>(collector));
+        for (long key = 0; key < 6; key++)
+        {
+            var e = new TestTrade(1, key, 1, 1);
+            op.OnEvent(ref e);
+        }
+
+        const int accepted = 2; // KeyCapacity
+        Assert.Multiple(() =>
+        {
+            Assert.That(op.StateFullRejected, Is.EqualTo(6 - accepted));
+            Assert.That(collector.Late.Select(l => l.Reason), Is.All.EqualTo(LateReason.StateFull));
+            Assert.That(collector.Late.Select(l => l.Event.Symbol), Is.EqualTo(Enumerable.Range(accepted, 6 - accepted).Select(i => (long)i)));
+        });
+
+        var throwing = new Op(options with { WhenFull = LowLatency.Engine.State.TableFullPolicy.Throw }, default, new CollectingSink<TestTrade, long, TradeBar>(new Collector()));
+        Assert.Throws<LowLatency.Engine.State.StateTableFullException>(() =>
+        {
+            for (long key = 0; key < 6; key++)
+            {
+                var e = new TestTrade(1, key, 1, 1);
+                throwing.OnEvent(ref e);
+            }
+        });
     }
 }
 

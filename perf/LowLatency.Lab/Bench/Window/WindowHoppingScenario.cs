@@ -18,7 +18,8 @@ internal sealed class WindowHoppingScenario : IBenchScenario
             WindowOptions.Hopping(10 * WindowBenchStream.Second, WindowBenchStream.Second) with
             {
                 Watermark = new WatermarkOptions { OutOfOrderness = WindowBenchStream.OutOfOrderness },
-                Capacity = 16 * WindowBenchStream.Keys,
+                Capacity = 12 * WindowBenchStream.Keys,
+                KeyCapacity = 2 * WindowBenchStream.Keys,
             });
         long n = context.Events;
         var measurement = BenchMeasurement.Start();

@@ -19,6 +19,7 @@ internal sealed class WindowTumblingVwapScenario : IBenchScenario
             {
                 Watermark = new WatermarkOptions { OutOfOrderness = WindowBenchStream.OutOfOrderness },
                 Capacity = 4 * WindowBenchStream.Keys,
+                KeyCapacity = 2 * WindowBenchStream.Keys,
             });
         long n = context.Events;
         var measurement = BenchMeasurement.Start();

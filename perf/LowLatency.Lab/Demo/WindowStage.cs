@@ -25,17 +25,20 @@ internal readonly struct WindowStage : IEventHandler<MarketTick>, IBatchAware, I
         var watermark = WatermarkOptions.Default with { OutOfOrderness = (long)outOfOrderBound.TotalNanoseconds };
 
         // Live (symbol, pane) entries: about 2 open 1 s panes per symbol for the bars, and 5 + 2 for the
-        // 5 s hopping windows. Sized with headroom; a full table halts the demo instead of losing ticks.
+        // 5 s hopping windows. Sized with headroom; keys are exactly the symbols. A full table halts the
+        // demo (the run exits 3 naming the stage) instead of losing ticks.
         WindowOptions tumbling = WindowOptions.Tumbling(second) with
         {
             Watermark = watermark,
             Capacity = Math.Max(1 << 10, symbols * 4),
+            KeyCapacity = symbols,
             WhenFull = TableFullPolicy.Throw,
         };
         WindowOptions hopping = WindowOptions.Hopping(5 * second, second) with
         {
             Watermark = watermark,
             Capacity = Math.Max(1 << 10, symbols * 10),
+            KeyCapacity = symbols,
             WhenFull = TableFullPolicy.Throw,
         };
 

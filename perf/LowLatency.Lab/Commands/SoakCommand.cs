@@ -69,6 +69,10 @@ internal static class SoakCommand
         MachineInfo machine = MachineInfo.Current;
         TextWriter o = Console.Out;
         o.WriteLine($"LowLatency soak: demo pipeline, {spec.Duration.TotalSeconds:F0} s at {Units.Rate(spec.Feed.Rate)} (warm-up {spec.Warmup.TotalSeconds:F0} s), {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait");
+        if (SoakAnalysis.TieredCompilationEnabled && spec.Warmup < TimeSpan.FromSeconds(60))
+        {
+            o.WriteLine("  note: tiered compilation is on and the warm-up is under 60 s: JIT tier-up of methods called about once a second can show as RSS growth (warm up 60 s, or set DOTNET_TieredCompilation=0)");
+        }
 
         RunResult run;
         using var ctrlC = new CtrlC();

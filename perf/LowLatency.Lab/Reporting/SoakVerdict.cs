@@ -37,6 +37,10 @@ internal sealed record SoakVerdict
     [JsonPropertyName("handlesLast")]
     public int HandlesLast { get; init; }
 
+    /// <summary>Whether the run had tiered compilation on (its tier-up shows as RSS steps in the first minute).</summary>
+    [JsonPropertyName("tieredCompilation")]
+    public bool TieredCompilation { get; init; }
+
     [JsonPropertyName("passed")]
     public bool Passed { get; init; }
 

@@ -106,9 +106,28 @@ internal static class SoakAnalysis
             ThreadsLast = threadsLast,
             HandlesFirst = handlesFirst,
             HandlesLast = handlesLast,
+            TieredCompilation = TieredCompilationEnabled,
             Passed = failures.Count == 0,
             Failures = failures,
         };
+    }
+
+    /// <summary>
+    /// True unless tiered compilation was switched off (<c>DOTNET_TieredCompilation=0</c>, its legacy
+    /// <c>COMPlus_</c> spelling, or the runtimeconfig switch).
+    /// </summary>
+    public static bool TieredCompilationEnabled
+    {
+        get
+        {
+            string? setting = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? Environment.GetEnvironmentVariable("COMPlus_TieredCompilation");
+            if (setting is not null)
+            {
+                return setting != "0";
+            }
+
+            return AppContext.GetData("System.Runtime.TieredCompilation") is not (false or "false" or "False");
+        }
     }
 
     /// <summary>Least-squares slope through the lowest heap sample of each tenth of the steady state.</summary>

@@ -92,7 +92,7 @@ public sealed class LabReportTests
             Assert.That(PropertyNames(root.GetProperty("soak")), Is.EquivalentTo(new[]
             {
                 "rssSlopeBytesPerSecond", "heapSlopeBytesPerSecond", "firstIntervalP999Ns", "lastIntervalP999Ns", "gen2Growth",
-                "threadsFirst", "threadsLast", "handlesFirst", "handlesLast", "passed", "failures",
+                "threadsFirst", "threadsLast", "handlesFirst", "handlesLast", "tieredCompilation", "passed", "failures",
             }));
             Assert.That(root.GetProperty("schema").GetInt32(), Is.EqualTo(1));
         });

@@ -87,7 +87,7 @@ internal static class LabRun
                 P50 = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(50),
                 P99 = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99),
                 P999 = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99.9),
-                Max = interval.TotalCount == 0 ? 0 : interval.GetMaxValue(),
+                Max = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(100), // GetMaxValue() iterates with LINQ (allocates)
                 Dropped = feed.Dropped,
                 Late = Volatile.Read(ref counters.Late),
                 GcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),

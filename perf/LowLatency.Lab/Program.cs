@@ -19,6 +19,7 @@ internal static class Program
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PingPongCommand.Create());
+        root.Subcommands.Add(FeedCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

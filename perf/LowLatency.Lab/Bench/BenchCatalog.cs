@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Tcp;
 using LowLatency.Lab.Bench.Window;
 
 namespace LowLatency.Lab.Bench;
@@ -23,6 +24,9 @@ internal static class BenchCatalog
         new WindowSessionScenario(),
         new WindowRxBaselineScenario(),
         new WindowDictionaryBaselineScenario(),
+        new TcpIngestScenario(lz4: false),
+        new TcpIngestScenario(lz4: true),
+        new TcpNetworkStreamBaselineScenario(),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

@@ -30,7 +30,7 @@ internal static class LabRun
         var windows = new WindowStage(counters, feedSettings.Symbols, feedSettings.OutOfOrderBound);
         var feed = new FeedPublisher(feedSettings);
 
-        Pipeline<MarketTick> pipeline = Pipeline<MarketTick>.Create(PipelineOptions.Default with
+        Pipeline<DemoTick> pipeline = Pipeline<DemoTick>.Create(PipelineOptions.Default with
         {
             Name = spec.Topology.ToString().ToLowerInvariant(),
             Capacity = spec.Capacity,
@@ -171,7 +171,7 @@ internal static class LabRun
     }
 
     /// <summary>Adds the topology's stages; returns the group of the sink (the last stage).</summary>
-    private static StageGroup<MarketTick> Build(Pipeline<MarketTick> pipeline, Topology topology, DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier, WindowStage windows)
+    private static StageGroup<DemoTick> Build(Pipeline<DemoTick> pipeline, Topology topology, DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier, WindowStage windows)
     {
         var sink = new SinkHandler(counters, latency, verifier);
         var named = static (string name) => StageOptions.Default with { Name = name };

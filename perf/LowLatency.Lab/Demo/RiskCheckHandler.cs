@@ -7,12 +7,12 @@ namespace LowLatency.Lab.Demo;
 /// Stage 3: a pre-trade style check on every valid tick, using what the window stage stamped on it:
 /// price within a band around the symbol's last closed 1 s VWAP, and notional under a limit.
 /// </summary>
-internal struct RiskCheckHandler(DemoCounters counters, double priceBand, double notionalLimit) : IEventHandler<MarketTick>
+internal struct RiskCheckHandler(DemoCounters counters, double priceBand, double notionalLimit) : IEventHandler<DemoTick>
 {
     private long _priceBand;
     private long _notional;
 
-    public void OnEvent(ref MarketTick data, long sequence, bool endOfBatch)
+    public void OnEvent(ref DemoTick data, long sequence, bool endOfBatch)
     {
         if (data.Status != TickStatus.Valid)
         {

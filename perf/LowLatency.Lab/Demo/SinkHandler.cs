@@ -10,7 +10,7 @@ namespace LowLatency.Lab.Demo;
 /// The last stage: records end-to-end latency from each tick's intended send time, and hands every tick
 /// to the verifier (source, symbol, per-symbol sequence, checksum).
 /// </summary>
-internal struct SinkHandler(DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier) : IEventHandler<MarketTick>, IBatchAware
+internal struct SinkHandler(DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier) : IEventHandler<DemoTick>, IBatchAware
 {
     private static readonly double s_nsPerTick = 1e9 / Stopwatch.Frequency;
 
@@ -20,7 +20,7 @@ internal struct SinkHandler(DemoCounters counters, LatencyRecorder latency, Stre
     {
     }
 
-    public void OnEvent(ref MarketTick data, long sequence, bool endOfBatch)
+    public void OnEvent(ref DemoTick data, long sequence, bool endOfBatch)
     {
         // The clock is read per event here on purpose: this is the measuring instrument, not the engine.
         long now = Stopwatch.GetTimestamp();

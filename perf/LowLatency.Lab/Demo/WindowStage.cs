@@ -12,10 +12,10 @@ namespace LowLatency.Lab.Demo;
 /// 1 s tumbling OHLC+VWAP and 5 s / 1 s hopping volume (shared panes). Stamps each valid tick with its
 /// symbol's last closed VWAP and 5 s volume for the risk stage. Draining fires every window (end of stream).
 /// </summary>
-internal readonly struct WindowStage : IEventHandler<MarketTick>, IBatchAware, ILifecycleAware
+internal readonly struct WindowStage : IEventHandler<DemoTick>, IBatchAware, ILifecycleAware
 {
-    private readonly TimeWindowOperator<MarketTick, int, BarAccumulator, TickBarFunction, BarSink> _bars;
-    private readonly TimeWindowOperator<MarketTick, int, SumAccumulator, TickVolumeFunction, VolumeSink> _volumes;
+    private readonly TimeWindowOperator<DemoTick, int, BarAccumulator, TickBarFunction, BarSink> _bars;
+    private readonly TimeWindowOperator<DemoTick, int, SumAccumulator, TickVolumeFunction, VolumeSink> _volumes;
     private readonly WindowResultLog _log;
     private readonly DemoCounters _counters;
 
@@ -50,7 +50,7 @@ internal readonly struct WindowStage : IEventHandler<MarketTick>, IBatchAware, I
 
     public WindowResultLog Log => _log;
 
-    public void OnEvent(ref MarketTick data, long sequence, bool endOfBatch)
+    public void OnEvent(ref DemoTick data, long sequence, bool endOfBatch)
     {
         if (data.Status != TickStatus.Valid)
         {

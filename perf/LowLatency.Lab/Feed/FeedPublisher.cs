@@ -72,7 +72,7 @@ internal sealed class FeedPublisher
     /// Publishes until <see cref="Stop"/>, <paramref name="maxEvents"/>, or the ring closes, on the calling
     /// thread; the schedule starts at <paramref name="startTimestamp"/> (Stopwatch ticks).
     /// </summary>
-    public void Run(RingBuffer<MarketTick> ring, long maxEvents, long startTimestamp)
+    public void Run(RingBuffer<DemoTick> ring, long maxEvents, long startTimestamp)
     {
         long rate = _settings.Rate;
         double ticksPerEvent = rate > 0 ? (double)Stopwatch.Frequency / rate : 0;
@@ -145,7 +145,7 @@ internal sealed class FeedPublisher
         }
     }
 
-    internal void Fill(ref MarketTick tick, long intendedTimestamp, long elapsedNs)
+    internal void Fill(ref DemoTick tick, long intendedTimestamp, long elapsedNs)
     {
         int symbol = _zipf.Sample(_random.NextDouble());
         ulong bits = _random.NextUInt64();
@@ -169,7 +169,7 @@ internal sealed class FeedPublisher
             quantity = 0;
         }
 
-        tick = new MarketTick
+        tick = new DemoTick
         {
             Source = _settings.Source,
             Symbol = symbol,

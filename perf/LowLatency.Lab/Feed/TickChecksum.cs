@@ -9,7 +9,7 @@ namespace LowLatency.Lab.Feed;
 internal static class TickChecksum
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint Compute(in MarketTick tick)
+    public static uint Compute(in DemoTick tick)
     {
         ulong h = (ulong)(uint)tick.Source | ((ulong)(uint)tick.Symbol << 32);
         h = Mix(h ^ (ulong)tick.SymbolSequence);

@@ -8,14 +8,14 @@ namespace LowLatency.Lab.Latency;
 /// (tiny) work on the event's cache line. Each lane writes its own field: parallel stages of a diamond
 /// never write the same bytes.
 /// </summary>
-internal struct TouchHandler(int lane) : IEventHandler<MarketTick>
+internal struct TouchHandler(int lane) : IEventHandler<DemoTick>
 {
-    public readonly void OnEvent(ref MarketTick data, long sequence, bool endOfBatch)
+    public readonly void OnEvent(ref DemoTick data, long sequence, bool endOfBatch)
     {
         switch (lane)
         {
             case 0:
-                data.Price = data.PriceTicks / MarketTick.TicksPerUnit;
+                data.Price = data.PriceTicks / DemoTick.TicksPerUnit;
                 break;
             case 1:
                 data.Notional = data.PriceTicks * (double)data.Quantity;

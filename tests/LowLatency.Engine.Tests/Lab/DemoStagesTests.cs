@@ -33,7 +33,7 @@ public sealed class DemoStagesTests
 
         public void Run(int ticks)
         {
-            var tick = default(MarketTick);
+            var tick = default(DemoTick);
             for (int i = 0; i < ticks; i++, _next++)
             {
                 Feed.Fill(ref tick, intendedTimestamp: 0, elapsedNs: _next * NsPerTick);

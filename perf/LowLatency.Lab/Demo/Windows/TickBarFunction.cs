@@ -4,13 +4,13 @@ using LowLatency.Lab.Feed;
 namespace LowLatency.Lab.Demo.Windows;
 
 /// <summary>Time (event ns), key (symbol) and bar aggregation of a tick, for the tumbling OHLC+VWAP windows.</summary>
-internal readonly struct TickBarFunction : IWindowFunction<MarketTick, int, BarAccumulator>
+internal readonly struct TickBarFunction : IWindowFunction<DemoTick, int, BarAccumulator>
 {
-    public long GetTimestamp(in MarketTick e) => e.EventTimeNs;
+    public long GetTimestamp(in DemoTick e) => e.EventTimeNs;
 
-    public int GetKey(in MarketTick e) => e.Symbol;
+    public int GetKey(in DemoTick e) => e.Symbol;
 
-    public void Add(ref BarAccumulator accumulator, in MarketTick e)
+    public void Add(ref BarAccumulator accumulator, in DemoTick e)
     {
         accumulator.Ohlc.Add(e.EventTimeNs, e.Price);
         accumulator.Vwap.Add(e.Price, e.Quantity);

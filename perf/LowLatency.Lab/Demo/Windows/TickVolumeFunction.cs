@@ -4,13 +4,13 @@ using LowLatency.Lab.Feed;
 namespace LowLatency.Lab.Demo.Windows;
 
 /// <summary>Time, key and volume of a tick, for the 5 s / 1 s hopping volume windows.</summary>
-internal readonly struct TickVolumeFunction : IWindowFunction<MarketTick, int, SumAccumulator>
+internal readonly struct TickVolumeFunction : IWindowFunction<DemoTick, int, SumAccumulator>
 {
-    public long GetTimestamp(in MarketTick e) => e.EventTimeNs;
+    public long GetTimestamp(in DemoTick e) => e.EventTimeNs;
 
-    public int GetKey(in MarketTick e) => e.Symbol;
+    public int GetKey(in DemoTick e) => e.Symbol;
 
-    public void Add(ref SumAccumulator accumulator, in MarketTick e) => accumulator.Add(e.Quantity);
+    public void Add(ref SumAccumulator accumulator, in DemoTick e) => accumulator.Add(e.Quantity);
 
     public void Merge(ref SumAccumulator target, in SumAccumulator source) => target.Merge(source);
 }

@@ -7,7 +7,7 @@ namespace LowLatency.Lab.Feed;
 /// only reads fields written by the stages before it (the ring orders those writes for it).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct MarketTick
+internal struct DemoTick
 {
     // Written by the feed (the producer). Covered by Checksum.
     public int Source;

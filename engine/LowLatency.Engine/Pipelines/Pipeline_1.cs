@@ -87,6 +87,18 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// <summary>Completes when every stage thread has exited; faulted with <see cref="PipelineFaultedException"/> after a halt on fault.</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>True once <see cref="Start"/> (or a shutdown) ran: stages and instrumentation are fixed.</summary>
+    internal bool IsStarted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state != Building;
+            }
+        }
+    }
+
     ShutdownReason IStageHost.ShutdownReason => (ShutdownReason)Volatile.Read(ref _shutdownReason);
 
     /// <summary>Sets where dead-lettered events go (they are counted per stage either way). Call before <see cref="Start"/>.</summary>

@@ -1,3 +1,4 @@
+using LowLatency.Engine.Diagnostics;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Processing;
@@ -63,6 +64,12 @@ public abstract class EventProcessor
     public long DeadLettered => Volatile.Read(ref _deadLettered);
 
     private protected ExceptionPolicy Policy { get; }
+
+    /// <summary>
+    /// Publish-to-stage latency recording (null when off). Set by <c>PipelineMetrics.Attach</c> before the
+    /// stage's thread starts (the start publishes it); read once by the run loop.
+    /// </summary>
+    internal StageLatency? Latency { get; set; }
 
     /// <summary>Runs the stage on the calling thread until halted. Called once, by the stage's thread.</summary>
     public void Run()

@@ -11,6 +11,8 @@ internal static class BenchCatalog
     [
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true),
+        new EngineOneToOneMetricsScenario(batchHandler: false),
+        new EngineOneToOneMetricsScenario(batchHandler: true),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true, publishBatch: 10),

@@ -5,15 +5,17 @@ namespace LowLatency.Engine.State;
 
 /// <summary>
 /// A pre-sized binary min-heap of ids in <c>[0, capacity)</c> ordered by (time, tie), where an id's time can be
-/// changed or the id removed in O(log n): the timer queue of sessions and keyed timers. Allocation-free after
-/// construction; single-threaded.
+/// changed or the id removed in O(log n): the timer queue of sessions, keyed timers and TTL. Allocation-free
+/// after construction; single-threaded.
 /// </summary>
+/// <remarks>
+/// Nodes carry their time and tie inline, so sifting compares adjacent siblings in one cache line instead of
+/// chasing ids into side arrays; only the id → position map is written per level.
+/// </remarks>
 public sealed class IndexedMinHeap
 {
-    private readonly int[] _heap;      // heap position → id
+    private readonly Node[] _heap;     // heap position → node
     private readonly int[] _position;  // id → heap position, -1 when absent
-    private readonly long[] _time;     // by id
-    private readonly long[] _tie;      // by id: equal times pop in tie order (insertion order, by the caller's counter)
     private int _count;
 
     /// <summary>Creates a heap for ids in <c>[0, capacity)</c>.</summary>
@@ -24,10 +26,8 @@ public sealed class IndexedMinHeap
             ThrowHelper.ThrowOption("capacity", capacity, "must be ≥ 1.");
         }
 
-        _heap = new int[capacity];
+        _heap = new Node[capacity];
         _position = new int[capacity];
-        _time = new long[capacity];
-        _tie = new long[capacity];
         Array.Fill(_position, -1);
     }
 
@@ -38,10 +38,10 @@ public sealed class IndexedMinHeap
     public bool Contains(int id) => _position[id] >= 0;
 
     /// <summary>The time of a queued id.</summary>
-    public long TimeOf(int id) => _time[id];
+    public long TimeOf(int id) => _heap[_position[id]].Time;
 
     /// <summary>The tie-break of a queued id.</summary>
-    public long TieOf(int id) => _tie[id];
+    public long TieOf(int id) => _heap[_position[id]].Tie;
 
     /// <summary>The earliest id, without removing it; false when empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,8 +54,9 @@ public sealed class IndexedMinHeap
             return false;
         }
 
-        id = _heap[0];
-        time = _time[id];
+        ref Node top = ref _heap[0];
+        id = top.Id;
+        time = top.Time;
         return true;
     }
 
@@ -63,27 +64,20 @@ public sealed class IndexedMinHeap
     public void Set(int id, long time, long tie)
     {
         int p = _position[id];
+        var node = new Node { Time = time, Tie = tie, Id = id };
         if (p < 0)
         {
-            _time[id] = time;
-            _tie[id] = tie;
-            p = _count++;
-            _heap[p] = id;
-            _position[id] = p;
-            Up(p);
+            Up(_count++, node);
             return;
         }
 
-        bool earlier = Less(time, tie, _time[id], _tie[id]);
-        _time[id] = time;
-        _tie[id] = tie;
-        if (earlier)
+        if (Less(node, _heap[p]))
         {
-            Up(p);
+            Up(p, node);
         }
         else
         {
-            Down(p);
+            Down(p, node);
         }
     }
 
@@ -100,11 +94,15 @@ public sealed class IndexedMinHeap
         int last = --_count;
         if (p != last)
         {
-            int moved = _heap[last];
-            _heap[p] = moved;
-            _position[moved] = p;
-            Up(p);
-            Down(_position[moved]);
+            Node moved = _heap[last];
+            if (p > 0 && Less(moved, _heap[(p - 1) >> 1]))
+            {
+                Up(p, moved);
+            }
+            else
+            {
+                Down(p, moved);
+            }
         }
     }
 
@@ -113,64 +111,73 @@ public sealed class IndexedMinHeap
     {
         for (int i = 0; i < _count; i++)
         {
-            _position[_heap[i]] = -1;
+            _position[_heap[i].Id] = -1;
         }
 
         _count = 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Less(long t1, long k1, long t2, long k2) => t1 < t2 || (t1 == t2 && k1 < k2);
+    private static bool Less(in Node a, in Node b) => a.Time < b.Time || (a.Time == b.Time && a.Tie < b.Tie);
 
-    private bool LessAt(int a, int b)
+    /// <summary>Places <paramref name="node"/> at <paramref name="p"/> or above, moving larger parents down.</summary>
+    private void Up(int p, Node node)
     {
-        int ia = _heap[a];
-        int ib = _heap[b];
-        return Less(_time[ia], _tie[ia], _time[ib], _tie[ib]);
-    }
-
-    private void Swap(int a, int b)
-    {
-        (_heap[a], _heap[b]) = (_heap[b], _heap[a]);
-        _position[_heap[a]] = a;
-        _position[_heap[b]] = b;
-    }
-
-    private void Up(int p)
-    {
+        Node[] heap = _heap;
         while (p > 0)
         {
             int parent = (p - 1) >> 1;
-            if (!LessAt(p, parent))
+            if (!Less(node, heap[parent]))
             {
                 break;
             }
 
-            Swap(p, parent);
+            heap[p] = heap[parent];
+            _position[heap[p].Id] = p;
             p = parent;
         }
+
+        heap[p] = node;
+        _position[node.Id] = p;
     }
 
-    private void Down(int p)
+    /// <summary>Places <paramref name="node"/> at <paramref name="p"/> or below, moving smaller children up.</summary>
+    private void Down(int p, Node node)
     {
+        Node[] heap = _heap;
+        int count = _count;
         while (true)
         {
-            int l = (2 * p) + 1;
-            if (l >= _count)
+            int child = (2 * p) + 1;
+            if (child >= count)
             {
                 break;
             }
 
-            int m = l + 1 < _count && LessAt(l + 1, l) ? l + 1 : l;
-            if (!LessAt(m, p))
+            if (child + 1 < count && Less(heap[child + 1], heap[child]))
+            {
+                child++;
+            }
+
+            if (!Less(heap[child], node))
             {
                 break;
             }
 
-            Swap(m, p);
-            p = m;
+            heap[p] = heap[child];
+            _position[heap[p].Id] = p;
+            p = child;
         }
 
-        Debug.Assert(_count == 0 || _position[_heap[0]] == 0, "the root knows its position");
+        heap[p] = node;
+        _position[node.Id] = p;
+        Debug.Assert(_count == 0 || _position[_heap[0].Id] == 0, "the root knows its position");
+    }
+
+    private struct Node
+    {
+        public long Time;
+        public long Tie;
+        public int Id;
     }
 }

@@ -18,9 +18,9 @@ namespace LowLatency.Engine.State;
 public sealed class KeySlotTable<TKey>
     where TKey : unmanaged, IEquatable<TKey>
 {
-    // Bucket = (hash << 32) | (slot + 1); 0 = empty. The hash sits next to the slot so a probe touches the
-    // key only on a hash match, and deletion re-homes entries without rehashing: one cache line less per lookup.
-    private readonly ulong[] _buckets;
+    // Each bucket holds the hash, the slot and a copy of the key, so a lookup touches one cache line (the
+    // by-slot key array serves KeyAt); the hash lets deletion re-home entries without rehashing.
+    private readonly Bucket[] _buckets;
     private readonly TKey[] _keys;     // by slot
     private readonly bool[] _used;     // by slot
     private readonly int[] _nextFree;  // by slot: free-list link
@@ -39,7 +39,7 @@ public sealed class KeySlotTable<TKey>
         }
 
         int buckets = (int)BitOperations.RoundUpToPowerOf2((uint)capacity * 2);
-        _buckets = new ulong[buckets];
+        _buckets = new Bucket[buckets];
         _mask = buckets - 1;
         _shift = 32 - BitOperations.Log2((uint)buckets);
         _keys = new TKey[capacity];
@@ -68,20 +68,19 @@ public sealed class KeySlotTable<TKey>
     public int Find(in TKey key)
     {
         int hash = Hash(key);
-        ulong[] buckets = _buckets;
+        Bucket[] buckets = _buckets;
         int i = Home(hash);
         while (true)
         {
-            ulong b = buckets[i];
-            if (b == 0)
+            ref Bucket b = ref buckets[i];
+            if (b.SlotPlusOne == 0)
             {
                 return -1;
             }
 
-            int s = (int)(uint)b - 1;
-            if ((int)(b >> 32) == hash && _keys[s].Equals(key))
+            if (b.Hash == hash && b.Key.Equals(key))
             {
-                return s;
+                return b.SlotPlusOne - 1;
             }
 
             i = (i + 1) & _mask;
@@ -95,21 +94,20 @@ public sealed class KeySlotTable<TKey>
     public int GetOrAdd(in TKey key, out bool added)
     {
         int hash = Hash(key);
-        ulong[] buckets = _buckets;
+        Bucket[] buckets = _buckets;
         int i = Home(hash);
         while (true)
         {
-            ulong b = buckets[i];
-            if (b == 0)
+            ref Bucket b = ref buckets[i];
+            if (b.SlotPlusOne == 0)
             {
                 return AddAt(i, hash, key, out added);
             }
 
-            int s = (int)(uint)b - 1;
-            if ((int)(b >> 32) == hash && _keys[s].Equals(key))
+            if (b.Hash == hash && b.Key.Equals(key))
             {
                 added = false;
-                return s;
+                return b.SlotPlusOne - 1;
             }
 
             i = (i + 1) & _mask;
@@ -121,7 +119,7 @@ public sealed class KeySlotTable<TKey>
     {
         Debug.Assert(slot >= 0 && slot < _highWater, "a slot handed out by GetOrAdd");
         int i = Home(Hash(_keys[slot]));
-        while ((int)(uint)_buckets[i] - 1 != slot)
+        while (_buckets[i].SlotPlusOne - 1 != slot)
         {
             i = (i + 1) & _mask;
         }
@@ -131,13 +129,12 @@ public sealed class KeySlotTable<TKey>
         int j = (i + 1) & _mask;
         while (true)
         {
-            ulong b = _buckets[j];
-            if (b == 0)
+            if (_buckets[j].SlotPlusOne == 0)
             {
                 break;
             }
 
-            int home = Home((int)(b >> 32));
+            int home = Home(_buckets[j].Hash);
             if (((j - home) & _mask) >= ((j - hole) & _mask))
             {
                 _buckets[hole] = _buckets[j];
@@ -147,7 +144,7 @@ public sealed class KeySlotTable<TKey>
             j = (j + 1) & _mask;
         }
 
-        _buckets[hole] = 0;
+        _buckets[hole] = default;
         _keys[slot] = default;
         _used[slot] = false;
         _nextFree[slot] = _freeHead;
@@ -164,7 +161,7 @@ public sealed class KeySlotTable<TKey>
             for (int s = 0; s < _highWater; s++)
             {
                 int home = Home(Hash(_keys[s]));
-                if (_buckets[home] != 0)
+                if (_buckets[home].SlotPlusOne != 0)
                 {
                     ClearRun(home);
                 }
@@ -183,9 +180,9 @@ public sealed class KeySlotTable<TKey>
 
     private void ClearRun(int i)
     {
-        while (_buckets[i] != 0)
+        while (_buckets[i].SlotPlusOne != 0)
         {
-            _buckets[i] = 0;
+            _buckets[i] = default;
             i = (i + 1) & _mask;
         }
     }
@@ -210,7 +207,7 @@ public sealed class KeySlotTable<TKey>
 
         _keys[slot] = key;
         _used[slot] = true;
-        _buckets[bucket] = ((ulong)(uint)hash << 32) | (uint)(slot + 1);
+        _buckets[bucket] = new Bucket { Hash = hash, SlotPlusOne = slot + 1, Key = key };
         _count++;
         added = true;
         return slot;
@@ -221,4 +218,11 @@ public sealed class KeySlotTable<TKey>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(in TKey key) => (int)((uint)key.GetHashCode() * 0x9E3779B9u) | 1;
+
+    private struct Bucket
+    {
+        public int Hash;
+        public int SlotPlusOne; // 0 = empty
+        public TKey Key;
+    }
 }

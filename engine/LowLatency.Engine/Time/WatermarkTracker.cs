@@ -55,7 +55,7 @@ public sealed class WatermarkTracker
     public bool IsIdle(int input) => _idle[input];
 
     /// <summary>The watermark of one input.</summary>
-    public long InputWatermark(int input) => _inputWatermark[input];
+    public long InputWatermark(int input) => _single ? _watermark : _inputWatermark[input];
 
     /// <summary>An event with time <paramref name="timestamp"/> was handled on input 0 (bounded out-of-orderness).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,8 +68,7 @@ public sealed class WatermarkTracker
                 long candidate = timestamp - _boundPlusOne;
                 if (candidate > _watermark)
                 {
-                    _watermark = candidate;
-                    _inputWatermark[0] = candidate;
+                    _watermark = candidate; // one input: its watermark is the operator's (InputWatermark reads it)
                 }
             }
         }
@@ -95,6 +94,11 @@ public sealed class WatermarkTracker
     /// <summary>An explicit or punctuated watermark for <paramref name="input"/>; lower than before is ignored.</summary>
     public void OnWatermark(int input, long watermark)
     {
+        if (_single)
+        {
+            _inputWatermark[0] = _watermark; // re-sync the slot the fast path does not write
+        }
+
         if (watermark > _inputWatermark[input])
         {
             _inputWatermark[input] = watermark;
@@ -161,6 +165,11 @@ public sealed class WatermarkTracker
 
     internal void Write(BinaryWriter writer)
     {
+        if (_single)
+        {
+            _inputWatermark[0] = _watermark;
+        }
+
         writer.Write(_watermark);
         writer.Write(_now);
         writer.Write(_clockStarted);

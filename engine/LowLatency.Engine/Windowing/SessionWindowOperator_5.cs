@@ -369,6 +369,11 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         if (k < 0)
         {
             k = _keys.GetOrAdd(key, out _);
+            if (k < 0 && SweepIdleKeys() > 0)
+            {
+                k = _keys.GetOrAdd(key, out _);
+            }
+
             if (k < 0)
             {
                 _next[n] = _freeHead;
@@ -440,12 +445,25 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
             _next[prev] = _next[n];
         }
 
-        if (_keyHead[k] < 0)
+        // A key without sessions keeps its entry (most keys come back soon); SweepIdleKeys frees them when the table fills.
+        Free(n);
+    }
+
+    /// <summary>Frees the entries of keys that have no open session; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SweepIdleKeys()
+    {
+        int freed = 0;
+        for (int k = 0; k < _keys.HighWater; k++)
         {
-            _keys.RemoveAt(k);
+            if (_keys.IsOccupied(k) && _keyHead[k] < 0)
+            {
+                _keys.RemoveAt(k);
+                freed++;
+            }
         }
 
-        Free(n);
+        return freed;
     }
 
     /// <summary>

@@ -70,8 +70,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     private readonly KeySlotTable<TKey> _keyIds;
     private readonly int[] _paneKeyId;                         // pane slot → key id
     private readonly int[] _keyRefs;                           // key id → live panes
-    private readonly long[] _keyPaneStart;                     // key id → start of its newest pane (with _keyPaneSlot: skips the big pane table)
-    private readonly int[] _keyPaneSlot;                       // key id → slot of its newest pane, -1 when none
+    private readonly NewestPane[] _newestPane;                 // key id → its newest pane: skips the big pane table
     private readonly int[] _gatherStamp;
     private readonly int[] _gathered;
     private readonly TAcc[] _scratchAcc;                       // key id → merged value of the current gather
@@ -138,8 +137,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         _keyIds = new KeySlotTable<TKey>(keys);
         _paneKeyId = new int[capacity];
         _keyRefs = new int[keys];
-        _keyPaneStart = new long[keys];
-        _keyPaneSlot = new int[keys];
+        _newestPane = new NewestPane[keys];
         _gatherStamp = new int[keys];
         _gathered = new int[keys];
         _scratchAcc = new TAcc[keys];
@@ -217,7 +215,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             }
 
             long after = _watermark.Current;
-            if (after > before)
+            if (after > before && after >= _wakeAt)
             {
                 Advance(before, after);
             }
@@ -330,9 +328,9 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         TKey key = _function.GetKey(in e);
         KeySlotTable<TKey> keyIds = _keyIds;
         int id = keyIds.Find(key);
-        if (id >= 0 && _keyPaneSlot[id] >= 0 && _keyPaneStart[id] == paneStart)
+        if (id >= 0 && _newestPane[id].Slot >= 0 && _newestPane[id].Start == paneStart)
         {
-            return _keyPaneSlot[id];
+            return _newestPane[id].Slot;
         }
 
         int slot = _panes.GetOrAdd(new WindowKey<TKey>(key, paneStart), out bool added);
@@ -372,10 +370,10 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             id = _paneKeyId[slot];
         }
 
-        if (_keyPaneSlot[id] < 0 || paneStart > _keyPaneStart[id])
+        if (_newestPane[id].Slot < 0 || paneStart > _newestPane[id].Start)
         {
-            _keyPaneStart[id] = paneStart;
-            _keyPaneSlot[id] = slot;
+            _newestPane[id].Start = paneStart;
+            _newestPane[id].Slot = slot;
         }
 
         return slot;
@@ -385,7 +383,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     {
         _keyRefs[id] = 0;
         _gatherStamp[id] = 0;
-        _keyPaneSlot[id] = -1;
+        _newestPane[id].Slot = -1;
     }
 
     private void Reject(in TEvent e, LateReason reason, long watermark)
@@ -790,19 +788,19 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         _keyRefs[id]++;
         _paneKeyId[slot] = id;
         long paneStart = _panes.KeyAt(slot).Time;
-        if (_keyPaneSlot[id] < 0 || paneStart > _keyPaneStart[id])
+        if (_newestPane[id].Slot < 0 || paneStart > _newestPane[id].Start)
         {
-            _keyPaneStart[id] = paneStart;
-            _keyPaneSlot[id] = slot;
+            _newestPane[id].Start = paneStart;
+            _newestPane[id].Slot = slot;
         }
     }
 
     private void ReleaseKeyId(int slot)
     {
         int id = _paneKeyId[slot];
-        if (_keyPaneSlot[id] == slot)
+        if (_newestPane[id].Slot == slot)
         {
-            _keyPaneSlot[id] = -1;
+            _newestPane[id].Slot = -1;
         }
 
         if (--_keyRefs[id] == 0)

@@ -61,6 +61,26 @@ public sealed class SessionWindowModelTests
 
     [Test]
     [CancelAfter(5_000)]
+    public void OnEvent_KeyTableFullOfClosedKeys_SweptForNewKey()
+    {
+        var (op, c) = Create(WindowOptions.Session(1) with { Capacity = 2 });
+        foreach ((long ts, long key) in new[] { (0L, 0L), (100L, 1L), (200L, 0L), (300L, 2L), (400L, 3L) })
+        {
+            var e = new TestTrade(ts, key, 1, 1);
+            op.OnEvent(ref e);
+            op.OnWatermark(ts + 50); // closes every session: their keys stay, idle, until the table needs room
+        }
+
+        op.Drain();
+        Assert.Multiple(() =>
+        {
+            Assert.That(op.StateFullRejected, Is.Zero);
+            Assert.That(c.Results.Select(r => r.Result.Key), Is.EqualTo(new[] { 0L, 1L, 0L, 2L, 3L }));
+        });
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
     public void OnEvent_EventsWithinGap_MergeIntoOneSession()
     {
         var (op, c) = Create(WindowOptions.Session(10) with { Watermark = new WatermarkOptions { OutOfOrderness = 100 } });

@@ -149,7 +149,7 @@ internal static class Plots
         plot.ShowLegend(Alignment.UpperLeft);
     }
 
-    /// <summary>Decade ticks (1 µs, 10 µs, ...) for an axis that holds log10 of nanoseconds.</summary>
+    /// <summary>Ticks at 1, 2 and 5 of each decade (1 µs, 2 µs, 5 µs, 10 µs, ...) for an axis that holds log10 of nanoseconds.</summary>
     private static NumericManual NanosecondDecades(List<double> logValues, long maxNs)
     {
         double low = double.MaxValue;
@@ -160,10 +160,16 @@ internal static class Plots
 
         int first = (int)Math.Floor(Math.Min(low, 3));
         int last = (int)Math.Ceiling(Math.Log10(Math.Max(10, maxNs)));
+        // 1-2-5 steps: a panel whose data spans less than a decade still gets labels.
         var ticks = new NumericManual();
+        ReadOnlySpan<double> steps = [1, 2, 5];
         for (int decade = first; decade <= last; decade++)
         {
-            ticks.AddMajor(decade, Units.Nanoseconds(Math.Pow(10, decade)));
+            foreach (double step in steps)
+            {
+                double ns = step * Math.Pow(10, decade);
+                ticks.AddMajor(Math.Log10(ns), Units.Nanoseconds(ns));
+            }
         }
 
         return ticks;

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Net;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Lab.Bench;
 using LowLatency.Lab.Demo;
 using LowLatency.Lab.Reporting;
+using LowLatency.Lab.Tcp;
 
 namespace LowLatency.Lab.Commands;
 
@@ -31,23 +33,56 @@ internal static class DemoCommand
     internal static void Configure(Command command)
     {
         var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Hybrid);
+        var listen = new Option<string?>("--listen")
+        {
+            Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +
+                "IP:PORT, localhost:PORT, or *:PORT (every interface: opt-in exposure). Latency is then measured from arrival.",
+        };
         options.AddTo(command);
-        command.SetAction(parse => options.ToValidSpec(parse) is { } spec
-            ? RunGuard.Run(() => Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out))
-            : RunGuard.InvalidOptions);
+        command.Options.Add(listen);
+        command.SetAction(parse =>
+        {
+            if (options.ToValidSpec(parse) is not { } spec)
+            {
+                return RunGuard.InvalidOptions;
+            }
+
+            if (parse.GetValue(listen) is { } address)
+            {
+                if (!TcpEndPoints.TryParseListen(address, out IPEndPoint? endpoint))
+                {
+                    Console.Error.WriteLine($"lowlatency: --listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
+                    return RunGuard.InvalidOptions;
+                }
+
+                spec = spec with { Listen = endpoint };
+            }
+
+            return RunGuard.Run(() => Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out));
+        });
     }
 
-    internal static int Run(RunSpec spec, string? jsonPath, TextWriter output)
+    internal static int Run(RunSpec spec, string? jsonPath, TextWriter output, Action<IPEndPoint>? onListening = null)
     {
         MachineInfo machine = MachineInfo.Current;
         output.WriteLine(Title);
-        output.WriteLine(spec.Feed.Rate > 0
-            ? $"  {spec.Duration.TotalSeconds:F0} s at {Units.Rate(spec.Feed.Rate)} offered (open loop), {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"
-            : $"  {spec.Duration.TotalSeconds:F0} s at max speed, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop");
+        output.WriteLine(spec.Listen is not null
+            ? $"  {spec.Duration.TotalSeconds:F0} s of ticks over TCP, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"
+            : spec.Feed.Rate > 0
+                ? $"  {spec.Duration.TotalSeconds:F0} s at {Units.Rate(spec.Feed.Rate)} offered (open loop), {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"
+                : $"  {spec.Duration.TotalSeconds:F0} s at max speed, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop");
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
         using var ctrlC = new CtrlC();
-        RunResult run = LabRun.Execute(spec, progress.Update, ctrlC.Token);
+        RunResult run = LabRun.Execute(
+            spec,
+            progress.Update,
+            endpoint =>
+            {
+                output.WriteLine($"  listening on {endpoint}: run `lowlatency feed --connect {endpoint}` to send ticks");
+                onListening?.Invoke(endpoint);
+            },
+            ctrlC.Token);
         progress.Complete();
 
         ConsoleReport.Print(output, "Report", run, machine);

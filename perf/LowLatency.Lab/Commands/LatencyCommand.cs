@@ -46,7 +46,7 @@ internal static class LatencyCommand
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
         using var ctrlC = new CtrlC();
-        RunResult run = LabRun.Execute(spec, progress.Update, ctrlC.Token);
+        RunResult run = LabRun.Execute(spec, progress.Update, cancel: ctrlC.Token);
         progress.Complete();
 
         ConsoleReport.Print(output, $"Latency report: {topology}", run, machine);

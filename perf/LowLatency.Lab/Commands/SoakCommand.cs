@@ -89,7 +89,7 @@ internal static class SoakCommand
                         task.Description = $"p99.9 {Units.Nanoseconds(s.P999)} | RSS {Units.Bytes(s.RssBytes)} | lag {s.Lag}";
                         task.Value = s.ElapsedSeconds;
                         context.Refresh();
-                    }, ctrlC.Token);
+                    }, cancel: ctrlC.Token);
                 });
         }
         else
@@ -103,7 +103,7 @@ internal static class SoakCommand
                 {
                     o.WriteLine($"  {s.ElapsedSeconds,6:F0}/{spec.Duration.TotalSeconds:F0} s ({Math.Max(0, spec.Duration.TotalSeconds - s.ElapsedSeconds):F0} s left) | {Units.Rate(s.EventsPerSecond)} | p99.9 {Units.Nanoseconds(s.P999)} | RSS {Units.Bytes(s.RssBytes)} | heap {Units.Bytes(s.GcHeapBytes)} | threads {s.Threads} | handles {s.Handles}");
                 }
-            }, ctrlC.Token);
+            }, cancel: ctrlC.Token);
         }
 
         SoakVerdict verdict = SoakAnalysis.Judge(run, thresholds);

@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Net;
 using HdrHistogram;
+using LowLatency.Adapters.Sockets;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Processing;
 using LowLatency.Lab.Feed;
 using LowLatency.Lab.Latency;
 using LowLatency.Lab.Measurement;
+using LowLatency.Lab.Tcp;
 using LowLatency.Lab.Verification;
 
 namespace LowLatency.Lab.Demo;
@@ -20,7 +23,11 @@ internal static class LabRun
     private const double PriceBand = 0.02;
     private const double NotionalLimit = 1_000_000;
 
-    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null, CancellationToken cancel = default)
+    /// <param name="spec">What to run.</param>
+    /// <param name="observer">Called on the monitor thread after each interval.</param>
+    /// <param name="onListening">With <see cref="RunSpec.Listen"/>: called with the bound endpoint once the TCP source listens.</param>
+    /// <param name="cancel">Ends the run early (drain, verify and report still happen).</param>
+    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null, Action<IPEndPoint>? onListening = null, CancellationToken cancel = default)
     {
         spec.Validate();
         FeedSettings feedSettings = spec.Feed;
@@ -28,7 +35,9 @@ internal static class LabRun
         var latency = new LatencyRecorder();
         var verifier = new StreamVerifier(sources: feedSettings.Source + 1, keys: feedSettings.Symbols);
         var windows = new WindowStage(counters, feedSettings.Symbols, feedSettings.OutOfOrderBound);
-        var feed = new FeedPublisher(feedSettings);
+        var feed = spec.Listen is null ? new FeedPublisher(feedSettings) : null;
+        var ingress = spec.Listen is null ? null : new IngressLedger(feedSettings.Symbols);
+        ITickSource ticks = (ITickSource?)feed ?? ingress!;
 
         Pipeline<DemoTick> pipeline = Pipeline<DemoTick>.Create(PipelineOptions.Default with
         {
@@ -44,12 +53,29 @@ internal static class LabRun
         pipeline.Start();
 
         long start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
-        var feedThread = new Thread(() => feed.Run(pipeline.RingBuffer, long.MaxValue, start))
+        Thread? feedThread = null;
+        TcpSource<DemoTick, WireTickCodec>? tcp = null;
+        if (feed is not null)
         {
-            Name = "lab/feed",
-            IsBackground = true,
-        };
-        feedThread.Start();
+            feedThread = new Thread(() => feed.Run(pipeline.RingBuffer, long.MaxValue, start))
+            {
+                Name = "lab/feed",
+                IsBackground = true,
+            };
+            feedThread.Start();
+        }
+        else
+        {
+            // The TCP source serialises claim-decode-publish on this single-producer ring, so the ingress
+            // ledger's per-symbol sequences follow ring order.
+            tcp = new TcpSource<DemoTick, WireTickCodec>(pipeline, new WireTickCodec(ingress!), TcpSourceOptions.Default with
+            {
+                Endpoint = spec.Listen!,
+                SchemaId = MarketTickCodec.SchemaId,
+            });
+            tcp.Start();
+            onListening?.Invoke(tcp.LocalEndPoint!);
+        }
 
         long warmupEnd = start + (long)(spec.Warmup.TotalSeconds * Stopwatch.Frequency);
         long end = start + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
@@ -88,7 +114,7 @@ internal static class LabRun
                 P99 = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99),
                 P999 = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99.9),
                 Max = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(100), // GetMaxValue() iterates with LINQ (allocates)
-                Dropped = feed.Dropped,
+                Dropped = ticks.Dropped,
                 Late = Volatile.Read(ref counters.Late),
                 GcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
                 Gen0 = now.Gen0,
@@ -121,8 +147,9 @@ internal static class LabRun
             }
         }
 
-        feed.Stop();
-        feedThread.Join();
+        feed?.Stop();
+        feedThread?.Join();
+        tcp?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         try
         {
             // Throws PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
@@ -136,7 +163,7 @@ internal static class LabRun
         latency.SampleInterval();
 
         long[] published = new long[verifier.Sources * verifier.Keys];
-        feed.PublishedPerSymbol.CopyTo(published.AsSpan(feedSettings.Source * feedSettings.Symbols));
+        ticks.PublishedPerSymbol.CopyTo(published.AsSpan(feedSettings.Source * feedSettings.Symbols));
         VerifierResult verdict = verifier.Finish(published);
 
         var samples = new List<WindowResult>();
@@ -151,8 +178,8 @@ internal static class LabRun
         return new RunResult
         {
             Spec = spec,
-            Offered = feed.Offered,
-            Events = feed.Published,
+            Offered = ticks.Offered,
+            Events = ticks.Published,
             SteadyEvents = steadyProcessedEnd - steadyProcessedStart,
             SteadyElapsed = TimeSpan.FromSeconds((steadyEnd.Timestamp - steadyStart.Timestamp) / (double)Stopwatch.Frequency),
             Elapsed = Stopwatch.GetElapsedTime(start),
@@ -160,7 +187,7 @@ internal static class LabRun
             Latency = latency.Total,
             Intervals = intervals,
             Verification = verdict,
-            Dropped = feed.Dropped,
+            Dropped = ticks.Dropped,
             Late = Volatile.Read(ref counters.Late),
             Rejected = Volatile.Read(ref counters.Rejected),
             WindowsEmitted = Volatile.Read(ref counters.WindowsEmitted),

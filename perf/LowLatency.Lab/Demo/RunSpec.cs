@@ -1,3 +1,4 @@
+using System.Net;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Lab.Feed;
 using LowLatency.Lab.Latency;
@@ -25,6 +26,12 @@ internal sealed record RunSpec
     /// <summary>Ring slots (power of two).</summary>
     public int Capacity { get; init; } = 16_384;
 
+    /// <summary>
+    /// When set, ticks come over TCP (<c>lowlatency feed --connect</c>) into a source listening here, instead
+    /// of the synthetic feed; the feed settings other than <see cref="FeedSettings.Symbols"/> do not apply.
+    /// </summary>
+    public IPEndPoint? Listen { get; init; }
+
     /// <summary>Also sample RSS, threads and handles each interval (the soak).</summary>
     public bool SampleProcess { get; init; }
 
@@ -44,6 +51,11 @@ internal sealed record RunSpec
         if (Interval <= TimeSpan.Zero)
         {
             throw new ArgumentException($"--interval must be positive (got {Interval.TotalSeconds} s).");
+        }
+
+        if (Listen is not null && Feed.DropWhenFull)
+        {
+            throw new ArgumentException("--drop-when-full applies to the synthetic feed, not to --listen (the TCP source pushes back instead).");
         }
 
         if (Feed.Rate < 0)

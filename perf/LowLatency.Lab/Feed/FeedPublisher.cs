@@ -15,7 +15,7 @@ namespace LowLatency.Lab.Feed;
 /// the out-of-order bound, and a small share lag by more than the longest window (late ticks). Every tick
 /// carries (source, symbol, per-symbol sequence, checksum) for the verifier.</para>
 /// </remarks>
-internal sealed class FeedPublisher
+internal sealed class FeedPublisher : ITickSource
 {
     private readonly FeedSettings _settings;
     private readonly ZipfSampler _zipf;

@@ -10,7 +10,9 @@ internal static class ConsoleReport
     {
         RunSpec spec = run.Spec;
         LatencyFigures l = LatencyFigures.From(run.Latency);
-        string offered = spec.Feed.Rate > 0 ? $"offered {Units.Rate(spec.Feed.Rate)} open loop" : "max speed, closed loop";
+        string offered = spec.Listen is not null
+            ? $"ticks over TCP on {spec.Listen}"
+            : spec.Feed.Rate > 0 ? $"offered {Units.Rate(spec.Feed.Rate)} open loop" : "max speed, closed loop";
 
         o.WriteLine();
         o.WriteLine(title);
@@ -18,7 +20,7 @@ internal static class ConsoleReport
         o.WriteLine($"  setup          {spec.Feed.Symbols:N0} symbols (Zipf {spec.Feed.Skew}), {spec.WaitStrategy} wait, ring {spec.Capacity:N0}, seed {spec.Feed.Seed}");
         o.WriteLine($"  events         {run.Events:N0} in {run.Elapsed.TotalSeconds:F1} s ({spec.Warmup.TotalSeconds:F0} s warm-up excluded from the figures below)");
         o.WriteLine($"  throughput     {Units.Rate(run.EventsPerSecond)} ({offered})");
-        o.WriteLine($"  latency        p50 {Units.Nanoseconds(l.P50)} | p99 {Units.Nanoseconds(l.P99)} | p99.9 {Units.Nanoseconds(l.P999)} | max {Units.Nanoseconds(l.Max)}   (from intended send time, {l.Count:N0} events)");
+        o.WriteLine($"  latency        p50 {Units.Nanoseconds(l.P50)} | p99 {Units.Nanoseconds(l.P99)} | p99.9 {Units.Nanoseconds(l.P999)} | max {Units.Nanoseconds(l.Max)}   ({(spec.Listen is null ? "from intended send time" : "from arrival in the ring")}, {l.Count:N0} events)");
         o.WriteLine($"  GC (steady)    gen0 {run.SteadyGc.Gen0} | gen1 {run.SteadyGc.Gen1} | gen2 {run.SteadyGc.Gen2} | allocated {Units.Bytes(run.SteadyGc.AllocatedBytes)} in {run.SteadyElapsed.TotalSeconds:F1} s (all threads, monitor included)");
         o.WriteLine($"  windows        {run.WindowsEmitted:N0} emitted | late {run.Late:N0} | dropped {run.Dropped:N0} | rejected {run.Rejected:N0} | risk breaches {run.PriceBandBreaches + run.NotionalBreaches:N0}");
         var v = run.Verification;

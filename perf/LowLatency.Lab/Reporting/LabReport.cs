@@ -29,7 +29,11 @@ internal sealed record LabReport
     [JsonPropertyName("waitStrategy")]
     public required string WaitStrategy { get; init; }
 
-    /// <summary>Offered rate (events/s); 0 = max speed.</summary>
+    /// <summary>Where ticks came from: <c>synthetic</c> (the built-in feed) or <c>tcp</c> (<c>demo --listen</c>).</summary>
+    [JsonPropertyName("source")]
+    public string Source { get; init; } = "synthetic";
+
+    /// <summary>Offered rate (events/s); 0 = max speed (or ticks over TCP).</summary>
     [JsonPropertyName("offeredRate")]
     public long OfferedRate { get; init; }
 
@@ -131,7 +135,8 @@ internal sealed record LabReport
             Command = command,
             Topology = run.Spec.Topology.ToString().ToLowerInvariant(),
             WaitStrategy = run.Spec.WaitStrategy.ToString().ToLowerInvariant(),
-            OfferedRate = run.Spec.Feed.Rate,
+            Source = run.Spec.Listen is null ? "synthetic" : "tcp",
+            OfferedRate = run.Spec.Listen is null ? run.Spec.Feed.Rate : 0,
             Symbols = run.Spec.Feed.Symbols,
             Seed = run.Spec.Feed.Seed,
             DurationSeconds = run.Spec.Duration.TotalSeconds,

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace LowLatency.Engine.Time;
 
 /// <summary>What a trimmer must keep of a window function type so its optional punctuation can be bound.</summary>
-public static class PunctuationHook
+internal static class PunctuationHook
 {
     /// <summary>Interfaces and methods: the interface map of the function type is read once.</summary>
     public const DynamicallyAccessedMemberTypes Members =

@@ -43,8 +43,8 @@ public class WindowOperatorBenchmarks
     [IterationSetup]
     public void CreateOperators()
     {
-        _tumbling = new(WindowOptions.Tumbling(Second) with { Watermark = s_watermark, Capacity = 4 * Keys, KeyCapacity = 2 * Keys });
-        _hopping = new(WindowOptions.Hopping(10 * Second, Second) with { Watermark = s_watermark, Capacity = 12 * Keys, KeyCapacity = 2 * Keys });
+        _tumbling = new(WindowOptions.Tumbling(Second) with { Watermark = s_watermark, Capacity = 3 * Keys, KeyCapacity = 12 * Keys / 10 });
+        _hopping = new(WindowOptions.Hopping(10 * Second, Second) with { Watermark = s_watermark, Capacity = 12 * Keys, KeyCapacity = 12 * Keys / 10 });
         _session = new(WindowOptions.Session(50_000_000) with { Watermark = s_watermark, Capacity = 4 * Keys });
     }
 

@@ -63,7 +63,7 @@ public sealed class TimeWindowOperatorTests
         var (op, c) = Create(WindowOptions.Hopping(size: 30, slide: 10));
         Push(op, c, new TestTrade(5, 1, 1, 1), new TestTrade(15, 1, 1, 2), new TestTrade(25, 1, 1, 4));
         op.Drain();
-        var volumes = c.Results.Select(x => (x.Result.Start, x.Result.Vwap())).ToArray();
+        var volumes = c.Results.Select(x => (x.Result.Start, x.Result.Value.Vwap.Volume)).ToArray();
         Assert.That(volumes, Is.EqualTo(new[] { (-20L, 1d), (-10L, 3d), (0L, 7d), (10L, 6d), (20L, 4d) }));
     }
 
@@ -97,10 +97,7 @@ public sealed class TimeWindowOperatorTests
         op.OnEvent(ref e);
         Assert.That(op.Watermark, Is.EqualTo(94), "never goes back");
     }
-}
 
-public sealed class TimeWindowOperatorCapacityTests
-{
     [TestCase(WindowKind.Tumbling)]
     [TestCase(WindowKind.Hopping)]
     [CancelAfter(5_000)]
@@ -133,9 +130,4 @@ public sealed class TimeWindowOperatorCapacityTests
             }
         });
     }
-}
-
-internal static class TradeBarResultExtensions
-{
-    public static double Vwap(this WindowResult<long, TradeBar> r) => r.Value.Vwap.Volume;
 }

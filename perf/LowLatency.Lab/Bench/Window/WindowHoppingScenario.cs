@@ -18,8 +18,8 @@ internal sealed class WindowHoppingScenario : IBenchScenario
             WindowOptions.Hopping(10 * WindowBenchStream.Second, WindowBenchStream.Second) with
             {
                 Watermark = new WatermarkOptions { OutOfOrderness = WindowBenchStream.OutOfOrderness },
-                Capacity = 12 * WindowBenchStream.Keys,
-                KeyCapacity = 2 * WindowBenchStream.Keys,
+                Capacity = 12 * WindowBenchStream.Keys,         // live (symbol, 1 s pane): eleven per symbol
+                KeyCapacity = 12 * WindowBenchStream.Keys / 10,
             });
         long n = context.Events;
         var measurement = BenchMeasurement.Start();

@@ -18,8 +18,8 @@ internal sealed class WindowTumblingVwapScenario : IBenchScenario
             WindowOptions.Tumbling(WindowBenchStream.Second) with
             {
                 Watermark = new WatermarkOptions { OutOfOrderness = WindowBenchStream.OutOfOrderness },
-                Capacity = 4 * WindowBenchStream.Keys,
-                KeyCapacity = 2 * WindowBenchStream.Keys,
+                Capacity = 3 * WindowBenchStream.Keys,          // live (symbol, 1 s pane): two per symbol around a boundary
+                KeyCapacity = 12 * WindowBenchStream.Keys / 10, // 20% headroom: smaller tables stay in cache
             });
         long n = context.Events;
         var measurement = BenchMeasurement.Start();

@@ -8,7 +8,15 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
-        var root = new RootCommand("LowLatency lab: run the engine, measure it, soak it.");
+        var root = new RootCommand(
+            "LowLatency lab: run the engine, measure it, soak it. With no command it runs `demo` on its embedded " +
+            "defaults (a synthetic market-data pipeline, live progress, a verified report).");
+
+        // The default action is the demo, with the demo's options.
+        DemoCommand.Configure(root);
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(LatencyCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PingPongCommand.Create());
         root.Subcommands.Add(FeedCommand.Create());

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Net;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Lab.Bench;
+using LowLatency.Lab.Demo;
+using LowLatency.Lab.Reporting;
+using LowLatency.Lab.Tcp;
+
+namespace LowLatency.Lab.Commands;
+
+/// <summary>
+/// <c>lowlatency demo</c> (also the default command): a synthetic market-data feed through validate/enrich,
+/// 1 s OHLC+VWAP and 5 s/1 s hopping volume windows, a risk check and a verifying sink, with live progress
+/// and a final report.
+/// </summary>
+internal static class DemoCommand
+{
+    public const string Title = "LowLatency demo: feed → validate/enrich → 1 s OHLC+VWAP, 5 s/1 s hopping volume → risk check → sink";
+
+    private const string Description =
+        "The main job: a synthetic market-data feed (thousands of symbols, skewed activity, out-of-order and late ticks) " +
+        "through validate/enrich → per-symbol 1 s tumbling OHLC+VWAP and 5 s/1 s hopping volume → risk check → sink, " +
+        "with live progress and a verified final report. No external services.";
+
+    internal static Command Create()
+    {
+        var command = new Command("demo", Description);
+        Configure(command);
+        return command;
+    }
+
+    /// <summary>Gives <paramref name="command"/> the demo's options and action (the root command runs the demo too).</summary>
+    internal static void Configure(Command command)
+    {
+        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Hybrid);
+        var listen = new Option<string?>("--listen")
+        {
+            Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +
+                "IP:PORT, localhost:PORT, or *:PORT (every interface: opt-in exposure). Latency is then measured from arrival.",
+        };
+        options.AddTo(command);
+        command.Options.Add(listen);
+        command.SetAction(parse =>
+        {
+            if (options.ToValidSpec(parse) is not { } spec)
+            {
+                return RunGuard.InvalidOptions;
+            }
+
+            if (parse.GetValue(listen) is { } address)
+            {
+                if (!TcpEndPoints.TryParseListen(address, out IPEndPoint? endpoint))
+                {
+                    Console.Error.WriteLine($"lowlatency: --listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
+                    return RunGuard.InvalidOptions;
+                }
+
+                spec = spec with { Listen = endpoint };
+            }
+
+            return RunGuard.Run(() => Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out));
+        });
+    }
+
+    internal static int Run(RunSpec spec, string? jsonPath, TextWriter output, Action<IPEndPoint>? onListening = null)
+    {
+        MachineInfo machine = MachineInfo.Current;
+        output.WriteLine(Title);
+        output.WriteLine(spec.Listen is not null
+            ? $"  {spec.Duration.TotalSeconds:F0} s of ticks over TCP, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"
+            : spec.Feed.Rate > 0
+                ? $"  {spec.Duration.TotalSeconds:F0} s at {Units.Rate(spec.Feed.Rate)} offered (open loop), {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"
+                : $"  {spec.Duration.TotalSeconds:F0} s at max speed, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop");
+
+        var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
+        using var ctrlC = new CtrlC();
+        RunResult run = LabRun.Execute(
+            spec,
+            progress.Update,
+            endpoint =>
+            {
+                output.WriteLine($"  listening on {endpoint}: run `lowlatency feed --connect {endpoint}` to send ticks");
+                onListening?.Invoke(endpoint);
+            },
+            ctrlC.Token);
+        progress.Complete();
+
+        ConsoleReport.Print(output, "Report", run, machine);
+        if (jsonPath is not null)
+        {
+            ReportFiles.WriteJson(jsonPath, LabReport.From("demo", run) with { Machine = machine });
+            output.WriteLine($"  json           {jsonPath}");
+        }
+
+        return run.Verification.IsClean ? 0 : 1;
+    }
+}

@@ -1,0 +1,162 @@
+using System.CommandLine;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Lab.Demo;
+using LowLatency.Lab.Feed;
+using LowLatency.Lab.Latency;
+
+namespace LowLatency.Lab.Commands;
+
+/// <summary>
+/// The options the run commands share, with per-command defaults. One instance per command: an option
+/// object belongs to one command.
+/// </summary>
+internal sealed class RunOptions
+{
+    public RunOptions(double duration, long rate, WaitStrategyKind wait, Topology? topology = null, double warmupCap = 2, double warmupShare = 0.2, double interval = 1)
+    {
+        Duration = new Option<double>("--duration", "-d")
+        {
+            Description = "Run time in seconds, warm-up included.",
+            DefaultValueFactory = _ => duration,
+        };
+        Rate = new Option<long>("--rate", "-r")
+        {
+            Description = "Offered events per second, paced open loop; 0 = max speed (closed loop).",
+            DefaultValueFactory = _ => rate,
+        };
+        Symbols = new Option<int>("--symbols", "-s")
+        {
+            Description = "Distinct symbols (keys), activity Zipf-skewed.",
+            DefaultValueFactory = _ => FeedSettings.Default.Symbols,
+        };
+        Json = new Option<FileInfo?>("--json")
+        {
+            Description = "Write the JSON report (stable field names, see README) to this path.",
+        };
+        WaitStrategy = new Option<WaitStrategyKind>("--wait-strategy", "-w")
+        {
+            Description = "How stages idle: Yielding, Hybrid, Blocking, Sleeping, BusySpin (BusySpin needs a core per stage).",
+            DefaultValueFactory = _ => wait,
+        };
+        _warmupCap = warmupCap;
+        _warmupShare = warmupShare;
+        Warmup = new Option<double?>("--warmup")
+        {
+            Description = $"Seconds at the start excluded from the figures and fits (default: {warmupShare:P0} of the run, at most {warmupCap} s)." +
+                (warmupCap > 10 ? " JIT tier-up of methods called about once a second goes on for about a minute and shows as RSS growth." : ""),
+        };
+        Interval = new Option<double>("--interval")
+        {
+            Description = "Seconds between samples (progress, per-interval latency).",
+            DefaultValueFactory = _ => interval,
+        };
+        DropWhenFull = new Option<bool>("--drop-when-full")
+        {
+            Description = "Lossy feed: when the ring is full, drop the batch due and count it (dropped) instead of waiting. Default: lossless.",
+        };
+        Seed = new Option<ulong>("--seed")
+        {
+            Description = "Seed of the synthetic feed.",
+            DefaultValueFactory = _ => FeedSettings.Default.Seed,
+        };
+        Capacity = new Option<int>("--capacity")
+        {
+            Description = "Ring slots (power of two).",
+            DefaultValueFactory = _ => new RunSpec().Capacity,
+        };
+        if (topology is { } t)
+        {
+            Topology = new Option<Topology>("--topology", "-t")
+            {
+                Description = "Stage graph: OneHop, Pipeline3, Diamond, Window, Demo.",
+                DefaultValueFactory = _ => t,
+            };
+        }
+    }
+
+    private readonly double _warmupCap;
+    private readonly double _warmupShare;
+
+    public Option<double> Duration { get; }
+
+    public Option<long> Rate { get; }
+
+    public Option<int> Symbols { get; }
+
+    public Option<FileInfo?> Json { get; }
+
+    public Option<WaitStrategyKind> WaitStrategy { get; }
+
+    public Option<double?> Warmup { get; }
+
+    public Option<double> Interval { get; }
+
+    public Option<ulong> Seed { get; }
+
+    public Option<bool> DropWhenFull { get; }
+
+    public Option<int> Capacity { get; }
+
+    public Option<Topology>? Topology { get; }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Duration);
+        command.Options.Add(Rate);
+        command.Options.Add(Symbols);
+        command.Options.Add(WaitStrategy);
+        if (Topology is not null)
+        {
+            command.Options.Add(Topology);
+        }
+
+        command.Options.Add(Warmup);
+        command.Options.Add(Interval);
+        command.Options.Add(DropWhenFull);
+        command.Options.Add(Seed);
+        command.Options.Add(Capacity);
+        command.Options.Add(Json);
+    }
+
+    /// <summary>
+    /// The spec the options describe, validated; on invalid options prints why (naming the option) and
+    /// returns null, and the command exits 2.
+    /// </summary>
+    public RunSpec? ToValidSpec(ParseResult parse, bool sampleProcess = false)
+    {
+        RunSpec spec = ToSpec(parse, sampleProcess);
+        try
+        {
+            spec.Validate();
+            return spec;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"lowlatency: {e.Message}");
+            return null;
+        }
+    }
+
+    public RunSpec ToSpec(ParseResult parse, bool sampleProcess = false)
+    {
+        double duration = parse.GetValue(Duration);
+        double warmup = parse.GetValue(Warmup) ?? Math.Min(duration * _warmupShare, _warmupCap);
+        return new RunSpec
+        {
+            Feed = FeedSettings.Default with
+            {
+                Rate = parse.GetValue(Rate),
+                Symbols = parse.GetValue(Symbols),
+                Seed = parse.GetValue(Seed),
+                DropWhenFull = parse.GetValue(DropWhenFull),
+            },
+            Topology = Topology is null ? Latency.Topology.Demo : parse.GetValue(Topology),
+            Duration = TimeSpan.FromSeconds(duration),
+            Warmup = TimeSpan.FromSeconds(warmup),
+            Interval = TimeSpan.FromSeconds(parse.GetValue(Interval)),
+            WaitStrategy = parse.GetValue(WaitStrategy),
+            Capacity = parse.GetValue(Capacity),
+            SampleProcess = sampleProcess,
+        };
+    }
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Net;
+using HdrHistogram;
+using LowLatency.Adapters.Sockets;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Processing;
+using LowLatency.Lab.Feed;
+using LowLatency.Lab.Latency;
+using LowLatency.Lab.Measurement;
+using LowLatency.Lab.Tcp;
+using LowLatency.Lab.Verification;
+
+namespace LowLatency.Lab.Demo;
+
+/// <summary>
+/// Runs a topology under the open-loop feed: warm-up, steady state, drain, verify. The calling thread
+/// is the monitor: it wakes once per interval, samples latency, throughput, lag and (for the soak) the
+/// process, and hands each sample to the observer. Shared by <c>demo</c>, <c>latency</c> and <c>soak</c>.
+/// </summary>
+internal static class LabRun
+{
+    /// <summary>The risk stage's band around the last VWAP (±2 %) and its notional limit.</summary>
+    private const double PriceBand = 0.02;
+    private const double NotionalLimit = 1_000_000;
+
+    /// <param name="spec">What to run.</param>
+    /// <param name="observer">Called on the monitor thread after each interval.</param>
+    /// <param name="onListening">With <see cref="RunSpec.Listen"/>: called with the bound endpoint once the TCP source listens.</param>
+    /// <param name="cancel">Ends the run early (drain, verify and report still happen).</param>
+    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null, Action<IPEndPoint>? onListening = null, CancellationToken cancel = default)
+    {
+        spec.Validate();
+        FeedSettings feedSettings = spec.Feed;
+        var counters = new DemoCounters();
+        var latency = new LatencyRecorder();
+        var verifier = new StreamVerifier(sources: feedSettings.Source + 1, keys: feedSettings.Symbols);
+        var windows = new WindowStage(counters, feedSettings.Symbols, feedSettings.OutOfOrderBound);
+        var feed = spec.Listen is null ? new FeedPublisher(feedSettings) : null;
+        var ingress = spec.Listen is null ? null : new IngressLedger(feedSettings.Symbols);
+        ITickSource ticks = (ITickSource?)feed ?? ingress!;
+
+        Pipeline<DemoTick> pipeline = Pipeline<DemoTick>.Create(PipelineOptions.Default with
+        {
+            Name = spec.Topology.ToString().ToLowerInvariant(),
+            Capacity = spec.Capacity,
+            WaitStrategy = spec.WaitStrategy,
+            DrainTimeout = TimeSpan.FromSeconds(30),
+        });
+        EventProcessor sink = Build(pipeline, spec.Topology, counters, latency, verifier, windows).Stages[0];
+
+        var intervals = new List<IntervalSample>((int)(spec.Duration / spec.Interval) + 4);
+        var sampler = spec.SampleProcess ? new ProcessSampler() : null;
+        pipeline.Start();
+
+        long start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
+        Thread? feedThread = null;
+        TcpSource<DemoTick, WireTickCodec>? tcp = null;
+        if (feed is not null)
+        {
+            feedThread = new Thread(() => feed.Run(pipeline.RingBuffer, long.MaxValue, start))
+            {
+                Name = "lab/feed",
+                IsBackground = true,
+            };
+            feedThread.Start();
+        }
+        else
+        {
+            // The TCP source serialises claim-decode-publish on this single-producer ring, so the ingress
+            // ledger's per-symbol sequences follow ring order.
+            tcp = new TcpSource<DemoTick, WireTickCodec>(pipeline, new WireTickCodec(ingress!), TcpSourceOptions.Default with
+            {
+                Endpoint = spec.Listen!,
+                SchemaId = MarketTickCodec.SchemaId,
+            });
+            tcp.Start();
+            onListening?.Invoke(tcp.LocalEndPoint!);
+        }
+
+        long warmupEnd = start + (long)(spec.Warmup.TotalSeconds * Stopwatch.Frequency);
+        long end = start + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
+        long intervalTicks = (long)(spec.Interval.TotalSeconds * Stopwatch.Frequency);
+        bool warm = spec.Warmup == TimeSpan.Zero;
+        GcSnapshot steadyStart = GcSnapshot.Capture();
+        long steadyProcessedStart = 0;
+        GcSnapshot previous = steadyStart;
+        long previousProcessed = 0;
+        long next = start;
+        GcSnapshot steadyEnd;
+        long steadyProcessedEnd;
+
+        while (true)
+        {
+            next = Math.Min(next + intervalTicks, warm ? end : Math.Min(end, warmupEnd));
+            SleepUntil(next, cancel);
+
+            // Ctrl+C ends the run early, but still drains, verifies and reports; a halted pipeline ends it too
+            // (the drain below then surfaces the fault).
+            bool finished = Stopwatch.GetTimestamp() >= end || cancel.IsCancellationRequested || pipeline.Fault is not null;
+            bool warmupEnds = !warm && next >= warmupEnd;
+
+            HistogramBase interval = latency.SampleInterval();
+            long processed = Volatile.Read(ref counters.Processed);
+            GcSnapshot now = GcSnapshot.Capture(precise: false);
+            double seconds = (now.Timestamp - previous.Timestamp) / (double)Stopwatch.Frequency;
+            var sample = new IntervalSample
+            {
+                ElapsedSeconds = (now.Timestamp - start) / (double)Stopwatch.Frequency,
+                Warmup = !warm,
+                Processed = processed,
+                EventsPerSecond = (processed - previousProcessed) / seconds,
+                Lag = pipeline.RingBuffer.Cursor.ValueAcquire - sink.Sequence.ValueAcquire,
+                P50 = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(50),
+                P99 = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99),
+                P999 = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(99.9),
+                Max = interval.TotalCount == 0 ? 0 : interval.GetValueAtPercentile(100), // GetMaxValue() iterates with LINQ (allocates)
+                Dropped = ticks.Dropped,
+                Late = Volatile.Read(ref counters.Late),
+                GcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+                Gen0 = now.Gen0,
+                Gen1 = now.Gen1,
+                Gen2 = now.Gen2,
+                AllocatedBytesPerSecond = (now.AllocatedBytes - previous.AllocatedBytes) / seconds,
+                RssBytes = sampler?.ResidentBytes() ?? 0,
+                Threads = sampler?.Threads() ?? 0,
+                Handles = sampler?.Handles() ?? 0,
+            };
+            intervals.Add(sample);
+            previous = now;
+            previousProcessed = processed;
+
+            if (warmupEnds)
+            {
+                // Steady state starts now: drop warm-up latencies and take the GC baseline.
+                latency.ResetTotal();
+                warm = true;
+                steadyStart = GcSnapshot.Capture();
+                steadyProcessedStart = processed;
+            }
+
+            observer?.Invoke(sample);
+            if (finished)
+            {
+                steadyEnd = GcSnapshot.Capture();
+                steadyProcessedEnd = Volatile.Read(ref counters.Processed);
+                break;
+            }
+        }
+
+        feed?.Stop();
+        feedThread?.Join();
+        tcp?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        try
+        {
+            // Throws PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
+            pipeline.DrainAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        latency.SampleInterval();
+
+        long[] published = new long[verifier.Sources * verifier.Keys];
+        ticks.PublishedPerSymbol.CopyTo(published.AsSpan(feedSettings.Source * feedSettings.Symbols));
+        VerifierResult verdict = verifier.Finish(published);
+
+        var samples = new List<WindowResult>();
+        foreach (WindowResult w in windows.Log.Samples)
+        {
+            if (w.Kind is not null)
+            {
+                samples.Add(w);
+            }
+        }
+
+        return new RunResult
+        {
+            Spec = spec,
+            Offered = ticks.Offered,
+            Events = ticks.Published,
+            SteadyEvents = steadyProcessedEnd - steadyProcessedStart,
+            SteadyElapsed = TimeSpan.FromSeconds((steadyEnd.Timestamp - steadyStart.Timestamp) / (double)Stopwatch.Frequency),
+            Elapsed = Stopwatch.GetElapsedTime(start),
+            SteadyGc = steadyEnd - steadyStart,
+            Latency = latency.Total,
+            Intervals = intervals,
+            Verification = verdict,
+            Dropped = ticks.Dropped,
+            Late = Volatile.Read(ref counters.Late),
+            Rejected = Volatile.Read(ref counters.Rejected),
+            WindowsEmitted = Volatile.Read(ref counters.WindowsEmitted),
+            PriceBandBreaches = Volatile.Read(ref counters.PriceBandBreaches),
+            NotionalBreaches = Volatile.Read(ref counters.NotionalBreaches),
+            WindowSamples = samples,
+        };
+    }
+
+    /// <summary>Adds the topology's stages; returns the group of the sink (the last stage).</summary>
+    private static StageGroup<DemoTick> Build(Pipeline<DemoTick> pipeline, Topology topology, DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier, WindowStage windows)
+    {
+        var sink = new SinkHandler(counters, latency, verifier);
+        var named = static (string name) => StageOptions.Default with { Name = name };
+        return topology switch
+        {
+            Topology.Demo => pipeline
+                .HandleEventsWith(new ValidateEnrichHandler(counters), named("validate"))
+                .Then(windows, named("windows"))
+                .Then(new RiskCheckHandler(counters, PriceBand, NotionalLimit), named("risk"))
+                .Then(sink, named("sink")),
+            Topology.OneHop => pipeline
+                .HandleEventsWith(sink, named("sink")),
+            Topology.Pipeline3 => pipeline
+                .HandleEventsWith(new TouchHandler(0), named("stage1"))
+                .Then(new TouchHandler(1), named("stage2"))
+                .Then(sink, named("sink")),
+            Topology.Diamond => pipeline
+                .HandleEventsWith(new TouchHandler(0), named("fork"))
+                .Then(new TouchHandler(1), new TouchHandler(2))
+                .Then(sink, named("join")),
+            Topology.Window => pipeline
+                .HandleEventsWith(new ValidateEnrichHandler(counters), named("validate"))
+                .Then(windows, named("windows"))
+                .Then(sink, named("sink")),
+            _ => throw new ArgumentOutOfRangeException(nameof(topology), topology, "Unknown topology."),
+        };
+    }
+
+    private static void SleepUntil(long timestamp, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            long remaining = timestamp - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+            {
+                return;
+            }
+
+            Thread.Sleep(TimeSpan.FromSeconds(Math.Min(remaining / (double)Stopwatch.Frequency, 0.05)));
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace LowLatency.Lab.Reporting;
+
+/// <summary>Source-generated JSON for the reports: no reflection, stable names from the attributes.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(LabReport))]
+internal sealed partial class LabJsonContext : JsonSerializerContext
+{
+}

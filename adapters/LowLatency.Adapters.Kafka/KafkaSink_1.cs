@@ -89,7 +89,6 @@ public sealed class KafkaSink<T> : ICommitGate, IDisposable
         config.LingerMs = options.Linger.TotalMilliseconds;
         config.MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds;
         config.EnableDeliveryReports = true;
-        config.DeliveryReportFields = "status";
         _producer = new ProducerBuilder<KafkaOutbound<T>, KafkaOutbound<T>>(config)
             .SetKeySerializer(new KeySerializer(this))
             .SetValueSerializer(new ValueSerializer(this))

@@ -34,13 +34,26 @@ public sealed unsafe class KafkaMockCluster : IDisposable
     private nint _cluster;
 
     /// <summary>Starts a cluster of <paramref name="brokers"/> brokers.</summary>
-    public KafkaMockCluster(int brokers = 1)
+    /// <param name="brokers">Broker count (ids 1..N).</param>
+    /// <param name="initialRebalanceDelayMs">
+    /// The mock coordinator's <c>group.initial.rebalance.delay.ms</c> (its own default is 3000, longer than
+    /// the short session timeouts tests use, so a first member would time out while it waits).
+    /// </param>
+    public KafkaMockCluster(int brokers = 1, int initialRebalanceDelayMs = 100)
     {
         _api = LoadApi();
         BrokerCount = brokers;
         nint conf = _api.ConfNew();
         Set(conf, "client.id", "lowlatency-mock-host");
-        Set(conf, "log_level", "0");
+        if (Environment.GetEnvironmentVariable("LOWLATENCY_MOCK_DEBUG") is { Length: > 0 } debug)
+        {
+            Set(conf, "debug", debug);
+        }
+        else
+        {
+            Set(conf, "log_level", "0");
+        }
+
         byte* error = stackalloc byte[512];
         _handle = _api.New(0, conf, error, 512);
         if (_handle == 0)
@@ -55,6 +68,7 @@ public sealed unsafe class KafkaMockCluster : IDisposable
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed.");
         }
 
+        _api.InitialRebalanceDelay(_cluster, initialRebalanceDelayMs);
         BootstrapServers = Marshal.PtrToStringUTF8(_api.Bootstraps(_cluster)) ?? throw new InvalidOperationException("no bootstrap address");
     }
 
@@ -197,6 +211,7 @@ public sealed unsafe class KafkaMockCluster : IDisposable
         public delegate* unmanaged<nint, int, int> BrokerSetUp;
         public delegate* unmanaged<nint, int, int, int> BrokerSetRtt;
         public delegate* unmanaged<nint, short, nuint, int*, void> PushRequestErrorsArray;
+        public delegate* unmanaged<nint, int, void> InitialRebalanceDelay;
 
         public static NativeApi Resolve(string path)
         {
@@ -215,6 +230,7 @@ public sealed unsafe class KafkaMockCluster : IDisposable
                 BrokerSetUp = (delegate* unmanaged<nint, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_broker_set_up"),
                 BrokerSetRtt = (delegate* unmanaged<nint, int, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_broker_set_rtt"),
                 PushRequestErrorsArray = (delegate* unmanaged<nint, short, nuint, int*, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_push_request_errors_array"),
+                InitialRebalanceDelay = (delegate* unmanaged<nint, int, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_group_initial_rebalance_delay_ms"),
             };
         }
     }

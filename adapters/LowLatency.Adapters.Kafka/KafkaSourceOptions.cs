@@ -3,7 +3,7 @@ namespace LowLatency.Adapters.Kafka;
 /// <summary>Options of a <see cref="KafkaSource{T}"/>. Immutable: change with <c>with</c>; checked when the source is built.</summary>
 public sealed record KafkaSourceOptions
 {
-    /// <summary>Pause at 75 % ring occupancy, resume at 25 %, store offsets every 50 ms, commit every 200 ms.</summary>
+    /// <summary>Stop at 75 % ring occupancy (pause after 100 ms there), resume at 25 %, store offsets every 50 ms, commit every 200 ms.</summary>
     public static KafkaSourceOptions Default { get; } = new();
 
     /// <summary>The source's name in metrics and its poll thread's name.</summary>
@@ -18,11 +18,18 @@ public sealed record KafkaSourceOptions
     /// <summary>Topics to subscribe to.</summary>
     public IReadOnlyList<string> Topics { get; init; } = [];
 
-    /// <summary>Pause every assigned partition when the ring is at least this full (fraction of capacity).</summary>
+    /// <summary>Stop consuming when the ring is at least this full (fraction of capacity); pause partitions if it stays so for <see cref="PauseAfter"/>.</summary>
     public double PauseAtOccupancy { get; init; } = 0.75;
 
     /// <summary>Resume once the ring has drained to this occupancy (fraction of capacity); below <see cref="PauseAtOccupancy"/>.</summary>
     public double ResumeAtOccupancy { get; init; } = 0.25;
+
+    /// <summary>
+    /// How long the ring may stay at the pause mark before partitions are paused. Below it the source just
+    /// stops consuming and librdkafka's bounded prefetch absorbs the stall (pausing drops the prefetch and
+    /// costs a fetch round trip on resume, so pausing on every short burst would be slower, not safer).
+    /// </summary>
+    public TimeSpan PauseAfter { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How often completed events' offsets are handed to librdkafka (offset store).</summary>
     public TimeSpan StoreInterval { get; init; } = TimeSpan.FromMilliseconds(50);
@@ -51,6 +58,9 @@ public sealed record KafkaSourceOptions
     /// <summary>Extra librdkafka consumer settings; cannot override the ones the source's guarantees depend on.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Receives librdkafka's log lines (facility and message); null discards them.</summary>
+    public Action<string>? Log { get; init; }
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(BootstrapServers))
@@ -78,6 +88,7 @@ public sealed record KafkaSourceOptions
             KafkaOptionGuard.ThrowOption("KafkaSourceOptions.ResumeAtOccupancy", ResumeAtOccupancy, "must be ≥ 0 and below PauseAtOccupancy (hysteresis).");
         }
 
+        CheckPositive("KafkaSourceOptions.PauseAfter", PauseAfter);
         CheckPositive("KafkaSourceOptions.StoreInterval", StoreInterval);
         CheckPositive("KafkaSourceOptions.CommitInterval", CommitInterval);
         CheckPositive("KafkaSourceOptions.PollTimeout", PollTimeout);

@@ -38,7 +38,7 @@ namespace LowLatency.Adapters.Kafka;
 public sealed class KafkaSource<T> : IAsyncDisposable
     where T : struct
 {
-    private const int FlowCheckEvery = 64;
+    private const int RoundCheckEvery = 64;
 
     private readonly Pipeline<T> _pipeline;
     private readonly RingBuffer<T> _ring;
@@ -74,7 +74,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
     private bool _decoded;
     private bool _closedWhileDecoding;
     private bool _paused;
-    private bool _pauseStateStale;
+    private bool _pauseStateStale; // a rebalance assigned partitions: paused ones must be paused again
     private long _nextRound;
 
     // Written by the poll thread (volatile), read by anyone.
@@ -264,7 +264,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .SetErrorHandler((_, error) => OnError(error))
-            .SetLogHandler((_, _) => { })
+            .SetLogHandler(_options.Log is { } log ? (_, message) => log($"{message.Facility} {message.Message}") : (_, _) => { })
             .Build();
     }
 
@@ -276,10 +276,21 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         {
             consumer.Subscribe(_options.Topics);
             int pollMs = (int)_options.PollTimeout.TotalMilliseconds;
-            int sinceFlowCheck = 0;
-            _nextRound = Stopwatch.GetTimestamp();
+            int sinceRoundCheck = 0;
             while (!_stopRequested && !_ring.IsClosed && Volatile.Read(ref _fault) is null)
             {
+                if (_pauseStateStale)
+                {
+                    _pauseStateStale = false;
+                    ReapplyPause();
+                }
+
+                if (_paused ? _flow.IsAtLow() : _flow.IsAtHigh())
+                {
+                    ApplyBackpressureSlow();
+                    continue;
+                }
+
                 _decoded = false;
                 _closedWhileDecoding = false;
                 ConsumeResult<Ignore, Null>? result = consumer.Consume(pollMs);
@@ -302,16 +313,12 @@ public sealed class KafkaSource<T> : IAsyncDisposable
                     Volatile.Write(ref _malformed, _malformed + 1);
                 }
 
-                if (++sinceFlowCheck >= FlowCheckEvery)
+                if (++sinceRoundCheck >= RoundCheckEvery)
                 {
-                    sinceFlowCheck = 0;
+                    sinceRoundCheck = 0;
                     if (Stopwatch.GetTimestamp() >= _nextRound)
                     {
                         ProgressRound();
-                    }
-                    else
-                    {
-                        ApplyFlowControl();
                     }
                 }
             }
@@ -520,7 +527,6 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         CheckIdle();
         UpdateLag();
         UpdateCaughtUp();
-        ApplyFlowControl();
     }
 
     private void ScanCompleted()
@@ -627,34 +633,92 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         }
     }
 
-    private void ApplyFlowControl()
+    /// <summary>
+    /// The ring is at its high mark (or partitions are paused and it is not yet at its low mark). First stop
+    /// calling consume: librdkafka keeps its bounded prefetch, and a short stall costs nothing. If the ring
+    /// stays high past <see cref="KafkaSourceOptions.PauseAfter"/>, pause every assigned partition (which
+    /// drops the prefetch, freeing its memory) and keep polling so group membership stays alive. Resume at
+    /// the low mark.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ApplyBackpressureSlow()
     {
-        bool pause = _flow.ShouldBePaused(_paused);
-        if (pause == _paused && !_pauseStateStale)
+        if (_paused)
         {
+            // At the low mark (the caller checked): resume.
+            if (_assignedPartitions.Count > 0)
+            {
+                _consumer!.Resume(_assignedPartitions);
+                RestartFetchAtPositions();
+            }
+
+            _paused = false;
+            Volatile.Write(ref _isPaused, false);
             return;
         }
 
-        _pauseStateStale = false;
-        if (_assignedPartitions.Count > 0)
+        long since = Stopwatch.GetTimestamp();
+        var spin = default(SpinWait);
+        while (!_flow.IsAtLow())
         {
-            if (pause)
+            if (_stopRequested || _ring.IsClosed)
             {
-                _consumer!.Pause(_assignedPartitions);
+                return;
             }
-            else
+
+            if (Stopwatch.GetElapsedTime(since) >= _options.PauseAfter)
             {
-                _consumer!.Resume(_assignedPartitions);
+                if (_assignedPartitions.Count > 0)
+                {
+                    _consumer!.Pause(_assignedPartitions);
+                }
+
+                _paused = true;
+                Volatile.Write(ref _isPaused, true);
+                Volatile.Write(ref _pauses, _pauses + 1);
+                return;
+            }
+
+            if (Stopwatch.GetTimestamp() >= _nextRound)
+            {
+                ProgressRound();
+            }
+
+            spin.SpinOnce(sleep1Threshold: 10);
+        }
+    }
+
+    /// <summary>Newly assigned partitions start unpaused; re-pause them if the ring is still high.</summary>
+    private void ReapplyPause()
+    {
+        if (_paused && _assignedPartitions.Count > 0)
+        {
+            _consumer!.Pause(_assignedPartitions);
+        }
+    }
+
+    /// <summary>
+    /// Pausing drops librdkafka's prefetched records; under rapid pause/resume cycles its fetcher was seen
+    /// (librdkafka 2.16 against the mock) to stay idle after a resume. Seeking each partition to the next
+    /// offset this source has not yet published restarts the fetch there, which is also exactly where
+    /// continuity requires it to restart.
+    /// </summary>
+    private void RestartFetchAtPositions()
+    {
+        foreach (KafkaPartitionState state in _assigned)
+        {
+            if (state.Position >= 0)
+            {
+                try
+                {
+                    _consumer!.Seek(new TopicPartitionOffset(state.TopicPartition, new Offset(state.Position)));
+                }
+                catch (KafkaException)
+                {
+                    // Not fetching yet (its assignment is still being applied): it will start at its committed offset, which is not past Position.
+                }
             }
         }
-
-        if (pause && !_paused)
-        {
-            Volatile.Write(ref _pauses, _pauses + 1);
-        }
-
-        _paused = pause;
-        Volatile.Write(ref _isPaused, pause);
     }
 
     /// <summary>Waits, bounded, until everything published is safe, storing offsets as it goes.</summary>
@@ -765,6 +829,18 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         {
             Interlocked.CompareExchange(ref _fault, new KafkaException(error), null);
         }
+    }
+
+    /// <summary>Diagnostics for tests: each assigned partition's state as the poll thread last left it (racy read).</summary>
+    internal string DescribePartitions()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (KafkaPartitionState state in Volatile.Read(ref _lagView))
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"[{state.Topic}/{state.Partition} pos={state.Position} end={state.AtEnd} stored={state.Stored} lag={state.Lag}] ");
+        }
+
+        return text.ToString();
     }
 
     internal void CollectLag(List<System.Diagnostics.Metrics.Measurement<long>> into)

@@ -1,39 +1,54 @@
+using System.Runtime.CompilerServices;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Adapters.Kafka;
 
 /// <summary>
-/// Pause/resume decision from ring occupancy with high/low marks, so a source stops fetching instead of
-/// buffering and does not flap around one threshold.
+/// High/low occupancy marks over a ring, read by its single producer: above the high mark the producer
+/// stops taking input, and starts again only once the ring has drained to the low mark, so it does not
+/// flap around one threshold.
 /// </summary>
 /// <remarks>
-/// Isolated here because it reads the ring's occupancy directly; when the engine's flow-control signals
-/// (<c>LowLatency.Engine.Flow</c>) land, this is the one type that changes. Owned by one thread (the
-/// source's poll thread): no shared mutable state of its own.
+/// Isolated here because it reads the ring's gating sequences directly; when the engine's flow-control
+/// signals (<c>LowLatency.Engine.Flow</c>) land, this is the one type that changes. Owned by the producer
+/// thread: the cached minimum is a plain field. The fast path compares against the cached minimum of the
+/// gating sequences (it can only be stale low, so it can only over-report occupancy) and reads the real
+/// gating sequences, cache lines the stages write, only when the cached answer says "high".
 /// </remarks>
 internal sealed class OccupancyHysteresis
 {
     private readonly Sequencer _sequencer;
-    private readonly long _pauseAt;
-    private readonly long _resumeAt;
+    private readonly long _high;
+    private readonly long _low;
+    private long _cachedMinimum = Sequence.InitialValue;
 
-    public OccupancyHysteresis(Sequencer sequencer, double pauseAt, double resumeAt)
+    public OccupancyHysteresis(Sequencer sequencer, double high, double low)
     {
         _sequencer = sequencer;
-        _pauseAt = Math.Max(1, (long)(sequencer.BufferSize * pauseAt));
-        _resumeAt = Math.Min(_pauseAt - 1, (long)(sequencer.BufferSize * resumeAt));
+        _high = Math.Max(1, (long)(sequencer.BufferSize * high));
+        _low = Math.Min(_high - 1, (long)(sequencer.BufferSize * low));
     }
 
-    /// <summary>Occupancy at or above which fetching pauses.</summary>
-    public long PauseAt => _pauseAt;
+    /// <summary>Occupancy at or above which input stops.</summary>
+    public long High => _high;
 
-    /// <summary>Occupancy at or below which fetching resumes.</summary>
-    public long ResumeAt => _resumeAt;
+    /// <summary>Occupancy at or below which input resumes.</summary>
+    public long Low => _low;
 
-    /// <summary>True when the caller should be paused, given whether it is now.</summary>
-    public bool ShouldBePaused(bool paused)
+    /// <summary>True when the ring holds at least <see cref="High"/> unfinished events.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsAtHigh()
     {
-        long occupancy = _sequencer.Occupancy;
-        return paused ? occupancy > _resumeAt : occupancy >= _pauseAt;
+        long claimed = _sequencer.ClaimedSequence;
+        return claimed - _cachedMinimum >= _high && claimed - Refresh(claimed) >= _high;
     }
+
+    /// <summary>True when the ring has drained to <see cref="Low"/> or below.</summary>
+    public bool IsAtLow()
+    {
+        long claimed = _sequencer.ClaimedSequence;
+        return claimed - Refresh(claimed) <= _low;
+    }
+
+    private long Refresh(long claimed) => _cachedMinimum = _sequencer.MinimumGatingSequence(claimed);
 }

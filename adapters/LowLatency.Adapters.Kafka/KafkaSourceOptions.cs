@@ -40,7 +40,11 @@ public sealed record KafkaSourceOptions
     /// <summary>How long a consume call waits for a record when none is queued.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How long a revocation waits for in-flight events of the revoked partitions to complete before committing what did and abandoning the rest to the next owner.</summary>
+    /// <summary>
+    /// How long a revocation waits, at most, for in-flight events to complete and for the commit gates to
+    /// pass them (it stops earlier once the pipeline is done and the gates stop advancing); then it commits
+    /// what is safe and abandons the rest to the next owner (duplicates, never loss).
+    /// </summary>
     public TimeSpan RevocationTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long <see cref="KafkaSource{T}.StopAsync"/> waits for in-flight events to complete before the final commit.</summary>

@@ -323,7 +323,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
                 }
             }
 
-            FinishInFlight(_options.StopTimeout);
+            FinishInFlight(_options.StopTimeout, untilGatesSettle: false);
             CommitStoredSync(_assigned);
         }
         catch (Exception e) when (e is KafkaException or InvalidOperationException)
@@ -721,16 +721,34 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits, bounded, until everything published is safe, storing offsets as it goes.</summary>
-    private void FinishInFlight(TimeSpan timeout)
+    /// <summary>
+    /// Waits, bounded by <paramref name="timeout"/>, until everything published is safe, storing offsets as
+    /// it goes. With <paramref name="untilGatesSettle"/> it returns earlier, once the pipeline has completed
+    /// everything and the gates have stopped advancing: on a revocation a window stage will not release
+    /// events held in open windows however long the source waits, so waiting longer only delays the handover.
+    /// </summary>
+    private void FinishInFlight(TimeSpan timeout, bool untilGatesSettle)
     {
         long target = _sequencer.Cursor.ValueAcquire;
-        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        long start = Stopwatch.GetTimestamp();
+        long deadline = start + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        long settle = Math.Max(2 * _storeIntervalTicks, Stopwatch.Frequency / 20);
+        long lastSafe = SafeSequence();
+        long lastAdvance = start;
         while (true)
         {
             ScanCompleted();
             StoreSafeOffsets();
-            if (SafeSequence() >= target || Stopwatch.GetTimestamp() > deadline || _pipeline.Fault is not null)
+            long safe = SafeSequence();
+            long now = Stopwatch.GetTimestamp();
+            if (safe > lastSafe)
+            {
+                lastSafe = safe;
+                lastAdvance = now;
+            }
+
+            if (safe >= target || now > deadline || _pipeline.Fault is not null ||
+                (untilGatesSettle && _scanned >= target && now - lastAdvance >= settle))
             {
                 return;
             }
@@ -782,7 +800,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
 
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
-        FinishInFlight(_options.RevocationTimeout);
+        FinishInFlight(_options.RevocationTimeout, untilGatesSettle: true);
         List<KafkaPartitionState> revoked = Forget(partitions);
         CommitStoredSync(revoked);
         foreach (KafkaPartitionState state in revoked)

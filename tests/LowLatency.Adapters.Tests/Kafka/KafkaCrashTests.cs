@@ -38,6 +38,40 @@ public sealed class KafkaCrashTests
         await KillAndRestartAsync(seed: 977, kills: 40, ticksPerKey: 60_000, cancellationToken);
     }
 
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task TwoWorkers_OneGroupRebalancingMidStream_LoseNothing(CancellationToken cancellationToken)
+    {
+        const int seed = 8086;
+        const long ticksPerKey = 20_000;
+        const int partitions = 8;
+        string input = $"ticks-rebalance-{seed}";
+        string output = $"bars-rebalance-{seed}";
+        string group = $"rebalance-{seed}";
+        _cluster.CreateTopic(input, partitions);
+        _cluster.CreateTopic(output, partitions);
+        TickFeed.Produce(_cluster.BootstrapServers, input, partitions, Keys, ticksPerKey, seed);
+        string[] arguments = ["--bootstrap", _cluster.BootstrapServers, "--in", input, "--out", output, "--group", group, "--exit-when-caught-up-ms", "1500"];
+        var random = new Random(seed);
+
+        using LabWorkerProcess first = LabWorkerProcess.Start(arguments);
+        await Task.Delay(random.Next(1200, 2000), cancellationToken);
+        using LabWorkerProcess second = LabWorkerProcess.Start(arguments);
+        int[] exits = await Task.WhenAll(first.WaitForExitAsync(cancellationToken), second.WaitForExitAsync(cancellationToken));
+
+        BarVerifier result = BarVerifier.Verify(_cluster.BootstrapServers, output, partitions, Keys, ticksPerKey, TimeSpan.FromSeconds(30));
+        string firstLast = first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        string report = $"seed={seed} {result} uncommitted={Uncommitted(input, group, partitions)}\nfirst: {firstLast}\nsecond: {second.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()}";
+        TestContext.Out.WriteLine(report);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exits, Is.All.Zero, report + "\n" + first.Output + "\n" + second.Output);
+            Assert.That(firstLast, Does.Match("revocations=[1-9]"), "the first worker handed partitions over: " + report);
+            Assert.That(result.Lost, Is.Zero, report);
+            Assert.That(result.Inconsistent, Is.Zero, report);
+        });
+    }
+
     private async Task KillAndRestartAsync(int seed, int kills, long ticksPerKey, CancellationToken cancellationToken)
     {
         string input = $"ticks-kill-{seed}";
@@ -84,11 +118,11 @@ public sealed class KafkaCrashTests
     }
 
     /// <summary>Records in the topic past the group's committed offsets (what a restart replays).</summary>
-    private long Uncommitted(string topic, string group)
+    private long Uncommitted(string topic, string group, int partitionCount = Partitions)
     {
         var config = new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = group, EnableAutoCommit = false };
         using IConsumer<Ignore, Ignore> consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
-        var partitions = Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p)).ToList();
+        var partitions = Enumerable.Range(0, partitionCount).Select(p => new TopicPartition(topic, p)).ToList();
         List<TopicPartitionOffset> committed = consumer.Committed(partitions, TimeSpan.FromSeconds(10));
         long uncommitted = 0;
         foreach (TopicPartitionOffset position in committed)

@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Kafka;
 
 namespace LowLatency.Lab.Bench;
 
@@ -15,6 +16,8 @@ internal static class BenchCatalog
         new ChannelAsyncScenario(),
         new ChannelSpinScenario(),
         new BlockingCollectionScenario(),
+        new KafkaConsumerBaselineScenario(),
+        new KafkaSourceScenario(),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

@@ -625,10 +625,12 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         IConsumer<Ignore, Null> consumer = _consumer!;
         foreach (KafkaPartitionState state in _assigned)
         {
+            // Cached from fetch responses: no broker round trip. Before the first record, lag counts from the log start.
             WatermarkOffsets offsets = consumer.GetWatermarkOffsets(state.TopicPartition);
-            if (offsets.High.Value >= 0 && state.Position >= 0)
+            long position = state.Position >= 0 ? state.Position : offsets.Low.Value;
+            if (offsets.High.Value >= 0 && position >= 0)
             {
-                Volatile.Write(ref state.Lag, Math.Max(0, offsets.High.Value - state.Position));
+                Volatile.Write(ref state.Lag, Math.Max(0, offsets.High.Value - position));
             }
         }
     }

@@ -224,8 +224,9 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         {
             await StopAsync().ConfigureAwait(false);
         }
-        catch (KafkaException)
+        catch (Exception e) when (e is KafkaException or InvalidOperationException)
         {
+            // Already surfaced through Completion.
         }
     }
 

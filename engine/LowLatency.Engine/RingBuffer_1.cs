@@ -21,17 +21,23 @@ namespace LowLatency.Engine;
 public sealed class RingBuffer<T>
     where T : struct
 {
-    private static readonly int s_padding = Math.Max(1, 128 / Math.Max(1, Unsafe.SizeOf<T>()));
+    // Ceiling division: enough whole slots to cover 128 bytes (two cache lines) whatever the event size.
+    private static readonly int s_padding = (128 + Unsafe.SizeOf<T>() - 1) / Unsafe.SizeOf<T>();
 
     private readonly T[] _entries;
     private readonly long _indexMask;
     private readonly Sequencer _sequencer;
+
+    // The same object as _sequencer when it is the single-producer kind: a sealed type, so claims and
+    // publications through it are direct, inlinable calls rather than virtual ones.
+    private readonly SingleProducerSequencer? _single;
 
     /// <summary>Creates a ring over <paramref name="sequencer"/>.</summary>
     public RingBuffer(Sequencer sequencer)
     {
         ArgumentNullException.ThrowIfNull(sequencer);
         _sequencer = sequencer;
+        _single = sequencer as SingleProducerSequencer;
         _indexMask = sequencer.BufferSize - 1;
         _entries = new T[sequencer.BufferSize + (2 * s_padding)];
     }
@@ -69,6 +75,16 @@ public sealed class RingBuffer<T>
         get => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), s_padding + (nint)(sequence & _indexMask));
     }
 
+    /// <summary>Slot 0, for loops that hoist the array access: slot of s is <c>Unsafe.Add(ref FirstSlot, s &amp; IndexMask)</c>.</summary>
+    internal ref T FirstSlot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), s_padding);
+    }
+
+    /// <summary>Capacity − 1.</summary>
+    internal long IndexMask => _indexMask;
+
     /// <summary>
     /// The slots from <paramref name="sequence"/> up to <paramref name="count"/> of them, stopping at the
     /// end of the array: a batch that wraps is two spans.
@@ -83,11 +99,11 @@ public sealed class RingBuffer<T>
 
     /// <summary>Claims the next slot, waiting for capacity. Throws <see cref="PipelineClosedException"/> when closed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long Next() => _sequencer.Next(1);
+    public long Next() => _single is { } single ? single.NextOne() : _sequencer.Next(1);
 
     /// <summary>Claims <paramref name="n"/> slots and returns the highest sequence, waiting for capacity.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long Next(int n) => _sequencer.Next(n);
+    public long Next(int n) => _single is { } single ? single.Next(n) : _sequencer.Next(n);
 
     /// <summary>Claims one slot if there is room now. Never blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -102,19 +118,39 @@ public sealed class RingBuffer<T>
 
     /// <summary>Publishes a claimed sequence.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Publish(long sequence) => _sequencer.Publish(sequence);
+    public void Publish(long sequence)
+    {
+        if (_single is { } single)
+        {
+            single.Publish(sequence);
+        }
+        else
+        {
+            _sequencer.Publish(sequence);
+        }
+    }
 
     /// <summary>Publishes claimed sequences <paramref name="low"/> through <paramref name="high"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Publish(long low, long high) => _sequencer.Publish(low, high);
+    public void Publish(long low, long high)
+    {
+        if (_single is { } single)
+        {
+            single.Publish(high);
+        }
+        else
+        {
+            _sequencer.Publish(low, high);
+        }
+    }
 
     /// <summary>Copies <paramref name="value"/> into the next slot and publishes it, waiting for capacity.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Publish(in T value)
     {
-        long sequence = _sequencer.Next(1);
+        long sequence = Next();
         this[sequence] = value;
-        _sequencer.Publish(sequence);
+        Publish(sequence);
     }
 
     /// <summary>Copies <paramref name="value"/> into the next slot and publishes it if there is room now.</summary>

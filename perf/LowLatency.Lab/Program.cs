@@ -10,6 +10,8 @@ internal static class Program
     {
         var root = new RootCommand("LowLatency lab: run the engine, measure it, soak it.");
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(PingPongCommand.Create());
+        root.Subcommands.Add(FeedCommand.Create());
         root.Subcommands.Add(KafkaWorkerCommand.Create());
         return root.Parse(args).Invoke();
     }

@@ -87,6 +87,18 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// <summary>Completes when every stage thread has exited; faulted with <see cref="PipelineFaultedException"/> after a halt on fault.</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>True once <see cref="Start"/> (or a shutdown) ran: stages and instrumentation are fixed.</summary>
+    internal bool IsStarted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state != Building;
+            }
+        }
+    }
+
     ShutdownReason IStageHost.ShutdownReason => (ShutdownReason)Volatile.Read(ref _shutdownReason);
 
     /// <summary>Sets where dead-lettered events go (they are counted per stage either way). Call before <see cref="Start"/>.</summary>
@@ -290,8 +302,17 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
             {
                 RaiseReason(ShutdownReason.Stopped);
                 HaltAll();
-                await WaitForExitAsync().ConfigureAwait(false);
-                throw new TimeoutException($"Pipeline '{Options.Name}' did not drain within {Options.DrainTimeout}: stage '{lagging}' is behind the producers.");
+                string stuck = string.Empty;
+                try
+                {
+                    await WaitForExitAsync().ConfigureAwait(false);
+                }
+                catch (TimeoutException ex)
+                {
+                    stuck = " " + ex.Message;
+                }
+
+                throw new TimeoutException($"Pipeline '{Options.Name}' did not drain within {Options.DrainTimeout}: stage '{lagging}' is behind the producers.{stuck}");
             }
 
             await Task.Delay(1).ConfigureAwait(false);
@@ -340,7 +361,7 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         Task finished = await Task.WhenAny(_completion.Task, Task.Delay(Options.StopTimeout)).ConfigureAwait(false);
         if (finished != _completion.Task)
         {
-            string stuck = string.Join(", ", _stages.Where(s => s.IsRunning).Select(s => $"'{s.Name}'"));
+            string stuck = string.Join(", ", _stages.Where(s => !s.HasExited).Select(s => $"'{s.Name}'"));
             throw new TimeoutException($"Pipeline '{Options.Name}': stage(s) {stuck} did not stop within {Options.StopTimeout}; a handler is blocked.");
         }
 

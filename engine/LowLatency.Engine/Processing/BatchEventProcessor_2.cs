@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using LowLatency.Engine.Diagnostics;
+using LowLatency.Engine.Flow;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Processing;
@@ -30,12 +32,16 @@ public sealed class BatchEventProcessor<T, [DynamicallyAccessedMembers(HandlerCa
     /// <summary>The handler's state. Read it once the stage has stopped.</summary>
     public ref THandler Handler => ref _handler;
 
+    // Fully optimized at once: entered once, it loops for the stage's life (see EventProcessor<T, THandler>).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected override ShutdownReason ProcessEvents()
     {
         SequenceBarrier barrier = Barrier;
         Sequence sequence = Sequence;
         RingBuffer<T> ring = _ring;
         bool signal = barrier.SignalsProgress;
+        StageLatency? latency = Latency;
+        FlowHub flow = ring.Sequencer.Flow;
         long next = sequence.ValueRelaxed + 1;
 
         while (true)
@@ -68,11 +74,20 @@ public sealed class BatchEventProcessor<T, [DynamicallyAccessedMembers(HandlerCa
 
                 HandlerHooks<THandler>.OnBatchEnd?.Invoke(ref _handler, end);
 
+                // Before the release: once this stage passes them, the stamps' slots may be reused.
+                latency?.OnBatchEnd(next, end);
+
                 // Release; pairs with the acquire loads of later stages' barriers and of producers' gating checks.
                 sequence.SetRelease(end);
                 if (signal)
                 {
                     barrier.SignalProgress();
+                }
+
+                // One load per batch; the slow path runs only while a source is paused or awaits capacity.
+                if (flow.HasWaiters)
+                {
+                    flow.NotifyProgressSlow();
                 }
 
                 next = end + 1;

@@ -76,6 +76,11 @@ public sealed class EventPoller<T>
             {
                 _barrier.SignalProgress();
             }
+
+            if (_ring.Sequencer.Flow.HasWaiters)
+            {
+                _ring.Sequencer.Flow.NotifyProgressSlow();
+            }
         }
 
         return PollState.Processing;

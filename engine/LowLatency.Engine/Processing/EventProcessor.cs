@@ -1,3 +1,4 @@
+using LowLatency.Engine.Diagnostics;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Processing;
@@ -21,6 +22,9 @@ public abstract class EventProcessor
 
     // Idle → Running (Run, stage thread); Running → Halted (Halt, any thread). Read by the run loop on alerts.
     private int _state;
+
+    // Set by the stage thread as it leaves Run; read by the pipeline to name stuck stages.
+    private bool _exited;
 
     // Written by the stage thread on its fault paths only; read by anyone (counters).
     private long _retries;
@@ -47,8 +51,11 @@ public abstract class EventProcessor
     /// <summary>The stage's options.</summary>
     public StageOptions Options { get; }
 
-    /// <summary>True while the run loop is active.</summary>
+    /// <summary>True while the run loop is active and no halt was asked for.</summary>
     public bool IsRunning => Volatile.Read(ref _state) == Running;
+
+    /// <summary>True once the stage's thread has left its run loop (a halted stage stuck in its handler has not).</summary>
+    public bool HasExited => Volatile.Read(ref _exited);
 
     /// <summary>Handler calls repeated under a retry policy.</summary>
     public long Retries => Volatile.Read(ref _retries);
@@ -58,12 +65,27 @@ public abstract class EventProcessor
 
     private protected ExceptionPolicy Policy { get; }
 
+    /// <summary>
+    /// Publish-to-stage latency recording (null when off). Set by <c>PipelineMetrics.Attach</c> before the
+    /// stage's thread starts (the start publishes it); read once by the run loop.
+    /// </summary>
+    internal StageLatency? Latency { get; set; }
+
     /// <summary>Runs the stage on the calling thread until halted. Called once, by the stage's thread.</summary>
     public void Run()
     {
-        if (Interlocked.CompareExchange(ref _state, Running, Idle) != Idle)
+        int previous = Interlocked.CompareExchange(ref _state, Running, Idle);
+        if (previous == Running)
         {
-            ThrowHelper.ThrowInvalidOperation($"Stage '{Name}' was already started or halted.");
+            ThrowHelper.ThrowInvalidOperation($"Stage '{Name}' is already running.");
+        }
+
+        if (previous == Halted)
+        {
+            // Halted before its thread got going (another stage faulted at once): nothing ran, nothing to shut down.
+            Volatile.Write(ref _exited, true);
+            _host.OnStageExited(this);
+            return;
         }
 
         ShutdownReason reason = ShutdownReason.Stopped;
@@ -90,6 +112,7 @@ public abstract class EventProcessor
             }
 
             Volatile.Write(ref _state, Halted);
+            Volatile.Write(ref _exited, true);
             _host.OnStageExited(this);
         }
     }

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using LowLatency.Engine.Diagnostics;
+using LowLatency.Engine.Flow;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Processing;
@@ -14,6 +16,9 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
     private readonly RingBuffer<T> _ring;
     private readonly Action<DeadLetter<T>>? _deadLetters;
     private readonly long _maxBatchMinusOne;
+
+    // Stage thread only: the sequence being handled, for fault recovery.
+    private long _inFlight;
 
     // The runtime type is a struct: the JIT specializes this class for it and calls it directly.
     // Not readonly: handlers keep mutable state.
@@ -31,12 +36,16 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
     /// <summary>The handler's state. Read it once the stage has stopped.</summary>
     public ref THandler Handler => ref _handler;
 
+    // Fully optimized at once: this method is entered once and loops for the stage's life, so tiering
+    // would only ever run it as on-stack-replacement code, which keeps loop locals on the stack.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private protected override ShutdownReason ProcessEvents()
     {
         SequenceBarrier barrier = Barrier;
         Sequence sequence = Sequence;
-        RingBuffer<T> ring = _ring;
         bool signal = barrier.SignalsProgress;
+        StageLatency? latency = Latency;
+        FlowHub flow = _ring.Sequencer.Flow;
         long next = sequence.ValueRelaxed + 1;
 
         while (true)
@@ -47,17 +56,13 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
                 long end = Math.Min(available, next + _maxBatchMinusOne);
                 HandlerHooks<THandler>.OnBatchStart?.Invoke(ref _handler, next, end - next + 1);
 
-                long current = next;
                 try
                 {
-                    for (; current <= end; current++)
-                    {
-                        _handler.OnEvent(ref ring[current], current, current == end);
-                    }
+                    HandleRange(next, end);
                 }
                 catch (Exception ex)
                 {
-                    if (!RecoverSlow(current, end, ex))
+                    if (!RecoverSlow(_inFlight, end, ex))
                     {
                         return ShutdownReason.Faulted;
                     }
@@ -65,11 +70,20 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
 
                 HandlerHooks<THandler>.OnBatchEnd?.Invoke(ref _handler, end);
 
+                // Before the release: once this stage passes them, the stamps' slots may be reused.
+                latency?.OnBatchEnd(next, end);
+
                 // Release; pairs with the acquire loads of later stages' barriers and of producers' gating checks.
                 sequence.SetRelease(end);
                 if (signal)
                 {
                     barrier.SignalProgress();
+                }
+
+                // One load per batch; the slow path runs only while a source is paused or awaits capacity.
+                if (flow.HasWaiters)
+                {
+                    flow.NotifyProgressSlow();
                 }
 
                 next = end + 1;
@@ -82,6 +96,23 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
             {
                 return AlertReason;
             }
+        }
+    }
+
+    /// <summary>
+    /// The per-event loop, kept out of the method with the try/catch: locals live into an exception
+    /// handler are kept on the stack, and here the loop counter, bound and slot reference stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private void HandleRange(long first, long end)
+    {
+        ref T slots = ref _ring.FirstSlot;
+        long mask = _ring.IndexMask;
+        for (long current = first; current <= end; current++)
+        {
+            // Where recovery resumes if the handler throws (read only on that path).
+            _inFlight = current;
+            _handler.OnEvent(ref Unsafe.Add(ref slots, (nint)(current & mask)), current, current == end);
         }
     }
 

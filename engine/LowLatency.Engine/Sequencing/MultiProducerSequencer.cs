@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -54,21 +55,30 @@ public sealed class MultiProducerSequencer : Sequencer
             ThrowHelper.ThrowClaimSize(n, _bufferSize);
         }
 
+        PublishResult result = TryClaim(n, out long next);
+        return result == PublishResult.Ok ? next : NextSlow(n, result);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long NextSlow(int n, PublishResult result)
+    {
+        long start = Stopwatch.GetTimestamp();
         var backoff = new ProducerBackoff();
         while (true)
         {
-            PublishResult result = TryClaim(n, out long next);
-            if (result == PublishResult.Ok)
-            {
-                return next;
-            }
-
             if (result == PublishResult.Closed)
             {
+                AddBlockedTicks(Stopwatch.GetTimestamp() - start);
                 ThrowHelper.ThrowClosed(CloseFault);
             }
 
             backoff.Wait();
+            result = TryClaim(n, out long next);
+            if (result == PublishResult.Ok)
+            {
+                AddBlockedTicks(Stopwatch.GetTimestamp() - start);
+                return next;
+            }
         }
     }
 
@@ -121,6 +131,7 @@ public sealed class MultiProducerSequencer : Sequencer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override void Publish(long sequence)
     {
+        _stamps?.Stamp(sequence, sequence);
         SetAvailable(sequence);
         SignalIfBlocking();
     }
@@ -128,6 +139,7 @@ public sealed class MultiProducerSequencer : Sequencer
     /// <inheritdoc/>
     public override void Publish(long low, long high)
     {
+        _stamps?.Stamp(low, high);
         for (long s = low; s <= high; s++)
         {
             SetAvailable(s);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using LowLatency.Engine.Diagnostics;
+using LowLatency.Engine.Flow;
 using LowLatency.Engine.Waiting;
 
 namespace LowLatency.Engine.Sequencing;
@@ -32,6 +34,14 @@ public abstract class Sequencer
     private volatile bool _closed;
     private volatile Exception? _closeFault;
 
+    // Set once by PipelineMetrics.Attach before producers start (the thread start that follows publishes
+    // it); read by producers on every publish. Null while latency stamping is off: one predictable branch.
+    private protected LatencyStamps? _stamps;
+
+    // Stopwatch ticks producers spent blocked in Next for lack of capacity. Added (Interlocked) by
+    // producers on their slow path only; read by metrics.
+    private long _blockedTicks;
+
     private protected Sequencer(int bufferSize, IWaitStrategy waitStrategy)
     {
         if (bufferSize < 1 || !int.IsPow2(bufferSize))
@@ -42,7 +52,21 @@ public abstract class Sequencer
         _bufferSize = bufferSize;
         _waitStrategy = waitStrategy;
         _signalOnPublish = waitStrategy.IsBlocking;
+        Flow = new FlowHub(this);
     }
+
+    /// <summary>Flow control of this ring: the sources that publish into it and who waits for capacity.</summary>
+    internal FlowHub Flow { get; }
+
+    /// <summary>Latency stamping of published sequences (null when off). Set before producers start.</summary>
+    internal LatencyStamps? Stamps
+    {
+        get => _stamps;
+        set => _stamps = value;
+    }
+
+    /// <summary>Time producers have spent blocked in <see cref="Next(int)"/> waiting for capacity.</summary>
+    public TimeSpan BlockedTime => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _blockedTicks));
 
     /// <summary>The ring's capacity.</summary>
     public int BufferSize => _bufferSize;
@@ -143,7 +167,11 @@ public abstract class Sequencer
 
         _closed = true;
         _waitStrategy.SignalAllWhenBlocking();
+        Flow.OnClosed();
     }
+
+    /// <summary>Adds producer time spent blocked for capacity (slow path only).</summary>
+    private protected void AddBlockedTicks(long ticks) => Interlocked.Add(ref _blockedTicks, ticks);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected void SignalIfBlocking()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LowLatency.Engine.Waiting;
@@ -27,6 +28,20 @@ public sealed class SingleProducerSequencer : Sequencer
 
     /// <inheritdoc/>
     public override long ClaimedSequence => Volatile.Read(ref _fields.NextValue);
+
+    /// <summary>Claims one sequence: the hot path of a per-event producer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long NextOne()
+    {
+        long next = _fields.NextValue + 1;
+        if (next - _bufferSize > _fields.CachedGating || IsClosed)
+        {
+            WaitForCapacitySlow(next - 1, next - _bufferSize);
+        }
+
+        _fields.NextValue = next;
+        return next;
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -88,12 +103,14 @@ public sealed class SingleProducerSequencer : Sequencer
         // StoreLoad: the last publication must be ordered before the gating loads below; pairs with
         // the acquire loads of the cursor in consumers' wait strategies.
         _cursor.SetVolatile(_cursor.ValueRelaxed);
+        long start = Stopwatch.GetTimestamp();
         var backoff = new ProducerBackoff();
         long minSequence;
         while (true)
         {
             if (IsClosed)
             {
+                AddBlockedTicks(Stopwatch.GetTimestamp() - start);
                 ThrowHelper.ThrowClosed(CloseFault);
             }
 
@@ -106,6 +123,7 @@ public sealed class SingleProducerSequencer : Sequencer
             backoff.Wait();
         }
 
+        AddBlockedTicks(Stopwatch.GetTimestamp() - start);
         _fields.CachedGating = minSequence;
     }
 
@@ -113,6 +131,9 @@ public sealed class SingleProducerSequencer : Sequencer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override void Publish(long sequence)
     {
+        // Everything sampled up to this publication: a claim of n may be published by its high sequence.
+        _stamps?.StampUpTo(sequence);
+
         // Release; pairs with the acquire load of the cursor in SequenceBarrier.WaitFor.
         _cursor.SetRelease(sequence);
         SignalIfBlocking();

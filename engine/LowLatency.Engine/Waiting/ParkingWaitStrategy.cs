@@ -3,21 +3,23 @@ using LowLatency.Engine.Sequencing;
 namespace LowLatency.Engine.Waiting;
 
 /// <summary>
-/// Base of the strategies that park consumers on a monitor: <see cref="BlockingWaitStrategy"/> and
+/// Base of the strategies that park consumers: <see cref="BlockingWaitStrategy"/> and
 /// <see cref="HybridWaitStrategy"/>.
 /// </summary>
 /// <remarks>
-/// The lost-wake-up protocol is Dekker's: a consumer increments <c>_waiters</c> (full fence) and only
-/// then re-reads the barrier; a signaller stores its sequence, issues a full fence, and only then reads
-/// <c>_waiters</c>. At least one side sees the other's write, so a consumer never sleeps through the
-/// publication it waits for. Signals are skipped entirely while nobody is parked. Parks are also capped
-/// at <see cref="MaxParkMilliseconds"/> so a bug elsewhere costs latency, never liveness.
+/// The lost-wake-up protocol is Dekker's: a consumer increments <c>_waiters</c> (full fence), reads the
+/// parker's generation, and only then re-reads the barrier before sleeping on that generation; a signaller
+/// stores its sequence, issues a full fence, and only then reads <c>_waiters</c>, bumping the generation if
+/// anyone is parked. Either the consumer sees the new sequence, or the signaller sees the waiter and the
+/// generation moves under it, so a consumer never sleeps through the publication it waits for. Signals cost
+/// a fence and nothing more while nobody is parked. Parks are capped at <see cref="MaxParkMilliseconds"/> so
+/// a bug elsewhere costs latency, never liveness.
 /// </remarks>
 public abstract class ParkingWaitStrategy : IWaitStrategy
 {
     private const int MaxParkMilliseconds = 50;
 
-    private readonly object _gate = new();
+    private readonly Parker _parker = Parker.Create();
 
     // Incremented/decremented by parking consumers (Interlocked, full fences); read by signallers after a full fence.
     private int _waiters;
@@ -36,43 +38,41 @@ public abstract class ParkingWaitStrategy : IWaitStrategy
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _waiters) != 0)
         {
-            lock (_gate)
-            {
-                Monitor.PulseAll(_gate);
-            }
+            _parker.WakeAll();
         }
     }
 
     private protected long Park(long sequence, SequenceBarrier barrier, ref WaitDeadline deadline)
     {
-        lock (_gate)
+        Interlocked.Increment(ref _waiters);
+        try
         {
-            Interlocked.Increment(ref _waiters);
-            try
+            while (true)
             {
-                long available;
-                while ((available = barrier.AvailableSequence) < sequence)
+                int generation = _parker.Generation;
+                long available = barrier.AvailableSequence;
+                if (available >= sequence)
                 {
-                    if (barrier.IsAlerted)
-                    {
-                        return SequenceBarrier.Alerted;
-                    }
-
-                    int ms = deadline.RemainingMilliseconds(MaxParkMilliseconds);
-                    if (ms == 0)
-                    {
-                        return SequenceBarrier.TimedOut;
-                    }
-
-                    Monitor.Wait(_gate, ms);
+                    return available;
                 }
 
-                return available;
+                if (barrier.IsAlerted)
+                {
+                    return SequenceBarrier.Alerted;
+                }
+
+                int ms = deadline.RemainingMilliseconds(MaxParkMilliseconds);
+                if (ms == 0)
+                {
+                    return SequenceBarrier.TimedOut;
+                }
+
+                _parker.Wait(generation, ms);
             }
-            finally
-            {
-                Interlocked.Decrement(ref _waiters);
-            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiters);
         }
     }
 }

@@ -1,5 +1,6 @@
 using LowLatency.Lab.Bench.Engine;
 using LowLatency.Lab.Bench.Kafka;
+using LowLatency.Lab.Bench.Tcp;
 
 namespace LowLatency.Lab.Bench;
 
@@ -10,12 +11,19 @@ internal static class BenchCatalog
     [
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true),
+        new EngineOneToOneMetricsScenario(batchHandler: false),
+        new EngineOneToOneMetricsScenario(batchHandler: true),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true),
+        new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true, publishBatch: 10),
+        new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true, publishBatch: 10),
         new EngineManyToOneScenario(producers: 2),
         new ChannelAsyncScenario(),
         new ChannelSpinScenario(),
         new BlockingCollectionScenario(),
+        new TcpIngestScenario(lz4: false),
+        new TcpIngestScenario(lz4: true),
+        new TcpNetworkStreamBaselineScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
     ];

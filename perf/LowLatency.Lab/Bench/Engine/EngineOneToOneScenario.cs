@@ -5,19 +5,21 @@ using LowLatency.Engine.Processing;
 namespace LowLatency.Lab.Bench.Engine;
 
 /// <summary>
-/// One producer thread claiming and publishing one event at a time into a 64 Ki ring; one consumer stage
-/// summing them, per event or per batch. Disruptor-net's OneToOneSequencedThroughputTest, on our engine.
+/// One producer thread claiming and publishing into a 64 Ki ring, one event at a time or
+/// <c>publishBatch</c> at a time (claim n, write in place, publish the range); one consumer stage summing
+/// them, per event or per batch. Disruptor-net's OneToOneSequencedThroughputTest (and its _BatchPublisher
+/// variant, batch of 10), on our engine.
 /// </summary>
-internal sealed class EngineOneToOneScenario(EngineWait wait, bool batchHandler) : IBenchScenario
+internal sealed class EngineOneToOneScenario(EngineWait wait, bool batchHandler, int publishBatch = 1) : IBenchScenario
 {
     private const int Capacity = 1 << 16;
 
-    public string Name => $"engine-1p1c-{wait.ToSlug()}-{(batchHandler ? "batch" : "event")}";
+    public string Name => $"engine-1p1c-{wait.ToSlug()}-{(batchHandler ? "batch" : "event")}{(publishBatch > 1 ? $"-publish{publishBatch}" : string.Empty)}";
 
     public string Group => "engine";
 
     public string Description =>
-        $"1 producer → 1 {(batchHandler ? "batch" : "per-event")} stage, {wait.ToSlug()} consumer, {Capacity}-slot ring, 8-byte struct events";
+        $"1 producer ({(publishBatch > 1 ? $"claims {publishBatch} at a time" : "claims 1 at a time")}) → 1 {(batchHandler ? "batch" : "per-event")} stage, {wait.ToSlug()} consumer, {Capacity}-slot ring, 8-byte events";
 
     public BenchResult Run(BenchContext context)
     {
@@ -33,13 +35,30 @@ internal sealed class EngineOneToOneScenario(EngineWait wait, bool batchHandler)
         pipeline.Start();
 
         RingBuffer<BenchEvent> ring = pipeline.RingBuffer;
-        long n = context.Events;
+        long n = context.Events / publishBatch * publishBatch;
         var measurement = BenchMeasurement.Start();
-        for (long i = 0; i < n; i++)
+        if (publishBatch == 1)
         {
-            long sequence = ring.Next();
-            ring[sequence].Value = i;
-            ring.Publish(sequence);
+            for (long i = 0; i < n; i++)
+            {
+                long sequence = ring.Next();
+                ring[sequence].Value = i;
+                ring.Publish(sequence);
+            }
+        }
+        else
+        {
+            for (long i = 0; i < n; i += publishBatch)
+            {
+                long high = ring.Next(publishBatch);
+                long low = high - (publishBatch - 1);
+                for (long s = low; s <= high; s++)
+                {
+                    ring[s].Value = s;
+                }
+
+                ring.Publish(low, high);
+            }
         }
 
         BenchWait.UntilCompleted(pipeline, n - 1);

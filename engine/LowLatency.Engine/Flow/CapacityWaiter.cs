@@ -1,0 +1,104 @@
+using System.Threading.Tasks.Sources;
+
+namespace LowLatency.Engine.Flow;
+
+/// <summary>
+/// The one reusable wait of a source for capacity: an <see cref="IValueTaskSource{TResult}"/> re-armed
+/// for each wait, so awaiting capacity allocates neither a Task nor a ValueTask box.
+/// </summary>
+/// <remarks>
+/// <para>States: idle (0) → armed (1) by the owner under the source's lock; armed → completing (2) by
+/// whichever thread resumes, closes or cancels first (compare-and-set, so exactly one wins); completing →
+/// idle when the awaiter takes the result. The winner does not run the continuation itself — it would run
+/// the edge's code on a stage thread — it queues this object as a thread-pool work item, which allocates
+/// nothing, and the continuation then runs on that pool thread.</para>
+/// </remarks>
+internal sealed class CapacityWaiter : IValueTaskSource<bool>, IThreadPoolWorkItem
+{
+    private const int Idle = 0;
+    private const int Armed = 1;
+    private const int Completing = 2;
+
+    // Mutable struct on purpose (its version and continuation change in place): never readonly, never copied.
+    private ManualResetValueTaskSourceCore<bool> _core;
+
+    // See remarks for who moves it.
+    private int _state;
+
+    // Written by the winner of Armed → Completing before it queues the work item; read by Execute.
+    private bool _result;
+    private bool _canceled;
+
+    // Written by the owner in Arm; read by Execute.
+    private CancellationToken _token;
+    private CancellationTokenRegistration _registration;
+
+    public bool IsArmed => Volatile.Read(ref _state) == Armed;
+
+    /// <summary>Starts a wait. One at a time per source: await each before the next.</summary>
+    public ValueTask<bool> Arm(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, Armed, Idle) != Idle)
+        {
+            ThrowHelper.ThrowInvalidOperation("This source already has a capacity wait in progress; await it before waiting again.");
+        }
+
+        _core.Reset();
+        _token = cancellationToken;
+        _registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static (state, _) => ((CapacityWaiter)state!).Cancel(), this)
+            : default;
+        return new ValueTask<bool>(this, _core.Version);
+    }
+
+    /// <summary>Completes an armed wait with <paramref name="result"/> (true: capacity; false: closed). No-op otherwise.</summary>
+    public void TryComplete(bool result)
+    {
+        if (Interlocked.CompareExchange(ref _state, Completing, Armed) == Armed)
+        {
+            _result = result;
+            _canceled = false;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    private void Cancel()
+    {
+        if (Interlocked.CompareExchange(ref _state, Completing, Armed) == Armed)
+        {
+            _canceled = true;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        _registration.Unregister();
+        _registration = default;
+        if (_canceled)
+        {
+            _core.SetException(new OperationCanceledException(_token));
+        }
+        else
+        {
+            _core.SetResult(_result);
+        }
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token)
+    {
+        try
+        {
+            return _core.GetResult(token);
+        }
+        finally
+        {
+            Volatile.Write(ref _state, Idle);
+        }
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}

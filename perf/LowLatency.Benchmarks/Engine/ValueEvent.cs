@@ -1,0 +1,7 @@
+namespace LowLatency.Benchmarks.Engine;
+
+/// <summary>8-byte struct event.</summary>
+public struct ValueEvent
+{
+    public long Value;
+}

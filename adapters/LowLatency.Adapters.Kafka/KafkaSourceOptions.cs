@@ -25,6 +25,13 @@ public sealed record KafkaSourceOptions
     public double ResumeAtOccupancy { get; init; } = 0.25;
 
     /// <summary>
+    /// Records already queued in librdkafka are decoded back to back and published as one range of at most
+    /// this many (one release store and one stage wake-up per range); a range is published as soon as no
+    /// record is queued. 1 publishes every record on its own.
+    /// </summary>
+    public int MaxPublishBatch { get; init; } = 64;
+
+    /// <summary>
     /// How long the ring may stay at the pause mark before partitions are paused. Below it the source just
     /// stops consuming and librdkafka's bounded prefetch absorbs the stall (pausing drops the prefetch and
     /// costs a fetch round trip on resume, so pausing on every short burst would be slower, not safer).
@@ -90,6 +97,11 @@ public sealed record KafkaSourceOptions
         if (!(ResumeAtOccupancy >= 0 && ResumeAtOccupancy < PauseAtOccupancy))
         {
             KafkaOptionGuard.ThrowOption("KafkaSourceOptions.ResumeAtOccupancy", ResumeAtOccupancy, "must be ≥ 0 and below PauseAtOccupancy (hysteresis).");
+        }
+
+        if (MaxPublishBatch < 1)
+        {
+            KafkaOptionGuard.ThrowOption("KafkaSourceOptions.MaxPublishBatch", MaxPublishBatch, "must be ≥ 1.");
         }
 
         CheckPositive("KafkaSourceOptions.PauseAfter", PauseAfter);

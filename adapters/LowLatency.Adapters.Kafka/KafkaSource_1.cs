@@ -76,6 +76,8 @@ public sealed class KafkaSource<T> : IAsyncDisposable
     private bool _paused;
     private bool _pauseStateStale; // a rebalance assigned partitions: paused ones must be paused again
     private long _nextRound;
+    private long _unpublishedFrom = -1; // first claimed, decoded, not yet published sequence; −1 when none
+    private long _unpublishedTo;
 
     // Written by the poll thread (volatile), read by anyone.
     private long _watermark = long.MinValue;
@@ -288,16 +290,30 @@ public sealed class KafkaSource<T> : IAsyncDisposable
 
                 if (_paused ? _flow.IsAtLow() : _flow.IsAtHigh())
                 {
+                    FlushPublished();
                     ApplyBackpressureSlow();
                     continue;
                 }
 
                 _decoded = false;
                 _closedWhileDecoding = false;
-                ConsumeResult<Ignore, Null>? result = consumer.Consume(pollMs);
+
+                // While records are queued, take them without waiting and publish them as one range; the
+                // moment none is queued, publish what was taken. One release store and one wake-up of the
+                // stages per burst instead of per record.
+                bool batching = _unpublishedFrom >= 0;
+                ConsumeResult<Ignore, Null>? result = consumer.Consume(batching ? 0 : pollMs);
                 if (result is null)
                 {
-                    ProgressRound();
+                    if (batching)
+                    {
+                        FlushPublished();
+                    }
+                    else
+                    {
+                        ProgressRound();
+                    }
+
                     continue;
                 }
 
@@ -324,6 +340,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
                 }
             }
 
+            FlushPublished();
             FinishInFlight(_options.StopTimeout, untilGatesSettle: false);
             CommitStoredSync(_assigned);
         }
@@ -377,6 +394,8 @@ public sealed class KafkaSource<T> : IAsyncDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool MakeRoomSlow(long sequence)
     {
+        // Our own unpublished claims must not be what fills the ring.
+        FlushPublished();
         var spin = default(SpinWait);
         while (_sequencer.RemainingCapacity < 1)
         {
@@ -421,8 +440,29 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         }
 
         _watermarkOf[index] = _watermark;
-        _sequencer.Publish(sequence);
-        Volatile.Write(ref _consumed, _consumed + 1);
+        if (_unpublishedFrom < 0)
+        {
+            _unpublishedFrom = sequence;
+        }
+
+        _unpublishedTo = sequence;
+        if (sequence - _unpublishedFrom + 1 >= _options.MaxPublishBatch)
+        {
+            FlushPublished();
+        }
+    }
+
+    /// <summary>Publishes the decoded range: the release store that hands the slots (and side entries) to the stages.</summary>
+    private void FlushPublished()
+    {
+        if (_unpublishedFrom < 0)
+        {
+            return;
+        }
+
+        _sequencer.Publish(_unpublishedFrom, _unpublishedTo);
+        Volatile.Write(ref _consumed, _consumed + (_unpublishedTo - _unpublishedFrom + 1));
+        _unpublishedFrom = -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -803,6 +843,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
 
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
+        FlushPublished();
         FinishInFlight(_options.RevocationTimeout, untilGatesSettle: true);
         List<KafkaPartitionState> revoked = Forget(partitions);
         CommitStoredSync(revoked);
@@ -816,6 +857,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
 
     private void OnLost(List<TopicPartitionOffset> partitions)
     {
+        FlushPublished();
         foreach (KafkaPartitionState state in Forget(partitions))
         {
             state.Assigned = false;

@@ -17,13 +17,13 @@ internal sealed class KafkaSourceScenario : IBenchScenario
 
     public string Group => "kafka";
 
-    public string Description => "KafkaSource<Tick> → ring (64 Ki, hybrid wait) → sum stage; compare with kafka-consumer-baseline";
+    public string Description => "KafkaSource<Tick> → ring (64 Ki, blocking wait) → sum stage; compare with kafka-consumer-baseline";
 
     public BenchResult Run(BenchContext context)
     {
         (string topic, long events) = KafkaBenchCluster.Topic(context.Events);
         var probe = new Probe(events);
-        Pipeline<Tick> pipeline = Pipeline<Tick>.Create(PipelineOptions.Default with { Name = Name, Capacity = 1 << 16 });
+        Pipeline<Tick> pipeline = Pipeline<Tick>.Create(PipelineOptions.Default with { Name = Name, Capacity = 1 << 16, WaitStrategy = WaitStrategyKind.Blocking });
         pipeline.HandleEventsWith(new SumStage(probe));
         var source = new KafkaSource<Tick>(pipeline, TickCodec.Instance, KafkaSourceOptions.Default with
         {

@@ -3,7 +3,7 @@ namespace LowLatency.Adapters.Kafka;
 /// <summary>Options of a <see cref="KafkaSource{T}"/>. Immutable: change with <c>with</c>; checked when the source is built.</summary>
 public sealed record KafkaSourceOptions
 {
-    /// <summary>Stop at 75 % ring occupancy (pause after 100 ms there), resume at 25 %, store offsets every 50 ms, commit every 200 ms.</summary>
+    /// <summary>Stop at 75 % ring occupancy (pause after 1 s there), resume at 25 %, store offsets every 50 ms, commit every 200 ms.</summary>
     public static KafkaSourceOptions Default { get; } = new();
 
     /// <summary>The source's name in metrics and its poll thread's name.</summary>
@@ -35,8 +35,9 @@ public sealed record KafkaSourceOptions
     /// How long the ring may stay at the pause mark before partitions are paused. Below it the source just
     /// stops consuming and librdkafka's bounded prefetch absorbs the stall (pausing drops the prefetch and
     /// costs a fetch round trip on resume, so pausing on every short burst would be slower, not safer).
+    /// Rebalance callbacks wait at most this long, since the consumer is not polled meanwhile.
     /// </summary>
-    public TimeSpan PauseAfter { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan PauseAfter { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often completed events' offsets are handed to librdkafka (offset store).</summary>
     public TimeSpan StoreInterval { get; init; } = TimeSpan.FromMilliseconds(50);

@@ -256,6 +256,10 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         config.EnablePartitionEof = true;
         config.SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds;
         config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+
+        // librdkafka's prefetch is the one buffer outside the ring while the source is stopped at its high
+        // mark; its default bound (64 MiB) is more than a low-latency host wants to hold.
+        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
         if (config.HeartbeatIntervalMs is null)
         {
             config.HeartbeatIntervalMs = Math.Max(100, config.SessionTimeoutMs.Value / 4);

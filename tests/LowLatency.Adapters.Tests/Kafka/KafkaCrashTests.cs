@@ -57,7 +57,13 @@ public sealed class KafkaCrashTests
         using LabWorkerProcess first = LabWorkerProcess.Start(arguments);
         await Task.Delay(random.Next(1200, 2000), cancellationToken);
         using LabWorkerProcess second = LabWorkerProcess.Start(arguments);
-        int[] exits = await Task.WhenAll(first.WaitForExitAsync(cancellationToken), second.WaitForExitAsync(cancellationToken));
+        Task<int[]> exited = Task.WhenAll(first.WaitForExitAsync(cancellationToken), second.WaitForExitAsync(cancellationToken));
+        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(60), cancellationToken)) != exited)
+        {
+            Assert.Fail($"seed {seed}: the workers did not both finish within 60 s.\nfirst:\n{Tail(first.Output)}\nsecond:\n{Tail(second.Output)}");
+        }
+
+        int[] exits = await exited;
 
         BarVerifier result = BarVerifier.Verify(_cluster.BootstrapServers, output, partitions, Keys, ticksPerKey, TimeSpan.FromSeconds(30));
         string firstLast = first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
@@ -116,6 +122,8 @@ public sealed class KafkaCrashTests
             Assert.That(Uncommitted(input, group), Is.Zero, "the last worker committed everything: " + report);
         });
     }
+
+    private static string Tail(string output) => string.Join('\n', output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(5));
 
     /// <summary>Records in the topic past the group's committed offsets (what a restart replays).</summary>
     private long Uncommitted(string topic, string group, int partitionCount = Partitions)

@@ -20,6 +20,7 @@ internal static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PingPongCommand.Create());
         root.Subcommands.Add(FeedCommand.Create());
+        root.Subcommands.Add(KafkaWorkerCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

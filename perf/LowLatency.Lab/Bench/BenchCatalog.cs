@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Kafka;
 using LowLatency.Lab.Bench.Tcp;
 using LowLatency.Lab.Bench.Window;
 
@@ -29,6 +30,8 @@ internal static class BenchCatalog
         new TcpIngestScenario(lz4: false),
         new TcpIngestScenario(lz4: true),
         new TcpNetworkStreamBaselineScenario(),
+        new KafkaConsumerBaselineScenario(),
+        new KafkaSourceScenario(),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

@@ -1,0 +1,934 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Confluent.Kafka;
+using LowLatency.Engine;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Sequencing;
+
+namespace LowLatency.Adapters.Kafka;
+
+/// <summary>
+/// Consumes a Kafka consumer-group subscription into a pipeline's ring, at least once: a partition's offset
+/// is committed only after every terminal stage, and every <see cref="ICommitGate"/>, has finished with every
+/// event of that partition at or below it.
+/// </summary>
+/// <remarks>
+/// <para><b>Threading.</b> One poll thread owns the consumer and is the ring's only producer (the pipeline
+/// must be <see cref="ProducerType.Single"/>). Rebalance callbacks run on that thread, inside the consume
+/// call, so partition state needs no lock.</para>
+/// <para><b>Decoding.</b> librdkafka hands the value to the decoder as a span over its own buffer; the decoder
+/// writes the next ring slot in place. The slot is written before it is claimed, which is safe because the
+/// poll thread is the only claimer and first checks the slot has been released by every gating stage; a
+/// malformed record therefore costs no claim and leaves no hole in the ring.</para>
+/// <para><b>Commits.</b> Beside each slot the source keeps (partition, offset). Every
+/// <see cref="KafkaSourceOptions.StoreInterval"/> it scans the slots the pipeline has completed, records one
+/// (sequence, next offset) checkpoint per partition, and hands librdkafka's offset store the newest
+/// checkpoint that every gate has also passed; librdkafka commits the store every
+/// <see cref="KafkaSourceOptions.CommitInterval"/>, and synchronously on revocation and stop. A crash replays
+/// at most what was completed after the last commit, plus what was in flight.</para>
+/// <para><b>Backpressure.</b> When the ring reaches the pause mark every assigned partition is paused (the
+/// consumer keeps polling, so the group membership stays alive, but fetches nothing); below the resume mark
+/// they resume. Nothing is buffered outside the ring beyond librdkafka's own bounded prefetch.</para>
+/// <para><b>Rebalance.</b> On revocation the source waits (bounded by
+/// <see cref="KafkaSourceOptions.RevocationTimeout"/>) for in-flight events to complete, commits what is safe,
+/// and forgets the revoked partitions; events it abandons are still processed here, and redelivered to the
+/// new owner: duplicates, never loss. Lost partitions (session expired) are forgotten without a commit.</para>
+/// </remarks>
+/// <typeparam name="T">The event type.</typeparam>
+public sealed class KafkaSource<T> : IAsyncDisposable
+    where T : struct
+{
+    private const int RoundCheckEvery = 64;
+
+    private readonly Pipeline<T> _pipeline;
+    private readonly RingBuffer<T> _ring;
+    private readonly Sequencer _sequencer;
+    private readonly IKafkaDecoder<T> _decoder;
+    private readonly KafkaSourceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly OccupancyHysteresis _flow;
+    private readonly long _mask;
+    private readonly long _storeIntervalTicks;
+    private readonly long _idleTimeoutTicks;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lock = new();
+
+    // Side arrays indexed like the ring's slots. Written by the poll thread before it publishes the slot
+    // (the publish is the release store); read by stages through RecordAt after their barrier's acquire, and
+    // by the poll thread when it scans completed slots. A slot's entry is rewritten only after every gating
+    // stage has passed it, exactly like the slot itself.
+    private readonly KafkaPartitionState?[] _stateOf;
+    private readonly long[] _offsetOf;
+    private readonly long[] _eventTimeOf;
+    private readonly long[] _watermarkOf;
+
+    // Poll thread only.
+    private readonly List<KafkaPartitionState> _assigned = [];
+    private readonly List<TopicPartition> _assignedPartitions = [];
+    private readonly List<KafkaPartitionState> _touched = [];
+    private readonly List<TopicPartitionOffset> _toCommit = [];
+    private ICommitGate[] _gates = [];
+    private IConsumer<Ignore, Null>? _consumer;
+    private KafkaPartitionState? _lastState;
+    private long _scanned = Sequence.InitialValue;
+    private bool _decoded;
+    private bool _closedWhileDecoding;
+    private bool _paused;
+    private bool _pauseStateStale; // a rebalance assigned partitions: paused ones must be paused again
+    private long _nextRound;
+    private long _unpublishedFrom = -1; // first claimed, decoded, not yet published sequence; −1 when none
+    private long _unpublishedTo;
+
+    // Written by the poll thread (volatile), read by anyone.
+    private long _watermark = long.MinValue;
+    private long _consumed;
+    private long _malformed;
+    private long _pauses;
+    private long _revocations;
+    private long _commitFailures;
+    private bool _caughtUp;
+    private bool _isPaused;
+
+    // Written by StopAsync's caller, read by the poll thread.
+    private volatile bool _stopRequested;
+
+    // Written by the poll thread on every assignment change (volatile); read by the metrics callback.
+    private KafkaPartitionState[] _lagView = [];
+
+    // Set once (compare-and-set) by librdkafka's error callback; read by the poll thread.
+    private Exception? _fault;
+
+    // Guarded by _lock.
+    private Thread? _thread;
+
+    /// <summary>Builds a source publishing into <paramref name="pipeline"/>'s ring; invalid options fail here with a message naming the option.</summary>
+    /// <param name="pipeline">A single-producer pipeline this source alone publishes into.</param>
+    /// <param name="decoder">Decodes record values into ring slots.</param>
+    /// <param name="options">Source options.</param>
+    /// <param name="timeProvider">Clock for idleness; <see cref="TimeProvider.System"/> when null.</param>
+    public KafkaSource(Pipeline<T> pipeline, IKafkaDecoder<T> decoder, KafkaSourceOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(decoder);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (pipeline.Options.ProducerType != ProducerType.Single)
+        {
+            KafkaOptionGuard.ThrowOption("PipelineOptions.ProducerType", pipeline.Options.ProducerType, "a KafkaSource must be the only producer of a Single-producer pipeline (it writes the next slot before claiming it).");
+        }
+
+        _pipeline = pipeline;
+        _ring = pipeline.RingBuffer;
+        _sequencer = _ring.Sequencer;
+        _decoder = decoder;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _flow = new OccupancyHysteresis(_sequencer, options.PauseAtOccupancy, options.ResumeAtOccupancy);
+        _mask = _ring.Capacity - 1;
+        _stateOf = new KafkaPartitionState?[_ring.Capacity];
+        _offsetOf = new long[_ring.Capacity];
+        _eventTimeOf = new long[_ring.Capacity];
+        _watermarkOf = new long[_ring.Capacity];
+        _storeIntervalTicks = (long)(options.StoreInterval.TotalSeconds * Stopwatch.Frequency);
+        _idleTimeoutTicks = options.IdleTimeout is { } idle ? (long)(idle.TotalSeconds * _time.TimestampFrequency) : long.MaxValue;
+    }
+
+    /// <summary>The options the source was built with.</summary>
+    public KafkaSourceOptions Options => _options;
+
+    /// <summary>The combined event-time watermark: the minimum over assigned, non-idle partitions. Never goes back.</summary>
+    public long Watermark => Volatile.Read(ref _watermark);
+
+    /// <summary>Records decoded and published.</summary>
+    public long Consumed => Volatile.Read(ref _consumed);
+
+    /// <summary>Records the decoder refused (counted, skipped, committed past).</summary>
+    public long Malformed => Volatile.Read(ref _malformed);
+
+    /// <summary>How many times the ring's occupancy paused fetching.</summary>
+    public long Pauses => Volatile.Read(ref _pauses);
+
+    /// <summary>True while the assigned partitions are paused for backpressure.</summary>
+    public bool IsPaused => Volatile.Read(ref _isPaused);
+
+    /// <summary>Revocations handled (each committed what was safe before the handover).</summary>
+    public long Revocations => Volatile.Read(ref _revocations);
+
+    /// <summary>Synchronous commits that failed (the offsets stay stored and are retried by the next commit).</summary>
+    public long CommitFailures => Volatile.Read(ref _commitFailures);
+
+    /// <summary>True when partitions are assigned and every one is at its end offset.</summary>
+    public bool IsCaughtUp => Volatile.Read(ref _caughtUp);
+
+    /// <summary>Completes when the poll thread has exited (after the final commit); faulted on a fatal consumer error.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Where the event at <paramref name="sequence"/> came from. Valid while a stage holds that sequence.</summary>
+    public KafkaRecordInfo RecordAt(long sequence)
+    {
+        long index = sequence & _mask;
+        KafkaPartitionState? state = _stateOf[index];
+        return state is null
+            ? default
+            : new KafkaRecordInfo(state.Topic, state.Partition, _offsetOf[index], _eventTimeOf[index], _watermarkOf[index]);
+    }
+
+    /// <summary>Adds a gate that holds commits back until it has passed a sequence. Call before <see cref="Start"/>.</summary>
+    public KafkaSource<T> AddCommitGate(ICommitGate gate)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        lock (_lock)
+        {
+            EnsureNotStarted();
+            _gates = [.. _gates, gate];
+        }
+
+        return this;
+    }
+
+    /// <summary>Subscribes and starts the poll thread. Start the pipeline first.</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            EnsureNotStarted();
+            _consumer = BuildConsumer();
+            _thread = new Thread(Run) { Name = $"{_options.Name}/poll", IsBackground = true };
+        }
+
+        KafkaTelemetry.Register(this);
+        _thread.Start();
+    }
+
+    /// <summary>
+    /// Stops fetching, waits (bounded by <see cref="KafkaSourceOptions.StopTimeout"/>) until everything
+    /// published is completed and passed by every gate, commits, and leaves the group. Drain the pipeline
+    /// and flush sinks while this runs.
+    /// </summary>
+    public Task StopAsync()
+    {
+        _stopRequested = true;
+        lock (_lock)
+        {
+            if (_thread is null)
+            {
+                _completion.TrySetResult();
+            }
+        }
+
+        return _completion.Task;
+    }
+
+    /// <summary>Stops the source (see <see cref="StopAsync"/>); a fault already surfaced through <see cref="Completion"/> is not rethrown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KafkaException or InvalidOperationException)
+        {
+            // Already surfaced through Completion.
+        }
+    }
+
+    private void EnsureNotStarted()
+    {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException($"Kafka source '{_options.Name}' has already started.");
+        }
+    }
+
+    private IConsumer<Ignore, Null> BuildConsumer()
+    {
+        var config = new ConsumerConfig();
+        foreach (KeyValuePair<string, string> setting in _options.Settings)
+        {
+            config.Set(setting.Key, setting.Value);
+        }
+
+        config.BootstrapServers = _options.BootstrapServers;
+        config.GroupId = _options.GroupId;
+        config.EnableAutoCommit = true;
+        config.EnableAutoOffsetStore = false;
+        config.AutoCommitIntervalMs = (int)_options.CommitInterval.TotalMilliseconds;
+        config.EnablePartitionEof = true;
+        config.SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds;
+        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+
+        // librdkafka's prefetch is the one buffer outside the ring while the source is stopped at its high
+        // mark; its default bound (64 MiB) is more than a low-latency host wants to hold.
+        config.QueuedMaxMessagesKbytes ??= 16 * 1024;
+        if (config.HeartbeatIntervalMs is null)
+        {
+            config.HeartbeatIntervalMs = Math.Max(100, config.SessionTimeoutMs.Value / 4);
+        }
+
+        return new ConsumerBuilder<Ignore, Null>(config)
+            .SetValueDeserializer(new SlotDeserializer(this))
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler(_options.Log is { } log ? (_, message) => log($"{message.Facility} {message.Message}") : (_, _) => { })
+            .Build();
+    }
+
+    private void Run()
+    {
+        IConsumer<Ignore, Null> consumer = _consumer!;
+        Exception? fault = null;
+        try
+        {
+            consumer.Subscribe(_options.Topics);
+            int pollMs = (int)_options.PollTimeout.TotalMilliseconds;
+            int sinceRoundCheck = 0;
+            while (!_stopRequested && !_ring.IsClosed && Volatile.Read(ref _fault) is null)
+            {
+                if (_pauseStateStale)
+                {
+                    _pauseStateStale = false;
+                    ReapplyPause();
+                }
+
+                if (_paused ? _flow.IsAtLow() : _flow.IsAtHigh())
+                {
+                    FlushPublished();
+                    ApplyBackpressureSlow();
+                    continue;
+                }
+
+                _decoded = false;
+                _closedWhileDecoding = false;
+
+                // While records are queued, take them without waiting and publish them as one range; the
+                // moment none is queued, publish what was taken. One release store and one wake-up of the
+                // stages per burst instead of per record.
+                bool batching = _unpublishedFrom >= 0;
+                ConsumeResult<Ignore, Null>? result = consumer.Consume(batching ? 0 : pollMs);
+                if (result is null)
+                {
+                    if (batching)
+                    {
+                        FlushPublished();
+                    }
+                    else
+                    {
+                        ProgressRound();
+                    }
+
+                    continue;
+                }
+
+                if (result.IsPartitionEOF)
+                {
+                    OnEndOfPartition(result.Topic, result.Partition.Value);
+                }
+                else if (_decoded)
+                {
+                    PublishDecoded(result.Topic, result.Partition.Value, result.Offset.Value);
+                }
+                else if (!_closedWhileDecoding)
+                {
+                    Volatile.Write(ref _malformed, _malformed + 1);
+                }
+
+                if (++sinceRoundCheck >= RoundCheckEvery)
+                {
+                    sinceRoundCheck = 0;
+                    if (Stopwatch.GetTimestamp() >= _nextRound)
+                    {
+                        ProgressRound();
+                    }
+                }
+            }
+
+            FlushPublished();
+            FinishInFlight(_options.StopTimeout, untilGatesSettle: false);
+            CommitStoredSync(_assigned);
+        }
+        catch (Exception e) when (e is KafkaException or InvalidOperationException)
+        {
+            fault = e;
+        }
+        finally
+        {
+            try
+            {
+                consumer.Close();
+            }
+            catch (KafkaException e)
+            {
+                fault ??= e;
+            }
+
+            consumer.Dispose();
+            KafkaTelemetry.Unregister(this);
+            fault ??= Volatile.Read(ref _fault);
+            if (fault is null)
+            {
+                _completion.TrySetResult();
+            }
+            else
+            {
+                _completion.TrySetException(fault);
+            }
+        }
+    }
+
+    /// <summary>Called by the value deserializer, inside the consume call, with librdkafka's buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void DecodeIntoNextSlot(ReadOnlySpan<byte> value)
+    {
+        long sequence = _sequencer.ClaimedSequence + 1;
+        if (_sequencer.RemainingCapacity < 1 || sequence - _ring.Capacity > _scanned)
+        {
+            if (!MakeRoomSlow(sequence))
+            {
+                _closedWhileDecoding = true;
+                return;
+            }
+        }
+
+        _decoded = _decoder.TryDecode(value, ref _ring[sequence]);
+    }
+
+    /// <summary>The ring is full (backpressure past the pause mark), or the scan lags a full ring behind.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool MakeRoomSlow(long sequence)
+    {
+        // Our own unpublished claims must not be what fills the ring.
+        FlushPublished();
+        var spin = default(SpinWait);
+        while (_sequencer.RemainingCapacity < 1)
+        {
+            if (_ring.IsClosed || _stopRequested)
+            {
+                return false;
+            }
+
+            spin.SpinOnce(sleep1Threshold: 20);
+        }
+
+        if (sequence - _ring.Capacity > _scanned)
+        {
+            ScanCompleted();
+        }
+
+        return true;
+    }
+
+    private void PublishDecoded(string topic, int partition, long offset)
+    {
+        if (_sequencer.TryNext(1, out long sequence) != PublishResult.Ok)
+        {
+            // Closed by a drain or a fault between the decode and the claim: the record is not published,
+            // so it is never committed, and the next owner of the partition reads it again.
+            return;
+        }
+
+        KafkaPartitionState? state = Lookup(topic, partition);
+        long index = sequence & _mask;
+        ref T slot = ref _ring[sequence];
+        long eventTime = _decoder.GetEventTime(in slot);
+        _stateOf[index] = state;
+        _offsetOf[index] = offset;
+        _eventTimeOf[index] = eventTime;
+        if (state is not null)
+        {
+            state.Position = offset + 1;
+            state.AtEnd = false;
+            state.LastEventTimestamp = _idleTimeoutTicks == long.MaxValue ? 0 : _time.GetTimestamp();
+            OnEventTime(state, eventTime);
+        }
+
+        _watermarkOf[index] = _watermark;
+        if (_unpublishedFrom < 0)
+        {
+            _unpublishedFrom = sequence;
+        }
+
+        _unpublishedTo = sequence;
+        if (sequence - _unpublishedFrom + 1 >= _options.MaxPublishBatch)
+        {
+            FlushPublished();
+        }
+    }
+
+    /// <summary>Publishes the decoded range: the release store that hands the slots (and side entries) to the stages.</summary>
+    private void FlushPublished()
+    {
+        if (_unpublishedFrom < 0)
+        {
+            return;
+        }
+
+        _sequencer.Publish(_unpublishedFrom, _unpublishedTo);
+        Volatile.Write(ref _consumed, _consumed + (_unpublishedTo - _unpublishedFrom + 1));
+        _unpublishedFrom = -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private KafkaPartitionState? Lookup(string topic, int partition)
+    {
+        KafkaPartitionState? last = _lastState;
+        if (last is not null && last.Partition == partition && ReferenceEquals(last.Topic, topic))
+        {
+            return last;
+        }
+
+        return LookupSlow(topic, partition);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private KafkaPartitionState? LookupSlow(string topic, int partition)
+    {
+        foreach (KafkaPartitionState state in _assigned)
+        {
+            if (state.Partition == partition && string.Equals(state.Topic, topic, StringComparison.Ordinal))
+            {
+                _lastState = state;
+                return state;
+            }
+        }
+
+        return null;
+    }
+
+    private void OnEventTime(KafkaPartitionState state, long eventTime)
+    {
+        bool recompute = state.Idle;
+        state.Idle = false;
+        if (eventTime > state.MaxEventTime)
+        {
+            state.MaxEventTime = eventTime;
+            long candidate = eventTime - _options.MaxOutOfOrderness - 1;
+            if (candidate > state.Watermark)
+            {
+                recompute |= state.Watermark <= _watermark;
+                state.Watermark = candidate;
+            }
+        }
+
+        if (recompute)
+        {
+            RecomputeWatermark();
+        }
+    }
+
+    private void OnEndOfPartition(string topic, int partition)
+    {
+        if (Lookup(topic, partition) is { } state)
+        {
+            state.AtEnd = true;
+            if (!state.Idle)
+            {
+                state.Idle = true;
+                RecomputeWatermark();
+            }
+        }
+
+        UpdateCaughtUp();
+    }
+
+    private void RecomputeWatermark()
+    {
+        long minActive = long.MaxValue;
+        long maxAll = long.MinValue;
+        foreach (KafkaPartitionState state in _assigned)
+        {
+            maxAll = Math.Max(maxAll, state.Watermark);
+            if (!state.Idle)
+            {
+                minActive = Math.Min(minActive, state.Watermark);
+            }
+        }
+
+        long combined = minActive != long.MaxValue ? minActive : maxAll;
+        if (combined > _watermark)
+        {
+            Volatile.Write(ref _watermark, combined);
+        }
+    }
+
+    private void UpdateCaughtUp()
+    {
+        bool caughtUp = _assigned.Count > 0;
+        foreach (KafkaPartitionState state in _assigned)
+        {
+            caughtUp &= state.AtEnd;
+        }
+
+        Volatile.Write(ref _caughtUp, caughtUp);
+    }
+
+    /// <summary>Scans completed slots, stores safe offsets, updates idleness, lag and flow control.</summary>
+    private void ProgressRound()
+    {
+        _nextRound = Stopwatch.GetTimestamp() + _storeIntervalTicks;
+        ScanCompleted();
+        StoreSafeOffsets();
+        CheckIdle();
+        UpdateLag();
+        UpdateCaughtUp();
+    }
+
+    private void ScanCompleted()
+    {
+        long completed = _pipeline.CompletedSequence;
+        for (long sequence = _scanned + 1; sequence <= completed; sequence++)
+        {
+            long index = sequence & _mask;
+            KafkaPartitionState? state = _stateOf[index];
+            if (state is null || !state.Assigned)
+            {
+                continue;
+            }
+
+            if (state.RoundSequence < 0)
+            {
+                _touched.Add(state);
+            }
+
+            state.RoundSequence = sequence;
+            state.RoundNextOffset = _offsetOf[index] + 1;
+        }
+
+        if (completed > _scanned)
+        {
+            _scanned = completed;
+        }
+
+        foreach (KafkaPartitionState state in _touched)
+        {
+            state.Checkpoint(state.RoundSequence, state.RoundNextOffset);
+            state.RoundSequence = -1;
+        }
+
+        _touched.Clear();
+    }
+
+    /// <summary>The highest sequence the pipeline and every gate have finished with.</summary>
+    private long SafeSequence()
+    {
+        long safe = _scanned;
+        foreach (ICommitGate gate in _gates)
+        {
+            safe = Math.Min(safe, gate.SafeSequence);
+        }
+
+        return safe;
+    }
+
+    private void StoreSafeOffsets()
+    {
+        long safe = SafeSequence();
+        IConsumer<Ignore, Null> consumer = _consumer!;
+        foreach (KafkaPartitionState state in _assigned)
+        {
+            state.Advance(safe);
+            if (state.Committable > state.Stored)
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(state.TopicPartition, new Offset(state.Committable)));
+                state.Stored = state.Committable;
+            }
+        }
+    }
+
+    private void CheckIdle()
+    {
+        if (_idleTimeoutTicks == long.MaxValue)
+        {
+            return;
+        }
+
+        long now = _time.GetTimestamp();
+        bool changed = false;
+        foreach (KafkaPartitionState state in _assigned)
+        {
+            if (_paused)
+            {
+                // Back-pressured time is not silence: the partition may have data we chose not to fetch.
+                state.LastEventTimestamp = now;
+            }
+            else if (!state.Idle && now - state.LastEventTimestamp >= _idleTimeoutTicks)
+            {
+                state.Idle = true;
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            RecomputeWatermark();
+        }
+    }
+
+    private void UpdateLag()
+    {
+        IConsumer<Ignore, Null> consumer = _consumer!;
+        foreach (KafkaPartitionState state in _assigned)
+        {
+            // Cached from fetch responses: no broker round trip. Before the first record, lag counts from the log start.
+            WatermarkOffsets offsets = consumer.GetWatermarkOffsets(state.TopicPartition);
+            long position = state.Position >= 0 ? state.Position : offsets.Low.Value;
+            if (offsets.High.Value >= 0 && position >= 0)
+            {
+                Volatile.Write(ref state.Lag, Math.Max(0, offsets.High.Value - position));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The ring is at its high mark (or partitions are paused and it is not yet at its low mark). First stop
+    /// calling consume: librdkafka keeps its bounded prefetch, and a short stall costs nothing. If the ring
+    /// stays high past <see cref="KafkaSourceOptions.PauseAfter"/>, pause every assigned partition (which
+    /// drops the prefetch, freeing its memory) and keep polling so group membership stays alive. Resume at
+    /// the low mark.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ApplyBackpressureSlow()
+    {
+        if (_paused)
+        {
+            // At the low mark (the caller checked): resume.
+            if (_assignedPartitions.Count > 0)
+            {
+                _consumer!.Resume(_assignedPartitions);
+                RestartFetchAtPositions();
+            }
+
+            _paused = false;
+            Volatile.Write(ref _isPaused, false);
+            return;
+        }
+
+        long since = Stopwatch.GetTimestamp();
+        var spin = default(SpinWait);
+        while (!_flow.IsAtLow())
+        {
+            if (_stopRequested || _ring.IsClosed)
+            {
+                return;
+            }
+
+            if (Stopwatch.GetElapsedTime(since) >= _options.PauseAfter)
+            {
+                if (_assignedPartitions.Count > 0)
+                {
+                    _consumer!.Pause(_assignedPartitions);
+                }
+
+                _paused = true;
+                Volatile.Write(ref _isPaused, true);
+                Volatile.Write(ref _pauses, _pauses + 1);
+                return;
+            }
+
+            if (Stopwatch.GetTimestamp() >= _nextRound)
+            {
+                ProgressRound();
+            }
+
+            spin.SpinOnce(sleep1Threshold: 10);
+        }
+    }
+
+    /// <summary>Newly assigned partitions start unpaused; re-pause them if the ring is still high.</summary>
+    private void ReapplyPause()
+    {
+        if (_paused && _assignedPartitions.Count > 0)
+        {
+            _consumer!.Pause(_assignedPartitions);
+        }
+    }
+
+    /// <summary>
+    /// Pausing drops librdkafka's prefetched records; under rapid pause/resume cycles its fetcher was seen
+    /// (librdkafka 2.16 against the mock) to stay idle after a resume. Seeking each partition to the next
+    /// offset this source has not yet published restarts the fetch there, which is also exactly where
+    /// continuity requires it to restart.
+    /// </summary>
+    private void RestartFetchAtPositions()
+    {
+        foreach (KafkaPartitionState state in _assigned)
+        {
+            if (state.Position >= 0)
+            {
+                try
+                {
+                    _consumer!.Seek(new TopicPartitionOffset(state.TopicPartition, new Offset(state.Position)));
+                }
+                catch (KafkaException)
+                {
+                    // Not fetching yet (its assignment is still being applied): it will start at its committed offset, which is not past Position.
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits, bounded by <paramref name="timeout"/>, until everything published is safe, storing offsets as
+    /// it goes. With <paramref name="untilGatesSettle"/> it returns earlier, once the pipeline has completed
+    /// everything and the gates have stopped advancing: on a revocation a window stage will not release
+    /// events held in open windows however long the source waits, so waiting longer only delays the handover.
+    /// </summary>
+    private void FinishInFlight(TimeSpan timeout, bool untilGatesSettle)
+    {
+        long target = _sequencer.Cursor.ValueAcquire;
+        long start = Stopwatch.GetTimestamp();
+        long deadline = start + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        long settle = Math.Max(2 * _storeIntervalTicks, Stopwatch.Frequency / 20);
+        long lastSafe = SafeSequence();
+        long lastAdvance = start;
+        while (true)
+        {
+            ScanCompleted();
+            StoreSafeOffsets();
+            long safe = SafeSequence();
+            long now = Stopwatch.GetTimestamp();
+            if (safe > lastSafe)
+            {
+                lastSafe = safe;
+                lastAdvance = now;
+            }
+
+            if (safe >= target || now > deadline || _pipeline.Fault is not null ||
+                (untilGatesSettle && _scanned >= target && now - lastAdvance >= settle))
+            {
+                return;
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
+    private void CommitStoredSync(List<KafkaPartitionState> states)
+    {
+        _toCommit.Clear();
+        foreach (KafkaPartitionState state in states)
+        {
+            if (state.Assigned && state.Stored >= 0)
+            {
+                _toCommit.Add(new TopicPartitionOffset(state.TopicPartition, new Offset(state.Stored)));
+            }
+        }
+
+        if (_toCommit.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _consumer!.Commit(_toCommit);
+        }
+        catch (KafkaException)
+        {
+            // The offsets stay stored; the next commit (periodic or on close) retries them.
+            Volatile.Write(ref _commitFailures, _commitFailures + 1);
+        }
+    }
+
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        foreach (TopicPartition partition in partitions)
+        {
+            _assigned.Add(new KafkaPartitionState(partition) { LastEventTimestamp = _time.GetTimestamp() });
+            _assignedPartitions.Add(partition);
+        }
+
+        _pauseStateStale = true;
+        _lastState = null;
+        Volatile.Write(ref _lagView, [.. _assigned]);
+        UpdateCaughtUp();
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> partitions)
+    {
+        FlushPublished();
+        FinishInFlight(_options.RevocationTimeout, untilGatesSettle: true);
+        List<KafkaPartitionState> revoked = Forget(partitions);
+        CommitStoredSync(revoked);
+        foreach (KafkaPartitionState state in revoked)
+        {
+            state.Assigned = false;
+        }
+
+        Volatile.Write(ref _revocations, _revocations + 1);
+    }
+
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        FlushPublished();
+        foreach (KafkaPartitionState state in Forget(partitions))
+        {
+            state.Assigned = false;
+        }
+    }
+
+    private List<KafkaPartitionState> Forget(List<TopicPartitionOffset> partitions)
+    {
+        var forgotten = new List<KafkaPartitionState>(partitions.Count);
+        foreach (TopicPartitionOffset partition in partitions)
+        {
+            int index = _assigned.FindIndex(s => s.TopicPartition == partition.TopicPartition);
+            if (index >= 0)
+            {
+                forgotten.Add(_assigned[index]);
+                _assigned.RemoveAt(index);
+            }
+
+            _assignedPartitions.Remove(partition.TopicPartition);
+        }
+
+        _lastState = null;
+        Volatile.Write(ref _lagView, [.. _assigned]);
+        RecomputeWatermark();
+        UpdateCaughtUp();
+        return forgotten;
+    }
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            Interlocked.CompareExchange(ref _fault, new KafkaException(error), null);
+        }
+    }
+
+    /// <summary>Diagnostics for tests: each assigned partition's state as the poll thread last left it (racy read).</summary>
+    internal string DescribePartitions()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (KafkaPartitionState state in Volatile.Read(ref _lagView))
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"[{state.Topic}/{state.Partition} pos={state.Position} end={state.AtEnd} stored={state.Stored} lag={state.Lag}] ");
+        }
+
+        return text.ToString();
+    }
+
+    internal void CollectLag(List<System.Diagnostics.Metrics.Measurement<long>> into)
+    {
+        foreach (KafkaPartitionState state in Volatile.Read(ref _lagView))
+        {
+            into.Add(new(
+                Volatile.Read(ref state.Lag),
+                new KeyValuePair<string, object?>("source", _options.Name),
+                new KeyValuePair<string, object?>("topic", state.Topic),
+                new KeyValuePair<string, object?>("partition", state.Partition)));
+        }
+    }
+
+    /// <summary>Confluent's value deserializer, used as the hook that decodes straight into the next slot.</summary>
+    private sealed class SlotDeserializer(KafkaSource<T> source) : IDeserializer<Null>
+    {
+        public Null Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
+        {
+            source.DecodeIntoNextSlot(data);
+            return null!;
+        }
+    }
+}

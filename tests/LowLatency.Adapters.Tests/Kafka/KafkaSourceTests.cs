@@ -1,0 +1,50 @@
+using LowLatency.Testing.Kafka;
+using NUnit.Framework;
+
+namespace LowLatency.Adapters.Tests.Kafka;
+
+[TestFixture]
+[NonParallelizable]
+public sealed class KafkaSourceTests
+{
+    private KafkaMockCluster _cluster = null!;
+
+    [OneTimeSetUp]
+    public void StartCluster() => _cluster = new KafkaMockCluster(brokers: 3);
+
+    [OneTimeTearDown]
+    public void StopCluster() => _cluster.Dispose();
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task EndToEnd_TicksThroughWindowsToBars_ExactCounts(CancellationToken cancellationToken)
+    {
+        const int seed = 7001;
+        const int partitions = 4;
+        const int keys = 8;
+        const long ticksPerKey = 5_000;
+        string input = $"ticks-e2e-{seed}";
+        string output = $"bars-e2e-{seed}";
+        _cluster.CreateTopic(input, partitions);
+        _cluster.CreateTopic(output, partitions);
+        TickFeed.Produce(_cluster.BootstrapServers, input, partitions, keys, ticksPerKey, seed);
+
+        await using KafkaBarsWorker worker = KafkaBarsWorker.Start(_cluster.BootstrapServers, input, output, group: $"e2e-{seed}", windowSize: 1000);
+        await worker.WaitCaughtUpAsync(TimeSpan.FromMilliseconds(200), cancellationToken, TestContext.Progress.WriteLine);
+        await worker.StopAsync();
+
+        BarVerifier result = BarVerifier.Verify(_cluster.BootstrapServers, output, partitions, keys, ticksPerKey, TimeSpan.FromSeconds(20));
+        TestContext.Out.WriteLine($"seed={seed} {result}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Lost, Is.Zero, $"seed {seed}");
+            Assert.That(result.Duplicates, Is.Zero, $"seed {seed}");
+            Assert.That(result.Inconsistent, Is.Zero, $"seed {seed}");
+            // Event time = seq × 10, windows of 1000: [0, 1000) holds seq 1..99, then 100 per window, and the
+            // last window [50000, 51000) holds seq 5000 alone: 51 bars per key.
+            Assert.That(result.Bars, Is.EqualTo(keys * ((ticksPerKey * 10 / 1000) + 1)), $"seed {seed}");
+            Assert.That(worker.Sink.SafeSequence, Is.EqualTo(keys * ticksPerKey - 1), "every input covered once drained and delivered");
+            Assert.That(worker.Source.Consumed, Is.EqualTo(keys * ticksPerKey));
+        });
+    }
+}

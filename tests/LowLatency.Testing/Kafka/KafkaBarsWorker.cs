@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using LowLatency.Adapters.Kafka;
+using LowLatency.Engine.Pipelines;
+
+namespace LowLatency.Testing.Kafka;
+
+/// <summary>
+/// The engine as a Kafka worker: ticks topic → <see cref="KafkaSource{T}"/> → <see cref="BarStage"/> →
+/// <see cref="KafkaSink{T}"/> → bars topic, the sink gating the source's commits. Used in-process by tests,
+/// and by the lab's <c>kafka-worker</c> command (a child process tests kill) and <c>demo --kafka</c>.
+/// </summary>
+public sealed class KafkaBarsWorker : IAsyncDisposable
+{
+    private bool _stopped;
+
+    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys)
+    {
+        Pipeline = Pipeline<Tick>.Create(PipelineOptions.Default with { Name = "kafka-worker", Capacity = ringCapacity, WaitStrategy = WaitStrategyKind.Blocking });
+        Sink = new KafkaSink<Bar>(BarCodec.Instance, KafkaSinkOptions.Default with { Name = "bars", BootstrapServers = bootstrap, Topic = output });
+        Windows = new BarWindows(Sink, windowSize, maxKeys);
+        Pipeline.HandleEventsWith(new BarStage(Windows));
+        Source = new KafkaSource<Tick>(Pipeline, TickCodec.Instance, KafkaSourceOptions.Default with
+        {
+            Name = "ticks",
+            BootstrapServers = bootstrap,
+            GroupId = group,
+            Topics = [input],
+            SessionTimeout = sessionTimeout,
+        });
+        Source.AddCommitGate(Sink);
+    }
+
+    public Pipeline<Tick> Pipeline { get; }
+
+    public KafkaSource<Tick> Source { get; }
+
+    public KafkaSink<Bar> Sink { get; }
+
+    public BarWindows Windows { get; }
+
+    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024)
+    {
+        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys);
+        worker.Pipeline.Start();
+        worker.Source.Start();
+        return worker;
+    }
+
+    public override string ToString() =>
+        $"consumed={Source.Consumed} caughtUp={Source.IsCaughtUp} paused={Source.IsPaused} revocations={Source.Revocations} " +
+        $"cursor={Pipeline.RingBuffer.Cursor.ValueAcquire} completed={Pipeline.CompletedSequence} ticks={Windows.Ticks} bars={Windows.Bars} " +
+        $"produced={Sink.Produced} delivered={Sink.Delivered} safe={Sink.SafeSequence} source={Source.Completion.Status} pipeline={Pipeline.Completion.Status}";
+
+    /// <summary>Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row.</summary>
+    public async Task WaitCaughtUpAsync(TimeSpan quiet, CancellationToken cancellationToken, Action<string>? progress = null)
+    {
+        long since = 0;
+        long lastReport = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            if (progress is not null && Stopwatch.GetElapsedTime(lastReport) > TimeSpan.FromSeconds(1))
+            {
+                lastReport = Stopwatch.GetTimestamp();
+                progress(ToString());
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException($"worker did not catch up: {this}", cancellationToken);
+            }
+
+            if (Source.Completion.IsCompleted || Pipeline.Completion.IsCompleted)
+            {
+                await Task.WhenAll(Source.Completion, Pipeline.Completion).ConfigureAwait(false);
+                return;
+            }
+
+            if (Source.IsCaughtUp && Pipeline.CompletedSequence == Pipeline.RingBuffer.Cursor.ValueAcquire)
+            {
+                since = since == 0 ? Stopwatch.GetTimestamp() : since;
+                if (Stopwatch.GetElapsedTime(since) >= quiet)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                since = 0;
+            }
+
+            await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops fetching, drains (every window fires), flushes, commits, leaves the group.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        Task sourceStopped = Source.StopAsync();
+        await Pipeline.DrainAsync().ConfigureAwait(false);
+        Sink.Flush(TimeSpan.FromSeconds(10));
+        await sourceStopped.ConfigureAwait(false);
+        Sink.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await Source.DisposeAsync().ConfigureAwait(false);
+            await Pipeline.DisposeAsync().ConfigureAwait(false);
+            Sink.Dispose();
+        }
+    }
+}

@@ -38,10 +38,38 @@ internal static class DemoCommand
             Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +
                 "IP:PORT, localhost:PORT, or *:PORT (every interface: opt-in exposure). Latency is then measured from arrival.",
         };
+        var kafka = new Option<bool>("--kafka")
+        {
+            Description = "Run the demo through Kafka instead: feed → topic `ticks` → engine (1 s windows) → topic `bars`, verified. " +
+                "Uses an embedded librdkafka mock cluster (its bootstrap address is printed) unless --bootstrap is given.",
+        };
+        var bootstrap = new Option<string?>("--bootstrap")
+        {
+            Description = "With --kafka: HOST:PORT of a real cluster whose `ticks` and `bars` topics the demo may use.",
+        };
         options.AddTo(command);
         command.Options.Add(listen);
+        command.Options.Add(kafka);
+        command.Options.Add(bootstrap);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(kafka))
+            {
+                using var ctrlC = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) =>
+                {
+                    e.Cancel = true;
+                    ctrlC.Cancel();
+                };
+                return RunGuard.Run(() => Kafka.KafkaDemo.RunAsync(parse.GetValue(bootstrap), Console.Out, ctrlC.Token).GetAwaiter().GetResult());
+            }
+
+            if (parse.GetValue(bootstrap) is not null)
+            {
+                Console.Error.WriteLine("lowlatency: --bootstrap goes with --kafka.");
+                return RunGuard.InvalidOptions;
+            }
+
             if (options.ToValidSpec(parse) is not { } spec)
             {
                 return RunGuard.InvalidOptions;

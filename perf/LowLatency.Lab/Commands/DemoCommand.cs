@@ -22,6 +22,17 @@ internal static class DemoCommand
         "through validate/enrich → per-symbol 1 s tumbling OHLC+VWAP and 5 s/1 s hopping volume → risk check → sink, " +
         "with live progress and a verified final report. No external services.";
 
+    /// <summary>The feed thread and the four stage threads of the demo pipeline.</summary>
+    private const int DemoThreads = 5;
+
+    /// <summary>
+    /// Spin-then-park when every demo thread has a core; otherwise park at once. On a 2-core box, stages
+    /// that spin take the core the next stage needs and latency goes to milliseconds (measured: p50 3.3 ms
+    /// Yielding vs 89 µs Blocking at 1 M/s); with a core each, spinning is what gives microseconds.
+    /// </summary>
+    internal static WaitStrategyKind DefaultWaitStrategy =>
+        Environment.ProcessorCount >= DemoThreads ? WaitStrategyKind.Hybrid : WaitStrategyKind.Blocking;
+
     internal static Command Create()
     {
         var command = new Command("demo", Description);
@@ -32,7 +43,7 @@ internal static class DemoCommand
     /// <summary>Gives <paramref name="command"/> the demo's options and action (the root command runs the demo too).</summary>
     internal static void Configure(Command command)
     {
-        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Hybrid);
+        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: DefaultWaitStrategy);
         var listen = new Option<string?>("--listen")
         {
             Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +

@@ -21,7 +21,7 @@ internal static class SoakCommand
 
     internal static Command Create()
     {
-        var options = new RunOptions(duration: 600, rate: 200_000, wait: WaitStrategyKind.Hybrid, warmupCap: 60, warmupShare: 0.5);
+        var options = new RunOptions(duration: 600, rate: 200_000, wait: DemoCommand.DefaultWaitStrategy, warmupCap: 60, warmupShare: 0.5);
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
             Description = "Directory for soak.json, soak.md and soak.png.",

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using HdrHistogram;
 using LowLatency.Adapters.Sockets;
+using LowLatency.Engine.Diagnostics;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Processing;
 using LowLatency.Lab.Feed;
@@ -47,6 +48,14 @@ internal static class LabRun
             DrainTimeout = TimeSpan.FromSeconds(30),
         });
         EventProcessor sink = Build(pipeline, spec.Topology, counters, latency, verifier, windows).Stages[0];
+
+        // Observable from outside (`dotnet-counters monitor -n lowlatency --counters LowLatency`): lag,
+        // occupancy, sampled latency per stage, and the window stage's late ticks.
+        using PipelineMetrics metrics = PipelineMetrics.Attach(pipeline, PipelineMetricsOptions.Default);
+        if (pipeline.Stages.Any(s => s.Name == "windows"))
+        {
+            metrics.AddLateCounter("windows", "window_closed", () => Volatile.Read(ref counters.Late));
+        }
 
         var intervals = new List<IntervalSample>((int)(spec.Duration / spec.Interval) + 4);
         var sampler = spec.SampleProcess ? new ProcessSampler() : null;

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using LowLatency.Engine.Diagnostics;
+using LowLatency.Engine.Flow;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Processing;
@@ -19,6 +21,8 @@ public abstract class EventProcessor
     private const int Halted = 2;
 
     private readonly IStageHost _host;
+    private readonly bool _signalProgress;
+    private readonly FlowHub _flow;
 
     // Idle → Running (Run, stage thread); Running → Halted (Halt, any thread). Read by the run loop on alerts.
     private int _state;
@@ -37,6 +41,8 @@ public abstract class EventProcessor
         Options = options;
         _host = host;
         Policy = options.ExceptionPolicy;
+        _signalProgress = barrier.SignalsProgress;
+        _flow = barrier.Sequencer.Flow;
     }
 
     /// <summary>The stage's name.</summary>
@@ -64,6 +70,30 @@ public abstract class EventProcessor
     public long DeadLettered => Volatile.Read(ref _deadLettered);
 
     private protected ExceptionPolicy Policy { get; }
+
+    /// <summary>
+    /// Marks events <paramref name="first"/> through <paramref name="end"/> done: records the sampled
+    /// latency, releases the stage's sequence, and wakes parked stages and waiting sources.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected void ReleaseBatch(long first, long end)
+    {
+        // Before the release: once this stage passes them, the stamps' slots may be reused.
+        Latency?.OnBatchEnd(first, end);
+
+        // Release; pairs with the acquire loads of later stages' barriers and of producers' gating checks.
+        Sequence.SetRelease(end);
+        if (_signalProgress)
+        {
+            Barrier.SignalProgress();
+        }
+
+        // One load per batch; the slow path runs only while a source is paused or awaits capacity.
+        if (_flow.HasWaiters)
+        {
+            _flow.NotifyProgressSlow();
+        }
+    }
 
     /// <summary>
     /// Publish-to-stage latency recording (null when off). Set by <c>PipelineMetrics.Attach</c> before the

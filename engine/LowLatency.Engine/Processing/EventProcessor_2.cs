@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using LowLatency.Engine.Diagnostics;
-using LowLatency.Engine.Flow;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Processing;
@@ -43,9 +41,6 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
     {
         SequenceBarrier barrier = Barrier;
         Sequence sequence = Sequence;
-        bool signal = barrier.SignalsProgress;
-        StageLatency? latency = Latency;
-        FlowHub flow = _ring.Sequencer.Flow;
         long next = sequence.ValueRelaxed + 1;
 
         while (true)
@@ -70,22 +65,7 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
 
                 HandlerHooks<THandler>.OnBatchEnd?.Invoke(ref _handler, end);
 
-                // Before the release: once this stage passes them, the stamps' slots may be reused.
-                latency?.OnBatchEnd(next, end);
-
-                // Release; pairs with the acquire loads of later stages' barriers and of producers' gating checks.
-                sequence.SetRelease(end);
-                if (signal)
-                {
-                    barrier.SignalProgress();
-                }
-
-                // One load per batch; the slow path runs only while a source is paused or awaits capacity.
-                if (flow.HasWaiters)
-                {
-                    flow.NotifyProgressSlow();
-                }
-
+                ReleaseBatch(next, end);
                 next = end + 1;
             }
             else if (available == SequenceBarrier.TimedOut)

@@ -52,6 +52,9 @@ public sealed class SequenceBarrier
         get => _dependents.Length == 1 ? _single.ValueAcquire : Sequence.Minimum(_dependents);
     }
 
+    /// <summary>The sequencer of the ring this barrier belongs to.</summary>
+    public Sequencer Sequencer => _sequencer;
+
     /// <summary>The cursor of the ring this barrier belongs to.</summary>
     public Sequence Cursor => _sequencer.Cursor;
 

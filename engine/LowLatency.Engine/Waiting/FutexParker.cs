@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace LowLatency.Engine.Waiting;
 
 /// <summary>
-/// Linux parker on a futex: waking a parked thread costs one syscall and no lock hand-off, about a quarter
-/// of the wake-up latency of <see cref="Monitor.Wait(object)"/> (measured with <c>lowlatency pingpong</c>).
+/// Linux parker on a futex: waking a parked thread costs one syscall and no lock hand-off, where
+/// <see cref="Monitor.Wait(object)"/> must also hand the monitor back to the woken thread.
 /// </summary>
 /// <remarks>
 /// The word lives in a pinned array (the kernel keys the futex on its address, which must not move); it sits

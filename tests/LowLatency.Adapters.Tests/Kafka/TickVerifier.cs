@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using LowLatency.Testing.Kafka;
 
 namespace LowLatency.Adapters.Tests.Kafka;
@@ -10,40 +9,12 @@ internal sealed record TickVerifier(long Expected, long Lost, long Duplicates, l
 
     public static TickVerifier Verify(string bootstrap, string topic, int partitions, int keys, long ticksPerKey, TimeSpan timeout)
     {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "tick-verifier-" + Guid.NewGuid().ToString("N"),
-            EnablePartitionEof = true,
-            EnableAutoCommit = false,
-        };
-        using IConsumer<Ignore, byte[]> consumer = new ConsumerBuilder<Ignore, byte[]>(config).SetLogHandler((_, _) => { }).Build();
-        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var seen = new int[keys, ticksPerKey + 1];
         var last = new long[keys];
         long reordered = 0;
         long total = 0;
-        var atEnd = new HashSet<int>();
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (atEnd.Count < partitions)
+        TopicReader.ReadToEnd(bootstrap, topic, partitions, timeout, result =>
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"'{topic}' not read to its end within {timeout}.");
-            }
-
-            ConsumeResult<Ignore, byte[]>? result = consumer.Consume(100);
-            if (result is null)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                atEnd.Add(result.Partition.Value);
-                continue;
-            }
-
             Tick tick = default;
             if (!TickCodec.Instance.TryDecode(result.Message.Value, ref tick) || tick.Key >= keys || tick.Seq < 1 || tick.Seq > ticksPerKey)
             {
@@ -54,7 +25,7 @@ internal sealed record TickVerifier(long Expected, long Lost, long Duplicates, l
             last[tick.Key] = Math.Max(last[tick.Key], tick.Seq);
             seen[tick.Key, tick.Seq]++;
             total++;
-        }
+        });
 
         long distinct = 0;
         for (int key = 0; key < keys; key++)

@@ -1,5 +1,3 @@
-using Confluent.Kafka;
-
 namespace LowLatency.Testing.Kafka;
 
 /// <summary>
@@ -53,52 +51,15 @@ public sealed record BarVerifier(long Expected, long Lost, long Duplicates, long
 
     public static List<Bar> ReadAll(string bootstrap, string topic, int partitions, TimeSpan timeout)
     {
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "verifier-" + Guid.NewGuid().ToString("N"),
-            EnablePartitionEof = true,
-            EnableAutoCommit = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-        };
-        using IConsumer<Ignore, byte[]> consumer = new ConsumerBuilder<Ignore, byte[]>(config).SetLogHandler((_, _) => { }).Build();
-        var assignment = new List<TopicPartitionOffset>();
-        for (int p = 0; p < partitions; p++)
-        {
-            assignment.Add(new TopicPartitionOffset(topic, p, Offset.Beginning));
-        }
-
-        consumer.Assign(assignment);
-        var atEnd = new HashSet<int>();
         var bars = new List<Bar>();
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (atEnd.Count < partitions)
+        TopicReader.ReadToEnd(bootstrap, topic, partitions, timeout, result =>
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"bars topic '{topic}' not read to its end within {timeout} ({atEnd.Count}/{partitions} partitions).");
-            }
-
-            ConsumeResult<Ignore, byte[]>? result = consumer.Consume(100);
-            if (result is null)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                atEnd.Add(result.Partition.Value);
-                continue;
-            }
-
             Bar bar = default;
             if (BarCodec.Instance.TryDecode(result.Message.Value, ref bar))
             {
                 bars.Add(bar);
             }
-        }
-
-        consumer.Close();
+        });
         return bars;
     }
 }

@@ -88,21 +88,11 @@ public sealed class TcpSink<T, TCodec> : IAsyncDisposable
             }
 
             _started = true;
-            var listener = new Socket(Options.Endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                listener.Bind(Options.Endpoint);
-                listener.Listen(64);
-            }
-            catch
-            {
-                listener.Dispose();
-                throw;
-            }
+            Socket listener = ListenerSocket.Open(Options.Endpoint, 64);
 
             _listener = listener;
             LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
-            _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+            _acceptLoop = ListenerSocket.AcceptLoopAsync(listener, OnAccepted, _stopping.Token);
         }
     }
 
@@ -254,44 +244,25 @@ public sealed class TcpSink<T, TCodec> : IAsyncDisposable
         Metrics.OnClosed(reason, subscribed);
     }
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken token)
+    private void OnAccepted(Socket socket)
     {
-        while (!token.IsCancellationRequested)
+        SinkSubscriber? subscriber = null;
+        lock (_lock)
         {
-            Socket socket;
-            try
+            if (!_stopped && _all.Length < Options.MaxSubscribers)
             {
-                socket = await listener.AcceptAsync(token).ConfigureAwait(false);
+                subscriber = new SinkSubscriber(socket, Options, Admit, OnClosed);
+                _all = [.. _all, subscriber];
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (token.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            socket.NoDelay = true;
-            SinkSubscriber? subscriber = null;
-            lock (_lock)
-            {
-                if (!_stopped && _all.Length < Options.MaxSubscribers)
-                {
-                    subscriber = new SinkSubscriber(socket, Options, Admit, OnClosed);
-                    _all = [.. _all, subscriber];
-                }
-            }
-
-            if (subscriber is null)
-            {
-                socket.Dispose();
-                Metrics.OnClosed(DisconnectReason.ConnectionLimit, wasSubscribed: false);
-                continue;
-            }
-
-            subscriber.Start();
         }
+
+        if (subscriber is null)
+        {
+            socket.Dispose();
+            Metrics.OnClosed(DisconnectReason.ConnectionLimit, wasSubscribed: false);
+            return;
+        }
+
+        subscriber.Start();
     }
 }

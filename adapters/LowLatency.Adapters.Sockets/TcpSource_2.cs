@@ -104,22 +104,12 @@ public sealed class TcpSource<T, TCodec> : IAsyncDisposable
             }
 
             _started = true;
-            var listener = new Socket(Options.Endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                listener.Bind(Options.Endpoint);
-                listener.Listen(Options.Backlog);
-            }
-            catch
-            {
-                listener.Dispose();
-                throw;
-            }
+            Socket listener = ListenerSocket.Open(Options.Endpoint, Options.Backlog);
 
             _listener = listener;
             LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
             _watchdog = Options.TimeProvider.CreateTimer(static state => ((TcpSource<T, TCodec>)state!).CheckTimeouts(), this, Options.WatchdogPeriod, Options.WatchdogPeriod);
-            _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+            _acceptLoop = ListenerSocket.AcceptLoopAsync(listener, OnAccepted, _stopping.Token);
         }
     }
 
@@ -245,46 +235,27 @@ public sealed class TcpSource<T, TCodec> : IAsyncDisposable
         }
     }
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken token)
+    private void OnAccepted(Socket socket)
     {
-        while (!token.IsCancellationRequested)
+        Metrics.OnAccepted();
+        SourceConnection<T, TCodec>? connection = null;
+        lock (_lock)
         {
-            Socket socket;
-            try
+            if (!_stopped && _connections.Length < Options.MaxConnections)
             {
-                socket = await listener.AcceptAsync(token).ConfigureAwait(false);
+                connection = new SourceConnection<T, TCodec>(this, socket, _codec, _producerLock);
+                _connections = [.. _connections, connection];
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (token.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            Metrics.OnAccepted();
-            socket.NoDelay = true;
-            SourceConnection<T, TCodec>? connection = null;
-            lock (_lock)
-            {
-                if (!_stopped && _connections.Length < Options.MaxConnections)
-                {
-                    connection = new SourceConnection<T, TCodec>(this, socket, _codec, _producerLock);
-                    _connections = [.. _connections, connection];
-                }
-            }
-
-            if (connection is null)
-            {
-                Refuse(socket, _stopped ? DisconnectReason.Stopping : DisconnectReason.ConnectionLimit);
-                continue;
-            }
-
-            Metrics.OnOpened();
-            connection.Start();
         }
+
+        if (connection is null)
+        {
+            Refuse(socket, _stopped ? DisconnectReason.Stopping : DisconnectReason.ConnectionLimit);
+            return;
+        }
+
+        Metrics.OnOpened();
+        connection.Start();
     }
 
     private void Refuse(Socket socket, DisconnectReason reason)

@@ -54,10 +54,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     private readonly int[] _next;         // node → next session of the same key, or free-list link
     private readonly int[] _keySlot;      // node → key slot
     private readonly long[] _born;        // node → creation order (heap tie-break: deterministic)
-    private readonly bool[] _dirty;       // early mode: changed since the last early round
-    private readonly int[] _dirtyList;
-    private readonly int[] _dirtyAt;        // node → its live position in _dirtyList (older entries of a reused node are stale)
-    private int _dirtyCount;
+    private readonly DirtySet _dirty;     // early mode: sessions changed since the last early round
     private int _freeHead = -1;
     private int _highWater;
     private int _live;
@@ -102,9 +99,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         _next = new int[capacity];
         _keySlot = new int[capacity];
         _born = new long[capacity];
-        _dirty = new bool[capacity];
-        _dirtyList = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
-        _dirtyAt = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
+        _dirty = new DirtySet(_emission == EmissionMode.EarlyEveryPeriod ? capacity : 0);
         _timers = new IndexedMinHeap(capacity);
     }
 
@@ -208,12 +203,12 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         {
             _nextEarly = _nextEarly == long.MinValue ? _now + _options.EarlyPeriod : Math.Max(_nextEarly + _options.EarlyPeriod, _now);
             long w = _watermark.Current;
-            for (int i = 0; i < _dirtyCount; i++)
+            for (int i = 0; i < _dirty.Count; i++)
             {
-                if (IsLiveDirtyEntry(i))
+                int n = _dirty.LiveAt(i);
+                if (n >= 0)
                 {
-                    int n = _dirtyList[i];
-                    _dirty[n] = false;
+                    _dirty.Unmark(n);
                     if (_end[n] - 1 > w)
                     {
                         Emit(n, isFinal: false);
@@ -221,7 +216,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
                 }
             }
 
-            _dirtyCount = 0;
+            _dirty.EndRound();
         }
     }
 
@@ -319,9 +314,9 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         {
             Emit(target, isFinal: false);
         }
-        else if (_emission == EmissionMode.EarlyEveryPeriod && !_dirty[target])
+        else if (_emission == EmissionMode.EarlyEveryPeriod && !_dirty.Contains(target))
         {
-            MarkDirty(target);
+            _dirty.Mark(target);
         }
     }
 
@@ -335,12 +330,12 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
             _function.Merge(ref _acc[target], in _acc[n]);
             _version[target] = Math.Max(_version[target], _version[n]);
             _born[target] = Math.Min(_born[target], _born[n]);
-            if (_dirty[n])
+            if (_dirty.Contains(n))
             {
-                _dirty[n] = false;
-                if (!_dirty[target])
+                _dirty.Unmark(n);
+                if (!_dirty.Contains(target))
                 {
-                    MarkDirty(target);
+                    _dirty.Mark(target);
                 }
             }
 
@@ -391,7 +386,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         _lastFinal[n] = false;
         _keySlot[n] = k;
         _born[n] = _bornCounter++;
-        _dirty[n] = false;
+        _dirty.Unmark(n);
         _live++;
 
         // Insert in start order; sessions of one key are disjoint, so start order is also end order.
@@ -420,7 +415,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     private void Free(int n)
     {
         _timers.Remove(n);
-        _dirty[n] = false;
+        _dirty.Unmark(n);
         _acc[n] = default;
         _next[n] = _freeHead;
         _freeHead = n;
@@ -533,42 +528,6 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         _sink.OnResult(in _result);
     }
 
-    /// <summary>Queues a changed entry for the next early round, once; the list compacts itself instead of overflowing.</summary>
-    private void MarkDirty(int id)
-    {
-        if (_dirty[id])
-        {
-            return;
-        }
-
-        if (_dirtyCount == _dirtyList.Length)
-        {
-            int kept = 0;
-            for (int i = 0; i < _dirtyCount; i++)
-            {
-                if (IsLiveDirtyEntry(i))
-                {
-                    int live = _dirtyList[i];
-                    _dirtyList[kept] = live;
-                    _dirtyAt[live] = kept++;
-                }
-            }
-
-            _dirtyCount = kept;
-        }
-
-        _dirty[id] = true;
-        _dirtyAt[id] = _dirtyCount;
-        _dirtyList[_dirtyCount++] = id;
-    }
-
-    /// <summary>True when list entry <paramref name="i"/> is its id's live entry (an id freed and reused leaves stale ones behind).</summary>
-    private bool IsLiveDirtyEntry(int i)
-    {
-        int id = _dirtyList[i];
-        return _dirty[id] && _dirtyAt[id] == i;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SaturatingSubtract(long a, long b) => a < long.MinValue + b ? long.MinValue : a - b;
 
@@ -615,11 +574,12 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
 
             // Changed sessions in round order: the order of the next early round's results.
             var order = new List<int>();
-            for (int i = 0; i < _dirtyCount; i++)
+            for (int i = 0; i < _dirty.Count; i++)
             {
-                if (IsLiveDirtyEntry(i))
+                int n = _dirty.LiveAt(i);
+                if (n >= 0)
                 {
-                    order.Add(_dirtyList[i]);
+                    order.Add(n);
                 }
             }
 
@@ -695,12 +655,12 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
                     n = _next[n];
                 }
 
-                if (n < 0 || _dirtyList.Length == 0 || _dirty[n])
+                if (n < 0 || !_dirty.IsEnabled || _dirty.Contains(n))
                 {
                     throw new SnapshotFormatException("The snapshot's changed-session list names a session it does not hold.");
                 }
 
-                MarkDirty(n);
+                _dirty.Mark(n);
             }
 
             if (reader.BaseStream.Position != raw.Length)
@@ -727,7 +687,6 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         _freeHead = -1;
         _highWater = 0;
         _live = 0;
-        _dirtyCount = 0;
-        Array.Clear(_dirty);
+        _dirty.Clear();
     }
 }

@@ -76,10 +76,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     private readonly TAcc[] _scratchAcc;                       // key id → merged value of the current gather
     private int _gatherRound;
 
-    private readonly bool[] _paneDirty;                       // early mode: changed since the last early round
-    private readonly int[] _dirtyList;
-    private readonly int[] _dirtyAt;        // node → its live position in _dirtyList (older entries of a reused node are stale)
-    private int _dirtyCount;
+    private readonly DirtySet _paneDirty;                     // early mode: panes changed since the last early round
     private int _earlyRound;
     private long _nextEarly = long.MinValue;
 
@@ -142,9 +139,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         _gathered = new int[keys];
         _scratchAcc = new TAcc[keys];
 
-        _paneDirty = _emission == EmissionMode.EarlyEveryPeriod ? new bool[capacity] : [];
-        _dirtyList = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
-        _dirtyAt = _emission == EmissionMode.EarlyEveryPeriod ? new int[capacity] : [];
+        _paneDirty = new DirtySet(_emission == EmissionMode.EarlyEveryPeriod ? capacity : 0);
     }
 
     /// <summary>The sink (by reference: read or reset a struct sink's state).</summary>
@@ -311,9 +306,9 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         {
             EmitAfterUpdate(slot, paneStart, before);
         }
-        else if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty[slot])
+        else if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty.Contains(slot))
         {
-            MarkDirty(slot);
+            _paneDirty.Mark(slot);
         }
     }
 
@@ -523,9 +518,9 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
 
             if (_emission != EmissionMode.OnEveryUpdate && end - 1 > watermark)
             {
-                if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty[slot])
+                if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty.Contains(slot))
                 {
-                    MarkDirty(slot);
+                    _paneDirty.Mark(slot);
                 }
 
                 continue;
@@ -857,10 +852,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                 ReleaseKeyId(s);
 
                 _panes.RemoveAt(s);
-                if (_paneDirty.Length != 0)
-                {
-                    _paneDirty[s] = false;
-                }
+                _paneDirty.Unmark(s);
 
                 s = next;
             }
@@ -880,15 +872,15 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     {
         _earlyRound++;
         long watermark = _watermark.Current;
-        for (int i = 0; i < _dirtyCount; i++)
+        for (int i = 0; i < _paneDirty.Count; i++)
         {
-            if (!IsLiveDirtyEntry(i))
+            int slot = _paneDirty.LiveAt(i);
+            if (slot < 0)
             {
                 continue;
             }
 
-            int slot = _dirtyList[i];
-            _paneDirty[slot] = false;
+            _paneDirty.Unmark(slot);
             WindowKey<TKey> pane = _panes.KeyAt(slot);
             for (long end = pane.Time + _slide; end <= pane.Time + _size; end += _slide)
             {
@@ -917,7 +909,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             }
         }
 
-        _dirtyCount = 0;
+        _paneDirty.EndRound();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -925,42 +917,6 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     {
         long r = x % m;
         return r < 0 ? r + m : r;
-    }
-
-    /// <summary>Queues a changed entry for the next early round, once; the list compacts itself instead of overflowing.</summary>
-    private void MarkDirty(int id)
-    {
-        if (_paneDirty[id])
-        {
-            return;
-        }
-
-        if (_dirtyCount == _dirtyList.Length)
-        {
-            int kept = 0;
-            for (int i = 0; i < _dirtyCount; i++)
-            {
-                if (IsLiveDirtyEntry(i))
-                {
-                    int live = _dirtyList[i];
-                    _dirtyList[kept] = live;
-                    _dirtyAt[live] = kept++;
-                }
-            }
-
-            _dirtyCount = kept;
-        }
-
-        _paneDirty[id] = true;
-        _dirtyAt[id] = _dirtyCount;
-        _dirtyList[_dirtyCount++] = id;
-    }
-
-    /// <summary>True when list entry <paramref name="i"/> is its id's live entry (an id freed and reused leaves stale ones behind).</summary>
-    private bool IsLiveDirtyEntry(int i)
-    {
-        int id = _dirtyList[i];
-        return _paneDirty[id] && _dirtyAt[id] == i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -999,11 +955,12 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
 
             // Dirty panes in round order: the order of the next early round's results.
             var order = new List<int>();
-            for (int i = 0; i < _dirtyCount; i++)
+            for (int i = 0; i < _paneDirty.Count; i++)
             {
-                if (IsLiveDirtyEntry(i))
+                int slot = _paneDirty.LiveAt(i);
+                if (slot >= 0)
                 {
-                    order.Add(_dirtyList[i]);
+                    order.Add(slot);
                 }
             }
 
@@ -1091,12 +1048,12 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                 reader.BaseStream.ReadExactly(keyBytes);
                 TKey key = MemoryMarshal.Read<TKey>(keyBytes);
                 int slot = _panes.Find(new WindowKey<TKey>(key, reader.ReadInt64()));
-                if (slot < 0 || _paneDirty.Length == 0 || _paneDirty[slot])
+                if (slot < 0 || !_paneDirty.IsEnabled || _paneDirty.Contains(slot))
                 {
                     throw new SnapshotFormatException("The snapshot's changed-pane list names a pane it does not hold.");
                 }
 
-                MarkDirty(slot);
+                _paneDirty.Mark(slot);
             }
 
             int windows = reader.ReadInt32();
@@ -1141,11 +1098,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         _windows?.Clear();
         _keyIds.Clear();
         _groupCount = 0;
-        _dirtyCount = 0;
-        if (_paneDirty.Length != 0)
-        {
-            Array.Clear(_paneDirty);
-        }
+        _paneDirty.Clear();
 
         _earlyRound = 0;
         _wakeAt = long.MinValue;

@@ -35,6 +35,11 @@ public sealed class Sequence
     [FieldOffset(PaddingBytes)]
     private long _value;
 
+    // The runtime sizes a class by its last field, not by StructLayout.Size: without this field the object
+    // would end 8 bytes after the value and the next object on the heap would share its cache line.
+    [FieldOffset(PaddedSize - sizeof(long))]
+    private readonly long _trailingPadding;
+
     /// <summary>Creates a sequence at <paramref name="initialValue"/>.</summary>
     public Sequence(long initialValue = InitialValue) => _value = initialValue;
 

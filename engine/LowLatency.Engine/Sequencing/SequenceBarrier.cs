@@ -20,7 +20,9 @@ public sealed class SequenceBarrier
     private readonly IWaitStrategy _waitStrategy;
     private readonly Sequence[] _dependents;
     private readonly Sequence _single;
-    private readonly bool _dependsOnCursor;
+    // A multi-producer cursor runs ahead of publication: such a barrier must scan the availability flags.
+    // A single-producer cursor is the publication itself, so its barrier skips that (virtual) call.
+    private readonly bool _scansPublished;
     private readonly long _timeoutTicks;
 
     // Written by whoever stops or halts the pipeline; read by the waiting stage in its wait loop.
@@ -31,9 +33,10 @@ public sealed class SequenceBarrier
     {
         _sequencer = sequencer;
         _waitStrategy = waitStrategy;
-        _dependsOnCursor = dependents.Length == 0;
-        _dependents = _dependsOnCursor ? [sequencer.Cursor] : [.. dependents];
+        bool dependsOnCursor = dependents.Length == 0;
+        _dependents = dependsOnCursor ? [sequencer.Cursor] : [.. dependents];
         _single = _dependents[0];
+        _scansPublished = dependsOnCursor && sequencer is not SingleProducerSequencer;
         _timeoutTicks = timeoutTick is { } t && t > TimeSpan.Zero && t != Timeout.InfiniteTimeSpan
             ? Math.Max(1, (long)(t.TotalSeconds * Stopwatch.Frequency))
             : 0;
@@ -75,7 +78,7 @@ public sealed class SequenceBarrier
             }
         }
 
-        return _dependsOnCursor ? _sequencer.GetHighestPublishedSequence(sequence, available) : available;
+        return _scansPublished ? _sequencer.GetHighestPublishedSequence(sequence, available) : available;
     }
 
     /// <summary>True when stages must signal their progress (the wait strategy parks consumers).</summary>

@@ -32,6 +32,18 @@ public sealed class PaddingLayoutTests
     }
 
     [Test]
+    public void Sequence_InstanceReallyOccupiesThePaddedSize()
+    {
+        // StructLayout.Size alone does not size a class; what the allocator hands out is the truth.
+        _ = new Sequence();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var sequence = new Sequence();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(sequence);
+        Assert.That(allocated, Is.GreaterThanOrEqualTo(2 * IntPtr.Size + Sequence.PaddedSize), "object header + method table + 248 bytes of fields");
+    }
+
+    [Test]
     public void SingleProducerSequencer_ProducerFieldsArePaddedFromTheRestOfTheObject()
     {
         Type fields = typeof(SingleProducerSequencer).GetNestedType("ProducerFields", System.Reflection.BindingFlags.NonPublic)!;

@@ -274,10 +274,19 @@ internal sealed partial class SourceConnection<T, TCodec>
         RingBuffer<T> ring = _ring;
         if (events.IsSingleSegment)
         {
+            // Into the claimed slots as spans (two when the claim wraps): the slot address stays in a
+            // register, where the ring's indexer would be re-read after every store the codec makes.
             ReadOnlySpan<byte> source = events.FirstSpan;
-            for (int e = 0; e < n; e++)
+            int done = 0;
+            while (done < n)
             {
-                _codec.Decode(source.Slice(e * size, size), ref ring[low + e]);
+                Span<T> slots = ring.GetContiguousSpan(low + done, n - done);
+                for (int e = 0; e < slots.Length; e++)
+                {
+                    _codec.Decode(source.Slice((done + e) * size, size), ref slots[e]);
+                }
+
+                done += slots.Length;
             }
 
             return;

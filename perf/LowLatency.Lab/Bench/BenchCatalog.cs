@@ -18,6 +18,8 @@ internal static class BenchCatalog
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true, publishBatch: 10),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true, publishBatch: 10),
+        new HandRolledRingScenario(publishBatch: 1),
+        new HandRolledRingScenario(publishBatch: 10),
         new EngineManyToOneScenario(producers: 2),
         new ChannelAsyncScenario(),
         new ChannelSpinScenario(),

@@ -10,7 +10,7 @@ internal static class BenchRunner
 
     public static BenchRow Run(IBenchScenario scenario, bool quick, Action<string>? progress = null)
     {
-        TimeSpan budget = quick ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(2);
+        TimeSpan budget = quick ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(2);
         int iterations = quick ? 3 : 5;
 
         BenchResult warm = scenario.Run(new BenchContext(quick, FirstWarmUpEvents));

@@ -20,9 +20,11 @@ public sealed class SequenceBarrier
     private readonly IWaitStrategy _waitStrategy;
     private readonly Sequence[] _dependents;
     private readonly Sequence _single;
+
     // A multi-producer cursor runs ahead of publication: such a barrier must scan the availability flags.
     // A single-producer cursor is the publication itself, so its barrier skips that (virtual) call.
     private readonly bool _scansPublished;
+
     private readonly long _timeoutTicks;
 
     // Written by whoever stops or halts the pipeline; read by the waiting stage in its wait loop.

@@ -32,6 +32,7 @@ internal static class BenchCatalog
         new TcpIngestScenario(lz4: false),
         new TcpIngestScenario(lz4: true),
         new TcpNetworkStreamBaselineScenario(),
+        new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
     ];

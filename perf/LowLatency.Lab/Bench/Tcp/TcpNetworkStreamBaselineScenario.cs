@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using LowLatency.Adapters.Sockets;
-using LowLatency.Lab.Tcp;
+using LowLatency.Lab.Bench.Engine;
 
 namespace LowLatency.Lab.Bench.Tcp;
 
@@ -21,6 +21,56 @@ internal sealed class TcpNetworkStreamBaselineScenario : IBenchScenario
 
     public BenchResult Run(BenchContext context)
     {
+        var sink = new InlineSumSink();
+        (BenchResult result, long events) = NetworkStreamReadLoop.Run(context, ref sink);
+        BenchWait.Check(events, result.Events, Name);
+        BenchWait.Check(sink.Sum, TcpBenchFeed.Get(lz4: false).QuantityPerSegment * TcpBenchFeed.SegmentsFor(context.Events), Name);
+        return result;
+    }
+
+    /// <summary>Decodes each tick into a local and adds its quantity: nothing leaves the receive thread.</summary>
+    private struct InlineSumSink : ITickBatchSink
+    {
+        public long Sum;
+
+        public void OnTicks(ReadOnlySpan<byte> ticks, int count)
+        {
+            var codec = default(Lab.Tcp.MarketTickCodec);
+            Lab.Tcp.MarketTick tick = default;
+            long sum = Sum;
+            for (int i = 0; i < count; i++)
+            {
+                codec.Decode(ticks.Slice(i * 32, 32), ref tick);
+                sum += tick.Quantity;
+            }
+
+            Sum = sum;
+        }
+
+        public readonly void OnCompleted()
+        {
+        }
+    }
+}
+
+/// <summary>What the hand-written read loop does with each batch frame's ticks (a struct, so calls inline).</summary>
+internal interface ITickBatchSink
+{
+    void OnTicks(ReadOnlySpan<byte> ticks, int count);
+
+    /// <summary>The last connection has closed; returns when every tick has been dealt with (inside the measured time).</summary>
+    void OnCompleted();
+}
+
+/// <summary>
+/// The hand-written receiver shared by the baseline and the hand-off control: accept, read a 64 KiB buffer,
+/// cut batch frames out of it, hand each frame's ticks to the sink; one thread, one connection per segment.
+/// </summary>
+internal static class NetworkStreamReadLoop
+{
+    public static (BenchResult Result, long Events) Run<TSink>(BenchContext context, ref TSink sink)
+        where TSink : struct, ITickBatchSink
+    {
         TcpBenchFeed feed = TcpBenchFeed.Get(lz4: false);
         int segments = TcpBenchFeed.SegmentsFor(context.Events);
         long n = (long)segments * TcpBenchFeed.EventsPerSegment;
@@ -28,8 +78,8 @@ internal sealed class TcpNetworkStreamBaselineScenario : IBenchScenario
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(16);
         var endpoint = (IPEndPoint)listener.LocalEndPoint!;
-        long sum = 0;
         long events = 0;
+        TSink local = sink;
         var receiver = new Thread(() =>
         {
             byte[] buffer = new byte[64 * 1024];
@@ -37,11 +87,11 @@ internal sealed class TcpNetworkStreamBaselineScenario : IBenchScenario
             {
                 using Socket socket = listener.Accept();
                 using var stream = new NetworkStream(socket, ownsSocket: false);
-                (long segmentSum, long segmentEvents) = ReadConnection(stream, buffer);
-                sum += segmentSum;
-                events += segmentEvents;
+                events += ReadConnection(stream, buffer, ref local);
                 socket.Shutdown(SocketShutdown.Both);
             }
+
+            local.OnCompleted();
         })
         { IsBackground = true, Name = "baseline-receive" };
 
@@ -50,16 +100,13 @@ internal sealed class TcpNetworkStreamBaselineScenario : IBenchScenario
         feed.Send(endpoint, segments, 1);
         receiver.Join();
         BenchResult result = measurement.Stop(n);
-        Engine.BenchWait.Check(events, n, Name);
-        Engine.BenchWait.Check(sum, feed.QuantityPerSegment * segments, Name);
-        return result;
+        sink = local;
+        return (result, events);
     }
 
-    private static (long Sum, long Events) ReadConnection(NetworkStream stream, byte[] buffer)
+    private static long ReadConnection<TSink>(NetworkStream stream, byte[] buffer, ref TSink sink)
+        where TSink : struct, ITickBatchSink
     {
-        var codec = default(MarketTickCodec);
-        MarketTick tick = default;
-        long sum = 0;
         long events = 0;
         int filled = 0;
         while (true)
@@ -67,7 +114,7 @@ internal sealed class TcpNetworkStreamBaselineScenario : IBenchScenario
             int read = stream.Read(buffer, filled, buffer.Length - filled);
             if (read == 0)
             {
-                return (sum, events);
+                return events;
             }
 
             filled += read;
@@ -83,20 +130,14 @@ internal sealed class TcpNetworkStreamBaselineScenario : IBenchScenario
                 byte type = buffer[offset + 3];
                 if (type == (byte)FrameType.Close)
                 {
-                    return (sum, events);
+                    return events;
                 }
 
                 if (type == (byte)FrameType.Batch)
                 {
                     ReadOnlySpan<byte> body = buffer.AsSpan(offset + WireFormat.HeaderSize, payload);
                     int count = BinaryPrimitives.ReadInt32LittleEndian(body[8..]);
-                    ReadOnlySpan<byte> ticks = body[WireFormat.BatchHeaderSize..];
-                    for (int i = 0; i < count; i++)
-                    {
-                        codec.Decode(ticks.Slice(i * 32, 32), ref tick);
-                        sum += tick.Quantity;
-                    }
-
+                    sink.OnTicks(body[WireFormat.BatchHeaderSize..], count);
                     events += count;
                 }
 

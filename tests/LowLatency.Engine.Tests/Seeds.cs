@@ -1,6 +1,6 @@
 using NUnit.Framework;
 
-namespace LowLatency.Testing;
+namespace LowLatency.Engine.Tests;
 
 /// <summary>Seeds for randomized tests: fixed per test case, printed so a failure can be replayed.</summary>
 public static class Seeds

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using LowLatency.Adapters.Sockets;
+using LowLatency.Lab.Bench.Engine;
 
 namespace LowLatency.Lab.Bench.Tcp;
 
@@ -11,11 +12,11 @@ namespace LowLatency.Lab.Bench.Tcp;
 /// </summary>
 internal static class NetworkStreamReadLoop
 {
-    public static (BenchResult Result, long Events) Run<TSink>(BenchContext context, ref TSink sink)
+    /// <summary>Receives <paramref name="segments"/> replays into <paramref name="sink"/>; throws if a tick went missing.</summary>
+    public static BenchResult Run<TSink>(string scenario, int segments, ref TSink sink)
         where TSink : struct, ITickBatchSink
     {
         TcpBenchFeed feed = TcpBenchFeed.Get(lz4: false);
-        int segments = TcpBenchFeed.SegmentsFor(context.Events);
         long n = (long)segments * TcpBenchFeed.EventsPerSegment;
         using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -44,7 +45,8 @@ internal static class NetworkStreamReadLoop
         receiver.Join();
         BenchResult result = measurement.Stop(n);
         sink = local;
-        return (result, events);
+        BenchWait.Check(events, n, scenario);
+        return result;
     }
 
     private static long ReadConnection<TSink>(NetworkStream stream, byte[] buffer, ref TSink sink)

@@ -61,6 +61,9 @@ internal sealed class TcpBenchFeed
 
     public long QuantityPerSegment { get; }
 
+    /// <summary>What a receiver of <paramref name="segments"/> replays must add up, quantity by quantity.</summary>
+    public long QuantityFor(int segments) => QuantityPerSegment * segments;
+
     public int SegmentBytes { get; }
 
     public static TcpBenchFeed Get(bool lz4)

@@ -24,18 +24,18 @@ internal sealed class TcpHandOffControlScenario : IBenchScenario
 
     public BenchResult Run(BenchContext context)
     {
-        long n = (long)TcpBenchFeed.SegmentsFor(context.Events) * TcpBenchFeed.EventsPerSegment;
+        int segments = TcpBenchFeed.SegmentsFor(context.Events);
+        long n = (long)segments * TcpBenchFeed.EventsPerSegment;
         var ring = new TickRing();
         long sum = 0;
         var consumer = new Thread(() => sum = Consume(ring, n)) { IsBackground = true, Name = "handoff-consumer" };
         consumer.Start();
 
         var sink = new RingSink(ring);
-        (BenchResult received, long events) = NetworkStreamReadLoop.Run(context, ref sink);
+        BenchResult result = NetworkStreamReadLoop.Run(Name, segments, ref sink);
         consumer.Join();
-        BenchWait.Check(events, n, Name);
-        BenchWait.Check(sum, TcpBenchFeed.Get(lz4: false).QuantityPerSegment * TcpBenchFeed.SegmentsFor(context.Events), Name);
-        return received;
+        BenchWait.Check(sum, TcpBenchFeed.Get(lz4: false).QuantityFor(segments), Name);
+        return result;
     }
 
     private static long Consume(TickRing ring, long n)

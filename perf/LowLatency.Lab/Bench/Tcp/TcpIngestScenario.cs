@@ -43,7 +43,7 @@ internal sealed class TcpIngestScenario(bool lz4) : IBenchScenario
         source.DisposeAsync().AsTask().GetAwaiter().GetResult();
         pipeline.DrainAsync().GetAwaiter().GetResult();
         long sum = ((BatchEventProcessor<MarketTick, QuantitySumHandler>)stage.Stages[0]).Handler.Sum;
-        BenchWait.Check(sum, feed.QuantityPerSegment * segments, Name);
+        BenchWait.Check(sum, feed.QuantityFor(segments), Name);
         return result;
     }
 }

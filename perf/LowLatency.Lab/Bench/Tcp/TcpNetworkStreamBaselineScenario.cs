@@ -19,10 +19,10 @@ internal sealed class TcpNetworkStreamBaselineScenario : IBenchScenario
 
     public BenchResult Run(BenchContext context)
     {
+        int segments = TcpBenchFeed.SegmentsFor(context.Events);
         var sink = new InlineSumSink();
-        (BenchResult result, long events) = NetworkStreamReadLoop.Run(context, ref sink);
-        BenchWait.Check(events, result.Events, Name);
-        BenchWait.Check(sink.Sum, TcpBenchFeed.Get(lz4: false).QuantityPerSegment * TcpBenchFeed.SegmentsFor(context.Events), Name);
+        BenchResult result = NetworkStreamReadLoop.Run(Name, segments, ref sink);
+        BenchWait.Check(sink.Sum, TcpBenchFeed.Get(lz4: false).QuantityFor(segments), Name);
         return result;
     }
 

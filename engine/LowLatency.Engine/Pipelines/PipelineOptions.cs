@@ -1,3 +1,5 @@
+using LowLatency.Engine.Waiting;
+
 namespace LowLatency.Engine.Pipelines;
 
 /// <summary>Options of a pipeline. Immutable: change with <c>with</c>; checked by <see cref="Pipeline{T}.Create"/>.</summary>
@@ -17,6 +19,13 @@ public sealed record PipelineOptions
 
     /// <summary>How stages idle.</summary>
     public WaitStrategyKind WaitStrategy { get; init; } = WaitStrategyKind.Hybrid;
+
+    /// <summary>
+    /// The pause between checks of a caught-up stage under <see cref="WaitStrategyKind.Backoff"/> (ignored by
+    /// the other strategies): positive, at most 1 ms. Longer lets the producer run further ahead (throughput);
+    /// shorter wakes the stage sooner (latency).
+    /// </summary>
+    public TimeSpan BackoffInterval { get; init; } = BackoffWaitStrategy.DefaultInterval;
 
     /// <summary>Default timeout tick for every stage (see <see cref="Processing.ITimeoutAware"/>); none when null.</summary>
     public TimeSpan? TimeoutTick { get; init; }
@@ -42,6 +51,11 @@ public sealed record PipelineOptions
         if (!Enum.IsDefined(WaitStrategy))
         {
             ThrowHelper.ThrowOption("PipelineOptions.WaitStrategy", WaitStrategy, "is not a known strategy.");
+        }
+
+        if (BackoffInterval <= TimeSpan.Zero || BackoffInterval > BackoffWaitStrategy.MaxInterval)
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.BackoffInterval", BackoffInterval, "must be positive and at most 1 ms.");
         }
 
         if (TimeoutTick is { } tick && tick <= TimeSpan.Zero)

@@ -51,7 +51,9 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     private Pipeline(PipelineOptions options)
     {
         Options = options;
-        _waitStrategy = WaitStrategies.Create(options.WaitStrategy);
+        _waitStrategy = options.WaitStrategy == WaitStrategyKind.Backoff
+            ? new BackoffWaitStrategy(options.BackoffInterval)
+            : WaitStrategies.Create(options.WaitStrategy);
         Sequencer sequencer = options.ProducerType == ProducerType.Single
             ? new SingleProducerSequencer(options.Capacity, _waitStrategy)
             : new MultiProducerSequencer(options.Capacity, _waitStrategy);

@@ -16,6 +16,8 @@ internal static class BenchCatalog
         new EngineOneToOneMetricsScenario(batchHandler: true),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: false),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true),
+        new EngineOneToOneScenario(EngineWait.Backoff, batchHandler: false),
+        new EngineOneToOneScenario(EngineWait.Backoff, batchHandler: true),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true, publishBatch: 10),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true, publishBatch: 10),
         new HandRolledRingScenario(publishBatch: 1),

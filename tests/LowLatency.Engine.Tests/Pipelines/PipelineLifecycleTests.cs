@@ -191,6 +191,10 @@ public sealed class PipelineLifecycleTests
                 Throws.ArgumentException.With.Message.Contains("PipelineOptions.StopTimeout"));
             Assert.That(() => Pipeline<Slot>.Create(PipelineOptions.Default with { TimeoutTick = TimeSpan.FromSeconds(-1) }),
                 Throws.ArgumentException.With.Message.Contains("PipelineOptions.TimeoutTick"));
+            Assert.That(() => Pipeline<Slot>.Create(PipelineOptions.Default with { BackoffInterval = TimeSpan.Zero }),
+                Throws.ArgumentException.With.Message.Contains("PipelineOptions.BackoffInterval"));
+            Assert.That(() => Pipeline<Slot>.Create(PipelineOptions.Default with { BackoffInterval = TimeSpan.FromMilliseconds(2) }),
+                Throws.ArgumentException.With.Message.Contains("PipelineOptions.BackoffInterval"));
             Assert.That(() => Pipeline<Slot>.Create().HandleEventsWith(new RecordingHandler(new StageLog()), new StageOptions { MaxBatchSize = 0 }),
                 Throws.ArgumentException.With.Message.Contains("StageOptions.MaxBatchSize"));
         });

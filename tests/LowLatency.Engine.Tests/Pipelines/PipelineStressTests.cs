@@ -41,14 +41,26 @@ public sealed class PipelineStressTests
         AssertConserved(logs, perProducer * producers, producers);
     }
 
-    private static async Task<StressLog[]> RunDiamondAsync(ProducerType type, int producers, long perProducer, int capacity)
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task SingleProducer_BackoffStagesOnSmallRing_EveryStageSeesEveryEventOnceInOrder()
+    {
+        // Backoff stages fall behind on purpose: the producer laps a 256-slot ring thousands of times and must
+        // still wait for the slowest of them.
+        const long events = 2_000_000;
+        StressLog[] logs = await RunDiamondAsync(ProducerType.Single, 1, events, capacity: 256, WaitStrategyKind.Backoff);
+        AssertConserved(logs, events, 1);
+    }
+
+    private static async Task<StressLog[]> RunDiamondAsync(
+        ProducerType type, int producers, long perProducer, int capacity, WaitStrategyKind wait = WaitStrategyKind.Yielding)
     {
         StressLog[] logs = [new(producers), new(producers), new(producers), new(producers)];
         await using var pipeline = Pipeline<StressEvent>.Create(PipelineOptions.Default with
         {
             Capacity = capacity,
             ProducerType = type,
-            WaitStrategy = WaitStrategyKind.Yielding,
+            WaitStrategy = wait,
             DrainTimeout = TimeSpan.FromSeconds(60),
         });
         StageGroup<StressEvent> first = pipeline.HandleEventsWith(new StressVerifier(logs[0]));

@@ -13,6 +13,7 @@ public sealed class AllocationTests
     [TestCase(ProducerType.Multi, WaitStrategyKind.Yielding)]
     [TestCase(ProducerType.Single, WaitStrategyKind.Hybrid)]
     [TestCase(ProducerType.Single, WaitStrategyKind.Blocking)]
+    [TestCase(ProducerType.Single, WaitStrategyKind.Backoff)]
     [CancelAfter(60_000)]
     public async Task PublishAndProcess_AfterWarmUp_AllocateZeroBytes(ProducerType type, WaitStrategyKind wait)
     {

@@ -11,6 +11,7 @@ public sealed class WaitStrategyTests
     [TestCase(WaitStrategyKind.Sleeping)]
     [TestCase(WaitStrategyKind.Blocking)]
     [TestCase(WaitStrategyKind.Hybrid)]
+    [TestCase(WaitStrategyKind.Backoff)]
     [CancelAfter(10_000)]
     public async Task TimeoutTick_WhenNoEventArrives_CallsOnTimeoutRepeatedly(WaitStrategyKind kind)
     {

@@ -7,13 +7,22 @@ internal enum EngineWait
 {
     Yielding,
     BusySpin,
+    Backoff,
 }
 
 internal static class EngineWaitExtensions
 {
-    public static WaitStrategyKind ToKind(this EngineWait wait) =>
-        wait == EngineWait.BusySpin ? WaitStrategyKind.BusySpin : WaitStrategyKind.Yielding;
+    public static WaitStrategyKind ToKind(this EngineWait wait) => wait switch
+    {
+        EngineWait.BusySpin => WaitStrategyKind.BusySpin,
+        EngineWait.Backoff => WaitStrategyKind.Backoff,
+        _ => WaitStrategyKind.Yielding,
+    };
 
-    public static string ToSlug(this EngineWait wait) =>
-        wait == EngineWait.BusySpin ? "busyspin" : "yielding";
+    public static string ToSlug(this EngineWait wait) => wait switch
+    {
+        EngineWait.BusySpin => "busyspin",
+        EngineWait.Backoff => "backoff",
+        _ => "yielding",
+    };
 }

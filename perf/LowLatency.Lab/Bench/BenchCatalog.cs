@@ -20,6 +20,7 @@ internal static class BenchCatalog
         new EngineOneToOneScenario(EngineWait.Backoff, batchHandler: true),
         new EngineOneToOneScenario(EngineWait.Yielding, batchHandler: true, publishBatch: 10),
         new EngineOneToOneScenario(EngineWait.BusySpin, batchHandler: true, publishBatch: 10),
+        new EngineOneToOneScenario(EngineWait.Backoff, batchHandler: true, publishBatch: 10),
         new HandRolledRingScenario(publishBatch: 1),
         new HandRolledRingScenario(publishBatch: 10),
         new EngineManyToOneScenario(producers: 2),

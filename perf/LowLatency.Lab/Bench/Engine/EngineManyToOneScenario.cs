@@ -41,12 +41,7 @@ internal sealed class EngineManyToOneScenario(int producers) : IBenchScenario
             threads[p] = new Thread(() =>
             {
                 go.Wait();
-                for (long i = first; i < first + perProducer; i++)
-                {
-                    long sequence = ring.Next();
-                    ring[sequence].Value = i;
-                    ring.Publish(sequence);
-                }
+                BenchProducer.PublishOneAtATime(ring, first, perProducer);
             });
             threads[p].Start();
         }

@@ -37,12 +37,7 @@ internal sealed class EngineOneToOneMetricsScenario(bool batchHandler) : IBenchS
         RingBuffer<BenchEvent> ring = pipeline.RingBuffer;
         long n = context.Events;
         var measurement = BenchMeasurement.Start();
-        for (long i = 0; i < n; i++)
-        {
-            long sequence = ring.Next();
-            ring[sequence].Value = i;
-            ring.Publish(sequence);
-        }
+        BenchProducer.PublishOneAtATime(ring, first: 0, n);
 
         BenchWait.UntilCompleted(pipeline, n - 1);
         BenchResult result = measurement.Stop(n);

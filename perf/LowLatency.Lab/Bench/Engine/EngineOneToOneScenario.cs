@@ -39,35 +39,11 @@ internal sealed class EngineOneToOneScenario(EngineWait wait, bool batchHandler,
         var measurement = BenchMeasurement.Start();
         if (publishBatch == 1)
         {
-            for (long i = 0; i < n; i++)
-            {
-                long sequence = ring.Next();
-                ring[sequence].Value = i;
-                ring.Publish(sequence);
-            }
+            BenchProducer.PublishOneAtATime(ring, first: 0, n);
         }
         else
         {
-            for (long i = 0; i < n; i += publishBatch)
-            {
-                long high = ring.Next(publishBatch);
-                long low = high - (publishBatch - 1);
-
-                // The claimed slots as spans (two when the claim wraps): writes through a span keep the slot
-                // address in a register, where the ring's indexer is re-read after every store through a ref.
-                for (long s = low; s <= high;)
-                {
-                    Span<BenchEvent> slots = ring.GetContiguousSpan(s, (int)(high - s + 1));
-                    for (int k = 0; k < slots.Length; k++)
-                    {
-                        slots[k].Value = s + k;
-                    }
-
-                    s += slots.Length;
-                }
-
-                ring.Publish(low, high);
-            }
+            BenchProducer.PublishInBatches(ring, n, publishBatch);
         }
 
         BenchWait.UntilCompleted(pipeline, n - 1);

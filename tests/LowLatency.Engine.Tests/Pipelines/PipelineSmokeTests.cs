@@ -38,6 +38,7 @@ public sealed class PipelineSmokeTests
     [TestCase(WaitStrategyKind.Blocking)]
     [TestCase(WaitStrategyKind.Hybrid)]
     [TestCase(WaitStrategyKind.Sleeping)]
+    [TestCase(WaitStrategyKind.Backoff)]
     [CancelAfter(30_000)]
     public async Task Drain_AfterPublishingThroughChain_EveryStageSawEveryEventInOrder(WaitStrategyKind wait)
     {

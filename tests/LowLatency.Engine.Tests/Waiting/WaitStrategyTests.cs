@@ -1,4 +1,5 @@
 using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Waiting;
 using LowLatency.Testing;
 using NUnit.Framework;
 
@@ -27,6 +28,16 @@ public sealed class WaitStrategyTests
         await RingBufferTestsWait(() => Volatile.Read(ref log.Timeouts) > afterEvent);
         await pipeline.StopAsync();
         Assert.That(log.Values, Is.EqualTo(new[] { 1L }), "ticks and events interleave; the event is handled once");
+    }
+
+    [TestCase(0.0)]
+    [TestCase(-1.0)]
+    [TestCase(1_001.0)]
+    public void Backoff_WithAnIntervalOutOfRange_FailsNamingTheOption(double microseconds)
+    {
+        Assert.That(() => new BackoffWaitStrategy(TimeSpan.FromMicroseconds(microseconds)),
+            Throws.ArgumentException.With.Message.Contains("BackoffWaitStrategy.PollInterval"));
+        Assert.That(new BackoffWaitStrategy(TimeSpan.FromMilliseconds(1)).PollInterval, Is.EqualTo(BackoffWaitStrategy.MaxInterval));
     }
 
     [Test]

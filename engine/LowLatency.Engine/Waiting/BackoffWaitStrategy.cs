@@ -53,36 +53,8 @@ public sealed class BackoffWaitStrategy : IWaitStrategy
     public bool IsBlocking => false;
 
     /// <inheritdoc/>
-    public long WaitFor(long sequence, SequenceBarrier barrier)
-    {
-        var deadline = new WaitDeadline(barrier.TimeoutTicks);
-        int counter = PacedChecks;
-        long available;
-        while ((available = barrier.AvailableSequence) < sequence)
-        {
-            if (barrier.IsAlerted)
-            {
-                return SequenceBarrier.Alerted;
-            }
-
-            if (counter > 0)
-            {
-                counter--;
-                Pause();
-            }
-            else
-            {
-                if (deadline.HasExpired(force: true))
-                {
-                    return SequenceBarrier.TimedOut;
-                }
-
-                Thread.Yield();
-            }
-        }
-
-        return available;
-    }
+    public long WaitFor(long sequence, SequenceBarrier barrier) =>
+        SpinThenYield.WaitFor(sequence, barrier, PacedChecks, new ClockPause(_intervalTicks));
 
     /// <inheritdoc/>
     public void SignalAllWhenBlocking()
@@ -90,13 +62,16 @@ public sealed class BackoffWaitStrategy : IWaitStrategy
     }
 
     // Spins on the clock, not on the cursor: nothing shared is read until the interval is over.
-    private void Pause()
+    private readonly struct ClockPause(long ticks) : SpinThenYield.IPause
     {
-        long until = Stopwatch.GetTimestamp() + _intervalTicks;
-        do
+        public void Pause()
         {
-            Thread.SpinWait(8);
+            long until = Stopwatch.GetTimestamp() + ticks;
+            do
+            {
+                Thread.SpinWait(8);
+            }
+            while (Stopwatch.GetTimestamp() < until);
         }
-        while (Stopwatch.GetTimestamp() < until);
     }
 }

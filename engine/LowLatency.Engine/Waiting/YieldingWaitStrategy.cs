@@ -17,39 +17,16 @@ public sealed class YieldingWaitStrategy : IWaitStrategy
     public bool IsBlocking => false;
 
     /// <inheritdoc/>
-    public long WaitFor(long sequence, SequenceBarrier barrier)
-    {
-        var deadline = new WaitDeadline(barrier.TimeoutTicks);
-        int counter = SpinTries;
-        long available;
-        while ((available = barrier.AvailableSequence) < sequence)
-        {
-            if (barrier.IsAlerted)
-            {
-                return SequenceBarrier.Alerted;
-            }
-
-            if (counter > 0)
-            {
-                counter--;
-                Thread.SpinWait(1);
-            }
-            else
-            {
-                if (deadline.HasExpired(force: true))
-                {
-                    return SequenceBarrier.TimedOut;
-                }
-
-                Thread.Yield();
-            }
-        }
-
-        return available;
-    }
+    public long WaitFor(long sequence, SequenceBarrier barrier) =>
+        SpinThenYield.WaitFor(sequence, barrier, SpinTries, default(SpinOnce));
 
     /// <inheritdoc/>
     public void SignalAllWhenBlocking()
     {
+    }
+
+    private readonly struct SpinOnce : SpinThenYield.IPause
+    {
+        public void Pause() => Thread.SpinWait(1);
     }
 }

@@ -7,11 +7,12 @@ namespace LowLatency.Lab.Bench;
 /// <summary>The bench table on the console and the JSON report (field names are stable: see the README).</summary>
 internal static class BenchReport
 {
-    public static string Table(IReadOnlyList<BenchRow> rows)
+    public static string Table(IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor)
     {
         double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {MachineInfo.Current}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"core-to-core round trip (two spinning threads, no ring): {floor.BeforeNanoseconds:F0} ns before, {floor.AfterNanoseconds:F0} ns after");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-34} {"M events/s",12} {"× " + BenchCatalog.Baseline,17} {"B/event",9}  description");
         foreach (BenchRow row in rows)
         {
@@ -23,7 +24,7 @@ internal static class BenchReport
         return text.ToString();
     }
 
-    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows)
+    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor)
     {
         double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         using FileStream file = File.Create(path);
@@ -36,6 +37,10 @@ internal static class BenchReport
         json.WriteNumber("memoryBytes", machine.MemoryBytes);
         json.WriteString("os", machine.Os);
         json.WriteString("runtime", machine.Runtime);
+        json.WriteStartObject("coreToCoreRoundTripNs");
+        json.WriteNumber("before", Math.Round(floor.BeforeNanoseconds, 1));
+        json.WriteNumber("after", Math.Round(floor.AfterNanoseconds, 1));
+        json.WriteEndObject();
         json.WriteEndObject();
         json.WriteString("baseline", BenchCatalog.Baseline);
         json.WriteStartArray("results");

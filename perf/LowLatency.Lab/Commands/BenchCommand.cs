@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LowLatency.Lab.Bench;
+using LowLatency.Lab.Measurement;
 
 namespace LowLatency.Lab.Commands;
 
@@ -44,17 +45,19 @@ internal static class BenchCommand
 
             bool isQuick = parse.GetValue(quick);
             var rows = new List<BenchRow>();
+            double floorBefore = CoreToCoreProbe.RoundTripNanoseconds();
             foreach (IBenchScenario scenario in selected)
             {
                 Console.Error.WriteLine($"running {scenario.Name} …");
                 rows.Add(BenchRunner.Run(scenario, isQuick, line => Console.Error.WriteLine($"  {line}")));
             }
 
+            var floor = new CoreToCoreFloor(floorBefore, CoreToCoreProbe.RoundTripNanoseconds());
             Console.WriteLine();
-            Console.Write(BenchReport.Table(rows));
+            Console.Write(BenchReport.Table(rows, floor));
             if (parse.GetValue(json) is { } path)
             {
-                BenchReport.WriteJson(path, rows);
+                BenchReport.WriteJson(path, rows, floor);
                 Console.WriteLine($"json: {path}");
             }
 

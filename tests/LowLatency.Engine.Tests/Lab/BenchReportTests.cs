@@ -1,0 +1,65 @@
+using System.Text.Json;
+using LowLatency.Lab.Bench;
+using LowLatency.Lab.Measurement;
+using NUnit.Framework;
+
+namespace LowLatency.Engine.Tests.Lab;
+
+public sealed class BenchReportTests
+{
+    private sealed class FixedScenario(string name) : IBenchScenario
+    {
+        public string Name => name;
+
+        public string Group => "test";
+
+        public string Description => "fixed result";
+
+        public BenchResult Run(BenchContext context) => throw new NotSupportedException();
+    }
+
+    [Test]
+    public void WriteJson_RecordsTheCoreToCoreFloorBesideTheMachineAndEveryResult()
+    {
+        BenchRow[] rows =
+        [
+            new(new FixedScenario(BenchCatalog.Baseline), [new BenchResult(1_000_000, TimeSpan.FromSeconds(1), 0)]),
+            new(new FixedScenario("engine-x"), [new BenchResult(50_000_000, TimeSpan.FromSeconds(1), 0)]),
+        ];
+        string path = Path.Combine(Path.GetTempPath(), $"bench-report-{Guid.NewGuid():N}.json");
+        try
+        {
+            BenchReport.WriteJson(path, rows, new CoreToCoreFloor(118.26, 541.74));
+            using JsonDocument report = JsonDocument.Parse(File.ReadAllText(path));
+            JsonElement floor = report.RootElement.GetProperty("machine").GetProperty("coreToCoreRoundTripNs");
+            JsonElement engine = report.RootElement.GetProperty("results")[1];
+            Assert.Multiple(() =>
+            {
+                Assert.That(floor.GetProperty("before").GetDouble(), Is.EqualTo(118.3).Within(0.01));
+                Assert.That(floor.GetProperty("after").GetDouble(), Is.EqualTo(541.7).Within(0.01));
+                Assert.That(engine.GetProperty("name").GetString(), Is.EqualTo("engine-x"));
+                Assert.That(engine.GetProperty("ratioToBaseline").GetDouble(), Is.EqualTo(50));
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void Table_NamesTheCoreToCoreFloorOfTheRun()
+    {
+        BenchRow[] rows = [new(new FixedScenario(BenchCatalog.Baseline), [new BenchResult(1_000, TimeSpan.FromSeconds(1), 0)])];
+        Assert.That(BenchReport.Table(rows, new CoreToCoreFloor(120, 540)), Does.Contain("120 ns before, 540 ns after"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public void CoreToCoreProbe_TimesEveryRoundTripAfterTheHandshake()
+    {
+        // Few rounds: the two threads spin, and on two shared cores the echo may wait for a time slice.
+        double nanoseconds = CoreToCoreProbe.RoundTripNanoseconds(rounds: 200);
+        Assert.That(nanoseconds, Is.GreaterThan(0).And.LessThan(1e9), "a round trip is timed, and none takes a second");
+    }
+}

@@ -53,10 +53,7 @@ public sealed record PipelineOptions
             ThrowHelper.ThrowOption("PipelineOptions.WaitStrategy", WaitStrategy, "is not a known strategy.");
         }
 
-        if (BackoffInterval <= TimeSpan.Zero || BackoffInterval > BackoffWaitStrategy.MaxInterval)
-        {
-            ThrowHelper.ThrowOption("PipelineOptions.BackoffInterval", BackoffInterval, "must be positive and at most 1 ms.");
-        }
+        BackoffWaitStrategy.CheckInterval(BackoffInterval, "PipelineOptions.BackoffInterval");
 
         if (TimeoutTick is { } tick && tick <= TimeSpan.Zero)
         {

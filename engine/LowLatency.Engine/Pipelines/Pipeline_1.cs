@@ -51,9 +51,7 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     private Pipeline(PipelineOptions options)
     {
         Options = options;
-        _waitStrategy = options.WaitStrategy == WaitStrategyKind.Backoff
-            ? new BackoffWaitStrategy(options.BackoffInterval)
-            : WaitStrategies.Create(options.WaitStrategy);
+        _waitStrategy = WaitStrategies.Create(options.WaitStrategy, options.BackoffInterval);
         Sequencer sequencer = options.ProducerType == ProducerType.Single
             ? new SingleProducerSequencer(options.Capacity, _waitStrategy)
             : new MultiProducerSequencer(options.Capacity, _waitStrategy);

@@ -32,14 +32,16 @@ public enum WaitStrategyKind
 public static class WaitStrategies
 {
     /// <summary>A strategy of <paramref name="kind"/>; parking kinds get a fresh instance per ring.</summary>
-    public static IWaitStrategy Create(WaitStrategyKind kind) => kind switch
+    /// <param name="kind">The strategy.</param>
+    /// <param name="backoffInterval">The pause of <see cref="WaitStrategyKind.Backoff"/>; its default when null.</param>
+    public static IWaitStrategy Create(WaitStrategyKind kind, TimeSpan? backoffInterval = null) => kind switch
     {
         WaitStrategyKind.BusySpin => BusySpinWaitStrategy.Instance,
         WaitStrategyKind.Yielding => YieldingWaitStrategy.Instance,
         WaitStrategyKind.Sleeping => SleepingWaitStrategy.Instance,
         WaitStrategyKind.Blocking => new BlockingWaitStrategy(),
         WaitStrategyKind.Hybrid => new HybridWaitStrategy(),
-        WaitStrategyKind.Backoff => BackoffWaitStrategy.Instance,
+        WaitStrategyKind.Backoff => backoffInterval is { } interval ? new BackoffWaitStrategy(interval) : BackoffWaitStrategy.Instance,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown wait strategy."),
     };
 }

@@ -34,11 +34,7 @@ public sealed class BackoffWaitStrategy : IWaitStrategy
     public BackoffWaitStrategy(TimeSpan? pollInterval = null)
     {
         TimeSpan interval = pollInterval ?? DefaultInterval;
-        if (interval <= TimeSpan.Zero || interval > MaxInterval)
-        {
-            ThrowHelper.ThrowOption("BackoffWaitStrategy.PollInterval", interval, "must be positive and at most 1 ms.");
-        }
-
+        CheckInterval(interval, "BackoffWaitStrategy.PollInterval");
         PollInterval = interval;
         _intervalTicks = Math.Max(1, (long)(interval.TotalSeconds * Stopwatch.Frequency));
     }
@@ -51,6 +47,15 @@ public sealed class BackoffWaitStrategy : IWaitStrategy
 
     /// <inheritdoc/>
     public bool IsBlocking => false;
+
+    /// <summary>Throws, naming <paramref name="option"/>, unless the interval is positive and at most <see cref="MaxInterval"/>.</summary>
+    internal static void CheckInterval(TimeSpan interval, string option)
+    {
+        if (interval <= TimeSpan.Zero || interval > MaxInterval)
+        {
+            ThrowHelper.ThrowOption(option, interval, "must be positive and at most 1 ms.");
+        }
+    }
 
     /// <inheritdoc/>
     public long WaitFor(long sequence, SequenceBarrier barrier) =>

@@ -25,26 +25,28 @@ internal static class CoreToCoreProbe
         return nanoseconds;
     }
 
-    // Round 0 is the handshake with the echo thread (its start-up is not a round trip); rounds 1..n are timed.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double Ping(Sequence ping, Sequence pong, int rounds)
     {
-        long start = 0;
-        for (long i = 0; i <= rounds; i++)
+        // Round 0 is the handshake: it waits for the echo thread to start, which is not a round trip.
+        Exchange(ping, pong, 0);
+        long start = Stopwatch.GetTimestamp();
+        for (long i = 1; i <= rounds; i++)
         {
-            if (i == 1)
-            {
-                start = Stopwatch.GetTimestamp();
-            }
-
-            ping.SetRelease(i);
-            while (pong.ValueAcquire != i)
-            {
-                Thread.SpinWait(1);
-            }
+            Exchange(ping, pong, i);
         }
 
         return (Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency / rounds;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Exchange(Sequence ping, Sequence pong, long round)
+    {
+        ping.SetRelease(round);
+        while (pong.ValueAcquire != round)
+        {
+            Thread.SpinWait(1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

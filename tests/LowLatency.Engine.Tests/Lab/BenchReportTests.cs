@@ -56,10 +56,11 @@ public sealed class BenchReportTests
 
     [Test]
     [CancelAfter(30_000)]
-    public void CoreToCoreProbe_TimesEveryRoundTripAfterTheHandshake()
+    public void CoreToCoreProbe_ReturnsTheMeanOfTheTimedRoundTrips()
     {
         // Few rounds: the two threads spin, and on two shared cores the echo may wait for a time slice.
         double nanoseconds = CoreToCoreProbe.RoundTripNanoseconds(rounds: 200);
-        Assert.That(nanoseconds, Is.GreaterThan(0).And.LessThan(1e9), "a round trip is timed, and none takes a second");
+        // Bounds no working probe leaves: zero or less if nothing was timed, about 10^11 if the clock started at 0.
+        Assert.That(nanoseconds, Is.GreaterThan(0).And.LessThan(1e9), "a mean round trip");
     }
 }

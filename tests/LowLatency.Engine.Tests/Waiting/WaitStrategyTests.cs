@@ -41,6 +41,18 @@ public sealed class WaitStrategyTests
     }
 
     [Test]
+    public async Task Backoff_InAPipeline_PausesForTheConfiguredInterval()
+    {
+        await using var pipeline = Pipeline<Slot>.Create(PipelineOptions.Default with
+        {
+            WaitStrategy = WaitStrategyKind.Backoff,
+            BackoffInterval = TimeSpan.FromMicroseconds(7),
+        });
+        var strategy = pipeline.RingBuffer.Sequencer.WaitStrategy as BackoffWaitStrategy;
+        Assert.That(strategy?.PollInterval, Is.EqualTo(TimeSpan.FromMicroseconds(7)));
+    }
+
+    [Test]
     [CancelAfter(10_000)]
     public async Task Hybrid_WhenIdle_ParksAndBurnsAlmostNoCpu()
     {

@@ -244,18 +244,19 @@ internal struct EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>
 
     /// <summary>An event that needed a new state entry found the state full: thrown or refused by policy.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public void RefuseFull(in TEvent e, TableFullPolicy policy, string what, long watermark)
+    public void RefuseFull(in TEvent e, WindowOptions options, long watermark)
     {
-        if (policy == TableFullPolicy.Throw)
+        if (options.WhenFull == TableFullPolicy.Throw)
         {
-            ThrowFull(what);
+            ThrowFull(options);
         }
 
         Refuse(in e, LateReason.StateFull, watermark);
     }
 
     [DoesNotReturn]
-    private static void ThrowFull(string what) => throw new StateTableFullException($"The window state is full ({what}).");
+    private static void ThrowFull(WindowOptions options) => throw new StateTableFullException(
+        $"The window state is full (WindowOptions.Capacity = {options.Capacity}, KeyCapacity = {options.KeyCapacity}, MaxOpenPanes = {options.MaxOpenPanes}).");
 
     /// <summary>Writes the framing every operator shares (watermark, clocks, counters), then <paramref name="body"/>, as a checksummed snapshot.</summary>
     public readonly void WriteSnapshot(Stream destination, string identity, Action<BinaryWriter> body)

@@ -108,7 +108,7 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
         int k = _keys.GetOrAdd(_core.Function.GetKey(in e), out bool added);
         if (k < 0)
         {
-            _core.RefuseFull(in e, _options.WhenFull, $"WindowOptions.Capacity = {_options.Capacity}", before);
+            _core.RefuseFull(in e, _options, before);
         }
         else
         {

@@ -259,7 +259,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             target = NewSession(key, ref k, start, end);
             if (target < 0)
             {
-                _core.RefuseFull(in e, _options.WhenFull, $"WindowOptions.Capacity = {_options.Capacity}", before);
+                _core.RefuseFull(in e, _options, before);
                 return;
             }
         }

@@ -115,7 +115,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _groups = new PaneGroup[options.MaxOpenPanes];
         if (_tracksVersions)
         {
-            long windowsPerPane = (_size + _slide - 1) / _slide;
+            long windowsPerPane = ((_size - 1) / _slide) + 1;
             int windows = (int)Math.Min(capacity * windowsPerPane, 1 << 27);
             _windows = new KeySlotTable<WindowKey<TKey>>(windows);
             _windowVersion = new int[windows];
@@ -265,7 +265,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         ref TAcc accumulator = ref FindOrAddPane(in e, paneStart, out int slot);
         if (slot < 0)
         {
-            _core.RefuseFull(in e, _options.WhenFull, StateFullDescription, before);
+            _core.RefuseFull(in e, _options, before);
             return;
         }
 
@@ -288,8 +288,6 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             _paneDirty.Mark(slot);
         }
     }
-
-    private string StateFullDescription => $"WindowOptions.Capacity = {_options.Capacity}, KeyCapacity = {_options.KeyCapacity}, MaxOpenPanes = {_options.MaxOpenPanes}";
 
     /// <summary>After an update of pane (key, paneStart): re-fire fired-but-alive windows (late), or (every-update) emit every alive window holding it (early).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -47,7 +47,7 @@ public sealed class WindowReferenceModel
 
     public int EndMarkers { get; private set; }
 
-    public long Watermark => (long)_w;
+    public long Watermark => (long)Int128.Min(_w, long.MaxValue);
 
     public void Run(IReadOnlyList<ScriptStep> script)
     {
@@ -228,6 +228,11 @@ public sealed class WindowReferenceModel
 
     private void AdvanceTo(int index, Int128 after)
     {
+        if (after >= long.MaxValue)
+        {
+            after = Int128.MaxValue; // long.MaxValue is end of stream (+∞): every window fires and purges
+        }
+
         Int128 before = _w;
         if (after <= before)
         {

@@ -24,7 +24,11 @@ internal static class BenchReport
         return text.ToString();
     }
 
-    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor)
+    /// <summary>
+    /// Writes the JSON report: <c>elapsedSeconds</c> when <paramref name="elapsed"/> is given, <c>interrupted</c>
+    /// true when Ctrl+C ended the run (<c>results</c> then holds the scenarios measured before it).
+    /// </summary>
+    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor, TimeSpan? elapsed = null, bool interrupted = false)
     {
         double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         using FileStream file = File.Create(path);
@@ -43,6 +47,12 @@ internal static class BenchReport
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteString("baseline", BenchCatalog.Baseline);
+        json.WriteBoolean("interrupted", interrupted);
+        if (elapsed is { } e)
+        {
+            json.WriteNumber("elapsedSeconds", Math.Round(e.TotalSeconds, 3));
+        }
+
         json.WriteStartArray("results");
         foreach (BenchRow row in rows)
         {

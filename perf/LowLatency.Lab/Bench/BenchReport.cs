@@ -12,7 +12,7 @@ internal static class BenchReport
         double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {MachineInfo.Current}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"core-to-core round trip (two spinning threads, no ring): {floor.BeforeNanoseconds:F0} ns before, {floor.AfterNanoseconds:F0} ns after");
+        text.AppendLine(CultureInfo.InvariantCulture, $"core-to-core round trip (two spinning threads, no ring): {floor.BeforeNanoseconds:F0} ns before, {(floor.AfterNanoseconds is { } after ? $"{after:F0} ns after" : "not measured after (interrupted)")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-34} {"M events/s",12} {"× " + BenchCatalog.Baseline,17} {"B/event",9}  description");
         foreach (BenchRow row in rows)
         {
@@ -43,7 +43,14 @@ internal static class BenchReport
         json.WriteString("runtime", machine.Runtime);
         json.WriteStartObject("coreToCoreRoundTripNs");
         json.WriteNumber("before", Math.Round(floor.BeforeNanoseconds, 1));
-        json.WriteNumber("after", Math.Round(floor.AfterNanoseconds, 1));
+        if (floor.AfterNanoseconds is { } after)
+        {
+            json.WriteNumber("after", Math.Round(after, 1));
+        }
+        else
+        {
+            json.WriteNull("after");
+        }
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteString("baseline", BenchCatalog.Baseline);

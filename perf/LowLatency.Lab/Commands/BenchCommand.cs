@@ -78,7 +78,7 @@ internal static class BenchCommand
         }
 
         bool interrupted = ctrlC.Token.IsCancellationRequested;
-        var floor = new CoreToCoreFloor(floorBefore, CoreToCoreProbe.RoundTripNanoseconds());
+        var floor = new CoreToCoreFloor(floorBefore, interrupted ? null : CoreToCoreProbe.RoundTripNanoseconds());
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         Console.WriteLine();
         if (interrupted)

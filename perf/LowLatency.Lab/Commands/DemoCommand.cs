@@ -69,17 +69,13 @@ internal static class DemoCommand
                 throw new UsageException("--bootstrap goes with --kafka.");
             }
 
-            RunSpec spec = options.ToValidSpec(parse, Console.Error);
-            if (parse.GetValue(listen) is { } address)
+            IPEndPoint? endpoint = null;
+            if (parse.GetValue(listen) is { } address && !TcpEndPoints.TryParseListen(address, out endpoint))
             {
-                if (!TcpEndPoints.TryParseListen(address, out IPEndPoint? endpoint))
-                {
-                    throw new UsageException($"--listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
-                }
-
-                spec = spec with { Listen = endpoint };
+                throw new UsageException($"--listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
             }
 
+            RunSpec spec = options.ToValidSpec(parse, Console.Error, listen: endpoint);
             return Run(spec, options.CheckedJsonPath(parse), Console.Out);
         });
     }

@@ -59,6 +59,7 @@ internal static class PingPongCommand
     private static PingPongReport Run(WaitStrategyKind wait, int rounds, int intervalMicros, CancellationToken cancel)
     {
         long begin = Stopwatch.GetTimestamp();
+        Console.WriteLine($"pingpong: {rounds:N0} round trips (+10 % warm-up), {wait} echo stage, interval {intervalMicros} µs; Ctrl+C to stop");
         RingBuffer<Stamp> pong = RingBuffer<Stamp>.CreateSingleProducer(1024, BusySpinWaitStrategy.Instance);
         var pongRead = new Sequence();
         pong.Sequencer.SetGatingSequences(pongRead);

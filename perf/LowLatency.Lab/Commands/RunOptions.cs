@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Lab.Demo;
 using LowLatency.Lab.Feed;
@@ -125,9 +126,9 @@ internal sealed class RunOptions
     /// The spec the options describe, validated; throws <see cref="UsageException"/> naming the option. Notes
     /// a spinning strategy chosen on too few cores on <paramref name="notes"/>.
     /// </summary>
-    public RunSpec ToValidSpec(ParseResult parse, TextWriter notes, bool sampleProcess = false)
+    public RunSpec ToValidSpec(ParseResult parse, TextWriter notes, bool sampleProcess = false, IPEndPoint? listen = null)
     {
-        RunSpec spec = ToSpec(parse, sampleProcess);
+        RunSpec spec = ToSpec(parse, sampleProcess) with { Listen = listen };
         try
         {
             spec.Validate();

@@ -246,12 +246,19 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// stages with <see cref="ShutdownReason.Drained"/>. Throws <see cref="PipelineFaultedException"/> if a
     /// stage faulted, <see cref="TimeoutException"/> past <see cref="PipelineOptions.DrainTimeout"/>.
     /// </summary>
-    public Task DrainAsync()
+    /// <param name="cancellationToken">
+    /// Ends the graceful part (a host's shutdown timeout): the drain turns into <see cref="StopAsync"/>, events
+    /// not yet handled stay unhandled, and once the stages have stopped this throws <see cref="OperationCanceledException"/>.
+    /// </param>
+    public Task DrainAsync(CancellationToken cancellationToken = default)
     {
+        Task drain;
         lock (_lock)
         {
-            return _drainTask ??= _stopTask ?? DrainCoreAsync();
+            drain = _drainTask ??= _stopTask ?? DrainCoreAsync();
         }
+
+        return cancellationToken.CanBeCanceled && !drain.IsCompleted ? DrainOrStopAsync(drain, cancellationToken) : drain;
     }
 
     /// <summary>
@@ -259,12 +266,16 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// (<see cref="ShutdownReason.Stopped"/>). Throws <see cref="TimeoutException"/> naming the stages whose
     /// threads did not exit within <see cref="PipelineOptions.StopTimeout"/> (a hung handler).
     /// </summary>
-    public Task StopAsync()
+    /// <param name="cancellationToken">Abandons the wait for the stage threads to exit (they are halted either way).</param>
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
+        Task stop;
         lock (_lock)
         {
-            return _stopTask ??= StopCoreAsync();
+            stop = _stopTask ??= StopCoreAsync();
         }
+
+        return cancellationToken.CanBeCanceled ? stop.WaitAsync(cancellationToken) : stop;
     }
 
     /// <summary>Stops the pipeline if it is running; never throws for a fault already surfaced through <see cref="Completion"/>.</summary>
@@ -277,6 +288,19 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         catch (TimeoutException)
         {
             // Stage threads are background threads; a hung handler cannot keep the process alive.
+        }
+    }
+
+    private async Task DrainOrStopAsync(Task drain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await drain.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
     }
 

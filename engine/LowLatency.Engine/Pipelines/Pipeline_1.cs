@@ -2,7 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Sequencing;
+using LowLatency.Engine.Diagnostics;
 using LowLatency.Engine.Waiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LowLatency.Engine.Pipelines;
 
@@ -164,7 +167,7 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         lock (_lock)
         {
             (string name, StageOptions resolved, SequenceBarrier barrier) = PrepareStage(typeof(THandler), dependsOn, options);
-            return AddStage(dependsOn, new EventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, _deadLetters));
+            return AddStage(dependsOn, new EventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, DeadLetterHandler()));
         }
     }
 
@@ -174,8 +177,26 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         lock (_lock)
         {
             (string name, StageOptions resolved, SequenceBarrier barrier) = PrepareStage(typeof(THandler), dependsOn, options);
-            return AddStage(dependsOn, new BatchEventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, _deadLetters));
+            return AddStage(dependsOn, new BatchEventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, DeadLetterHandler()));
         }
+    }
+
+    /// <summary>The host's dead-letter callback, preceded by a warning in the log when there is a logger.</summary>
+    private Action<DeadLetter<T>>? DeadLetterHandler()
+    {
+        Action<DeadLetter<T>>? callback = _deadLetters;
+        ILogger logger = Options.Logger;
+        if (logger == NullLogger.Instance)
+        {
+            return callback;
+        }
+
+        string pipeline = Options.Name;
+        return letter =>
+        {
+            EngineLog.DeadLettered(logger, letter.Error, pipeline, letter.Stage, letter.Sequence);
+            callback?.Invoke(letter);
+        };
     }
 
     private (string Name, StageOptions Options, SequenceBarrier Barrier) PrepareStage(Type handlerType, Sequence[] dependsOn, StageOptions? options)
@@ -239,6 +260,8 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         {
             thread.Start();
         }
+
+        EngineLog.Started(Options.Logger, Options.Name, _stages.Count, Options.Capacity, Options.WaitStrategy);
     }
 
     /// <summary>
@@ -417,7 +440,11 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
 
     void IStageHost.OnStageFault(EventProcessor stage, StageFault fault)
     {
-        Interlocked.CompareExchange(ref _fault, fault, null);
+        if (Interlocked.CompareExchange(ref _fault, fault, null) is null)
+        {
+            EngineLog.StageFaulted(Options.Logger, fault.Error, Options.Name, fault.Stage, fault.Sequence);
+        }
+
         RaiseReason(ShutdownReason.Faulted);
         RingBuffer.Sequencer.Close(fault.Error);
         HaltAll();
@@ -435,6 +462,8 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
             _state = Finished;
         }
 
+        var reason = (ShutdownReason)Volatile.Read(ref _shutdownReason);
+        EngineLog.ShutDown(Options.Logger, Options.Name, reason);
         if (Fault is { } fault)
         {
             _completion.TrySetException(new PipelineFaultedException(fault));

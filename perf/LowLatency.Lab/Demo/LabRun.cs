@@ -163,8 +163,9 @@ internal static class LabRun
         tcp?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         try
         {
-            // Throws PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
-            pipeline.DrainAsync().GetAwaiter().GetResult();
+            // Ctrl+C ends the feed, not the drain: what was published is still verified. Throws
+            // PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
+            pipeline.DrainAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         finally
         {

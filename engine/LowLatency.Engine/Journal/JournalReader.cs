@@ -119,8 +119,7 @@ public sealed unsafe class JournalReader : IDisposable
                     return false;
 
                 default:
-                    long invalidEnd = JournalScan.InvalidEnd(header, _offset, limit);
-                    if (NextSegmentExists() || !JournalScan.IsZero(segment, invalidEnd, limit))
+                    if (NextSegmentExists() || JournalScan.AnyValidAfter(segment, limit, _offset, info.EventSize))
                     {
                         throw new JournalCorruptException(segment.Path, _offset, problem!);
                     }
@@ -131,7 +130,7 @@ public sealed unsafe class JournalReader : IDisposable
                         Offset = _offset,
                         Reason = problem!,
                         EventsNotJournaled = header.Kind == JournalRecordKind.Events && header.Count > 0 && header.Length == JournalFormat.RecordHeaderBytes + ((long)header.Count * info.EventSize) ? header.Count : -1,
-                        BytesDiscarded = JournalScan.NonZeroEnd(segment, _offset, invalidEnd) - _offset,
+                        BytesDiscarded = JournalScan.NonZeroEnd(segment, _offset, limit) - _offset,
                     };
                     return false;
             }

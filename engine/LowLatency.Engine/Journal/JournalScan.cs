@@ -44,13 +44,8 @@ internal static unsafe class JournalScan
         uint length = Volatile.Read(ref Unsafe.AsRef<uint>(at));
         if (length == 0)
         {
-            if (IsZero(segment, offset, Math.Min(limit, offset + JournalFormat.RecordHeaderBytes)))
-            {
-                return Outcome.End;
-            }
-
-            problem = "a record with length 0 and a non-empty header";
-            return Outcome.Invalid;
+            // Not committed (yet): a live writer may be filling it right now, or a dead one never finished.
+            return Outcome.End;
         }
 
         var bytes = new ReadOnlySpan<byte>(at, JournalFormat.RecordHeaderBytes);
@@ -91,11 +86,23 @@ internal static unsafe class JournalScan
         return Outcome.Record;
     }
 
-    /// <summary>Where an invalid record at <paramref name="offset"/> ends, as far as its header can be believed.</summary>
-    public static long InvalidEnd(in RecordHeader header, long offset, long limit) =>
-        header.Length >= JournalFormat.RecordHeaderBytes && offset + header.Length <= limit
-            ? Math.Min(limit, offset + JournalFormat.Align(header.Length))
-            : Math.Min(limit, offset + JournalFormat.RecordHeaderBytes);
+    /// <summary>
+    /// True when a valid record starts anywhere after the invalid one at <paramref name="offset"/>: then the
+    /// damage is not a torn tail (something was appended after it) and must not be truncated away.
+    /// </summary>
+    public static bool AnyValidAfter(JournalSegment segment, long limit, long offset, int eventSize)
+    {
+        long end = NonZeroEnd(segment, offset, limit);
+        for (long candidate = offset + JournalFormat.RecordAlignment; candidate < end; candidate += JournalFormat.RecordAlignment)
+        {
+            if (Check(segment, limit, candidate, eventSize, out RecordHeader header, out _) == Outcome.Record && header.Kind != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The last non-zero byte in [from, to) + 1, or <paramref name="from"/> when all are zero.</summary>
     public static long NonZeroEnd(JournalSegment segment, long from, long to)

@@ -343,10 +343,21 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
 
         _segment = JournalSegment.Open(last.Path, writable: true)
             ?? throw new JournalCorruptException(last.Path, 0, "the last segment is empty");
-        if (Recovery is not null)
+
+        // Bytes after the valid end: a torn record, or an append a killed writer never committed (length 0).
+        long dirtyEnd = JournalScan.NonZeroEnd(_segment, end, _segment.Length);
+        if (dirtyEnd > end)
         {
-            new Span<byte>(_segment.Base + end, (int)Math.Min(int.MaxValue, Math.Max(Recovery.BytesDiscarded, JournalFormat.RecordHeaderBytes))).Clear();
-            _segment.Sync(end, Math.Max(Recovery.BytesDiscarded, JournalFormat.RecordHeaderBytes));
+            Recovery ??= new JournalDamage
+            {
+                Segment = last.Path,
+                Offset = end,
+                Reason = "an append that was never committed (length 0)",
+                EventsNotJournaled = BinaryPrimitives.ReadInt32LittleEndian(new ReadOnlySpan<byte>(_segment.Base + end + JournalFormat.CountOffset, sizeof(int))),
+                BytesDiscarded = dirtyEnd - end,
+            };
+            new Span<byte>(_segment.Base + end, checked((int)(dirtyEnd - end))).Clear();
+            _segment.Sync(end, dirtyEnd - end);
         }
 
         _offset = end;

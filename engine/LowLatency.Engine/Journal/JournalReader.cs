@@ -174,6 +174,68 @@ public sealed unsafe class JournalReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Moves to the first event record whose first event has a timestamp ≥ <paramref name="time"/>: segments by binary
+    /// search on their first event's time, then records by their lengths, reading one event per record. For a stream
+    /// that is ordered up to a bound B, the result is within B of the exact position (events are never reordered).
+    /// </summary>
+    public void SeekToEventTime<T, TCodec, TExtractor>(long time, TCodec codec, TExtractor extractor)
+        where T : struct
+        where TCodec : struct, IJournalCodec<T>
+        where TExtractor : struct, Time.ITimestampExtractor<T>
+    {
+        RefreshSegments();
+        int low = 0;
+        int high = _segments.Count - 1;
+        int slot = 0;
+        while (low <= high)
+        {
+            int mid = (low + high) >>> 1;
+            SeekToPosition(_segments[mid].FirstPosition);
+            if (TryReadFirstEventTime<T, TCodec, TExtractor>(ref codec, ref extractor, out long first, out _) && first < time)
+            {
+                slot = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        SeekToPosition(_segments.Count > 0 ? _segments[slot].FirstPosition : 0);
+        while (TryReadFirstEventTime<T, TCodec, TExtractor>(ref codec, ref extractor, out long first, out long position))
+        {
+            if (first >= time)
+            {
+                SeekToPosition(position);
+                return;
+            }
+        }
+    }
+
+    private bool TryReadFirstEventTime<T, TCodec, TExtractor>(ref TCodec codec, ref TExtractor extractor, out long time, out long position)
+        where T : struct
+        where TCodec : struct, IJournalCodec<T>
+        where TExtractor : struct, Time.ITimestampExtractor<T>
+    {
+        while (TryRead(out JournalRecord record))
+        {
+            if (record.Kind == JournalRecordKind.Events)
+            {
+                T e = default;
+                codec.Decode(record.Payload[..codec.EventSize], ref e);
+                time = extractor.GetTimestamp(in e);
+                position = record.Position;
+                return true;
+            }
+        }
+
+        time = 0;
+        position = -1;
+        return false;
+    }
+
     /// <summary>Releases the mappings.</summary>
     public void Dispose() => CloseSegment();
 

@@ -111,6 +111,29 @@ public sealed class JournalWriterTests
     }
 
     [Test]
+    public void SeekToEventTime_FindsTheFirstRecordAtOrAfterIt_AcrossSegments()
+    {
+        using var temp = new TempJournal();
+        using (Writer writer = Writer.Open(temp.Directory, default, Small))
+        {
+            AppendRange(writer, 0, 20_000, batch: 50); // timestamps are id × 10
+        }
+
+        using JournalReader reader = JournalReader.Open<JournalTestEvent, Codec>(temp.Directory, default);
+        foreach ((long time, long expected) in new[] { (0L, 0L), (5L, 50L), (500L, 50L), (501L, 100L), (123_450L, 12_350L), (199_990L, long.MinValue) })
+        {
+            reader.SeekToEventTime<JournalTestEvent, Codec, EventTime>(time, default, default);
+            bool found = reader.TryRead(out JournalRecord record);
+            Assert.That(found ? record.Position : long.MinValue, Is.EqualTo(expected), $"time {time}");
+        }
+    }
+
+    private readonly struct EventTime : LowLatency.Engine.Time.ITimestampExtractor<JournalTestEvent>
+    {
+        public long GetTimestamp(in JournalTestEvent e) => e.Timestamp;
+    }
+
+    [Test]
     public void Marks_AreReadInPlaceWithTheirPosition()
     {
         using var temp = new TempJournal();

@@ -32,6 +32,9 @@ internal sealed record RunSpec
     /// </summary>
     public IPEndPoint? Listen { get; init; }
 
+    /// <summary>When set, a journaling stage records every tick into this folder first (<c>demo --journal DIR</c>).</summary>
+    public string? Journal { get; init; }
+
     /// <summary>Also sample RSS, threads and handles each interval (the soak).</summary>
     public bool SampleProcess { get; init; }
 

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using LowLatency.Engine.Diagnostics;
-using LowLatency.Engine.Flow;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Processing;
@@ -22,7 +20,7 @@ public abstract class EventProcessor
 
     private readonly IStageHost _host;
     private readonly bool _signalProgress;
-    private readonly FlowHub _flow;
+    private readonly CapacitySignal _capacity;
 
     // Idle → Running (Run, stage thread); Running → Halted (Halt, any thread). Read by the run loop on alerts.
     private int _state;
@@ -42,7 +40,7 @@ public abstract class EventProcessor
         _host = host;
         Policy = options.ExceptionPolicy;
         _signalProgress = barrier.SignalsProgress;
-        _flow = barrier.Sequencer.Flow;
+        _capacity = barrier.Sequencer.Capacity;
     }
 
     /// <summary>The stage's name.</summary>
@@ -92,9 +90,9 @@ public abstract class EventProcessor
         }
 
         // One load per batch; the slow path runs only while a source is paused or awaits capacity.
-        if (_flow.HasWaiters)
+        if (_capacity.HasWaiters)
         {
-            _flow.NotifyProgressSlow();
+            _capacity.NotifyProgressSlow();
         }
     }
 
@@ -102,7 +100,7 @@ public abstract class EventProcessor
     /// Publish-to-stage latency recording (null when off). Set by <c>PipelineMetrics.Attach</c> before the
     /// stage's thread starts (the start publishes it); read once by the run loop.
     /// </summary>
-    internal StageLatency? Latency { get; set; }
+    internal BatchSampler? Latency { get; set; }
 
     /// <summary>Runs the stage on the calling thread until halted. Called once, by the stage's thread.</summary>
     public void Run()

@@ -21,6 +21,7 @@ internal sealed partial class LiveConnection
     private readonly WebSocket _socket;
     private readonly Lock _lock = new();
     private readonly AsyncSignal _signal = new();
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Guarded by _lock: written by the fan-out thread (Offer) and the send loop (drain).
     private readonly ConflationBuffer<LiveUpdate> _queue;
@@ -114,18 +115,14 @@ internal sealed partial class LiveConnection
         Record(received);
         RequestClose(CloseStatusOf(received), CloseTextOf(received)); // after a client's close: the reply
 
-        // The send loop sends the close frame (or the close reply) and ends; bounded, then the socket is aborted.
-        if (await Task.WhenAny(sending, Task.Delay(_hub.Options.CloseTimeout)).ConfigureAwait(false) != sending)
-        {
-            _socket.Abort();
-            await sending.ConfigureAwait(false);
-        }
-
+        // The send loop sends the close frame (or the close reply) and ends; AbortLaterAsync bounds it.
+        await sending.ConfigureAwait(false);
         lock (_lock)
         {
             _finished = true;
         }
 
+        _done.TrySetResult();
         _socket.Dispose();
         return (CloseReason)_reason;
     }
@@ -134,8 +131,10 @@ internal sealed partial class LiveConnection
     public void RequestClose(WebSocketCloseStatus status, string text)
     {
         bool wake = false;
+        bool first;
         lock (_lock)
         {
+            first = _close is null;
             _close ??= (status, text);
             if (!_scheduled)
             {
@@ -147,6 +146,23 @@ internal sealed partial class LiveConnection
         if (wake)
         {
             _signal.Set();
+        }
+
+        if (first)
+        {
+            _ = AbortLaterAsync();
+        }
+    }
+
+    /// <summary>
+    /// Bounds a close: a frame stuck behind a client that does not read, or a client that never answers the close
+    /// frame, gets the socket aborted after <see cref="WebSocketHubOptions.CloseTimeout"/>, which ends both loops.
+    /// </summary>
+    private async Task AbortLaterAsync()
+    {
+        if (await Task.WhenAny(_done.Task, Task.Delay(_hub.Options.CloseTimeout)).ConfigureAwait(false) != _done.Task)
+        {
+            _socket.Abort();
         }
     }
 

@@ -8,13 +8,14 @@ namespace LowLatency.Adapters.WebSockets;
 /// </summary>
 public sealed class LiveTopic
 {
-    internal LiveTopic(int id, string name, string[] fields, DefaultFeed defaultFeed, int busiestKeys)
+    internal LiveTopic(int id, string name, string[] fields, DefaultFeed defaultFeed, int busiestKeys, IReadOnlyDictionary<long, string>? keyNames)
     {
         Id = id;
         Name = name;
         Fields = fields;
         DefaultFeed = defaultFeed;
         BusiestKeys = busiestKeys;
+        KeyNames = keyNames ?? new Dictionary<long, string>();
         JsonPrefix = Encoding.UTF8.GetBytes($"{{\"topic\":\"{name}\",\"key\":");
         JsonFields = Array.ConvertAll(fields, f => Encoding.UTF8.GetBytes($",\"{f}\":"));
     }
@@ -33,6 +34,9 @@ public sealed class LiveTopic
 
     /// <summary>Under <see cref="DefaultFeed.BusiestKeys"/>: how many keys (the most updated over the last second).</summary>
     public int BusiestKeys { get; }
+
+    /// <summary>Display names of keys (stage names, say), sent to clients in the hello message.</summary>
+    public IReadOnlyDictionary<long, string> KeyNames { get; }
 
     // Pre-encoded JSON fragments, so encoding an update writes only numbers.
     internal byte[] JsonPrefix { get; }

@@ -232,6 +232,13 @@ public sealed partial class WebSocketHub
                 }
 
                 json.WriteEndArray();
+                json.WriteStartObject("keys");
+                foreach ((long key, string display) in topic.KeyNames)
+                {
+                    json.WriteString(key.ToString(System.Globalization.CultureInfo.InvariantCulture), display);
+                }
+
+                json.WriteEndObject();
                 json.WriteString("default", topic.DefaultFeed switch
                 {
                     DefaultFeed.AllKeys => "all",

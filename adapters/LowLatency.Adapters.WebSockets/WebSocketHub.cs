@@ -57,7 +57,8 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     /// <param name="fields">Field names (same alphabet; not <c>type</c>, <c>topic</c>, <c>key</c>, <c>time</c>), at most <see cref="LiveValues.Capacity"/>.</param>
     /// <param name="defaultFeed">What a client that never subscribed receives of it.</param>
     /// <param name="busiestKeys">Under <see cref="DefaultFeed.BusiestKeys"/>: how many keys.</param>
-    public LiveTopic AddTopic(string name, IReadOnlyList<string> fields, DefaultFeed defaultFeed = DefaultFeed.None, int busiestKeys = 8)
+    /// <param name="keyNames">Display names of keys, sent to clients in the hello message.</param>
+    public LiveTopic AddTopic(string name, IReadOnlyList<string> fields, DefaultFeed defaultFeed = DefaultFeed.None, int busiestKeys = 8, IReadOnlyDictionary<long, string>? keyNames = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(fields);
@@ -85,7 +86,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(busiestKeys, 1);
-        var topic = new LiveTopic(_topics.Count, name, [.. fields], defaultFeed, busiestKeys);
+        var topic = new LiveTopic(_topics.Count, name, [.. fields], defaultFeed, busiestKeys, keyNames);
         _topics.Add(topic);
         return topic;
     }

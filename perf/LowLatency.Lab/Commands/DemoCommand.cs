@@ -58,7 +58,9 @@ internal static class DemoCommand
         {
             Description = "With --kafka: HOST:PORT of a real cluster whose `ticks` and `bars` topics the demo may use.",
         };
+        Option<string?> dashboard = DashboardOption.Create();
         options.AddTo(command);
+        command.Options.Add(dashboard);
         command.Options.Add(listen);
         command.Options.Add(kafka);
         command.Options.Add(bootstrap);
@@ -97,6 +99,11 @@ internal static class DemoCommand
                 spec = spec with { Listen = endpoint };
             }
 
+            if (!DashboardOption.TryApply(parse, dashboard, ref spec))
+            {
+                return RunGuard.InvalidOptions;
+            }
+
             return RunGuard.Run(() => Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out));
         });
     }
@@ -121,6 +128,7 @@ internal static class DemoCommand
                 output.WriteLine($"  listening on {endpoint}: run `lowlatency feed --connect {endpoint}` to send ticks");
                 onListening?.Invoke(endpoint);
             },
+            endpoint => output.WriteLine($"  dashboard http://{endpoint}/ (WebSocket ws://{endpoint}/ws); serving until the run ends"),
             ctrlC.Token);
         progress.Complete();
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace LowLatency.Adapters.WebSockets;
 
-/// <summary>The dashboard page and its script and style, embedded in the assembly (no CDN, nothing fetched).</summary>
+/// <summary>The dashboard page, its script, style and icon, embedded in the assembly (no CDN, nothing fetched).</summary>
 internal static class DashboardAssets
 {
     private static readonly (string Path, string Resource, string ContentType)[] s_assets =
@@ -10,6 +10,7 @@ internal static class DashboardAssets
         ("/", "Dashboard/index.html", "text/html; charset=utf-8"),
         ("/dashboard.js", "Dashboard/dashboard.js", "text/javascript; charset=utf-8"),
         ("/dashboard.css", "Dashboard/dashboard.css", "text/css; charset=utf-8"),
+        ("/favicon.svg", "Dashboard/favicon.svg", "image/svg+xml"),
     ];
 
     private static readonly Dictionary<string, (byte[] Body, string ContentType)> s_bodies = Load();

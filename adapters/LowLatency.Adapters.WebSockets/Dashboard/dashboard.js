@@ -174,8 +174,10 @@
     if (hi === lo) { hi += 0.5; lo -= 0.5; }
     const pad = (hi - lo) * 0.08; lo -= pad; hi += pad;
     const y = (p) => top + (hi - p) / (hi - lo) * plotH;
-    const step = plotW / MAX_BARS;
-    const x = (i) => (MAX_BARS - series.length + i + 0.5) * step;
+    // At least 20 slots so a young chart is not one fat candle; new bars enter on the right.
+    const slots = Math.min(MAX_BARS, Math.max(20, series.length));
+    const step = plotW / slots;
+    const x = (i) => (slots - series.length + i + 0.5) * step;
 
     // Grid and price axis.
     g.fillStyle = css.getPropertyValue('--muted');
@@ -208,9 +210,11 @@
     // Time of the first and last bar.
     g.fillStyle = css.getPropertyValue('--muted');
     g.textBaseline = 'alphabetic';
-    g.fillText(fmtTime(series[0].t), Math.max(0, x(0) - step / 2), h - 4);
     const lastLabel = fmtTime(series.at(-1).t);
-    g.fillText(lastLabel, plotW - g.measureText(lastLabel).width, h - 4);
+    const lastX = plotW - g.measureText(lastLabel).width;
+    g.fillText(lastLabel, lastX, h - 4);
+    const firstLabel = fmtTime(series[0].t), firstX = Math.max(0, x(0) - step / 2);
+    if (firstX + g.measureText(firstLabel).width + 12 < lastX) g.fillText(firstLabel, firstX, h - 4);
   }
 
   function renderStages() {

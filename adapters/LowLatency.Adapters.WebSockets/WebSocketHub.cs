@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using LowLatency.Engine;
 using LowLatency.Engine.Flow;
@@ -51,6 +52,22 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     internal LiveTopic[] TopicArray => _topicArray;
 
     internal int MaxFrameBytes { get; private set; }
+
+    /// <summary>
+    /// The most memory the hub's own buffers take per connection (after <see cref="Start"/>): the conflating queue
+    /// (<see cref="WebSocketHubOptions.QueueCapacity"/> updates and its key index), one frame's batch and encoding
+    /// buffer, and the inbound message buffer. Kestrel's and the kernel's socket buffers come on top.
+    /// </summary>
+    public long BufferBytesPerConnection
+    {
+        get
+        {
+            long fifo = (long)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Options.QueueCapacity);
+            long queue = (fifo * (sizeof(long) + Unsafe.SizeOf<LiveUpdate>())) + (2 * fifo * (sizeof(long) + sizeof(int)));
+            long batch = (long)Options.MaxUpdatesPerFrame * Unsafe.SizeOf<LiveUpdate>();
+            return queue + batch + MaxFrameBytes + Options.MaxMessageBytes + 1;
+        }
+    }
 
     /// <summary>Registers a topic (before <see cref="Start"/>).</summary>
     /// <param name="name">What clients subscribe to: 1–64 of <c>A–Z a–z 0–9 _ . -</c>.</param>

@@ -4,6 +4,7 @@ using LowLatency.Engine.Flow;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Sequencing;
+using Microsoft.Extensions.Logging;
 
 namespace LowLatency.Engine.Diagnostics;
 
@@ -36,7 +37,7 @@ public sealed class PipelineMetrics : IDisposable
     private volatile WatermarkSource[] _watermarks = [];
     private int _disposed;
 
-    private PipelineMetrics(string pipeline, Sequencer sequencer, EventProcessor[] stages, PipelineMetricsOptions options)
+    private PipelineMetrics(string pipeline, Sequencer sequencer, EventProcessor[] stages, PipelineMetricsOptions options, ILogger logger)
     {
         PipelineName = pipeline;
         Options = options;
@@ -59,7 +60,7 @@ public sealed class PipelineMetrics : IDisposable
         if (options.StallThreshold is { } threshold)
         {
             TimeSpan interval = options.StallCheckInterval ?? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, threshold.Ticks / 4));
-            Watchdog = new StallWatchdog(pipeline, stages, threshold, interval, options.TimeProvider, options.OnStall);
+            Watchdog = new StallWatchdog(pipeline, stages, threshold, interval, options.TimeProvider, options.OnStall, logger);
         }
     }
 
@@ -77,7 +78,7 @@ public sealed class PipelineMetrics : IDisposable
 
     internal ReadOnlySpan<EventProcessor> Stages => _stages;
 
-    internal ReadOnlySpan<EventSource> Sources => _sequencer.Flow.Sources;
+    internal ReadOnlySpan<EventSource> Sources => FlowHub.SourcesOf(_sequencer);
 
     internal ReadOnlySpan<LateCounter> LateCounters => _late;
 
@@ -106,7 +107,7 @@ public sealed class PipelineMetrics : IDisposable
             ThrowHelper.ThrowInvalidOperation($"Pipeline '{pipeline.Options.Name}' already has metrics attached.");
         }
 
-        var metrics = new PipelineMetrics(pipeline.Options.Name, sequencer, [.. pipeline.Stages], options);
+        var metrics = new PipelineMetrics(pipeline.Options.Name, sequencer, [.. pipeline.Stages], options, pipeline.Options.Logger);
         EngineMeter.Register(metrics);
         return metrics;
     }

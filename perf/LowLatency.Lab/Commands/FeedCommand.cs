@@ -100,10 +100,19 @@ internal static class FeedCommand
             }
         }
 
-        bool acked = publisher.WaitUntilAcked(TimeSpan.FromSeconds(10));
-        Report(publisher, start);
-        Console.Error.WriteLine(acked ? "every tick acked" : "timed out waiting for acks (the source may be gone)");
-        return acked ? 0 : 1;
+        try
+        {
+            publisher.WaitUntilAcked(TimeSpan.FromSeconds(10));
+            Report(publisher, start);
+            Console.Error.WriteLine("every tick acked");
+            return 0;
+        }
+        catch (Exception e) when (e is TimeoutException or ProtocolException)
+        {
+            Report(publisher, start);
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
     }
 
     private static void Report(TcpPublisher<MarketTick, MarketTickCodec> publisher, long start)

@@ -49,6 +49,10 @@ internal static class DemoCommand
             Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +
                 "IP:PORT, localhost:PORT, or *:PORT (every interface: opt-in exposure). Latency is then measured from arrival.",
         };
+        var token = new Option<string?>("--token")
+        {
+            Description = "With --listen: the token a publisher's hello must carry (`lowlatency feed --token T`); at most 256 UTF-8 bytes. Without it any publisher is accepted.",
+        };
         var kafka = new Option<bool>("--kafka")
         {
             Description = "Run the demo through Kafka instead: feed → topic `ticks` → engine (1 s windows) → topic `bars`, verified. " +
@@ -60,6 +64,7 @@ internal static class DemoCommand
         };
         options.AddTo(command);
         command.Options.Add(listen);
+        command.Options.Add(token);
         command.Options.Add(kafka);
         command.Options.Add(bootstrap);
         command.SetAction(parse =>
@@ -97,6 +102,17 @@ internal static class DemoCommand
                 spec = spec with { Listen = endpoint };
             }
 
+            if (parse.GetValue(token) is { } secret)
+            {
+                if (spec.Listen is null || secret.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(secret) > 256)
+                {
+                    Console.Error.WriteLine(spec.Listen is null ? "lowlatency: --token goes with --listen." : "lowlatency: --token must be 1 to 256 UTF-8 bytes.");
+                    return RunGuard.InvalidOptions;
+                }
+
+                spec = spec with { ListenToken = secret };
+            }
+
             return RunGuard.Run(() => Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out));
         });
     }
@@ -129,6 +145,12 @@ internal static class DemoCommand
         {
             ReportFiles.WriteJson(jsonPath, LabReport.From("demo", run) with { Machine = machine });
             output.WriteLine($"  json           {jsonPath}");
+        }
+
+        if (run.Events == 0 && spec.Listen is not null)
+        {
+            // Nothing arrived: "0 of 0 verified" would be a pass that proved nothing.
+            return RunGuard.NothingToVerify;
         }
 
         return run.Verification.IsClean ? 0 : 1;

@@ -11,6 +11,9 @@ internal static class RunGuard
     /// <summary>A stage halted the pipeline.</summary>
     public const int PipelineHalted = 3;
 
+    /// <summary><c>demo --listen</c> received no event (no publisher came, or none was accepted): nothing was verified.</summary>
+    public const int NothingToVerify = 4;
+
     public static int Run(Func<int> command)
     {
         try

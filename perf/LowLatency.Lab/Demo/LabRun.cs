@@ -8,6 +8,7 @@ using LowLatency.Engine.Processing;
 using LowLatency.Lab.Feed;
 using LowLatency.Lab.Latency;
 using LowLatency.Lab.Measurement;
+using LowLatency.Lab.Reporting;
 using LowLatency.Lab.Tcp;
 using LowLatency.Lab.Verification;
 
@@ -81,6 +82,7 @@ internal static class LabRun
             {
                 Endpoint = spec.Listen!,
                 SchemaId = MarketTickCodec.SchemaId,
+                AuthToken = spec.ListenToken is null ? default : System.Text.Encoding.UTF8.GetBytes(spec.ListenToken),
             });
             tcp.Start();
             onListening?.Invoke(tcp.LocalEndPoint!);
@@ -203,6 +205,7 @@ internal static class LabRun
             PriceBandBreaches = Volatile.Read(ref counters.PriceBandBreaches),
             NotionalBreaches = Volatile.Read(ref counters.NotionalBreaches),
             WindowSamples = samples,
+            Edge = tcp is null ? null : EdgeFigures.From(tcp.LocalEndPoint!, tcp.Metrics, spec.ListenToken is not null),
         };
     }
 

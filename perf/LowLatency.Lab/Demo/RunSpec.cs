@@ -32,6 +32,9 @@ internal sealed record RunSpec
     /// </summary>
     public IPEndPoint? Listen { get; init; }
 
+    /// <summary>With <see cref="Listen"/>: the token a publisher's hello must carry (<c>--token</c>); null accepts any.</summary>
+    public string? ListenToken { get; init; }
+
     /// <summary>Also sample RSS, threads and handles each interval (the soak).</summary>
     public bool SampleProcess { get; init; }
 

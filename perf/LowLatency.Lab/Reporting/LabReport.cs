@@ -112,6 +112,10 @@ internal sealed record LabReport
     [JsonPropertyName("soak")]
     public SoakVerdict? Soak { get; init; }
 
+    /// <summary>With <c>--listen</c>: the TCP source's edge (connections, disconnects by reason, resumes, duplicates, gaps).</summary>
+    [JsonPropertyName("edge")]
+    public EdgeFigures? Edge { get; init; }
+
     /// <summary>Files written next to the report (histogram, plots, Markdown).</summary>
     [JsonPropertyName("files")]
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -152,7 +156,7 @@ internal sealed record LabReport
             Duplicated = run.Verification.Duplicated,
             Reordered = run.Verification.Reordered,
             Corrupted = run.Verification.Corrupted,
-            Verified = run.Verification.Verifiable,
+            Verified = run.Verification.Verifiable && run.Events > 0,
             Late = run.Late,
             Dropped = run.Dropped,
             Rejected = run.Rejected,
@@ -160,6 +164,7 @@ internal sealed record LabReport
             WindowSamples = samples,
             Intervals = intervals,
             Soak = soak,
+            Edge = run.Edge,
             Files = files ?? [],
         };
     }

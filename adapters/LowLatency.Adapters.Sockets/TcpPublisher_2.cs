@@ -76,6 +76,9 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
     // Written by the sender (welcome refusal) or the receive task (close frame); read by anyone.
     private int _lastCloseReason;
 
+    // Written by the sender thread after each connection attempt; read by anyone.
+    private int _lastConnectError;
+
     // The live connection: replaced by the sender thread only (volatile writes); read by anyone.
     private PublisherConnection? _connection;
 
@@ -128,6 +131,13 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
 
     /// <summary>The reason of the last close frame the source sent (e.g. <see cref="DisconnectReason.AuthenticationFailed"/>), or None.</summary>
     public DisconnectReason LastCloseReason => (DisconnectReason)Volatile.Read(ref _lastCloseReason);
+
+    /// <summary>
+    /// Why the last connection attempt failed at the socket level (<see cref="SocketError.ConnectionRefused"/>,
+    /// <see cref="SocketError.TimedOut"/>, ...), or <see cref="SocketError.Success"/> once one succeeded (and
+    /// before the first attempt). Lets a host say "connection refused" at once instead of waiting for acks.
+    /// </summary>
+    public SocketError LastConnectError => (SocketError)Volatile.Read(ref _lastConnectError);
 
     /// <summary>True while a connection is established and handshaken.</summary>
     public bool IsConnected => Volatile.Read(ref _connection) is { Broken: false };
@@ -212,7 +222,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
             long left = deadline - Environment.TickCount64;
             if (left <= 0)
             {
-                throw new TimeoutException($"{Acked} of {target} events acked after {timeout.TotalSeconds:0.###} s waiting for acks from {_remote} (connected: {(IsConnected ? "yes" : "no")}, reconnects: {Reconnects}, last close reason: {LastCloseReason}).");
+                throw new TimeoutException($"{Acked} of {target} events acked after {timeout.TotalSeconds:0.###} s waiting for acks from {_remote} (connected: {(IsConnected ? "yes" : "no")}, reconnects: {Reconnects}, last connect error: {LastConnectError}, last close reason: {LastCloseReason}).");
             }
 
             try
@@ -372,6 +382,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
                 try
                 {
                     connection = Connect();
+                    Volatile.Write(ref _lastConnectError, (int)SocketError.Success);
                     Volatile.Write(ref _connection, connection);
                     everConnected = true;
                     delay = _options.ReconnectDelay;
@@ -379,6 +390,13 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
                 }
                 catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or AuthenticationException or ObjectDisposedException)
                 {
+                    Volatile.Write(ref _lastConnectError, (int)(e switch
+                    {
+                        SocketException { SocketErrorCode: var code } => code,
+                        IOException { InnerException: SocketException { SocketErrorCode: var code } } => code,
+                        OperationCanceledException => SocketError.TimedOut,
+                        _ => SocketError.SocketError,
+                    }));
                     _stopSignal.Wait(delay);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
                 }

@@ -22,17 +22,6 @@ internal static class DemoCommand
         "through validate/enrich → per-symbol 1 s tumbling OHLC+VWAP and 5 s/1 s hopping volume → risk check → sink, " +
         "with live progress and a verified final report. No external services.";
 
-    /// <summary>The feed thread and the four stage threads of the demo pipeline.</summary>
-    private const int DemoThreads = 5;
-
-    /// <summary>
-    /// Spin-then-park when every demo thread has a core; otherwise park at once. On a 2-core box, stages
-    /// that spin take the core the next stage needs and latency goes to milliseconds (measured: p50 3.3 ms
-    /// Yielding vs 89 µs Blocking at 1 M/s); with a core each, spinning is what gives microseconds.
-    /// </summary>
-    internal static WaitStrategyKind DefaultWaitStrategy =>
-        Environment.ProcessorCount >= DemoThreads ? WaitStrategyKind.Hybrid : WaitStrategyKind.Blocking;
-
     internal static Command Create()
     {
         var command = new Command("demo", Description);
@@ -43,7 +32,7 @@ internal static class DemoCommand
     /// <summary>Gives <paramref name="command"/> the demo's options and action (the root command runs the demo too).</summary>
     internal static void Configure(Command command)
     {
-        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: DefaultWaitStrategy);
+        var options = new RunOptions(duration: 10, rate: 1_000_000, spinning: WaitStrategyKind.Hybrid);
         var listen = new Option<string?>("--listen")
         {
             Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +
@@ -71,49 +60,34 @@ internal static class DemoCommand
         {
             if (parse.GetValue(kafka))
             {
-                using var ctrlC = new CancellationTokenSource();
-                Console.CancelKeyPress += (_, e) =>
+                if (parse.GetValue(listen) is not null)
                 {
-                    e.Cancel = true;
-                    ctrlC.Cancel();
-                };
-                return RunGuard.Run(() => Kafka.KafkaDemo.RunAsync(parse.GetValue(bootstrap), Console.Out, ctrlC.Token).GetAwaiter().GetResult());
+                    throw new UsageException("--listen and --kafka are alternatives: ticks come over TCP or through Kafka.");
+                }
+
+                using var ctrlC = new CtrlC();
+                return Kafka.KafkaDemo.RunAsync(parse.GetValue(bootstrap), Console.Out, ctrlC.Token).GetAwaiter().GetResult();
             }
 
             if (parse.GetValue(bootstrap) is not null)
             {
-                Console.Error.WriteLine("lowlatency: --bootstrap goes with --kafka.");
-                return RunGuard.InvalidOptions;
+                throw new UsageException("--bootstrap goes with --kafka.");
             }
 
-            if (options.ToValidSpec(parse) is not { } spec)
+            IPEndPoint? endpoint = null;
+            if (parse.GetValue(listen) is { } address && !TcpEndPoints.TryParseListen(address, out endpoint))
             {
-                return RunGuard.InvalidOptions;
+                throw new UsageException($"--listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
             }
 
-            if (parse.GetValue(listen) is { } address)
+            string? secret = parse.GetValue(token);
+            if (secret is not null && (endpoint is null || secret.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(secret) > 256))
             {
-                if (!TcpEndPoints.TryParseListen(address, out IPEndPoint? endpoint))
-                {
-                    Console.Error.WriteLine($"lowlatency: --listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
-                    return RunGuard.InvalidOptions;
-                }
-
-                spec = spec with { Listen = endpoint };
+                throw new UsageException(endpoint is null ? "--token goes with --listen." : "--token must be 1 to 256 UTF-8 bytes.");
             }
 
-            if (parse.GetValue(token) is { } secret)
-            {
-                if (spec.Listen is null || secret.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(secret) > 256)
-                {
-                    Console.Error.WriteLine(spec.Listen is null ? "lowlatency: --token goes with --listen." : "lowlatency: --token must be 1 to 256 UTF-8 bytes.");
-                    return RunGuard.InvalidOptions;
-                }
-
-                spec = spec with { ListenToken = secret };
-            }
-
-            return RunGuard.Run(() => Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out));
+            RunSpec spec = options.ToValidSpec(parse, Console.Error, listen: endpoint) with { ListenToken = secret };
+            return Run(spec, options.CheckedJsonPath(parse), Console.Out);
         });
     }
 

@@ -98,6 +98,7 @@ internal static class LabRun
         long previousProcessed = 0;
         long next = start;
         GcSnapshot steadyEnd;
+        bool interrupted;
         long steadyProcessedEnd;
 
         while (true)
@@ -152,6 +153,7 @@ internal static class LabRun
             observer?.Invoke(sample);
             if (finished)
             {
+                interrupted = cancel.IsCancellationRequested && Stopwatch.GetTimestamp() < end;
                 steadyEnd = GcSnapshot.Capture();
                 steadyProcessedEnd = Volatile.Read(ref counters.Processed);
                 break;
@@ -194,6 +196,7 @@ internal static class LabRun
             SteadyEvents = steadyProcessedEnd - steadyProcessedStart,
             SteadyElapsed = TimeSpan.FromSeconds((steadyEnd.Timestamp - steadyStart.Timestamp) / (double)Stopwatch.Frequency),
             Elapsed = Stopwatch.GetElapsedTime(start),
+            Interrupted = interrupted,
             SteadyGc = steadyEnd - steadyStart,
             Latency = latency.Total,
             Intervals = intervals,

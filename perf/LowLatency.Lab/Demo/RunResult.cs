@@ -23,6 +23,9 @@ internal sealed record RunResult
 
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>Ctrl+C ended the run before <see cref="RunSpec.Duration"/>; <see cref="Elapsed"/> is what actually ran.</summary>
+    public bool Interrupted { get; init; }
+
     /// <summary>GC collections and bytes allocated (all threads) during the steady state.</summary>
     public required GcSnapshot SteadyGc { get; init; }
 

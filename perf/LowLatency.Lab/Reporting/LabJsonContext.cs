@@ -5,6 +5,8 @@ namespace LowLatency.Lab.Reporting;
 /// <summary>Source-generated JSON for the reports: no reflection, stable names from the attributes.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(LabReport))]
+[JsonSerializable(typeof(PingPongReport))]
+[JsonSerializable(typeof(FeedReport))]
 internal sealed partial class LabJsonContext : JsonSerializerContext
 {
 }

@@ -46,6 +46,14 @@ internal sealed record LabReport
     [JsonPropertyName("durationSeconds")]
     public double DurationSeconds { get; init; }
 
+    /// <summary>Seconds the run actually took (Ctrl+C or a halted pipeline end it before <see cref="DurationSeconds"/>, the requested time).</summary>
+    [JsonPropertyName("elapsedSeconds")]
+    public double ElapsedSeconds { get; init; }
+
+    /// <summary>Ctrl+C ended the run early; the figures cover what ran.</summary>
+    [JsonPropertyName("interrupted")]
+    public bool Interrupted { get; init; }
+
     [JsonPropertyName("warmupSeconds")]
     public double WarmupSeconds { get; init; }
 
@@ -144,6 +152,8 @@ internal sealed record LabReport
             Symbols = run.Spec.Feed.Symbols,
             Seed = run.Spec.Feed.Seed,
             DurationSeconds = run.Spec.Duration.TotalSeconds,
+            ElapsedSeconds = Math.Round(run.Elapsed.TotalSeconds, 3),
+            Interrupted = run.Interrupted,
             WarmupSeconds = run.Spec.Warmup.TotalSeconds,
             SteadyStateSeconds = Math.Round(run.SteadyElapsed.TotalSeconds, 3),
             Offered = run.Offered,

@@ -61,6 +61,26 @@ public sealed class Crc32CTests
         Assert.That(Crc32C.Compute(data.AsSpan(3, 1600)), Is.EqualTo(Bitwise(data.AsSpan(3, 1600))), "unaligned start");
     }
 
+    /// <summary>Each path on its own (the public entry picks one per CPU), where this CPU has it.</summary>
+    [TestCase("lanes")]
+    [TestCase("fold")]
+    [TestCase("fold-wide")]
+    public void EveryPath_LengthsAcrossItsLoops_MatchBitwiseReference(string path)
+    {
+        Assume.That(path == "lanes" || System.Runtime.Intrinsics.X86.Pclmulqdq.IsSupported, "no PCLMULQDQ on this CPU");
+        Assume.That(path != "fold-wide" || System.Runtime.Intrinsics.X86.Pclmulqdq.V512.IsSupported, "no VPCLMULQDQ on this CPU");
+        byte[] data = new byte[2100];
+        new Random(17).NextBytes(data);
+        for (int length = path == "lanes" ? 0 : 64; length <= data.Length; length += length < 600 ? 1 : 13)
+        {
+            ReadOnlySpan<byte> piece = data.AsSpan(1, Math.Min(length, data.Length - 1));
+            uint raw = path == "lanes"
+                ? Crc32C.UpdateWithLanes(0xFFFFFFFF, piece)
+                : Crc32C.UpdateFolding(0xFFFFFFFF, piece, wide: path == "fold-wide");
+            Assert.That(~raw, Is.EqualTo(Bitwise(piece)), $"{path}, length {piece.Length}");
+        }
+    }
+
     private static uint Bitwise(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFF;

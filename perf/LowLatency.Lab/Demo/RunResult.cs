@@ -53,5 +53,8 @@ internal sealed record RunResult
     /// <summary>With <c>--listen</c>: what the TCP source saw at the edge (connections, disconnects by reason, resumes, duplicates, gaps).</summary>
     public EdgeFigures? Edge { get; init; }
 
+    /// <summary>The sink's <see cref="Demo.OutputHash"/> over every tick it saw.</summary>
+    public ulong OutputHash { get; init; }
+
     public double EventsPerSecond => SteadyElapsed > TimeSpan.Zero ? SteadyEvents / SteadyElapsed.TotalSeconds : 0;
 }

@@ -124,6 +124,14 @@ internal sealed record LabReport
     [JsonPropertyName("edge")]
     public EdgeFigures? Edge { get; init; }
 
+    /// <summary>The sink's hash over every tick's output, in sequence order (16 hex digits); a replay of a journal reports the same.</summary>
+    [JsonPropertyName("outputHash")]
+    public string? OutputHash { get; init; }
+
+    /// <summary>With <c>demo --journal</c>: the journal folder.</summary>
+    [JsonPropertyName("journal")]
+    public string? Journal { get; init; }
+
     /// <summary>Files written next to the report (histogram, plots, Markdown).</summary>
     [JsonPropertyName("files")]
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -175,6 +183,8 @@ internal sealed record LabReport
             Intervals = intervals,
             Soak = soak,
             Edge = run.Edge,
+            OutputHash = Demo.OutputHash.Format(run.OutputHash),
+            Journal = run.Spec.Journal,
             Files = files ?? [],
         };
     }

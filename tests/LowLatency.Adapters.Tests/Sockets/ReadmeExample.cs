@@ -86,7 +86,7 @@ public static class TradeFeedExample
         }
 
         await source.DisposeAsync();
-        await pipeline.DrainAsync();
+        await pipeline.DrainAsync(cancellationToken);
         return volume.Total; // 100 000
     }
 }

@@ -213,8 +213,9 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
             }
 
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // A refusal that a later handshake got past (the source was fixed and restarted) no longer counts.
             DisconnectReason refused = LastCloseReason;
-            if (IsRefusal(refused))
+            if (IsRefusal(refused) && !IsConnected)
             {
                 throw new ProtocolException(refused, $"The source refused the session ({refused}); {Acked} of {target} events acked. Retrying cannot help: fix the token, schema or wire version.");
             }

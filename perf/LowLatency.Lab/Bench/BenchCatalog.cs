@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Journal;
 using LowLatency.Lab.Bench.Kafka;
 using LowLatency.Lab.Bench.Tcp;
 using LowLatency.Lab.Bench.Window;
@@ -40,6 +41,10 @@ internal static class BenchCatalog
         new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
+        new JournalAppendScenario(),
+        new JournalMappedCopyBaselineScenario(),
+        new JournalFileStreamBaselineScenario(),
+        new JournalReplayTumblingScenario(),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

@@ -51,7 +51,9 @@ internal static class DemoCommand
         {
             Description = "Record every tick into a journal in this (new or empty) folder, with the output hash; `lowlatency replay DIR` replays it.",
         };
+        Option<string?> dashboard = DashboardOption.Create();
         options.AddTo(command);
+        command.Options.Add(dashboard);
         command.Options.Add(listen);
         command.Options.Add(kafka);
         command.Options.Add(bootstrap);
@@ -91,6 +93,7 @@ internal static class DemoCommand
                 spec = spec with { Journal = CheckedJournalFolder(journalFolder.FullName) };
             }
 
+            spec = DashboardOption.Apply(parse, dashboard, spec);
             return Run(spec, options.CheckedJsonPath(parse), Console.Out);
         });
     }
@@ -126,6 +129,7 @@ internal static class DemoCommand
                 output.WriteLine($"  listening on {endpoint}: run `lowlatency feed --connect {endpoint}` to send ticks");
                 onListening?.Invoke(endpoint);
             },
+            endpoint => output.WriteLine($"  dashboard http://{endpoint}/ (WebSocket ws://{endpoint}/ws); serving until the run ends"),
             ctrlC.Token);
         progress.Complete();
 

@@ -28,8 +28,9 @@ internal static class LabRun
     /// <param name="spec">What to run.</param>
     /// <param name="observer">Called on the monitor thread after each interval.</param>
     /// <param name="onListening">With <see cref="RunSpec.Listen"/>: called with the bound endpoint once the TCP source listens.</param>
+    /// <param name="onDashboard">With <see cref="RunSpec.Dashboard"/>: called with the bound endpoint once the dashboard serves.</param>
     /// <param name="cancel">Ends the run early (drain, verify and report still happen).</param>
-    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null, Action<IPEndPoint>? onListening = null, CancellationToken cancel = default)
+    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null, Action<IPEndPoint>? onListening = null, Action<IPEndPoint>? onDashboard = null, CancellationToken cancel = default)
     {
         spec.Validate();
         FeedSettings feedSettings = spec.Feed;
@@ -59,6 +60,13 @@ internal static class LabRun
         if (pipeline.Stages.Any(s => s.Name == "windows"))
         {
             metrics.AddLateCounter("windows", "window_closed", () => Volatile.Read(ref counters.Late));
+        }
+
+        DemoDashboard? dashboard = spec.Dashboard is null ? null : DemoDashboard.Start(spec.Dashboard, metrics, pipeline.Stages);
+        if (dashboard is not null)
+        {
+            windows.Log.Listener = dashboard;
+            onDashboard?.Invoke(dashboard.EndPoint);
         }
 
         var intervals = new List<IntervalSample>((int)(spec.Duration / spec.Interval) + 4);
@@ -167,12 +175,14 @@ internal static class LabRun
         tcp?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         try
         {
-            // Throws PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
-            pipeline.DrainAsync().GetAwaiter().GetResult();
+            // Ctrl+C ends the feed, not the drain: what was published is still verified. Throws
+            // PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
+            pipeline.DrainAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         finally
         {
             pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            dashboard?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         latency.SampleInterval();

@@ -53,7 +53,7 @@ internal static class DemoReplay
         {
             result = JournalReplay.Run(reader, default(BlittableCodec<DemoTick>), pipeline.RingBuffer, null,
                 JournalReplayOptions.Default with { FromPosition = fromPosition, ToPosition = toPosition, Speed = speed }, cancel);
-            pipeline.DrainAsync().GetAwaiter().GetResult();
+            pipeline.DrainAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         finally
         {

@@ -70,7 +70,16 @@ public sealed class JournalRecoveryTests
                 // the source resends the rest (a TCP publisher's unacknowledged window, a Kafka offset).
                 journaled = result.Events == 0 ? covered + 1 : result.LastPosition + 1;
                 Assert.That(journaled, Is.InRange(covered + 1, crash), $"seed {seed}");
-                await replay.StopAsync(); // keep the state: the run goes on
+                // Every replayed event handled, then stop (not drain): the windows keep their state, the run goes on.
+                long published = replay.RingBuffer.Cursor.ValueAcquire;
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+                while (replay.CompletedSequence < published && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(1);
+                }
+
+                Assert.That(replay.CompletedSequence, Is.EqualTo(published), $"seed {seed}: the replay was handled within 10 s");
+                await replay.StopAsync();
             }
 
             await RunLiveAsync(journal.Directory, op, recovered, trades, (int)journaled, trades.Length - (int)journaled, null, drain: true);

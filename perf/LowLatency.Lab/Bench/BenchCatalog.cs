@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Journal;
 using LowLatency.Lab.Bench.Kafka;
 using LowLatency.Lab.Bench.Tcp;
 using LowLatency.Lab.Bench.WebSockets;
@@ -41,6 +42,10 @@ internal static class BenchCatalog
         new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
+        new JournalAppendScenario(),
+        new JournalMappedCopyBaselineScenario(),
+        new JournalFileStreamBaselineScenario(),
+        new JournalReplayTumblingScenario(),
 
         // Last: they keep a thousand connections open while they run (FanOutFixtures).
         new FanOutScenario(

@@ -1,4 +1,6 @@
 using LowLatency.Engine.Waiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LowLatency.Engine.Pipelines;
 
@@ -45,6 +47,12 @@ public sealed record PipelineOptions
     /// <summary>How long <see cref="Pipeline{T}.StopAsync"/> waits for stage threads to exit.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Where the pipeline logs its lifecycle (start, shutdown reason), a stage fault that halts it, dead
+    /// letters and stalls. Never per event: nothing is logged on the hot path. Silent by default.
+    /// </summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
     internal void Validate()
     {
         if (Capacity < 2 || !int.IsPow2(Capacity))
@@ -68,6 +76,11 @@ public sealed record PipelineOptions
         }
 
         BackoffWaitStrategy.CheckInterval(BackoffInterval, "PipelineOptions.BackoffInterval");
+
+        if (Logger is null)
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.Logger", Logger, "must not be null (NullLogger.Instance logs nothing).");
+        }
 
         if (TimeoutTick is { } tick && tick <= TimeSpan.Zero)
         {

@@ -2,7 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Sequencing;
+using LowLatency.Engine.Diagnostics;
 using LowLatency.Engine.Waiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LowLatency.Engine.Pipelines;
 
@@ -186,7 +189,7 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         lock (_lock)
         {
             (string name, StageOptions resolved, SequenceBarrier barrier) = PrepareStage(typeof(THandler), dependsOn, options);
-            return AddStage(dependsOn, new EventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, _deadLetters));
+            return AddStage(dependsOn, new EventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, DeadLetterHandler()));
         }
     }
 
@@ -196,8 +199,26 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         lock (_lock)
         {
             (string name, StageOptions resolved, SequenceBarrier barrier) = PrepareStage(typeof(THandler), dependsOn, options);
-            return AddStage(dependsOn, new BatchEventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, _deadLetters));
+            return AddStage(dependsOn, new BatchEventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, DeadLetterHandler()));
         }
+    }
+
+    /// <summary>The host's dead-letter callback, preceded by a warning in the log when there is a logger.</summary>
+    private Action<DeadLetter<T>>? DeadLetterHandler()
+    {
+        Action<DeadLetter<T>>? callback = _deadLetters;
+        ILogger logger = Options.Logger;
+        if (logger == NullLogger.Instance)
+        {
+            return callback;
+        }
+
+        string pipeline = Options.Name;
+        return letter =>
+        {
+            EngineLog.DeadLettered(logger, letter.Error, pipeline, letter.Stage, letter.Sequence);
+            callback?.Invoke(letter);
+        };
     }
 
     private (string Name, StageOptions Options, SequenceBarrier Barrier) PrepareStage(Type handlerType, Sequence[] dependsOn, StageOptions? options)
@@ -313,6 +334,8 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         {
             thread.Start();
         }
+
+        EngineLog.Started(Options.Logger, Options.Name, _stages.Count, Options.Capacity, Options.WaitStrategy);
     }
 
     /// <summary>
@@ -446,12 +469,19 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// stages with <see cref="ShutdownReason.Drained"/>. Throws <see cref="PipelineFaultedException"/> if a
     /// stage faulted, <see cref="TimeoutException"/> past <see cref="PipelineOptions.DrainTimeout"/>.
     /// </summary>
-    public Task DrainAsync()
+    /// <param name="cancellationToken">
+    /// Ends the graceful part (a host's shutdown timeout): the drain turns into <see cref="StopAsync"/>, events
+    /// not yet handled stay unhandled, and once the stages have stopped this throws <see cref="OperationCanceledException"/>.
+    /// </param>
+    public Task DrainAsync(CancellationToken cancellationToken = default)
     {
+        Task drain;
         lock (_lock)
         {
-            return _drainTask ??= _stopTask ?? DrainCoreAsync();
+            drain = _drainTask ??= _stopTask ?? DrainCoreAsync();
         }
+
+        return cancellationToken.CanBeCanceled && !drain.IsCompleted ? DrainOrStopAsync(drain, cancellationToken) : drain;
     }
 
     /// <summary>
@@ -459,12 +489,16 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// (<see cref="ShutdownReason.Stopped"/>). Throws <see cref="TimeoutException"/> naming the stages whose
     /// threads did not exit within <see cref="PipelineOptions.StopTimeout"/> (a hung handler).
     /// </summary>
-    public Task StopAsync()
+    /// <param name="cancellationToken">Abandons the wait for the stage threads to exit (they are halted either way).</param>
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
+        Task stop;
         lock (_lock)
         {
-            return _stopTask ??= StopCoreAsync();
+            stop = _stopTask ??= StopCoreAsync();
         }
+
+        return cancellationToken.CanBeCanceled ? stop.WaitAsync(cancellationToken) : stop;
     }
 
     /// <summary>Stops the pipeline if it is running; never throws for a fault already surfaced through <see cref="Completion"/>.</summary>
@@ -477,6 +511,19 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         catch (TimeoutException)
         {
             // Stage threads are background threads; a hung handler cannot keep the process alive.
+        }
+    }
+
+    private async Task DrainOrStopAsync(Task drain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await drain.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -598,7 +645,11 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
 
     void IStageHost.OnStageFault(EventProcessor stage, StageFault fault)
     {
-        Interlocked.CompareExchange(ref _fault, fault, null);
+        if (Interlocked.CompareExchange(ref _fault, fault, null) is null)
+        {
+            EngineLog.StageFaulted(Options.Logger, fault.Error, Options.Name, fault.Stage, fault.Sequence);
+        }
+
         RaiseReason(ShutdownReason.Faulted);
         RingBuffer.Sequencer.Close(fault.Error);
         HaltAll();
@@ -616,6 +667,8 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
             _state = Finished;
         }
 
+        var reason = (ShutdownReason)Volatile.Read(ref _shutdownReason);
+        EngineLog.ShutDown(Options.Logger, Options.Name, reason);
         if (Fault is { } fault)
         {
             _completion.TrySetException(new PipelineFaultedException(fault));

@@ -12,19 +12,27 @@ internal static class BenchReport
         double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {MachineInfo.Current}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"core-to-core round trip (two spinning threads, no ring): {floor.BeforeNanoseconds:F0} ns before, {floor.AfterNanoseconds:F0} ns after");
+        text.AppendLine(CultureInfo.InvariantCulture, $"core-to-core round trip (two spinning threads, no ring): {floor.BeforeNanoseconds:F0} ns before, {(floor.AfterNanoseconds is { } after ? $"{after:F0} ns after" : "not measured after (interrupted)")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-34} {"M events/s",12} {"× " + BenchCatalog.Baseline,17} {"B/event",9}  description");
         foreach (BenchRow row in rows)
         {
             BenchResult median = row.Median;
             string ratio = baseline is > 0 ? (median.EventsPerSecond / baseline.Value).ToString("F1", CultureInfo.InvariantCulture) : "-";
             text.AppendLine(CultureInfo.InvariantCulture, $"{row.Scenario.Name,-34} {median.EventsPerSecond / 1e6,12:F1} {ratio,17} {median.AllocatedBytesPerEvent,9:F2}  {row.Scenario.Description}");
+            if (median.Figures is { Count: > 0 } figures)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{"",-34} {string.Join("  ", figures.Select(f => $"{f.Key} {f.Value:G4}"))}");
+            }
         }
 
         return text.ToString();
     }
 
-    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor)
+    /// <summary>
+    /// Writes the JSON report: <c>elapsedSeconds</c> when <paramref name="elapsed"/> is given, <c>interrupted</c>
+    /// true when Ctrl+C ended the run (<c>results</c> then holds the scenarios measured before it).
+    /// </summary>
+    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor, TimeSpan? elapsed = null, bool interrupted = false)
     {
         double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         using FileStream file = File.Create(path);
@@ -39,10 +47,23 @@ internal static class BenchReport
         json.WriteString("runtime", machine.Runtime);
         json.WriteStartObject("coreToCoreRoundTripNs");
         json.WriteNumber("before", Math.Round(floor.BeforeNanoseconds, 1));
-        json.WriteNumber("after", Math.Round(floor.AfterNanoseconds, 1));
+        if (floor.AfterNanoseconds is { } after)
+        {
+            json.WriteNumber("after", Math.Round(after, 1));
+        }
+        else
+        {
+            json.WriteNull("after");
+        }
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteString("baseline", BenchCatalog.Baseline);
+        json.WriteBoolean("interrupted", interrupted);
+        if (elapsed is { } e)
+        {
+            json.WriteNumber("elapsedSeconds", Math.Round(e.TotalSeconds, 3));
+        }
+
         json.WriteStartArray("results");
         foreach (BenchRow row in rows)
         {
@@ -67,6 +88,17 @@ internal static class BenchReport
             }
 
             json.WriteEndArray();
+            if (median.Figures is { Count: > 0 } figures)
+            {
+                json.WriteStartObject("figures");
+                foreach ((string name, double value) in figures)
+                {
+                    json.WriteNumber(name, Math.Round(value, 3));
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using HdrHistogram;
 using LowLatency.Adapters.Sockets;
@@ -251,7 +252,7 @@ internal static class LabRun
         };
     }
 
-    private static StageGroup<DemoTick> First<THandler>(Pipeline<DemoTick> pipeline, StageGroup<DemoTick>? head, THandler handler, StageOptions options)
+    private static StageGroup<DemoTick> First<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.Interfaces | DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] THandler>(Pipeline<DemoTick> pipeline, StageGroup<DemoTick>? head, THandler handler, StageOptions options)
         where THandler : struct, IEventHandler<DemoTick> =>
         head is null ? pipeline.HandleEventsWith(handler, options) : head.Then(handler, options);
 

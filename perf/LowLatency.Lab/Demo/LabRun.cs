@@ -48,6 +48,7 @@ internal static class LabRun
             Name = spec.Topology.ToString().ToLowerInvariant(),
             Capacity = spec.Capacity,
             WaitStrategy = spec.WaitStrategy,
+            Threads = spec.StageThreads,
             DrainTimeout = TimeSpan.FromSeconds(30),
         });
         // demo --journal: a journaling stage first, so every later stage sees only journaled ticks.

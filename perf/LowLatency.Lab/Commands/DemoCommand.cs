@@ -124,6 +124,7 @@ internal static class DemoCommand
     {
         MachineInfo machine = MachineInfo.Current;
         output.WriteLine(Title);
+        output.WriteLine($"  layout: {StageLayout.Describe(spec.StageThreads, spec.Topology)}, {spec.WaitStrategy} wait, {Environment.ProcessorCount} cores");
         output.WriteLine(spec.Listen is not null
             ? $"  {spec.Duration.TotalSeconds:F0} s of ticks over TCP, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"
             : spec.Feed.Rate > 0

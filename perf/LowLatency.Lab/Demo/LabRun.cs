@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using HdrHistogram;
 using LowLatency.Adapters.Sockets;
@@ -48,6 +49,7 @@ internal static class LabRun
             Name = spec.Topology.ToString().ToLowerInvariant(),
             Capacity = spec.Capacity,
             WaitStrategy = spec.WaitStrategy,
+            Threads = spec.StageThreads,
             DrainTimeout = TimeSpan.FromSeconds(30),
         });
         // demo --journal: a journaling stage first, so every later stage sees only journaled ticks.
@@ -254,7 +256,7 @@ internal static class LabRun
         };
     }
 
-    private static StageGroup<DemoTick> First<THandler>(Pipeline<DemoTick> pipeline, StageGroup<DemoTick>? head, THandler handler, StageOptions options)
+    private static StageGroup<DemoTick> First<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.Interfaces | DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] THandler>(Pipeline<DemoTick> pipeline, StageGroup<DemoTick>? head, THandler handler, StageOptions options)
         where THandler : struct, IEventHandler<DemoTick> =>
         head is null ? pipeline.HandleEventsWith(handler, options) : head.Then(handler, options);
 

@@ -23,6 +23,9 @@ internal sealed record RunSpec
 
     public WaitStrategyKind WaitStrategy { get; init; } = WaitStrategyKind.Hybrid;
 
+    /// <summary>Threads the stages may use (<c>PipelineOptions.Threads</c>): 0 = a thread per stage.</summary>
+    public int StageThreads { get; init; }
+
     /// <summary>Ring slots (power of two).</summary>
     public int Capacity { get; init; } = 16_384;
 

@@ -17,7 +17,7 @@ internal static class ConsoleReport
         o.WriteLine();
         o.WriteLine(title);
         o.WriteLine($"  machine        {machine}");
-        o.WriteLine($"  setup          {spec.Feed.Symbols:N0} symbols (Zipf {spec.Feed.Skew}), {spec.WaitStrategy} wait, ring {spec.Capacity:N0}, seed {spec.Feed.Seed}");
+        o.WriteLine($"  setup          {spec.Feed.Symbols:N0} symbols (Zipf {spec.Feed.Skew}), {spec.WaitStrategy} wait, {(spec.StageThreads == 0 ? "a thread per stage" : $"stages on {spec.StageThreads} thread(s)")}, ring {spec.Capacity:N0}, seed {spec.Feed.Seed}");
         if (run.Interrupted)
         {
             o.WriteLine($"  interrupted    Ctrl+C after {run.Elapsed.TotalSeconds:F1} s of {spec.Duration.TotalSeconds:F0} s: the figures cover what ran");

@@ -29,6 +29,10 @@ internal sealed record LabReport
     [JsonPropertyName("waitStrategy")]
     public required string WaitStrategy { get; init; }
 
+    /// <summary>Threads the stages ran on: 0 = a thread per stage (<c>--layout</c>, <c>--threads</c>).</summary>
+    [JsonPropertyName("stageThreads")]
+    public int StageThreads { get; init; }
+
     /// <summary>Where ticks came from: <c>synthetic</c> (the built-in feed) or <c>tcp</c> (<c>demo --listen</c>).</summary>
     [JsonPropertyName("source")]
     public string Source { get; init; } = "synthetic";
@@ -155,6 +159,7 @@ internal sealed record LabReport
             Command = command,
             Topology = run.Spec.Topology.ToString().ToLowerInvariant(),
             WaitStrategy = run.Spec.WaitStrategy.ToString().ToLowerInvariant(),
+            StageThreads = run.Spec.StageThreads,
             Source = run.Spec.Listen is null ? "synthetic" : "tcp",
             OfferedRate = run.Spec.Listen is null ? run.Spec.Feed.Rate : 0,
             Symbols = run.Spec.Feed.Symbols,

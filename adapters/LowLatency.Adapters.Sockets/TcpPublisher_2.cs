@@ -96,7 +96,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
         _sendBuffer = new byte[options.SendBufferSize];
         if (options.Compression == FrameCompression.Lz4)
         {
-            _compressScratch = new byte[WireFormat.BatchHeaderSize + (options.MaxBatchEvents * _eventSize)];
+            _compressScratch = new byte[WireFormat.BatchOverhead + (options.MaxBatchEvents * _eventSize)];
         }
 
         _sender = new Thread(SendLoop) { IsBackground = true, Name = "tcp-publisher-send" };
@@ -532,7 +532,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     {
         int used = 0;
         int maxBatch = _options.MaxBatchEvents;
-        int frameBudget = WireFormat.HeaderSize + LZ4Codec.MaximumOutputSize(WireFormat.BatchHeaderSize + (maxBatch * _eventSize));
+        int frameBudget = WireFormat.HeaderSize + LZ4Codec.MaximumOutputSize(WireFormat.BatchOverhead + (maxBatch * _eventSize));
         while (_sent < published && _sendBuffer.Length - used >= frameBudget)
         {
             int count = (int)Math.Min(published - _sent, maxBatch);
@@ -546,20 +546,16 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
 
     private int WriteBatchFrame(Span<byte> destination, long first, int count)
     {
-        int eventBytes = count * _eventSize;
-        int payloadLength = WireFormat.BatchHeaderSize + eventBytes;
+        int payloadLength = WireFormat.BatchOverhead + (count * _eventSize);
         if (_compressScratch is null)
         {
             WireFormat.WriteHeader(destination, FrameType.Batch, FrameFlags.None, payloadLength, payloadLength);
-            Span<byte> payload = destination.Slice(WireFormat.HeaderSize, payloadLength);
-            WireFormat.WriteBatchHeader(payload, first, count, _eventSize);
-            CopyEvents(first, count, payload[WireFormat.BatchHeaderSize..]);
+            WriteBatchPayload(destination.Slice(WireFormat.HeaderSize, payloadLength), first, count);
             return WireFormat.HeaderSize + payloadLength;
         }
 
         Span<byte> plain = _compressScratch.AsSpan(0, payloadLength);
-        WireFormat.WriteBatchHeader(plain, first, count, _eventSize);
-        CopyEvents(first, count, plain[WireFormat.BatchHeaderSize..]);
+        WriteBatchPayload(plain, first, count);
         int compressed = LZ4Codec.Encode(plain, destination[WireFormat.HeaderSize..]);
         if (compressed <= 0 || compressed >= payloadLength)
         {
@@ -570,6 +566,13 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
 
         WireFormat.WriteHeader(destination, FrameType.Batch, FrameFlags.Lz4, compressed, payloadLength);
         return WireFormat.HeaderSize + compressed;
+    }
+
+    private void WriteBatchPayload(Span<byte> payload, long first, int count)
+    {
+        WireFormat.WriteBatchHeader(payload, first, count, _eventSize);
+        CopyEvents(first, count, payload[WireFormat.BatchHeaderSize..]);
+        WireFormat.SealBatch(payload);
     }
 
     private void CopyEvents(long first, int count, Span<byte> destination)

@@ -76,7 +76,7 @@ public sealed class PipelineMetrics : IDisposable
 
     internal ReadOnlySpan<EventProcessor> Stages => _stages;
 
-    internal ReadOnlySpan<EventSource> Sources => _sequencer.Flow.Sources;
+    internal ReadOnlySpan<EventSource> Sources => FlowHub.SourcesOf(_sequencer);
 
     internal ReadOnlySpan<LateCounter> LateCounters => _late;
 

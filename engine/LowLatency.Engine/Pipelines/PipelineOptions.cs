@@ -29,6 +29,15 @@ public sealed record PipelineOptions
     /// </summary>
     public TimeSpan BackoffInterval { get; init; } = BackoffWaitStrategy.DefaultInterval;
 
+    /// <summary>
+    /// The most threads the stages may use: 0 (default) gives each stage its own thread (unless
+    /// <see cref="Pipeline{T}.ShareThread"/> groups some); N ≥ 1 lays the stages, in the order added, onto at
+    /// most N threads, consecutive stages sharing one (see <see cref="Pipeline{T}.Layout"/>). On a box with
+    /// fewer cores than stages, sharing beats parking: an event runs through a shared thread's stages in one
+    /// pass, with no wake-up between them.
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>Default timeout tick for every stage (see <see cref="Processing.ITimeoutAware"/>); none when null.</summary>
     public TimeSpan? TimeoutTick { get; init; }
 
@@ -64,6 +73,11 @@ public sealed record PipelineOptions
         if (!Enum.IsDefined(WaitStrategy))
         {
             ThrowHelper.ThrowOption("PipelineOptions.WaitStrategy", WaitStrategy, "is not a known strategy.");
+        }
+
+        if (Threads < 0)
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.Threads", Threads, "must be ≥ 0 (0: a thread per stage).");
         }
 
         BackoffWaitStrategy.CheckInterval(BackoffInterval, "PipelineOptions.BackoffInterval");

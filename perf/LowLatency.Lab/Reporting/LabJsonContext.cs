@@ -7,6 +7,9 @@ namespace LowLatency.Lab.Reporting;
 [JsonSerializable(typeof(LabReport))]
 [JsonSerializable(typeof(PingPongReport))]
 [JsonSerializable(typeof(FeedReport))]
+[JsonSerializable(typeof(LowLatency.Lab.Journal.RecordedRun))]
+[JsonSerializable(typeof(LowLatency.Lab.Journal.ReplayReport))]
+[JsonSerializable(typeof(LowLatency.Lab.Journal.JournalInspection))]
 internal sealed partial class LabJsonContext : JsonSerializerContext
 {
 }

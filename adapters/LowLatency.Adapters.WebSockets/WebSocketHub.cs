@@ -22,6 +22,9 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     private static readonly Regex s_name = new("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
     private static readonly string[] s_reserved = ["type", "topic", "key", "time"];
 
+    /// <summary>The most updates the fan-out thread hands to a connection under one lock.</summary>
+    internal const int FanOutBatch = 256;
+
     private readonly List<LiveTopic> _topics = [];
     private readonly Lock _registry = new();
     private Pipeline<LiveUpdate>? _pipeline;
@@ -128,7 +131,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
             ProducerType = ProducerType.Multi,
             WaitStrategy = WaitStrategyKind.Blocking,
         });
-        pipeline.HandleEventsWith(new FanOutHandler(this), Engine.Processing.StageOptions.Default with { Name = "fan-out" });
+        pipeline.HandleBatchesWith(new FanOutHandler(this), Engine.Processing.StageOptions.Default with { Name = "fan-out", MaxBatchSize = FanOutBatch });
         pipeline.Start();
         _pipeline = pipeline;
         WebSocketTelemetry.Register(this);
@@ -152,27 +155,26 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     /// <summary>The topic named <paramref name="name"/>, or null.</summary>
     public LiveTopic? FindTopic(string name) => _topics.Find(t => t.Name == name);
 
-    /// <summary>Fan-out thread: offers <paramref name="update"/> to every connection that wants it.</summary>
-    internal void FanOut(in LiveUpdate update, bool endOfBatch)
+    /// <summary>
+    /// Fan-out thread: offers a batch of updates to every connection, one lock per connection per batch (a batch is
+    /// at most <see cref="FanOutBatch"/> updates, which bounds how long a connection's sender can wait for the lock).
+    /// </summary>
+    internal void FanOut(ReadOnlySpan<LiveUpdate> batch)
     {
-        LiveTopic topic = _topicArray[update.Topic];
-        _activity[update.Topic]?.Count(update.Key);
-        long[] busiest = _busiest[update.Topic];
-        foreach (LiveConnection connection in _connections)
+        foreach (ref readonly LiveUpdate update in batch)
         {
-            if (connection.Subscription.Wants(topic, update.Key, busiest))
-            {
-                connection.Offer(in update);
-            }
+            _activity[update.Topic]?.Count(update.Key);
         }
 
-        if (endOfBatch)
+        foreach (LiveConnection connection in _connections)
         {
-            long now = Stopwatch.GetTimestamp();
-            if (now >= _nextBusiest)
-            {
-                RefreshBusiest(now);
-            }
+            connection.Offer(batch, _topicArray, _busiest);
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        if (now >= _nextBusiest)
+        {
+            RefreshBusiest(now);
         }
     }
 

@@ -161,6 +161,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     /// </summary>
     internal void FanOut(ReadOnlySpan<LiveUpdate> batch)
     {
+        long start = Stopwatch.GetTimestamp();
         foreach (ref readonly LiveUpdate update in batch)
         {
             _activity[update.Topic]?.Count(update.Key);
@@ -175,6 +176,13 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         if (now >= _nextBusiest)
         {
             RefreshBusiest(now);
+        }
+
+        // Behind: yield the core for a while (FanOutDutyCycle). Only this thread waits; publishers conflate.
+        long took = now - start;
+        if (took > Stopwatch.Frequency / 1000 && Options.FanOutDutyCycle < 1)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(took * ((1 / Options.FanOutDutyCycle) - 1) / Stopwatch.Frequency));
         }
     }
 

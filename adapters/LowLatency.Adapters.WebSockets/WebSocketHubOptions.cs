@@ -36,6 +36,14 @@ public sealed record WebSocketHubOptions
     /// </summary>
     public int IngressCapacity { get; init; } = 1024;
 
+    /// <summary>
+    /// The most of a core the fan-out thread may take while it is behind: after a batch that took longer than a
+    /// millisecond it sleeps long enough to stay under this share. Meanwhile the ingress ring fills and publishers
+    /// keep the newest value per key, so the clients' senders (and the rest of the process) keep their CPU and the
+    /// work done per second is bounded, whatever the update rate. Under light load batches are short and it never sleeps.
+    /// </summary>
+    public double FanOutDutyCycle { get; init; } = 0.5;
+
     /// <summary>Values each publisher holds (newest per key) while the ingress ring is full.</summary>
     public int PublisherConflationCapacity { get; init; } = 8192;
 
@@ -66,6 +74,7 @@ public sealed record WebSocketHubOptions
         Require(QueueCapacity >= 1, $"{nameof(QueueCapacity)} must be ≥ 1, got {QueueCapacity}.");
         Require(MaxUpdatesPerFrame is >= 1 and <= ushort.MaxValue, $"{nameof(MaxUpdatesPerFrame)} must be in [1, 65535], got {MaxUpdatesPerFrame}.");
         Require(IngressCapacity >= 2 && int.IsPow2(IngressCapacity), $"{nameof(IngressCapacity)} must be a power of two ≥ 2, got {IngressCapacity}.");
+        Require(FanOutDutyCycle is > 0 and <= 1, $"{nameof(FanOutDutyCycle)} must be in (0, 1], got {FanOutDutyCycle}.");
         Require(PublisherConflationCapacity >= 1, $"{nameof(PublisherConflationCapacity)} must be ≥ 1, got {PublisherConflationCapacity}.");
         Require(SendBufferBytes >= 0, $"{nameof(SendBufferBytes)} must be ≥ 0 (0: the OS default), got {SendBufferBytes}.");
         Require(PingInterval > TimeSpan.Zero, $"{nameof(PingInterval)} must be positive.");

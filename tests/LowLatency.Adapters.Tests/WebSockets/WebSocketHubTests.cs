@@ -161,7 +161,30 @@ public sealed class WebSocketHubTests
         Assert.That(BinaryPrimitives.ReadInt64LittleEndian(frame.AsSpan(14)), Is.EqualTo(1_733_450_000_000_000_000), "time");
         Assert.That(BinaryPrimitives.ReadDoubleLittleEndian(frame.AsSpan(22)), Is.EqualTo(1234.5));
         Assert.That(BinaryPrimitives.ReadDoubleLittleEndian(frame.AsSpan(30)), Is.EqualTo(17));
+        Assert.That(Convert.ToHexString(frame), Is.EqualTo(ReadmeBinaryExample.Replace(" ", "", StringComparison.Ordinal)), "the README's example, byte for byte");
     }
+
+    [Test]
+    public async Task JsonFormat_FramesAreTheReadmeExample()
+    {
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        using ClientWebSocket client = await server.ConnectAsync();
+        await client.ReceiveJsonAsync(Timeout);
+        await client.SendTextAsync("""{"op":"subscribe","topic":"metrics","keys":[2]}""");
+        Assert.That((await client.ReceiveAsync(Timeout)).Payload, Is.EqualTo("""{"type":"subscribed","topic":"metrics","keys":[2]}"""u8.ToArray()));
+
+        server.Publisher.Publish(server.Metrics, 2, 1_733_450_000_000_000_000, [1234.5, 17]);
+        (WebSocketMessageType type, byte[] frame) = await client.ReceiveAsync(Timeout);
+
+        Assert.That(type, Is.EqualTo(WebSocketMessageType.Text));
+        Assert.That(System.Text.Encoding.UTF8.GetString(frame), Is.EqualTo(ReadmeJsonExample));
+    }
+
+    /// <summary>adapters/LowLatency.Adapters.WebSockets/README.md, "Binary frames".</summary>
+    private const string ReadmeBinaryExample = "4C 01 01 00 01 02 02 00 00 00 00 00 00 00 00 A0 E6 3D 97 73 0E 18 00 00 00 00 00 4A 93 40 00 00 00 00 00 00 31 40";
+
+    /// <summary>adapters/LowLatency.Adapters.WebSockets/README.md, "JSON frames".</summary>
+    private const string ReadmeJsonExample = """{"type":"updates","items":[{"topic":"metrics","key":2,"time":1733450000000000000,"events_per_second":1234.5,"lag":17}]}""";
 
     /// <summary>The items of the next "updates" frame.</summary>
     private static async Task<JsonElement[]> ItemsAsync(ClientWebSocket client)

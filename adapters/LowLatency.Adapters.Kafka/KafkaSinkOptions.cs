@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace LowLatency.Adapters.Kafka;
 
 /// <summary>Options of a <see cref="KafkaSink{T}"/>. Immutable: change with <c>with</c>; checked when the sink is built.</summary>
@@ -27,15 +29,18 @@ public sealed record KafkaSinkOptions
     /// <summary>librdkafka <c>delivery.timeout.ms</c>: past it, an unacknowledged record fails and the sink faults.</summary>
     public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long <see cref="KafkaSink{T}.DisposeAsync"/> flushes before abandoning records still in flight.</summary>
+    public TimeSpan DisposeFlushTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The sink's log (delivery failures, librdkafka's own lines at their level); none when null.</summary>
+    public ILogger? Logger { get; init; }
+
     /// <summary>Extra librdkafka producer settings; cannot override idempotence, acks or the bootstrap servers.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(BootstrapServers))
-        {
-            KafkaOptionGuard.ThrowOption("KafkaSinkOptions.BootstrapServers", BootstrapServers, "must name at least one broker.");
-        }
+        KafkaOptionGuard.CheckBootstrap("KafkaSinkOptions.BootstrapServers", BootstrapServers);
 
         if (string.IsNullOrWhiteSpace(Topic))
         {
@@ -55,6 +60,11 @@ public sealed record KafkaSinkOptions
         if (Linger < TimeSpan.Zero)
         {
             KafkaOptionGuard.ThrowOption("KafkaSinkOptions.Linger", Linger, "must be ≥ 0.");
+        }
+
+        if (DisposeFlushTimeout < TimeSpan.Zero)
+        {
+            KafkaOptionGuard.ThrowOption("KafkaSinkOptions.DisposeFlushTimeout", DisposeFlushTimeout, "must be ≥ 0.");
         }
 
         if (DeliveryTimeout <= TimeSpan.Zero)

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using LowLatency.Engine.Sequencing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LowLatency.Adapters.Kafka;
 
@@ -31,11 +33,14 @@ namespace LowLatency.Adapters.Kafka;
 /// exact-length arrays, which is safe because librdkafka copies the payload during the produce call.</para>
 /// </remarks>
 /// <typeparam name="T">The event type.</typeparam>
-public sealed class KafkaSink<T> : ICommitGate, IDisposable
+public sealed class KafkaSink<T> : ICommitGate, IAsyncDisposable, IDisposable
     where T : struct
 {
+    private static readonly TimeSpan s_flushSlice = TimeSpan.FromMilliseconds(50);
+
     private readonly IKafkaEncoder<T> _encoder;
     private readonly KafkaSinkOptions _options;
+    private readonly ILogger _logger;
     private readonly IProducer<KafkaOutbound<T>, KafkaOutbound<T>> _producer;
     private readonly Action<DeliveryReport<KafkaOutbound<T>, KafkaOutbound<T>>> _onDelivery;
     private readonly Lock _lock = new();
@@ -70,6 +75,7 @@ public sealed class KafkaSink<T> : ICommitGate, IDisposable
         options.Validate();
         _encoder = encoder;
         _options = options;
+        _logger = options.Logger ?? NullLogger.Instance;
         _mask = options.MaxInFlight - 1;
         _coverOf = new long[options.MaxInFlight];
         _acknowledged = new bool[options.MaxInFlight];
@@ -93,7 +99,7 @@ public sealed class KafkaSink<T> : ICommitGate, IDisposable
             .SetKeySerializer(new KeySerializer(this))
             .SetValueSerializer(new ValueSerializer(this))
             .SetErrorHandler((_, error) => OnError(error))
-            .SetLogHandler((_, _) => { })
+            .SetLogHandler((_, message) => _logger.LogClient(message))
             .Build();
     }
 
@@ -191,15 +197,41 @@ public sealed class KafkaSink<T> : ICommitGate, IDisposable
         }
     }
 
-    /// <summary>Waits until every produced record is acknowledged or failed; true when none is left in flight.</summary>
-    public bool Flush(TimeSpan timeout) => _producer.Flush(timeout) == 0;
-
-    /// <summary>Flushes briefly and disposes the producer; records still in flight are abandoned (and never covered).</summary>
-    public void Dispose()
+    /// <summary>
+    /// Completes once every record produced so far is acknowledged by the broker. Throws
+    /// <see cref="KafkaSinkException"/> if any delivery failed (the reason is the first failure), and
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires first (records
+    /// still in flight stay in flight). Waits on a pool thread, in slices, so cancellation is honoured within
+    /// about 50 ms.
+    /// </summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) => Task.Run(() =>
     {
-        _producer.Flush(TimeSpan.FromSeconds(1));
+        while (_producer.Flush(s_flushSlice) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        ThrowIfFaulted();
+    }, cancellationToken);
+
+    /// <summary>Flushes for at most <see cref="KafkaSinkOptions.DisposeFlushTimeout"/>, then disposes the producer; records still in flight are abandoned (and never covered), and a failure is logged, not thrown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var bounded = new CancellationTokenSource(_options.DisposeFlushTimeout);
+        try
+        {
+            await FlushAsync(bounded.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KafkaSinkException or OperationCanceledException)
+        {
+            _logger.LogSinkFaulted(_options.Name, $"disposed with {Produced - Delivered - Failed} record(s) unacknowledged: {e.Message}");
+        }
+
         _producer.Dispose();
     }
+
+    /// <summary>Synchronous <see cref="DisposeAsync"/>, for hosts without an async path.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private void Unclaim(long id)
     {
@@ -217,7 +249,12 @@ public sealed class KafkaSink<T> : ICommitGate, IDisposable
         long id = report.Message.Value.Id;
         if (report.Error.IsError)
         {
-            Interlocked.CompareExchange(ref _fault, new KafkaSinkException($"Kafka sink '{_options.Name}': delivery to '{_options.Topic}' failed: {report.Error.Code} {report.Error.Reason}", new KafkaException(report.Error)), null);
+            var failure = new KafkaSinkException($"Kafka sink '{_options.Name}': delivery to '{_options.Topic}' failed: {report.Error.Code} {report.Error.Reason}", new KafkaException(report.Error));
+            if (Interlocked.CompareExchange(ref _fault, failure, null) is null)
+            {
+                _logger.LogSinkFaulted(_options.Name, failure.Message);
+            }
+
             Interlocked.Increment(ref _failed);
             KafkaTelemetry.DeliveryFailed.Add(1);
             return;
@@ -250,7 +287,11 @@ public sealed class KafkaSink<T> : ICommitGate, IDisposable
     {
         if (error.IsFatal)
         {
-            Interlocked.CompareExchange(ref _fault, new KafkaSinkException($"Kafka sink '{_options.Name}': fatal producer error {error.Code} {error.Reason}", new KafkaException(error)), null);
+            var failure = new KafkaSinkException($"Kafka sink '{_options.Name}': fatal producer error {error.Code} {error.Reason}", new KafkaException(error));
+            if (Interlocked.CompareExchange(ref _fault, failure, null) is null)
+            {
+                _logger.LogSinkFaulted(_options.Name, failure.Message);
+            }
         }
     }
 

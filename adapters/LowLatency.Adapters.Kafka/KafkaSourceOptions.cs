@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace LowLatency.Adapters.Kafka;
 
 /// <summary>Options of a <see cref="KafkaSource{T}"/>. Immutable: change with <c>with</c>; checked when the source is built.</summary>
@@ -70,15 +72,20 @@ public sealed record KafkaSourceOptions
     /// <summary>Extra librdkafka consumer settings; cannot override the ones the source's guarantees depend on.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Receives librdkafka's log lines (facility and message); null discards them.</summary>
-    public Action<string>? Log { get; init; }
+    /// <summary>
+    /// How long the source waits, at most, for the outside world: no broker answering (unreachable or
+    /// unresolvable bootstrap servers, every broker lost mid-run) or a subscribed topic missing. Past it
+    /// <see cref="KafkaSource{T}.Completion"/> faults with one line
+    /// saying what it waited for. 30 s by default.
+    /// </summary>
+    public TimeSpan BrokerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The source's log (trouble, recovery, faults, librdkafka's own lines at their level); none when null.</summary>
+    public ILogger? Logger { get; init; }
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(BootstrapServers))
-        {
-            KafkaOptionGuard.ThrowOption("KafkaSourceOptions.BootstrapServers", BootstrapServers, "must name at least one broker.");
-        }
+        KafkaOptionGuard.CheckBootstrap("KafkaSourceOptions.BootstrapServers", BootstrapServers);
 
         if (string.IsNullOrWhiteSpace(GroupId))
         {
@@ -112,6 +119,7 @@ public sealed record KafkaSourceOptions
         CheckPositive("KafkaSourceOptions.RevocationTimeout", RevocationTimeout);
         CheckPositive("KafkaSourceOptions.StopTimeout", StopTimeout);
         CheckPositive("KafkaSourceOptions.SessionTimeout", SessionTimeout);
+        CheckPositive("KafkaSourceOptions.BrokerTimeout", BrokerTimeout);
         if (IdleTimeout is { } idle)
         {
             CheckPositive("KafkaSourceOptions.IdleTimeout", idle);

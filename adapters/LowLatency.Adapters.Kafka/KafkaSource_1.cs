@@ -4,6 +4,8 @@ using Confluent.Kafka;
 using LowLatency.Engine;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Sequencing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LowLatency.Adapters.Kafka;
 
@@ -35,7 +37,7 @@ namespace LowLatency.Adapters.Kafka;
 /// new owner: duplicates, never loss. Lost partitions (session expired) are forgotten without a commit.</para>
 /// </remarks>
 /// <typeparam name="T">The event type.</typeparam>
-public sealed class KafkaSource<T> : IAsyncDisposable
+public sealed partial class KafkaSource<T> : IAsyncDisposable
     where T : struct
 {
     private const int RoundCheckEvery = 64;
@@ -46,6 +48,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
     private readonly IKafkaDecoder<T> _decoder;
     private readonly KafkaSourceOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly OccupancyHysteresis _flow;
     private readonly long _mask;
     private readonly long _storeIntervalTicks;
@@ -123,6 +126,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         _decoder = decoder;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = options.Logger ?? NullLogger.Instance;
         _flow = new OccupancyHysteresis(_sequencer, options.PauseAtOccupancy, options.ResumeAtOccupancy);
         _mask = _ring.Capacity - 1;
         _stateOf = new KafkaPartitionState?[_ring.Capacity];
@@ -160,7 +164,11 @@ public sealed class KafkaSource<T> : IAsyncDisposable
     /// <summary>True when partitions are assigned and every one is at its end offset.</summary>
     public bool IsCaughtUp => Volatile.Read(ref _caughtUp);
 
-    /// <summary>Completes when the poll thread has exited (after the final commit); faulted on a fatal consumer error.</summary>
+    /// <summary>
+    /// Completes when the poll thread has exited (after the final commit). Faults with a
+    /// <see cref="KafkaSourceException"/> on a fatal client error, or when no broker answered, a topic was
+    /// missing or every broker stayed lost for <see cref="KafkaSourceOptions.BrokerTimeout"/>.
+    /// </summary>
     public Task Completion => _completion.Task;
 
     /// <summary>Where the event at <paramref name="sequence"/> came from. Valid while a stage holds that sequence.</summary>
@@ -226,7 +234,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         {
             await StopAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is KafkaException or InvalidOperationException)
+        catch (KafkaSourceException)
         {
             // Already surfaced through Completion.
         }
@@ -271,7 +279,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .SetErrorHandler((_, error) => OnError(error))
-            .SetLogHandler(_options.Log is { } log ? (_, message) => log($"{message.Facility} {message.Message}") : (_, _) => { })
+            .SetLogHandler((_, message) => _logger.LogClient(message))
             .Build();
     }
 
@@ -282,6 +290,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         try
         {
             consumer.Subscribe(_options.Topics);
+            EnterTrouble("no broker has answered yet");
             int pollMs = (int)_options.PollTimeout.TotalMilliseconds;
             int sinceRoundCheck = 0;
             while (!_stopRequested && !_ring.IsClosed && Volatile.Read(ref _fault) is null)
@@ -306,7 +315,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
                 // moment none is queued, publish what was taken. One release store and one wake-up of the
                 // stages per burst instead of per record.
                 bool batching = _unpublishedFrom >= 0;
-                ConsumeResult<Ignore, Null>? result = consumer.Consume(batching ? 0 : pollMs);
+                ConsumeResult<Ignore, Null>? result = TryConsume(consumer, batching ? 0 : pollMs);
                 if (result is null)
                 {
                     if (batching)
@@ -346,21 +355,35 @@ public sealed class KafkaSource<T> : IAsyncDisposable
 
             FlushPublished();
             FinishInFlight(_options.StopTimeout, untilGatesSettle: false);
-            CommitStoredSync(_assigned);
+            if (!InTrouble)
+            {
+                // With no broker reachable a synchronous commit or group leave would wait on librdkafka's own
+                // timeouts: skip them. The offsets stay uncommitted and the next owner replays (at least once).
+                CommitStoredSync(_assigned);
+            }
         }
-        catch (Exception e) when (e is KafkaException or InvalidOperationException)
+        catch (KafkaException e)
         {
-            fault = e;
+            string kind = e.Error.IsFatal ? "fatal client error" : "client error";
+            fault = new KafkaSourceException($"Kafka source '{_options.Name}': {kind} {e.Error.Code}: {e.Error.Reason}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            fault = new KafkaSourceException($"Kafka source '{_options.Name}': {e.Message}", e);
         }
         finally
         {
+            DisposeProbe();
             try
             {
-                consumer.Close();
+                if (!InTrouble)
+                {
+                    consumer.Close();
+                }
             }
             catch (KafkaException e)
             {
-                fault ??= e;
+                fault ??= new KafkaSourceException($"Kafka source '{_options.Name}': leaving the group failed: {e.Error.Reason}", e);
             }
 
             consumer.Dispose();
@@ -372,6 +395,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
             }
             else
             {
+                _logger.LogSourceFaulted(_options.Name, fault.Message);
                 _completion.TrySetException(fault);
             }
         }
@@ -572,6 +596,7 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         CheckIdle();
         UpdateLag();
         UpdateCaughtUp();
+        CheckLiveness();
     }
 
     private void ScanCompleted()
@@ -890,11 +915,35 @@ public sealed class KafkaSource<T> : IAsyncDisposable
         return forgotten;
     }
 
+    /// <summary>librdkafka's error callback; served on the poll thread, inside the consume call.</summary>
     private void OnError(Error error)
     {
         if (error.IsFatal)
         {
-            Interlocked.CompareExchange(ref _fault, new KafkaException(error), null);
+            Interlocked.CompareExchange(ref _fault, new KafkaSourceException($"Kafka source '{_options.Name}': fatal client error {error.Code}: {error.Reason}", new KafkaException(error)), null);
+        }
+        else if (IsUnreachable(error.Code))
+        {
+            EnterTrouble(error.Reason);
+        }
+    }
+
+    /// <summary>
+    /// One consume call. A missing subscribed topic arrives as a consume error: it opens a trouble period
+    /// (the topic may still be created within <see cref="KafkaSourceOptions.BrokerTimeout"/>) instead of
+    /// stopping the source at once. Any other error stops it.
+    /// </summary>
+    private ConsumeResult<Ignore, Null>? TryConsume(IConsumer<Ignore, Null> consumer, int timeoutMs)
+    {
+        try
+        {
+            return consumer.Consume(timeoutMs);
+        }
+        catch (ConsumeException e) when (e.Error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownTopic or ErrorCode.Local_UnknownPartition)
+        {
+            EnterTrouble(e.Error.Reason);
+            CheckLiveness();
+            return null;
         }
     }
 

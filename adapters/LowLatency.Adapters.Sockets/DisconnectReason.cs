@@ -12,7 +12,7 @@ public enum DisconnectReason : ushort
     /// <summary>The peer or the host closed cleanly between frames.</summary>
     Normal = 1,
 
-    /// <summary>The stream ended in the middle of a frame.</summary>
+    /// <summary>The stream ended in the middle of a frame (counted, never sent).</summary>
     Truncated = 2,
 
     /// <summary>The first two header bytes were not <c>4C 4C</c>.</summary>
@@ -69,9 +69,12 @@ public enum DisconnectReason : ushort
     /// <summary>A sink subscriber fell further behind than its buffer allows.</summary>
     SlowSubscriber = 20,
 
-    /// <summary>The socket failed (reset, aborted, or an I/O error).</summary>
+    /// <summary>The socket failed (reset, aborted, or an I/O error); counted, never sent.</summary>
     TransportError = 21,
 
-    /// <summary>The TLS handshake failed.</summary>
+    /// <summary>The TLS handshake failed (counted, never sent).</summary>
     TlsFailed = 22,
+
+    /// <summary>A batch's CRC-32C did not match its (decompressed) payload: the bytes were corrupted; none of its events was published.</summary>
+    ChecksumMismatch = 23,
 }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace LowLatency.Adapters.Sockets;
 
-/// <summary>The 16-byte header that starts every frame of wire format v1 (layout in the adapter's README).</summary>
+/// <summary>The 16-byte header that starts every frame of wire format v2 (layout in the adapter's README).</summary>
 /// <param name="Magic">Bytes 0–1, must be <c>4C 4C</c> ("LL").</param>
 /// <param name="Version">Byte 2, must be <see cref="WireFormat.Version"/>.</param>
 /// <param name="Type">Byte 3.</param>
@@ -41,7 +41,8 @@ public readonly record struct FrameHeader(ushort Magic, byte Version, FrameType 
             return DisconnectReason.BadMagic;
         }
 
-        if (Version != WireFormat.Version)
+        // A close frame is read in either version (its layout did not change), so a v1 peer's refusal is understood.
+        if (Version != WireFormat.Version && !(Version == WireFormat.Version1 && Type == FrameType.Close))
         {
             return DisconnectReason.UnsupportedVersion;
         }
@@ -76,7 +77,7 @@ public readonly record struct FrameHeader(ushort Magic, byte Version, FrameType 
         {
             FrameType.Hello when UncompressedLength < WireFormat.HelloFixedSize || UncompressedLength > WireFormat.HelloFixedSize + WireFormat.MaxAuthTokenLength => DisconnectReason.MalformedPayload,
             FrameType.Welcome when UncompressedLength != WireFormat.WelcomeSize => DisconnectReason.MalformedPayload,
-            FrameType.Batch when UncompressedLength < WireFormat.BatchHeaderSize => DisconnectReason.MalformedPayload,
+            FrameType.Batch when UncompressedLength < WireFormat.BatchOverhead => DisconnectReason.MalformedPayload,
             FrameType.Ack when UncompressedLength != WireFormat.AckSize => DisconnectReason.MalformedPayload,
             FrameType.Heartbeat when UncompressedLength != 0 => DisconnectReason.MalformedPayload,
             FrameType.Close when UncompressedLength != WireFormat.CloseSize => DisconnectReason.MalformedPayload,

@@ -1,7 +1,7 @@
 namespace LowLatency.Adapters.Sockets;
 
 /// <summary>
-/// The one documented protocol error: bytes that are not valid wire format v1, or a valid frame the
+/// The one documented protocol error: bytes that are not valid wire format v2, or a valid frame the
 /// receiver does not accept. <see cref="Reason"/> says which rule was broken.
 /// </summary>
 public sealed class ProtocolException : IOException

@@ -34,6 +34,9 @@ internal sealed class SinkSubscriber
     // 1 once the welcome is out and the sink may queue frames.
     private int _subscribed;
 
+    // Version byte of the close frame sent: 1 only to refuse a v1 subscriber. Handshake writes; the shutdown after it reads.
+    private byte _closeVersion = WireFormat.Version;
+
     public SinkSubscriber(Socket socket, TcpSinkOptions options, Func<SinkSubscriber, ReadOnlyMemory<byte>, uint, int, SessionRole, DisconnectReason> admit, Action<SinkSubscriber, DisconnectReason, bool> closed)
     {
         _socket = socket;
@@ -169,6 +172,7 @@ internal sealed class SinkSubscriber
         DisconnectReason invalid = header.Validate(WireFormat.HelloFixedSize + WireFormat.MaxAuthTokenLength, WireFormat.HelloFixedSize + WireFormat.MaxAuthTokenLength);
         if (invalid != DisconnectReason.None)
         {
+            _closeVersion = invalid == DisconnectReason.UnsupportedVersion && header.Version == WireFormat.Version1 ? WireFormat.Version1 : WireFormat.Version;
             throw new ProtocolException(invalid);
         }
 
@@ -269,7 +273,7 @@ internal sealed class SinkSubscriber
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(250));
         byte[] frame = new byte[WireFormat.HeaderSize + WireFormat.CloseSize];
-        int length = WireFormat.WriteClose(frame, reason);
+        int length = WireFormat.WriteClose(frame, reason, _closeVersion);
         try
         {
             await _stream!.WriteAsync(frame.AsMemory(0, length), timeout.Token).ConfigureAwait(false);

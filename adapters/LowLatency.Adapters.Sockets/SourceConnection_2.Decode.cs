@@ -5,10 +5,11 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using K4os.Compression.LZ4;
 using LowLatency.Engine;
+using LowLatency.Engine.Integrity;
 
 namespace LowLatency.Adapters.Sockets;
 
-/// <content>The synchronous, allocation-free frame decoder: header checks, LZ4, dedup, claim, decode, publish.</content>
+/// <content>The synchronous, allocation-free frame decoder: header checks, LZ4, checksum, dedup, claim, decode, publish.</content>
 internal sealed partial class SourceConnection<T, TCodec>
 {
     /// <summary>
@@ -38,6 +39,8 @@ internal sealed partial class SourceConnection<T, TCodec>
         DisconnectReason invalid = header.Validate(_options.MaxFrameSize, _options.MaxDecompressedSize);
         if (invalid != DisconnectReason.None)
         {
+            // A v1 peer is told why in a close frame it can read (see TrySendCloseAsync).
+            _closeVersion = invalid == DisconnectReason.UnsupportedVersion && header.Version == WireFormat.Version1 ? WireFormat.Version1 : WireFormat.Version;
             return Fail(invalid);
         }
 
@@ -61,7 +64,7 @@ internal sealed partial class SourceConnection<T, TCodec>
                 step = FrameStep.Continue;
                 break;
             case FrameType.Close:
-                step = FrameStep.PeerClosed;
+                step = OnClose(payload);
                 break;
             default:
                 step = Fail(DisconnectReason.UnexpectedFrame);
@@ -77,6 +80,9 @@ internal sealed partial class SourceConnection<T, TCodec>
         return step;
     }
 
+    /// <summary>The rule the last <see cref="FrameStep.Error"/> broke.</summary>
+    internal DisconnectReason Error => _error;
+
     /// <summary>Binds a session without a handshake, so the decoder can be driven synchronously (allocation tests).</summary>
     internal void AttachSessionUnsynchronized(SessionState session) => _session = session;
 
@@ -84,6 +90,14 @@ internal sealed partial class SourceConnection<T, TCodec>
     {
         _error = reason;
         return FrameStep.Error;
+    }
+
+    private FrameStep OnClose(ReadOnlySequence<byte> payload)
+    {
+        // The peer is leaving either way; a non-zero reserved field makes it a protocol error, counted as such.
+        Span<byte> close = stackalloc byte[WireFormat.CloseSize];
+        payload.CopyTo(close);
+        return BinaryPrimitives.ReadUInt16LittleEndian(close[2..]) == 0 ? FrameStep.PeerClosed : Fail(DisconnectReason.ReservedBitsSet);
     }
 
     private FrameStep OnHello(ReadOnlySequence<byte> payload)
@@ -129,9 +143,48 @@ internal sealed partial class SourceConnection<T, TCodec>
             body = payload;
         }
 
-        if (body.Length < WireFormat.BatchHeaderSize)
+        // The header guaranteed body.Length ≥ BatchOverhead. Checked once per batch: a batch resumed after
+        // backpressure was checked before its first event went into the ring.
+        if (!_batchChecked)
         {
-            return Fail(DisconnectReason.MalformedPayload);
+            DisconnectReason invalid = CheckBatch(body);
+            if (invalid != DisconnectReason.None)
+            {
+                return Fail(invalid);
+            }
+
+            _batchChecked = true;
+        }
+
+        Span<byte> batchHeader = stackalloc byte[WireFormat.BatchHeaderSize];
+        body.Slice(0, WireFormat.BatchHeaderSize).CopyTo(batchHeader);
+        long firstSequence = BinaryPrimitives.ReadInt64LittleEndian(batchHeader);
+        int count = BinaryPrimitives.ReadInt32LittleEndian(batchHeader[8..]);
+        FrameStep step = PublishEvents(body.Slice(WireFormat.BatchHeaderSize, (long)count * _eventSize), firstSequence, count);
+        if (step != FrameStep.BackPressured)
+        {
+            _inflated = false;
+            _batchChecked = false;
+        }
+
+        return step;
+    }
+
+    /// <summary>
+    /// The batch rules in the README's order: the checksum first (a corrupt payload's inner fields mean
+    /// nothing), then event size, count and sequence range. None of them has published anything yet.
+    /// </summary>
+    private DisconnectReason CheckBatch(in ReadOnlySequence<byte> body)
+    {
+        long covered = body.Length - WireFormat.ChecksumSize;
+        if (_options.VerifyChecksums)
+        {
+            Span<byte> trailer = stackalloc byte[WireFormat.ChecksumSize];
+            body.Slice(covered).CopyTo(trailer);
+            if (Crc32C.Append(0, body.Slice(0, covered)) != BinaryPrimitives.ReadUInt32LittleEndian(trailer))
+            {
+                return DisconnectReason.ChecksumMismatch;
+            }
         }
 
         Span<byte> batchHeader = stackalloc byte[WireFormat.BatchHeaderSize];
@@ -139,19 +192,10 @@ internal sealed partial class SourceConnection<T, TCodec>
         long firstSequence = BinaryPrimitives.ReadInt64LittleEndian(batchHeader);
         int count = BinaryPrimitives.ReadInt32LittleEndian(batchHeader[8..]);
         int eventSize = BinaryPrimitives.ReadInt32LittleEndian(batchHeader[12..]);
-        if (eventSize != _eventSize || count < 0 || firstSequence < 0 || firstSequence > long.MaxValue - count
-            || WireFormat.BatchHeaderSize + ((long)count * eventSize) != body.Length)
-        {
-            return Fail(DisconnectReason.MalformedPayload);
-        }
-
-        FrameStep step = PublishEvents(body.Slice(WireFormat.BatchHeaderSize), firstSequence, count);
-        if (step != FrameStep.BackPressured)
-        {
-            _inflated = false;
-        }
-
-        return step;
+        bool valid = eventSize == _eventSize && count >= 0
+            && WireFormat.BatchOverhead + ((long)count * eventSize) == body.Length
+            && firstSequence >= 0 && firstSequence <= long.MaxValue - count;
+        return valid ? DisconnectReason.None : DisconnectReason.MalformedPayload;
     }
 
     private bool Inflate(ReadOnlySequence<byte> payload, int uncompressedLength)

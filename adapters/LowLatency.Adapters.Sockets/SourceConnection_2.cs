@@ -64,6 +64,7 @@ internal sealed partial class SourceConnection<T, TCodec>
     // Decode state: receive loop only.
     private int _eventsDone;
     private bool _inflated;
+    private bool _batchChecked;
     private byte[]? _inflateBuffer;
     private byte[]? _compressedBuffer;
     private ulong _helloSession;
@@ -72,6 +73,10 @@ internal sealed partial class SourceConnection<T, TCodec>
     private SessionRole _helloRole;
     private int _helloTokenLength;
     private DisconnectReason _error;
+
+    // Version byte of the close frame this connection sends: 1 only to refuse a v1 peer. Receive loop
+    // writes; the shutdown that follows it reads.
+    private byte _closeVersion = WireFormat.Version;
 
     public SourceConnection(TcpSource<T, TCodec> source, Socket socket, TCodec codec, Lock? producerLock)
     {
@@ -382,7 +387,7 @@ internal sealed partial class SourceConnection<T, TCodec>
         {
             if (await _writeLock.WaitAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false))
             {
-                int length = WireFormat.WriteClose(_controlFrame, reason);
+                int length = WireFormat.WriteClose(_controlFrame, reason, _closeVersion);
                 await _stream!.WriteAsync(_controlFrame.AsMemory(0, length), timeout.Token).ConfigureAwait(false);
             }
         }

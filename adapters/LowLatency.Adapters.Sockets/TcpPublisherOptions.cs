@@ -80,7 +80,7 @@ public sealed record TcpPublisherOptions
             SocketsThrowHelper.ThrowOption("TcpPublisherOptions.MaxUnackedEvents", MaxUnackedEvents, "must be a power of two ≥ 2 whose events fit in 2 GiB.");
         }
 
-        long largestPayload = WireFormat.BatchHeaderSize + ((long)MaxBatchEvents * eventSize);
+        long largestPayload = WireFormat.BatchOverhead + ((long)MaxBatchEvents * eventSize);
         if (largestPayload > 1 << 30)
         {
             SocketsThrowHelper.ThrowOption("TcpPublisherOptions.MaxBatchEvents", MaxBatchEvents, "a full batch must be at most 1 GiB.");

@@ -69,6 +69,9 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     // Written by the sender (welcome refusal) or the receive task (close frame); read by anyone.
     private int _lastCloseReason;
 
+    // Written by the sender thread after each connection attempt; read by anyone.
+    private int _lastConnectError;
+
     // The live connection: replaced by the sender thread only (volatile writes); read by anyone.
     private PublisherConnection? _connection;
 
@@ -93,7 +96,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
         _sendBuffer = new byte[options.SendBufferSize];
         if (options.Compression == FrameCompression.Lz4)
         {
-            _compressScratch = new byte[WireFormat.BatchHeaderSize + (options.MaxBatchEvents * _eventSize)];
+            _compressScratch = new byte[WireFormat.BatchOverhead + (options.MaxBatchEvents * _eventSize)];
         }
 
         _sender = new Thread(SendLoop) { IsBackground = true, Name = "tcp-publisher-send" };
@@ -116,6 +119,13 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
 
     /// <summary>The reason of the last close frame the source sent (e.g. <see cref="DisconnectReason.AuthenticationFailed"/>), or None.</summary>
     public DisconnectReason LastCloseReason => (DisconnectReason)Volatile.Read(ref _lastCloseReason);
+
+    /// <summary>
+    /// Why the last connection attempt failed at the socket level (<see cref="SocketError.ConnectionRefused"/>,
+    /// <see cref="SocketError.TimedOut"/>, ...), or <see cref="SocketError.Success"/> once one succeeded (and
+    /// before the first attempt). Lets a host say "connection refused" at once instead of waiting for acks.
+    /// </summary>
+    public SocketError LastConnectError => (SocketError)Volatile.Read(ref _lastConnectError);
 
     /// <summary>True while a connection is established and handshaken.</summary>
     public bool IsConnected => Volatile.Read(ref _connection) is { Broken: false };
@@ -287,6 +297,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
                 try
                 {
                     connection = Connect();
+                    Volatile.Write(ref _lastConnectError, (int)SocketError.Success);
                     Volatile.Write(ref _connection, connection);
                     everConnected = true;
                     delay = _options.ReconnectDelay;
@@ -294,6 +305,13 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
                 }
                 catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or AuthenticationException or ObjectDisposedException)
                 {
+                    Volatile.Write(ref _lastConnectError, (int)(e switch
+                    {
+                        SocketException { SocketErrorCode: var code } => code,
+                        IOException { InnerException: SocketException { SocketErrorCode: var code } } => code,
+                        OperationCanceledException => SocketError.TimedOut,
+                        _ => SocketError.SocketError,
+                    }));
                     _dataSignal.Wait(delay);
                     _dataSignal.Reset();
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
@@ -514,7 +532,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     {
         int used = 0;
         int maxBatch = _options.MaxBatchEvents;
-        int frameBudget = WireFormat.HeaderSize + LZ4Codec.MaximumOutputSize(WireFormat.BatchHeaderSize + (maxBatch * _eventSize));
+        int frameBudget = WireFormat.HeaderSize + LZ4Codec.MaximumOutputSize(WireFormat.BatchOverhead + (maxBatch * _eventSize));
         while (_sent < published && _sendBuffer.Length - used >= frameBudget)
         {
             int count = (int)Math.Min(published - _sent, maxBatch);
@@ -528,20 +546,16 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
 
     private int WriteBatchFrame(Span<byte> destination, long first, int count)
     {
-        int eventBytes = count * _eventSize;
-        int payloadLength = WireFormat.BatchHeaderSize + eventBytes;
+        int payloadLength = WireFormat.BatchOverhead + (count * _eventSize);
         if (_compressScratch is null)
         {
             WireFormat.WriteHeader(destination, FrameType.Batch, FrameFlags.None, payloadLength, payloadLength);
-            Span<byte> payload = destination.Slice(WireFormat.HeaderSize, payloadLength);
-            WireFormat.WriteBatchHeader(payload, first, count, _eventSize);
-            CopyEvents(first, count, payload[WireFormat.BatchHeaderSize..]);
+            WriteBatchPayload(destination.Slice(WireFormat.HeaderSize, payloadLength), first, count);
             return WireFormat.HeaderSize + payloadLength;
         }
 
         Span<byte> plain = _compressScratch.AsSpan(0, payloadLength);
-        WireFormat.WriteBatchHeader(plain, first, count, _eventSize);
-        CopyEvents(first, count, plain[WireFormat.BatchHeaderSize..]);
+        WriteBatchPayload(plain, first, count);
         int compressed = LZ4Codec.Encode(plain, destination[WireFormat.HeaderSize..]);
         if (compressed <= 0 || compressed >= payloadLength)
         {
@@ -552,6 +566,13 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
 
         WireFormat.WriteHeader(destination, FrameType.Batch, FrameFlags.Lz4, compressed, payloadLength);
         return WireFormat.HeaderSize + compressed;
+    }
+
+    private void WriteBatchPayload(Span<byte> payload, long first, int count)
+    {
+        WireFormat.WriteBatchHeader(payload, first, count, _eventSize);
+        CopyEvents(first, count, payload[WireFormat.BatchHeaderSize..]);
+        WireFormat.SealBatch(payload);
     }
 
     private void CopyEvents(long first, int count, Span<byte> destination)

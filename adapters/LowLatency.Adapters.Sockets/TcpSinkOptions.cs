@@ -66,7 +66,7 @@ public sealed record TcpSinkOptions
             SocketsThrowHelper.ThrowOption("TcpSinkOptions.MaxBatchEvents", MaxBatchEvents, "must be ≥ 1 and a full batch at most 1 GiB.");
         }
 
-        long largestFrame = WireFormat.HeaderSize + WireFormat.BatchHeaderSize + ((long)MaxBatchEvents * eventSize);
+        long largestFrame = WireFormat.HeaderSize + WireFormat.BatchOverhead + ((long)MaxBatchEvents * eventSize);
         if (MaxBufferedBytes < largestFrame)
         {
             SocketsThrowHelper.ThrowOption("TcpSinkOptions.MaxBufferedBytes", MaxBufferedBytes, $"must hold one full batch frame ({largestFrame} bytes).");

@@ -62,7 +62,7 @@ public sealed class TcpSink<T, TCodec> : IAsyncDisposable
         Options = options;
         _codec = codec;
         _eventSize = eventSize;
-        _frame = new byte[WireFormat.HeaderSize + WireFormat.BatchHeaderSize + (options.MaxBatchEvents * eventSize)];
+        _frame = new byte[WireFormat.HeaderSize + WireFormat.BatchOverhead + (options.MaxBatchEvents * eventSize)];
     }
 
     /// <summary>The options the sink was built with.</summary>
@@ -163,9 +163,10 @@ public sealed class TcpSink<T, TCodec> : IAsyncDisposable
             return;
         }
 
-        int payload = WireFormat.BatchHeaderSize + (count * _eventSize);
+        int payload = WireFormat.BatchOverhead + (count * _eventSize);
         WireFormat.WriteHeader(_frame, FrameType.Batch, FrameFlags.None, payload, payload);
         WireFormat.WriteBatchHeader(_frame.AsSpan(WireFormat.HeaderSize), _firstSequence, count, _eventSize);
+        WireFormat.SealBatch(_frame.AsSpan(WireFormat.HeaderSize, payload));
         ReadOnlySpan<byte> frame = _frame.AsSpan(0, WireFormat.HeaderSize + payload);
         foreach (SinkSubscriber subscriber in subscribers)
         {

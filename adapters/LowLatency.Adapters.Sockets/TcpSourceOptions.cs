@@ -48,6 +48,12 @@ public sealed record TcpSourceOptions
     /// <summary>How often the timeouts above are checked (their resolution).</summary>
     public TimeSpan WatchdogPeriod { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Off only for the lab's same-run comparison of the checksum's cost (<c>bench --scenario tcp</c>): a
+    /// source that skips it accepts corrupted payloads, which is why no public option turns it off.
+    /// </summary>
+    internal bool VerifyChecksums { get; init; } = true;
+
     /// <summary>How often each connection computes its cumulative ack and sends it if it moved.</summary>
     public TimeSpan AckInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 

@@ -58,7 +58,7 @@ public sealed class TcpSource<T, TCodec> : IAsyncDisposable
             SocketsThrowHelper.ThrowOption("IEventCodec.EventSize", eventSize, "must be between 1 and 65535.");
         }
 
-        if (WireFormat.BatchHeaderSize + eventSize > options.MaxDecompressedSize)
+        if (WireFormat.BatchOverhead + eventSize > options.MaxDecompressedSize)
         {
             SocketsThrowHelper.ThrowOption("TcpSourceOptions.MaxDecompressedSize", options.MaxDecompressedSize, "must hold a batch of at least one event.");
         }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using K4os.Compression.LZ4;
+using LowLatency.Engine.Integrity;
 
 namespace LowLatency.Adapters.Sockets;
 
@@ -179,10 +180,16 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable
             body = _inflated;
         }
 
+        int covered = header.UncompressedLength - WireFormat.ChecksumSize;
+        if (Crc32C.Compute(body.AsSpan(0, covered)) != BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(covered)))
+        {
+            throw new ProtocolException(DisconnectReason.ChecksumMismatch);
+        }
+
         long first = BinaryPrimitives.ReadInt64LittleEndian(body);
         int count = BinaryPrimitives.ReadInt32LittleEndian(body.AsSpan(8));
         int eventSize = BinaryPrimitives.ReadInt32LittleEndian(body.AsSpan(12));
-        if (eventSize != _eventSize || count < 0 || WireFormat.BatchHeaderSize + ((long)count * eventSize) != header.UncompressedLength)
+        if (eventSize != _eventSize || count < 0 || WireFormat.BatchOverhead + ((long)count * eventSize) != header.UncompressedLength)
         {
             throw new ProtocolException(DisconnectReason.MalformedPayload);
         }

@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using LowLatency.Engine.Integrity;
 
 namespace LowLatency.Adapters.Sockets;
 
 /// <summary>
-/// Constants and writers of wire format v1. Every multi-byte integer is little-endian except the
+/// Constants and writers of wire format v2. Every multi-byte integer is little-endian except the
 /// magic, which is the two ASCII bytes "LL". The byte-by-byte layout is in the adapter's README.
 /// </summary>
 public static class WireFormat
@@ -13,7 +14,13 @@ public static class WireFormat
     public const int HeaderSize = 16;
 
     /// <summary>The version this build writes and accepts.</summary>
-    public const byte Version = 1;
+    public const byte Version = 2;
+
+    /// <summary>
+    /// The previous version (no batch checksum). It is refused with <see cref="DisconnectReason.UnsupportedVersion"/>;
+    /// only its close frame, whose layout v2 kept, is understood, so each side can tell the other why.
+    /// </summary>
+    public const byte Version1 = 1;
 
     /// <summary>The magic, read as a big-endian <c>u16</c> of bytes 0–1 ("LL").</summary>
     public const ushort Magic = 0x4C4C;
@@ -30,6 +37,12 @@ public static class WireFormat
     /// <summary>Bytes of a batch payload before its events.</summary>
     public const int BatchHeaderSize = 16;
 
+    /// <summary>Bytes of the CRC-32C that ends every (uncompressed) batch payload.</summary>
+    public const int ChecksumSize = 4;
+
+    /// <summary>Bytes of a batch payload around its events: <see cref="BatchHeaderSize"/> + <see cref="ChecksumSize"/>.</summary>
+    public const int BatchOverhead = BatchHeaderSize + ChecksumSize;
+
     /// <summary>Ack payload bytes.</summary>
     public const int AckSize = 8;
 
@@ -41,11 +54,15 @@ public static class WireFormat
 
     /// <summary>Writes a frame header into the first <see cref="HeaderSize"/> bytes of <paramref name="destination"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WriteHeader(Span<byte> destination, FrameType type, FrameFlags flags, int payloadLength, int uncompressedLength)
+    public static void WriteHeader(Span<byte> destination, FrameType type, FrameFlags flags, int payloadLength, int uncompressedLength) =>
+        WriteHeader(destination, Version, type, flags, payloadLength, uncompressedLength);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteHeader(Span<byte> destination, byte version, FrameType type, FrameFlags flags, int payloadLength, int uncompressedLength)
     {
         destination = destination[..HeaderSize];
         BinaryPrimitives.WriteUInt16BigEndian(destination, Magic);
-        destination[2] = Version;
+        destination[2] = version;
         destination[3] = (byte)type;
         destination[4] = (byte)flags;
         destination[5] = 0;
@@ -97,6 +114,17 @@ public static class WireFormat
         BinaryPrimitives.WriteInt32LittleEndian(destination[12..], eventSize);
     }
 
+    /// <summary>
+    /// Writes the CRC-32C of <paramref name="payload"/>'s first <c>Length − 4</c> bytes into its last 4: call it on a
+    /// whole uncompressed batch payload (header and events written), before compressing it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SealBatch(Span<byte> payload)
+    {
+        int covered = payload.Length - ChecksumSize;
+        BinaryPrimitives.WriteUInt32LittleEndian(payload[covered..], Crc32C.Compute(payload[..covered]));
+    }
+
     /// <summary>Writes a whole ack frame; returns its length.</summary>
     public static int WriteAck(Span<byte> destination, long ackedSequence)
     {
@@ -113,9 +141,20 @@ public static class WireFormat
     }
 
     /// <summary>Writes a whole close frame; returns its length.</summary>
-    public static int WriteClose(Span<byte> destination, DisconnectReason reason)
+    public static int WriteClose(Span<byte> destination, DisconnectReason reason) => WriteClose(destination, reason, Version);
+
+    /// <summary>
+    /// Writes a whole close frame with the header's version byte set to <paramref name="version"/> (1 or 2: the close
+    /// layout is the same in both), so a peer refused for speaking v1 can read why; returns its length.
+    /// </summary>
+    public static int WriteClose(Span<byte> destination, DisconnectReason reason, byte version)
     {
-        WriteHeader(destination, FrameType.Close, FrameFlags.None, CloseSize, CloseSize);
+        if (version is not (Version or Version1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, "A close frame is written in version 1 or 2.");
+        }
+
+        WriteHeader(destination, version, FrameType.Close, FrameFlags.None, CloseSize, CloseSize);
         BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(HeaderSize, 2), (ushort)reason);
         BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(HeaderSize + 2, 2), 0);
         return HeaderSize + CloseSize;

@@ -6,7 +6,10 @@ namespace LowLatency.Lab;
 /// <summary>The <c>lowlatency</c> lab CLI.</summary>
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => RunGuard.Invoke(CreateRoot(), args, Console.Error);
+
+    /// <summary>The command tree (also read by the test that compares <c>--help</c> with the README).</summary>
+    internal static RootCommand CreateRoot()
     {
         var root = new RootCommand(
             "LowLatency lab: run the engine, measure it, soak it. With no command it runs `demo` on its embedded " +
@@ -21,6 +24,8 @@ internal static class Program
         root.Subcommands.Add(PingPongCommand.Create());
         root.Subcommands.Add(FeedCommand.Create());
         root.Subcommands.Add(KafkaWorkerCommand.Create());
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(JournalCommand.Create());
+        return root;
     }
 }

@@ -12,7 +12,7 @@ internal static class BenchReport
         double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {MachineInfo.Current}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"core-to-core round trip (two spinning threads, no ring): {floor.BeforeNanoseconds:F0} ns before, {floor.AfterNanoseconds:F0} ns after");
+        text.AppendLine(CultureInfo.InvariantCulture, $"core-to-core round trip (two spinning threads, no ring): {floor.BeforeNanoseconds:F0} ns before, {(floor.AfterNanoseconds is { } after ? $"{after:F0} ns after" : "not measured after (interrupted)")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-34} {"M events/s",12} {"× " + BenchCatalog.Baseline,17} {"B/event",9}  description");
         foreach (BenchRow row in rows)
         {
@@ -28,7 +28,11 @@ internal static class BenchReport
         return text.ToString();
     }
 
-    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor)
+    /// <summary>
+    /// Writes the JSON report: <c>elapsedSeconds</c> when <paramref name="elapsed"/> is given, <c>interrupted</c>
+    /// true when Ctrl+C ended the run (<c>results</c> then holds the scenarios measured before it).
+    /// </summary>
+    public static void WriteJson(string path, IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor, TimeSpan? elapsed = null, bool interrupted = false)
     {
         double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         using FileStream file = File.Create(path);
@@ -43,10 +47,23 @@ internal static class BenchReport
         json.WriteString("runtime", machine.Runtime);
         json.WriteStartObject("coreToCoreRoundTripNs");
         json.WriteNumber("before", Math.Round(floor.BeforeNanoseconds, 1));
-        json.WriteNumber("after", Math.Round(floor.AfterNanoseconds, 1));
+        if (floor.AfterNanoseconds is { } after)
+        {
+            json.WriteNumber("after", Math.Round(after, 1));
+        }
+        else
+        {
+            json.WriteNull("after");
+        }
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteString("baseline", BenchCatalog.Baseline);
+        json.WriteBoolean("interrupted", interrupted);
+        if (elapsed is { } e)
+        {
+            json.WriteNumber("elapsedSeconds", Math.Round(e.TotalSeconds, 3));
+        }
+
         json.WriteStartArray("results");
         foreach (BenchRow row in rows)
         {

@@ -15,14 +15,24 @@ internal static class BenchRunner
     private const int MaxExtraWarmUps = 4;
     private const double StillClimbing = 1.10;
 
-    public static BenchRow Run(IBenchScenario scenario, bool quick, Action<string>? progress = null)
+    /// <summary>
+    /// Warms up and measures <paramref name="scenario"/>. <paramref name="cancel"/> is checked between runs
+    /// (a run lasts one budget: 200 ms quick, 2 s full): the measured iterations so far are returned, or null
+    /// when cancelled before the first.
+    /// </summary>
+    public static BenchRow? Run(IBenchScenario scenario, bool quick, Action<string>? progress = null, CancellationToken cancel = default)
     {
         TimeSpan budget = quick ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(2);
         int iterations = quick ? 3 : 5;
 
         BenchResult warm = scenario.Run(new BenchContext(quick, FirstWarmUpEvents));
+        if (cancel.IsCancellationRequested)
+        {
+            return null;
+        }
+
         warm = scenario.Run(new BenchContext(quick, EventsFor(warm, budget / 2)));
-        for (int i = 0; !quick && i < MaxExtraWarmUps; i++)
+        for (int i = 0; !quick && i < MaxExtraWarmUps && !cancel.IsCancellationRequested; i++)
         {
             BenchResult next = scenario.Run(new BenchContext(quick, EventsFor(warm, budget / 2)));
             bool climbing = next.EventsPerSecond > warm.EventsPerSecond * StillClimbing;
@@ -36,14 +46,14 @@ internal static class BenchRunner
         long events = EventsFor(warm, budget);
 
         var results = new List<BenchResult>(iterations);
-        for (int i = 0; i < iterations; i++)
+        for (int i = 0; i < iterations && !cancel.IsCancellationRequested; i++)
         {
             Collect();
             results.Add(scenario.Run(new BenchContext(quick, events)));
             progress?.Invoke($"{scenario.Name}: {results[^1].EventsPerSecond / 1e6:F1} M/s");
         }
 
-        return new BenchRow(scenario, results);
+        return results.Count > 0 ? new BenchRow(scenario, results) : null;
     }
 
     private static long EventsFor(BenchResult sample, TimeSpan budget)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using LowLatency.Lab.Bench;
 using LowLatency.Lab.Measurement;
 
@@ -10,7 +11,7 @@ internal static class BenchCommand
     internal static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "Short iterations: the whole run finishes in under 30 seconds." };
-        var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this path." };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this path." };
         var only = new Option<string[]>("--scenario")
         {
             Description = "Run only scenarios whose name contains one of these (repeatable); the baseline always runs.",
@@ -31,38 +32,67 @@ internal static class BenchCommand
                     Console.WriteLine($"{scenario.Name,-34} {scenario.Description}");
                 }
 
-                return 0;
+                return RunGuard.Passed;
             }
 
-            string[] filters = parse.GetValue(only) ?? [];
-            IBenchScenario[] selected = [.. BenchCatalog.All.Where(s =>
-                filters.Length == 0 || s.Name == BenchCatalog.Baseline || filters.Any(f => s.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))];
-            if (selected.Length == 0)
-            {
-                Console.Error.WriteLine("No scenario matches; see --list.");
-                return 2;
-            }
-
-            bool isQuick = parse.GetValue(quick);
-            var rows = new List<BenchRow>();
-            double floorBefore = CoreToCoreProbe.RoundTripNanoseconds();
-            foreach (IBenchScenario scenario in selected)
-            {
-                Console.Error.WriteLine($"running {scenario.Name} …");
-                rows.Add(BenchRunner.Run(scenario, isQuick, line => Console.Error.WriteLine($"  {line}")));
-            }
-
-            var floor = new CoreToCoreFloor(floorBefore, CoreToCoreProbe.RoundTripNanoseconds());
-            Console.WriteLine();
-            Console.Write(BenchReport.Table(rows, floor));
-            if (parse.GetValue(json) is { } path)
-            {
-                BenchReport.WriteJson(path, rows, floor);
-                Console.WriteLine($"json: {path}");
-            }
-
-            return 0;
+            IBenchScenario[] selected = Select(parse.GetValue(only) ?? []);
+            string? path = parse.GetValue(json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
+            return Run(selected, parse.GetValue(quick), path);
         });
         return command;
+    }
+
+    /// <summary>The scenarios the filters name (the baseline always); a filter that matches nothing is a usage error listing the names.</summary>
+    internal static IBenchScenario[] Select(IReadOnlyList<string> filters)
+    {
+        foreach (string filter in filters)
+        {
+            if (!BenchCatalog.All.Any(s => s.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new UsageException($"--scenario '{filter}' matches no scenario; valid names: {string.Join(", ", BenchCatalog.All.Select(s => s.Name))}.");
+            }
+        }
+
+        return [.. BenchCatalog.All.Where(s =>
+            filters.Count == 0 || s.Name == BenchCatalog.Baseline || filters.Any(f => s.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))];
+    }
+
+    private static int Run(IBenchScenario[] selected, bool quick, string? jsonPath)
+    {
+        using var ctrlC = new CtrlC();
+        long start = Stopwatch.GetTimestamp();
+        var rows = new List<BenchRow>();
+        double floorBefore = CoreToCoreProbe.RoundTripNanoseconds();
+        foreach (IBenchScenario scenario in selected)
+        {
+            if (ctrlC.Token.IsCancellationRequested)
+            {
+                break;
+            }
+
+            Console.Error.WriteLine($"running {scenario.Name} …");
+            if (BenchRunner.Run(scenario, quick, line => Console.Error.WriteLine($"  {line}"), ctrlC.Token) is { } row)
+            {
+                rows.Add(row);
+            }
+        }
+
+        bool interrupted = ctrlC.Token.IsCancellationRequested;
+        var floor = new CoreToCoreFloor(floorBefore, interrupted ? null : CoreToCoreProbe.RoundTripNanoseconds());
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        Console.WriteLine();
+        if (interrupted)
+        {
+            Console.WriteLine($"interrupted: Ctrl+C after {elapsed.TotalSeconds:F1} s; {rows.Count} of {selected.Length} scenarios measured (the last one possibly with fewer iterations)");
+        }
+
+        Console.Write(BenchReport.Table(rows, floor));
+        if (jsonPath is not null)
+        {
+            BenchReport.WriteJson(jsonPath, rows, floor, elapsed, interrupted);
+            Console.WriteLine($"json: {jsonPath}");
+        }
+
+        return RunGuard.Passed;
     }
 }

@@ -18,22 +18,20 @@ internal static class DashboardOption
         Arity = ArgumentArity.ZeroOrOne,
     };
 
-    /// <summary>Puts the endpoint into <paramref name="spec"/> when the option is present; false (message printed) when it is invalid.</summary>
-    public static bool TryApply(ParseResult parse, Option<string?> option, ref RunSpec spec)
+    /// <summary>The spec with the dashboard's endpoint when the option is present; throws <see cref="UsageException"/> when it is invalid.</summary>
+    public static RunSpec Apply(ParseResult parse, Option<string?> option, RunSpec spec)
     {
         if (parse.GetResult(option) is null)
         {
-            return true;
+            return spec;
         }
 
         string address = parse.GetValue(option) ?? DefaultAddress;
         if (!TcpEndPoints.TryParseListen(address, out IPEndPoint? endpoint))
         {
-            Console.Error.WriteLine($"lowlatency: --dashboard must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
-            return false;
+            throw new UsageException($"--dashboard must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
         }
 
-        spec = spec with { Dashboard = endpoint };
-        return true;
+        return spec with { Dashboard = endpoint };
     }
 }

@@ -22,17 +22,6 @@ internal static class DemoCommand
         "through validate/enrich → per-symbol 1 s tumbling OHLC+VWAP and 5 s/1 s hopping volume → risk check → sink, " +
         "with live progress and a verified final report. No external services.";
 
-    /// <summary>The feed thread and the four stage threads of the demo pipeline.</summary>
-    private const int DemoThreads = 5;
-
-    /// <summary>
-    /// Spin-then-park when every demo thread has a core; otherwise park at once. On a 2-core box, stages
-    /// that spin take the core the next stage needs and latency goes to milliseconds (measured: p50 3.3 ms
-    /// Yielding vs 89 µs Blocking at 1 M/s); with a core each, spinning is what gives microseconds.
-    /// </summary>
-    internal static WaitStrategyKind DefaultWaitStrategy =>
-        Environment.ProcessorCount >= DemoThreads ? WaitStrategyKind.Hybrid : WaitStrategyKind.Blocking;
-
     internal static Command Create()
     {
         var command = new Command("demo", Description);
@@ -43,7 +32,7 @@ internal static class DemoCommand
     /// <summary>Gives <paramref name="command"/> the demo's options and action (the root command runs the demo too).</summary>
     internal static void Configure(Command command)
     {
-        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: DefaultWaitStrategy);
+        var options = new RunOptions(duration: 10, rate: 1_000_000, spinning: WaitStrategyKind.Hybrid);
         var listen = new Option<string?>("--listen")
         {
             Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +
@@ -58,54 +47,66 @@ internal static class DemoCommand
         {
             Description = "With --kafka: HOST:PORT of a real cluster whose `ticks` and `bars` topics the demo may use.",
         };
+        var journal = new Option<DirectoryInfo?>("--journal")
+        {
+            Description = "Record every tick into a journal in this (new or empty) folder, with the output hash; `lowlatency replay DIR` replays it.",
+        };
         Option<string?> dashboard = DashboardOption.Create();
         options.AddTo(command);
         command.Options.Add(dashboard);
         command.Options.Add(listen);
         command.Options.Add(kafka);
         command.Options.Add(bootstrap);
+        command.Options.Add(journal);
         command.SetAction(parse =>
         {
             if (parse.GetValue(kafka))
             {
-                using var ctrlC = new CancellationTokenSource();
-                Console.CancelKeyPress += (_, e) =>
+                if (parse.GetValue(listen) is not null)
                 {
-                    e.Cancel = true;
-                    ctrlC.Cancel();
-                };
-                return RunGuard.Run(() => Kafka.KafkaDemo.RunAsync(parse.GetValue(bootstrap), Console.Out, ctrlC.Token).GetAwaiter().GetResult());
+                    throw new UsageException("--listen and --kafka are alternatives: ticks come over TCP or through Kafka.");
+                }
+
+                if (parse.GetValue(journal) is not null)
+                {
+                    throw new UsageException("--journal records the in-process demo; with --kafka the topic `ticks` is the record.");
+                }
+
+                using var ctrlC = new CtrlC();
+                return Kafka.KafkaDemo.RunAsync(parse.GetValue(bootstrap), Console.Out, ctrlC.Token).GetAwaiter().GetResult();
             }
 
             if (parse.GetValue(bootstrap) is not null)
             {
-                Console.Error.WriteLine("lowlatency: --bootstrap goes with --kafka.");
-                return RunGuard.InvalidOptions;
+                throw new UsageException("--bootstrap goes with --kafka.");
             }
 
-            if (options.ToValidSpec(parse) is not { } spec)
+            IPEndPoint? endpoint = null;
+            if (parse.GetValue(listen) is { } address && !TcpEndPoints.TryParseListen(address, out endpoint))
             {
-                return RunGuard.InvalidOptions;
+                throw new UsageException($"--listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
             }
 
-            if (parse.GetValue(listen) is { } address)
+            RunSpec spec = options.ToValidSpec(parse, Console.Error, listen: endpoint);
+            if (parse.GetValue(journal) is { } journalFolder)
             {
-                if (!TcpEndPoints.TryParseListen(address, out IPEndPoint? endpoint))
-                {
-                    Console.Error.WriteLine($"lowlatency: --listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
-                    return RunGuard.InvalidOptions;
-                }
-
-                spec = spec with { Listen = endpoint };
+                spec = spec with { Journal = CheckedJournalFolder(journalFolder.FullName) };
             }
 
-            if (!DashboardOption.TryApply(parse, dashboard, ref spec))
-            {
-                return RunGuard.InvalidOptions;
-            }
-
-            return RunGuard.Run(() => Run(spec, parse.GetValue(options.Json)?.FullName, Console.Out));
+            spec = DashboardOption.Apply(parse, dashboard, spec);
+            return Run(spec, options.CheckedJsonPath(parse), Console.Out);
         });
+    }
+
+    private static string CheckedJournalFolder(string folder)
+    {
+        string full = OutputPaths.CheckFolder("--journal", folder);
+        if (Journal.DemoJournal.HoldsJournal(full))
+        {
+            throw new UsageException($"--journal: '{folder}' already holds a journal; give a new or empty folder (replay it with `lowlatency replay {folder}`).");
+        }
+
+        return full;
     }
 
     internal static int Run(RunSpec spec, string? jsonPath, TextWriter output, Action<IPEndPoint>? onListening = null)
@@ -137,6 +138,11 @@ internal static class DemoCommand
         {
             ReportFiles.WriteJson(jsonPath, LabReport.From("demo", run) with { Machine = machine });
             output.WriteLine($"  json           {jsonPath}");
+        }
+
+        if (spec.Journal is not null)
+        {
+            output.WriteLine($"  journal        {spec.Journal} (output hash {OutputHash.Format(run.OutputHash)}; `lowlatency replay {spec.Journal}` replays it)");
         }
 
         return run.Verification.IsClean ? 0 : 1;

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using LowLatency.Adapters.Sockets;
+using LowLatency.Lab.Reporting;
 using LowLatency.Lab.Tcp;
 
 namespace LowLatency.Lab.Commands;
@@ -23,27 +25,39 @@ internal static class FeedCommand
         var instruments = new Option<int>("--instruments") { Description = "Instruments in the synthetic feed.", DefaultValueFactory = _ => 64 };
         var lz4 = new Option<bool>("--lz4") { Description = "Compress each batch with LZ4." };
         var token = new Option<string?>("--token") { Description = "Auth token the source expects." };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the result (published, acked, reconnects) as JSON to this path." };
         var command = new Command("feed", "Send the synthetic tick feed over TCP (wire format v1, MarketTick schema) to a listening source.")
         {
             connect, rate, count, instruments, lz4, token,
         };
+        command.Options.Add(json);
         command.SetAction(parse =>
         {
-            if (!TcpEndPoints.TryParseConnect(parse.GetValue(connect)!, out EndPoint? endpoint))
+            string address = parse.GetValue(connect)!;
+            if (!TcpEndPoints.TryParseConnect(address, out EndPoint? endpoint))
             {
-                Console.Error.WriteLine("--connect must be HOST:PORT");
-                return 2;
+                throw new UsageException($"--connect must be HOST:PORT, got '{address}'.");
             }
 
             long ticksPerSecond = parse.GetValue(rate);
             long total = parse.GetValue(count);
             int instrumentCount = parse.GetValue(instruments);
-            if (ticksPerSecond < 0 || total < 0 || instrumentCount < 1)
+            if (ticksPerSecond < 0)
             {
-                Console.Error.WriteLine("--rate and --count must be ≥ 0, --instruments ≥ 1");
-                return 2;
+                throw new UsageException($"--rate must be ≥ 0 (0 = as fast as the source accepts), got {ticksPerSecond}.");
             }
 
+            if (total < 0)
+            {
+                throw new UsageException($"--count must be ≥ 0 (0 = until Ctrl+C), got {total}.");
+            }
+
+            if (instrumentCount < 1)
+            {
+                throw new UsageException($"--instruments must be ≥ 1, got {instrumentCount}.");
+            }
+
+            string? path = parse.GetValue(json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
             var options = TcpPublisherOptions.Default with
             {
                 SchemaId = MarketTickCodec.SchemaId,
@@ -51,23 +65,24 @@ internal static class FeedCommand
                 AuthToken = Encoding.UTF8.GetBytes(parse.GetValue(token) ?? string.Empty),
                 MaxUnackedEvents = 1 << 18,
             };
-            using var stop = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            return Run(endpoint!, options, ticksPerSecond, total, instrumentCount, stop.Token);
+            using var ctrlC = new CtrlC();
+            return Run(endpoint!, options, ticksPerSecond, total, instrumentCount, path, ctrlC.Token);
         });
         return command;
     }
 
-    private static int Run(EndPoint endpoint, TcpPublisherOptions options, long rate, long total, int instruments, CancellationToken stop)
+    private static int Run(EndPoint endpoint, TcpPublisherOptions options, long rate, long total, int instruments, string? jsonPath, CancellationToken stop)
     {
         using var publisher = new TcpPublisher<MarketTick, MarketTickCodec>(endpoint, default, options);
-        publisher.Start();
-        var ticks = new SyntheticTicks(instruments);
         long start = Stopwatch.GetTimestamp();
+        publisher.Start();
+        if (AwaitFirstConnection(publisher, options.ConnectTimeout, stop) is { } refusal)
+        {
+            Console.Error.WriteLine($"lowlatency: feed: cannot connect to {endpoint}: {refusal} (is `lowlatency demo --listen {endpoint}` running?)");
+            return RunGuard.Unreachable;
+        }
+
+        var ticks = new SyntheticTicks(instruments);
         long nextReport = start + Stopwatch.Frequency;
         long sent = 0;
         Console.Error.WriteLine($"feed → {endpoint}: session {publisher.SessionId:x16}, rate {(rate == 0 ? "max" : rate.ToString(CultureInfo.InvariantCulture))}/s, Ctrl+C to stop");
@@ -87,9 +102,15 @@ internal static class FeedCommand
             }
 
             long nanos = (long)((now - start) * (1e9 / Stopwatch.Frequency));
-            while (sent < due)
+            while (sent < due && !stop.IsCancellationRequested)
             {
-                publisher.Publish(ticks.Next(nanos));
+                // Publish would wait while MaxUnackedEvents are in flight; TryPublish keeps Ctrl+C responsive.
+                MarketTick tick = ticks.Next(nanos);
+                while (!publisher.TryPublish(in tick) && !stop.IsCancellationRequested)
+                {
+                    Thread.Sleep(1);
+                }
+
                 sent++;
             }
 
@@ -100,10 +121,64 @@ internal static class FeedCommand
             }
         }
 
-        bool acked = publisher.WaitUntilAcked(TimeSpan.FromSeconds(10));
+        // Interrupted: give the acks a moment, so the whole command still ends within 2 s of Ctrl+C.
+        bool interrupted = stop.IsCancellationRequested;
+        bool acked = publisher.WaitUntilAcked(interrupted ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10));
         Report(publisher, start);
         Console.Error.WriteLine(acked ? "every tick acked" : "timed out waiting for acks (the source may be gone)");
-        return acked ? 0 : 1;
+        if (jsonPath is not null)
+        {
+            ReportFiles.WriteJson(jsonPath, new FeedReport
+            {
+                Endpoint = endpoint.ToString()!,
+                Session = publisher.SessionId.ToString("x16", CultureInfo.InvariantCulture),
+                OfferedRate = rate,
+                Published = publisher.Published,
+                Acked = publisher.Acked,
+                Reconnects = publisher.Reconnects,
+                LastCloseReason = publisher.LastCloseReason.ToString(),
+                AllAcked = acked,
+                ElapsedSeconds = Math.Round(Stopwatch.GetElapsedTime(start).TotalSeconds, 3),
+                Interrupted = interrupted,
+            });
+            Console.Error.WriteLine($"json: {jsonPath}");
+        }
+
+        return acked ? RunGuard.Passed : RunGuard.InvariantFailed;
+    }
+
+    /// <summary>
+    /// Waits for the first connection; returns why it failed (refused, unreachable, timed out) or null once
+    /// connected (or Ctrl+C). Bounded by the connect timeout plus a second for the handshake.
+    /// </summary>
+    private static string? AwaitFirstConnection(TcpPublisher<MarketTick, MarketTickCodec> publisher, TimeSpan connectTimeout, CancellationToken stop)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)((connectTimeout.TotalSeconds + 1) * Stopwatch.Frequency);
+        while (!publisher.IsConnected && !stop.IsCancellationRequested)
+        {
+            SocketError error = publisher.LastConnectError;
+            if (error != SocketError.Success)
+            {
+                return error switch
+                {
+                    SocketError.ConnectionRefused => "connection refused",
+                    SocketError.TimedOut => $"no answer within {connectTimeout.TotalSeconds:F0} s",
+                    SocketError.HostUnreachable or SocketError.NetworkUnreachable => "unreachable",
+                    _ => error.ToString(),
+                };
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return publisher.LastCloseReason != DisconnectReason.None
+                    ? $"the source closed the handshake ({publisher.LastCloseReason})"
+                    : $"no handshake within {connectTimeout.TotalSeconds + 1:F0} s";
+            }
+
+            Thread.Sleep(10);
+        }
+
+        return null;
     }
 
     private static void Report(TcpPublisher<MarketTick, MarketTickCodec> publisher, long start)

@@ -21,7 +21,7 @@ internal static class LatencyCommand
 
     internal static Command Create()
     {
-        var options = new RunOptions(duration: 10, rate: 1_000_000, wait: WaitStrategyKind.Yielding, topology: Topology.Pipeline3);
+        var options = new RunOptions(duration: 10, rate: 1_000_000, spinning: WaitStrategyKind.Yielding, topology: Topology.Pipeline3);
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
             Description = "Directory for the .hgrm and .png files.",
@@ -30,9 +30,12 @@ internal static class LatencyCommand
         var command = new Command("latency", Description);
         options.AddTo(command);
         command.Options.Add(output);
-        command.SetAction(parse => options.ToValidSpec(parse) is { } spec
-            ? RunGuard.Run(() => Run(spec, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName, Console.Out))
-            : RunGuard.InvalidOptions);
+        command.SetAction(parse =>
+        {
+            RunSpec spec = options.ToValidSpec(parse, Console.Error);
+            string folder = OutputPaths.CheckFolder("--out", parse.GetValue(output)!.FullName);
+            return Run(spec, new DirectoryInfo(folder), options.CheckedJsonPath(parse), Console.Out);
+        });
         return command;
     }
 

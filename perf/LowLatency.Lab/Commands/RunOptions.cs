@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Lab.Demo;
 using LowLatency.Lab.Feed;
@@ -12,8 +13,10 @@ namespace LowLatency.Lab.Commands;
 /// </summary>
 internal sealed class RunOptions
 {
-    public RunOptions(double duration, long rate, WaitStrategyKind wait, Topology? topology = null, double warmupCap = 2, double warmupShare = 0.2, double interval = 1)
+    /// <summary>Options with this command's defaults; <paramref name="spinning"/> is the wait strategy when every thread of the run has a core (else Blocking, see <see cref="WaitDefaults"/>).</summary>
+    public RunOptions(double duration, long rate, WaitStrategyKind spinning, Topology? topology = null, double warmupCap = 2, double warmupShare = 0.2, double interval = 1)
     {
+        _spinning = spinning;
         Duration = new Option<double>("--duration", "-d")
         {
             Description = "Run time in seconds, warm-up included.",
@@ -33,16 +36,16 @@ internal sealed class RunOptions
         {
             Description = "Write the JSON report (stable field names, see README) to this path.",
         };
-        WaitStrategy = new Option<WaitStrategyKind>("--wait-strategy", "-w")
+        WaitStrategy = new Option<WaitStrategyKind?>("--wait-strategy", "-w")
         {
-            Description = "How stages idle: Yielding, Hybrid, Blocking, Sleeping, BusySpin (BusySpin needs a core per stage).",
-            DefaultValueFactory = _ => wait,
+            Description = "How stages idle: Yielding, Hybrid, Blocking, Sleeping, BusySpin, Backoff (spinning needs a core per thread). " +
+                $"Default: {spinning} when every thread has a core, else Blocking.",
         };
         _warmupCap = warmupCap;
         _warmupShare = warmupShare;
         Warmup = new Option<double?>("--warmup")
         {
-            Description = $"Seconds at the start excluded from the figures and fits (default: {warmupShare:P0} of the run, at most {warmupCap} s)." +
+            Description = $"Seconds at the start excluded from the figures and fits. Default: {warmupShare * 100:F0} % of the run, at most {warmupCap} s." +
                 (warmupCap > 10 ? " JIT tier-up of methods called about once a second goes on for about a minute and shows as RSS growth." : ""),
         };
         Interval = new Option<double>("--interval")
@@ -74,6 +77,7 @@ internal sealed class RunOptions
         }
     }
 
+    private readonly WaitStrategyKind _spinning;
     private readonly double _warmupCap;
     private readonly double _warmupShare;
 
@@ -85,7 +89,7 @@ internal sealed class RunOptions
 
     public Option<FileInfo?> Json { get; }
 
-    public Option<WaitStrategyKind> WaitStrategy { get; }
+    public Option<WaitStrategyKind?> WaitStrategy { get; }
 
     public Option<double?> Warmup { get; }
 
@@ -119,28 +123,38 @@ internal sealed class RunOptions
     }
 
     /// <summary>
-    /// The spec the options describe, validated; on invalid options prints why (naming the option) and
-    /// returns null, and the command exits 2.
+    /// The spec the options describe, validated; throws <see cref="UsageException"/> naming the option. Notes
+    /// a spinning strategy chosen on too few cores on <paramref name="notes"/>.
     /// </summary>
-    public RunSpec? ToValidSpec(ParseResult parse, bool sampleProcess = false)
+    public RunSpec ToValidSpec(ParseResult parse, TextWriter notes, bool sampleProcess = false, IPEndPoint? listen = null)
     {
-        RunSpec spec = ToSpec(parse, sampleProcess);
+        RunSpec spec = ToSpec(parse, sampleProcess) with { Listen = listen };
         try
         {
             spec.Validate();
-            return spec;
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"lowlatency: {e.Message}");
-            return null;
+            throw new UsageException(e.Message);
         }
+
+        if (parse.GetValue(WaitStrategy) is { } chosen && WaitDefaults.Note(chosen, spec.Topology) is { } note)
+        {
+            notes.WriteLine($"lowlatency: {note}");
+        }
+
+        return spec;
     }
+
+    /// <summary>The <c>--json</c> path checked for writing (its folder created if only that is missing), or null.</summary>
+    public string? CheckedJsonPath(ParseResult parse) =>
+        parse.GetValue(Json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
 
     public RunSpec ToSpec(ParseResult parse, bool sampleProcess = false)
     {
         double duration = parse.GetValue(Duration);
         double warmup = parse.GetValue(Warmup) ?? Math.Min(duration * _warmupShare, _warmupCap);
+        Topology topology = Topology is null ? Latency.Topology.Demo : parse.GetValue(Topology);
         return new RunSpec
         {
             Feed = FeedSettings.Default with
@@ -150,11 +164,11 @@ internal sealed class RunOptions
                 Seed = parse.GetValue(Seed),
                 DropWhenFull = parse.GetValue(DropWhenFull),
             },
-            Topology = Topology is null ? Latency.Topology.Demo : parse.GetValue(Topology),
+            Topology = topology,
             Duration = TimeSpan.FromSeconds(duration),
             Warmup = TimeSpan.FromSeconds(warmup),
             Interval = TimeSpan.FromSeconds(parse.GetValue(Interval)),
-            WaitStrategy = parse.GetValue(WaitStrategy),
+            WaitStrategy = parse.GetValue(WaitStrategy) ?? WaitDefaults.For(_spinning, topology),
             Capacity = parse.GetValue(Capacity),
             SampleProcess = sampleProcess,
         };

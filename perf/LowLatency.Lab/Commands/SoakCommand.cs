@@ -21,7 +21,7 @@ internal static class SoakCommand
 
     internal static Command Create()
     {
-        var options = new RunOptions(duration: 600, rate: 200_000, wait: DemoCommand.DefaultWaitStrategy, warmupCap: 60, warmupShare: 0.5);
+        var options = new RunOptions(duration: 600, rate: 200_000, spinning: WaitStrategyKind.Hybrid, warmupCap: 60, warmupShare: 0.5);
         var output = new Option<DirectoryInfo>("--out", "-o")
         {
             Description = "Directory for soak.json, soak.md and soak.png.",
@@ -57,9 +57,10 @@ internal static class SoakCommand
                 MaxHeapSlopeBytesPerSecond = parse.GetValue(heapSlope),
                 P999Tolerance = parse.GetValue(tolerance),
             };
-            return options.ToValidSpec(parse, sampleProcess: true) is { } spec
-                ? RunGuard.Run(() => Run(spec, thresholds, parse.GetValue(output)!, parse.GetValue(options.Json)?.FullName))
-                : RunGuard.InvalidOptions;
+            thresholds.Validate();
+            RunSpec spec = options.ToValidSpec(parse, Console.Error, sampleProcess: true);
+            string folder = OutputPaths.CheckFolder("--out", parse.GetValue(output)!.FullName);
+            return Run(spec, thresholds, new DirectoryInfo(folder), options.CheckedJsonPath(parse));
         });
         return command;
     }

@@ -22,6 +22,9 @@ internal sealed record RunResult
 
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>Ctrl+C ended the run before <see cref="RunSpec.Duration"/>; <see cref="Elapsed"/> is what actually ran.</summary>
+    public bool Interrupted { get; init; }
+
     /// <summary>GC collections and bytes allocated (all threads) during the steady state.</summary>
     public required GcSnapshot SteadyGc { get; init; }
 
@@ -45,6 +48,9 @@ internal sealed record RunResult
     public required long NotionalBreaches { get; init; }
 
     public required IReadOnlyList<WindowResult> WindowSamples { get; init; }
+
+    /// <summary>The sink's <see cref="Demo.OutputHash"/> over every tick it saw.</summary>
+    public ulong OutputHash { get; init; }
 
     public double EventsPerSecond => SteadyElapsed > TimeSpan.Zero ? SteadyEvents / SteadyElapsed.TotalSeconds : 0;
 }

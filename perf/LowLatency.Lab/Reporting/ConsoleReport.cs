@@ -18,6 +18,11 @@ internal static class ConsoleReport
         o.WriteLine(title);
         o.WriteLine($"  machine        {machine}");
         o.WriteLine($"  setup          {spec.Feed.Symbols:N0} symbols (Zipf {spec.Feed.Skew}), {spec.WaitStrategy} wait, ring {spec.Capacity:N0}, seed {spec.Feed.Seed}");
+        if (run.Interrupted)
+        {
+            o.WriteLine($"  interrupted    Ctrl+C after {run.Elapsed.TotalSeconds:F1} s of {spec.Duration.TotalSeconds:F0} s: the figures cover what ran");
+        }
+
         o.WriteLine($"  events         {run.Events:N0} in {run.Elapsed.TotalSeconds:F1} s ({spec.Warmup.TotalSeconds:F0} s warm-up excluded from the figures below)");
         o.WriteLine($"  throughput     {Units.Rate(run.EventsPerSecond)} ({offered})");
         o.WriteLine($"  latency        p50 {Units.Nanoseconds(l.P50)} | p99 {Units.Nanoseconds(l.P99)} | p99.9 {Units.Nanoseconds(l.P999)} | max {Units.Nanoseconds(l.Max)}   ({(spec.Listen is null ? "from intended send time" : "from arrival in the ring")}, {l.Count:N0} events)");

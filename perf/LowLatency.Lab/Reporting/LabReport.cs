@@ -46,6 +46,14 @@ internal sealed record LabReport
     [JsonPropertyName("durationSeconds")]
     public double DurationSeconds { get; init; }
 
+    /// <summary>Seconds the run actually took (Ctrl+C or a halted pipeline end it before <see cref="DurationSeconds"/>, the requested time).</summary>
+    [JsonPropertyName("elapsedSeconds")]
+    public double ElapsedSeconds { get; init; }
+
+    /// <summary>Ctrl+C ended the run early; the figures cover what ran.</summary>
+    [JsonPropertyName("interrupted")]
+    public bool Interrupted { get; init; }
+
     [JsonPropertyName("warmupSeconds")]
     public double WarmupSeconds { get; init; }
 
@@ -112,6 +120,14 @@ internal sealed record LabReport
     [JsonPropertyName("soak")]
     public SoakVerdict? Soak { get; init; }
 
+    /// <summary>The sink's hash over every tick's output, in sequence order (16 hex digits); a replay of a journal reports the same.</summary>
+    [JsonPropertyName("outputHash")]
+    public string? OutputHash { get; init; }
+
+    /// <summary>With <c>demo --journal</c>: the journal folder.</summary>
+    [JsonPropertyName("journal")]
+    public string? Journal { get; init; }
+
     /// <summary>Files written next to the report (histogram, plots, Markdown).</summary>
     [JsonPropertyName("files")]
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -140,6 +156,8 @@ internal sealed record LabReport
             Symbols = run.Spec.Feed.Symbols,
             Seed = run.Spec.Feed.Seed,
             DurationSeconds = run.Spec.Duration.TotalSeconds,
+            ElapsedSeconds = Math.Round(run.Elapsed.TotalSeconds, 3),
+            Interrupted = run.Interrupted,
             WarmupSeconds = run.Spec.Warmup.TotalSeconds,
             SteadyStateSeconds = Math.Round(run.SteadyElapsed.TotalSeconds, 3),
             Offered = run.Offered,
@@ -160,6 +178,8 @@ internal sealed record LabReport
             WindowSamples = samples,
             Intervals = intervals,
             Soak = soak,
+            OutputHash = Demo.OutputHash.Format(run.OutputHash),
+            Journal = run.Spec.Journal,
             Files = files ?? [],
         };
     }

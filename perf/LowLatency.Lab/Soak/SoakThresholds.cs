@@ -16,4 +16,23 @@ internal sealed record SoakThresholds
 
     /// <summary>Threads or handles may end at most this many above where the steady state began.</summary>
     public int ResourceSlack { get; init; } = 2;
+
+    /// <summary>Checks the thresholds; throws <see cref="Commands.UsageException"/> naming the option.</summary>
+    public void Validate()
+    {
+        if (!(MaxRssSlopeBytesPerSecond >= 0))
+        {
+            throw new Commands.UsageException($"--max-rss-slope must be ≥ 0 bytes/s, got {MaxRssSlopeBytesPerSecond}.");
+        }
+
+        if (!(MaxHeapSlopeBytesPerSecond >= 0))
+        {
+            throw new Commands.UsageException($"--max-heap-slope must be ≥ 0 bytes/s, got {MaxHeapSlopeBytesPerSecond}.");
+        }
+
+        if (!(P999Tolerance >= 0))
+        {
+            throw new Commands.UsageException($"--p999-tolerance must be ≥ 0 (0.2 = 20 %), got {P999Tolerance}.");
+        }
+    }
 }

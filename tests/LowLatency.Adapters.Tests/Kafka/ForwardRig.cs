@@ -28,7 +28,7 @@ internal sealed class ForwardRig : IAsyncDisposable
             SessionTimeout = TimeSpan.FromMilliseconds(1500),
             StopTimeout = stopTimeout ?? TimeSpan.FromSeconds(10),
             Settings = Environment.GetEnvironmentVariable("LOWLATENCY_KAFKA_DEBUG") is { Length: > 0 } debug ? new Dictionary<string, string> { ["debug"] = debug } : new Dictionary<string, string>(),
-            Log = Environment.GetEnvironmentVariable("LOWLATENCY_KAFKA_DEBUG") is { Length: > 0 } ? line => Console.Error.WriteLine($"{DateTime.Now:ss.fff} {line}") : null,
+
         });
         Source.AddCommitGate(Sink);
         Pipeline.Start();
@@ -65,9 +65,13 @@ internal sealed class ForwardRig : IAsyncDisposable
         _stopped = true;
         Task sourceStopped = Source.StopAsync();
         await Pipeline.DrainAsync();
-        Sink.Flush(TimeSpan.FromSeconds(10));
+        using (var flushBound = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await Sink.FlushAsync(flushBound.Token);
+        }
+
         await sourceStopped;
-        Sink.Dispose();
+        await Sink.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -77,7 +81,7 @@ internal sealed class ForwardRig : IAsyncDisposable
             _stopped = true;
             await Source.DisposeAsync();
             await Pipeline.DisposeAsync();
-            Sink.Dispose();
+            await Sink.DisposeAsync();
         }
     }
 }

@@ -10,7 +10,7 @@ public sealed class KafkaSinkTests
 {
     [Test]
     [CancelAfter(60_000)]
-    public void Produce_LibrdkafkaQueueFull_BackpressuresWithoutLoss()
+    public async Task Produce_LibrdkafkaQueueFull_BackpressuresWithoutLoss()
     {
         const int seed = 1618;
         const int keys = 4;
@@ -18,7 +18,7 @@ public sealed class KafkaSinkTests
         using var cluster = new KafkaMockCluster(brokers: 1);
         cluster.CreateTopic("out-queue-full", 2);
         cluster.SetBrokerRtt(1, 50);
-        using var sink = new KafkaSink<Tick>(TickCodec.Instance, KafkaSinkOptions.Default with
+        await using var sink = new KafkaSink<Tick>(TickCodec.Instance, KafkaSinkOptions.Default with
         {
             BootstrapServers = cluster.BootstrapServers,
             Topic = "out-queue-full",
@@ -49,7 +49,11 @@ public sealed class KafkaSinkTests
             }
         }
 
-        bool flushed = sink.Flush(TimeSpan.FromSeconds(30));
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await sink.FlushAsync(bound.Token); // throws if a delivery failed or the bound passed
+        }
+
         TickVerifier result = TickVerifier.Verify(cluster.BootstrapServers, "out-queue-full", 2, keys, perKey, TimeSpan.FromSeconds(20));
         string report = $"seed={seed} acceptedBeforeFull={accepted} {result} delivered={sink.Delivered} safe={sink.SafeSequence}";
         TestContext.Out.WriteLine(report);
@@ -57,11 +61,69 @@ public sealed class KafkaSinkTests
         {
             Assert.That(refused, Is.True, "TryProduce reported the full queue: " + report);
             Assert.That(accepted, Is.LessThanOrEqualTo(16), report);
-            Assert.That(flushed, Is.True, report);
             Assert.That(result.Lost, Is.Zero, report);
             Assert.That(result.Duplicates, Is.Zero, report);
             Assert.That(result.Reordered, Is.Zero, report);
             Assert.That(sink.SafeSequence, Is.EqualTo(keys * perKey - 1), "every record acknowledged covers every input: " + report);
         });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task FlushAsync_DeliveryFailed_ThrowsTheFailureAndLogsIt()
+    {
+        using var cluster = new KafkaMockCluster(brokers: 1);
+        cluster.CreateTopic("out-flush-fail", 1);
+        var log = new ListLogger();
+        await using var sink = new KafkaSink<Tick>(TickCodec.Instance, KafkaSinkOptions.Default with
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Topic = "out-flush-fail",
+            DeliveryTimeout = TimeSpan.FromMilliseconds(500),
+            Logger = log,
+        });
+        cluster.SetBrokerDown(1);
+        sink.Produce(new Tick { Key = 1, Seq = 1, Time = 1, Price = 1 }, coversThrough: 0);
+
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        KafkaSinkException? failure = null;
+        try
+        {
+            await sink.FlushAsync(bound.Token);
+        }
+        catch (KafkaSinkException e)
+        {
+            failure = e;
+        }
+
+        TestContext.Out.WriteLine(failure?.Message);
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure, Is.Not.Null, "a failed delivery is reported by the flush, not returned as a bool to ignore");
+            Assert.That(failure!.Message, Does.Contain("out-flush-fail"));
+            Assert.That(sink.Failed, Is.EqualTo(1));
+            Assert.That(log.Lines, Has.Some.Contains("delivery to 'out-flush-fail' failed"), "the failure reached the ILogger");
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task FlushAsync_Cancelled_ThrowsOperationCanceledPromptly()
+    {
+        using var cluster = new KafkaMockCluster(brokers: 1);
+        cluster.CreateTopic("out-flush-cancel", 1);
+        await using var sink = new KafkaSink<Tick>(TickCodec.Instance, KafkaSinkOptions.Default with
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Topic = "out-flush-cancel",
+        });
+        cluster.SetBrokerDown(1);
+        sink.Produce(new Tick { Key = 1, Seq = 1, Time = 1, Price = 1 }, coversThrough: 0);
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(async () => await sink.FlushAsync(cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+        TestContext.Out.WriteLine($"cancelled after {clock.ElapsedMilliseconds} ms");
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "cancellation honoured, not the 30 s delivery timeout");
     }
 }

@@ -33,7 +33,7 @@ public sealed class RawClient : IDisposable
 
     public static byte[] Batch(long first, ReadOnlySpan<long> values)
     {
-        int payload = WireFormat.BatchHeaderSize + (values.Length * 8);
+        int payload = WireFormat.BatchOverhead + (values.Length * 8);
         byte[] frame = new byte[WireFormat.HeaderSize + payload];
         WireFormat.WriteHeader(frame, FrameType.Batch, FrameFlags.None, payload, payload);
         WireFormat.WriteBatchHeader(frame.AsSpan(WireFormat.HeaderSize), first, values.Length, 8);
@@ -41,6 +41,8 @@ public sealed class RawClient : IDisposable
         {
             BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(WireFormat.HeaderSize + WireFormat.BatchHeaderSize + (i * 8)), values[i]);
         }
+
+        WireFormat.SealBatch(frame.AsSpan(WireFormat.HeaderSize));
 
         return frame;
     }

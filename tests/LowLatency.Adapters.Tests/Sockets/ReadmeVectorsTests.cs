@@ -37,6 +37,7 @@ public sealed class ReadmeVectorsTests
     [TestCase("Ack —", ReadmeVectors.Ack)]
     [TestCase("Heartbeat:", ReadmeVectors.Heartbeat)]
     [TestCase("Close —", ReadmeVectors.Close)]
+    [TestCase("Close in version 1 —", ReadmeVectors.CloseV1)]
     public void Vector_InReadme_IsTheOneTheTestsUse(string label, string vector)
     {
         string[] lines = File.ReadAllLines(ReadmePath());

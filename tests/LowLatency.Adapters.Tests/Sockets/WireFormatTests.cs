@@ -37,13 +37,14 @@ public sealed class WireFormatTests
         FrameHeader header = FrameHeader.Read(frame);
         byte[] plain = new byte[header.UncompressedLength];
         int decoded = LZ4Codec.Decode(frame.AsSpan(WireFormat.HeaderSize, header.PayloadLength), plain);
-        byte[] expected = new byte[48];
+        byte[] expected = new byte[52];
         WireFormat.WriteBatchHeader(expected, 2, 4, 8);
+        WireFormat.SealBatch(expected);
         Assert.Multiple(() =>
         {
             Assert.That(header.Validate(1 << 20, 1 << 20), Is.EqualTo(DisconnectReason.None));
             Assert.That(header.Flags, Is.EqualTo(FrameFlags.Lz4));
-            Assert.That(decoded, Is.EqualTo(48));
+            Assert.That(decoded, Is.EqualTo(52));
             Assert.That(plain, Is.EqualTo(expected));
         });
     }
@@ -78,7 +79,8 @@ public sealed class WireFormatTests
     }
 
     [TestCase(0, (byte)0x4D, DisconnectReason.BadMagic)]
-    [TestCase(2, (byte)0x02, DisconnectReason.UnsupportedVersion)]
+    [TestCase(2, (byte)0x01, DisconnectReason.UnsupportedVersion)]
+    [TestCase(2, (byte)0x03, DisconnectReason.UnsupportedVersion)]
     [TestCase(3, (byte)0x07, DisconnectReason.UnknownFrameType)]
     [TestCase(3, (byte)0x00, DisconnectReason.UnknownFrameType)]
     [TestCase(4, (byte)0x02, DisconnectReason.ReservedBitsSet)]
@@ -112,7 +114,7 @@ public sealed class WireFormatTests
             {
                 header[0] = 0x4C;
                 header[1] = 0x4C;
-                header[2] = 1;
+                header[2] = WireFormat.Version;
             }
 
             reasons.Add(FrameHeader.Read(header).Validate(1 << 20, 1 << 20));

@@ -103,9 +103,13 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
         _stopped = true;
         Task sourceStopped = Source.StopAsync();
         await Pipeline.DrainAsync().ConfigureAwait(false);
-        Sink.Flush(TimeSpan.FromSeconds(10));
+        using (var flushBound = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await Sink.FlushAsync(flushBound.Token).ConfigureAwait(false);
+        }
+
         await sourceStopped.ConfigureAwait(false);
-        Sink.Dispose();
+        await Sink.DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -115,7 +119,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
             _stopped = true;
             await Source.DisposeAsync().ConfigureAwait(false);
             await Pipeline.DisposeAsync().ConfigureAwait(false);
-            Sink.Dispose();
+            await Sink.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -25,6 +25,9 @@ public sealed unsafe class KafkaMockCluster : IDisposable
     /// <summary>The OffsetCommit request API key.</summary>
     public const short ApiOffsetCommit = 8;
 
+    /// <summary>The Heartbeat request API key.</summary>
+    public const short ApiHeartbeat = 12;
+
     private static readonly Lock s_loadLock = new();
     private static NativeApi? s_api;
 

@@ -25,7 +25,7 @@ internal sealed class TcpBenchFeed
         var codec = default(MarketTickCodec);
         var ticks = new SyntheticTicks();
         using var stream = new MemoryStream();
-        byte[] plain = new byte[WireFormat.BatchHeaderSize + (EventsPerFrame * codec.EventSize)];
+        byte[] plain = new byte[WireFormat.BatchOverhead + (EventsPerFrame * codec.EventSize)];
         byte[] frame = new byte[WireFormat.HeaderSize + LZ4Codec.MaximumOutputSize(plain.Length)];
         long quantity = 0;
         for (int f = 0; f < FramesPerSegment; f++)
@@ -37,6 +37,8 @@ internal sealed class TcpBenchFeed
                 quantity += tick.Quantity;
                 codec.Encode(in tick, plain.AsSpan(WireFormat.BatchHeaderSize + (i * codec.EventSize)));
             }
+
+            WireFormat.SealBatch(plain);
 
             int length;
             if (lz4)

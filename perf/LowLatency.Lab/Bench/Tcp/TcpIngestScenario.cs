@@ -9,18 +9,19 @@ namespace LowLatency.Lab.Bench.Tcp;
 /// <summary>
 /// Loopback ingest through <see cref="TcpSource{T, TCodec}"/>: the shared feed's 32-byte ticks in batch frames
 /// of 1024 (optionally LZ4), decoded straight into claimed slots of a 64 Ki ring, summed by one batch stage.
-/// Measured from the first connect until the stage has finished the last event.
+/// Measured from the first connect until the stage has finished the last event. The <c>-nocrc</c> twins skip
+/// the batch checksum check (an internal switch no host can set): the same-run reference for its cost.
 /// </summary>
-internal sealed class TcpIngestScenario(bool lz4) : IBenchScenario
+internal sealed class TcpIngestScenario(bool lz4, bool verifyChecksums = true) : IBenchScenario
 {
     private ulong _sessions;
 
-    public string Name => lz4 ? "tcp-ingest-lz4" : "tcp-ingest";
+    public string Name => (lz4 ? "tcp-ingest-lz4" : "tcp-ingest") + (verifyChecksums ? string.Empty : "-nocrc");
 
     public string Group => "tcp";
 
     public string Description =>
-        $"loopback TcpSource, 32-byte ticks in batches of {TcpBenchFeed.EventsPerFrame}{(lz4 ? " (LZ4)" : string.Empty)} → 64 Ki ring → 1 batch stage (yielding)";
+        $"loopback TcpSource, 32-byte ticks in batches of {TcpBenchFeed.EventsPerFrame}{(lz4 ? " (LZ4)" : string.Empty)}{(verifyChecksums ? ", CRC-32C checked" : ", checksum NOT checked (reference)")} → 64 Ki ring → 1 batch stage (yielding)";
 
     public BenchResult Run(BenchContext context)
     {
@@ -30,7 +31,7 @@ internal sealed class TcpIngestScenario(bool lz4) : IBenchScenario
         var pipeline = Pipeline<MarketTick>.Create(PipelineOptions.Default with { Name = "tcp-bench", Capacity = 1 << 16, WaitStrategy = WaitStrategyKind.Yielding });
         StageGroup<MarketTick> stage = pipeline.HandleBatchesWith(new QuantitySumHandler());
         pipeline.Start();
-        var source = new TcpSource<MarketTick, MarketTickCodec>(pipeline, default, TcpSourceOptions.Default with { SchemaId = MarketTickCodec.SchemaId, MaxSessions = 1 << 16 });
+        var source = new TcpSource<MarketTick, MarketTickCodec>(pipeline, default, TcpSourceOptions.Default with { SchemaId = MarketTickCodec.SchemaId, MaxSessions = 1 << 16, VerifyChecksums = verifyChecksums });
         source.Start();
 
         ulong firstSession = _sessions + 1;

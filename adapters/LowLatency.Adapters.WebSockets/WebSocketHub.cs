@@ -78,7 +78,8 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     /// <param name="defaultFeed">What a client that never subscribed receives of it.</param>
     /// <param name="busiestKeys">Under <see cref="DefaultFeed.BusiestKeys"/>: how many keys.</param>
     /// <param name="keyNames">Display names of keys, sent to clients in the hello message.</param>
-    public LiveTopic AddTopic(string name, IReadOnlyList<string> fields, DefaultFeed defaultFeed = DefaultFeed.None, int busiestKeys = 8, IReadOnlyDictionary<long, string>? keyNames = null)
+    /// <param name="busiestBy">Under <see cref="DefaultFeed.BusiestKeys"/>: rank keys by the sum of this field over the last second (null: by number of updates, which says nothing when every key updates once a second, as window results do).</param>
+    public LiveTopic AddTopic(string name, IReadOnlyList<string> fields, DefaultFeed defaultFeed = DefaultFeed.None, int busiestKeys = 8, IReadOnlyDictionary<long, string>? keyNames = null, string? busiestBy = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(fields);
@@ -106,7 +107,12 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(busiestKeys, 1);
-        var topic = new LiveTopic(_topics.Count, name, [.. fields], defaultFeed, busiestKeys, keyNames);
+        if (busiestBy is not null && !fields.Contains(busiestBy))
+        {
+            throw new ArgumentException($"busiestBy '{busiestBy}' is not a field of topic '{name}'.", nameof(busiestBy));
+        }
+
+        var topic = new LiveTopic(_topics.Count, name, [.. fields], defaultFeed, busiestKeys, busiestBy, keyNames);
         _topics.Add(topic);
         return topic;
     }
@@ -121,7 +127,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
 
         _topicArray = [.. _topics];
         MaxFrameBytes = FrameEncoder.MaxFrameBytes(_topicArray, Options.MaxUpdatesPerFrame);
-        _activity = Array.ConvertAll(_topicArray, t => t.DefaultFeed == DefaultFeed.BusiestKeys ? new KeyActivity(t.BusiestKeys) : null);
+        _activity = Array.ConvertAll(_topicArray, t => t.DefaultFeed == DefaultFeed.BusiestKeys ? new KeyActivity(t.BusiestKeys, t.BusiestByIndex) : null);
         _busiest = Array.ConvertAll(_topicArray, _ => Array.Empty<long>());
         _nextBusiest = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
         var pipeline = Pipeline<LiveUpdate>.Create(PipelineOptions.Default with
@@ -164,7 +170,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         long start = Stopwatch.GetTimestamp();
         foreach (ref readonly LiveUpdate update in batch)
         {
-            _activity[update.Topic]?.Count(update.Key);
+            _activity[update.Topic]?.Count(in update);
         }
 
         foreach (LiveConnection connection in _connections)

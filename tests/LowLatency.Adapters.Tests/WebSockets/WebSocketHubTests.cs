@@ -47,6 +47,42 @@ public sealed class WebSocketHubTests
     }
 
     [Test]
+    public async Task DefaultFeed_BusiestBy_RanksKeysByTheFieldSum()
+    {
+        var hub = new WebSocketHub();
+        LiveTopic bars = hub.AddTopic("bars", ["close", "count"], DefaultFeed.BusiestKeys, busiestKeys: 1, busiestBy: "count");
+        hub.Start();
+        await using WebSocketServer server = await WebSocketServer.StartAsync(hub);
+        using LivePublisher publisher = hub.CreatePublisher();
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri($"ws://{server.LocalEndPoint}/ws"), CancellationToken.None);
+        await client.ReceiveJsonAsync(Timeout);
+
+        // Key 6 updates ten times as often, key 5 trades a hundred times as much: key 5 is the busiest.
+        using var stop = new CancellationTokenSource();
+        Task publishing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                publisher.Publish(bars, 5, 0, [10, 1000]);
+                for (int i = 0; i < 10; i++)
+                {
+                    publisher.Publish(bars, 6, 0, [10, 1]);
+                }
+
+                await Task.Delay(20);
+            }
+        });
+
+        JsonElement frame = await client.ReceiveJsonAsync(Timeout); // after the first one-second period
+        await stop.CancelAsync();
+        await publishing;
+        long[] received = [.. frame.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetInt64())];
+
+        Assert.That(received, Is.Not.Empty.And.All.EqualTo(5));
+    }
+
+    [Test]
     public async Task Subscribe_WithKeys_GetsOnlyThoseKeys_UntilUnsubscribed()
     {
         await using LiveTestServer server = await LiveTestServer.StartAsync();

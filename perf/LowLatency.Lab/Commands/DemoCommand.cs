@@ -38,35 +38,22 @@ internal static class DemoCommand
             Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +
                 "IP:PORT, localhost:PORT, or *:PORT (every interface: opt-in exposure). Latency is then measured from arrival.",
         };
-        var kafka = new Option<bool>("--kafka")
-        {
-            Description = "Run the demo through Kafka instead: feed → topic `ticks` → engine (1 s windows) → topic `bars`, verified. " +
-                "Uses an embedded librdkafka mock cluster (its bootstrap address is printed) unless --bootstrap is given.",
-        };
-        var bootstrap = new Option<string?>("--bootstrap")
-        {
-            Description = "With --kafka: HOST:PORT of a real cluster whose `ticks` and `bars` topics the demo may use.",
-        };
+        var kafka = new Kafka.KafkaDemoOptions();
         options.AddTo(command);
         command.Options.Add(listen);
-        command.Options.Add(kafka);
-        command.Options.Add(bootstrap);
+        kafka.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(kafka))
+            if (kafka.IsKafka(parse))
             {
                 if (parse.GetValue(listen) is not null)
                 {
                     throw new UsageException("--listen and --kafka are alternatives: ticks come over TCP or through Kafka.");
                 }
 
+                Kafka.KafkaDemoSpec kafkaSpec = kafka.ToSpec(parse, options);
                 using var ctrlC = new CtrlC();
-                return Kafka.KafkaDemo.RunAsync(parse.GetValue(bootstrap), Console.Out, ctrlC.Token).GetAwaiter().GetResult();
-            }
-
-            if (parse.GetValue(bootstrap) is not null)
-            {
-                throw new UsageException("--bootstrap goes with --kafka.");
+                return Kafka.KafkaDemo.RunAsync(kafkaSpec, Console.Out, Console.Error, ctrlC.Token).GetAwaiter().GetResult();
             }
 
             IPEndPoint? endpoint = null;

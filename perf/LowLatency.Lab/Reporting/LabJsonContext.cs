@@ -7,6 +7,7 @@ namespace LowLatency.Lab.Reporting;
 [JsonSerializable(typeof(LabReport))]
 [JsonSerializable(typeof(PingPongReport))]
 [JsonSerializable(typeof(FeedReport))]
+[JsonSerializable(typeof(KafkaDemoReport))]
 internal sealed partial class LabJsonContext : JsonSerializerContext
 {
 }

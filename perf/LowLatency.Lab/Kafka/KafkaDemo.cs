@@ -31,7 +31,7 @@ internal static class KafkaDemo
             cluster.CreateTopic(ticks, spec.Partitions);
             cluster.CreateTopic(bars, spec.Partitions);
             output.WriteLine($"embedded Kafka mock cluster: bootstrap {servers} (topics {ticks}, {bars}; formats in adapters/LowLatency.Adapters.Kafka/README.md)");
-            output.WriteLine($"  kcat -b {servers} -C -t {bars} -e -s value='<iqqqqq' -f '%p@%o %s\\n'   # key, windowStart, count, firstSeq, lastSeq, sumPrice");
+            output.WriteLine($"  kcat -b {servers} -C -t {bars} -e -f '%s' | python3 -c 'import sys,struct; d=sys.stdin.buffer.read(); [print(*struct.unpack_from(\"<iqqqqq\", d, o)) for o in range(0, len(d), 44)]'");
         }
         else if (CheckCluster(servers, [ticks, bars], spec.BrokerTimeout) is { } unreachable)
         {

@@ -107,11 +107,12 @@ public sealed class RingBuffer<T>
 
     /// <summary>Claims one slot if there is room now. Never blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public PublishResult TryNext(out long sequence) => _sequencer.TryNext(1, out sequence);
+    public PublishResult TryNext(out long sequence) => TryNext(1, out sequence);
 
     /// <summary>Claims <paramref name="n"/> slots if there is room now. Never blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public PublishResult TryNext(int n, out long highSequence) => _sequencer.TryNext(n, out highSequence);
+    public PublishResult TryNext(int n, out long highSequence) =>
+        _single is { } single ? single.TryNext(n, out highSequence) : _sequencer.TryNext(n, out highSequence);
 
     /// <summary>Claims <paramref name="n"/> slots, waiting at most <paramref name="timeout"/> for room.</summary>
     public PublishResult TryNext(int n, TimeSpan timeout, out long highSequence) => _sequencer.TryNext(n, timeout, out highSequence);
@@ -157,11 +158,11 @@ public sealed class RingBuffer<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public PublishResult TryPublish(in T value)
     {
-        PublishResult result = _sequencer.TryNext(1, out long sequence);
+        PublishResult result = TryNext(out long sequence);
         if (result == PublishResult.Ok)
         {
             this[sequence] = value;
-            _sequencer.Publish(sequence);
+            Publish(sequence);
         }
 
         return result;

@@ -3,6 +3,7 @@ using LowLatency.Engine.Flow;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Sequencing;
+using Microsoft.Extensions.Logging;
 
 namespace LowLatency.Engine.Diagnostics;
 
@@ -34,7 +35,7 @@ public sealed class PipelineMetrics : IDisposable
     private volatile LateCounter[] _late = [];
     private int _disposed;
 
-    private PipelineMetrics(string pipeline, Sequencer sequencer, EventProcessor[] stages, PipelineMetricsOptions options)
+    private PipelineMetrics(string pipeline, Sequencer sequencer, EventProcessor[] stages, PipelineMetricsOptions options, ILogger logger)
     {
         PipelineName = pipeline;
         Options = options;
@@ -57,7 +58,7 @@ public sealed class PipelineMetrics : IDisposable
         if (options.StallThreshold is { } threshold)
         {
             TimeSpan interval = options.StallCheckInterval ?? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, threshold.Ticks / 4));
-            Watchdog = new StallWatchdog(pipeline, stages, threshold, interval, options.TimeProvider, options.OnStall);
+            Watchdog = new StallWatchdog(pipeline, stages, threshold, interval, options.TimeProvider, options.OnStall, logger);
         }
     }
 
@@ -75,7 +76,7 @@ public sealed class PipelineMetrics : IDisposable
 
     internal ReadOnlySpan<EventProcessor> Stages => _stages;
 
-    internal ReadOnlySpan<EventSource> Sources => _sequencer.Flow.Sources;
+    internal ReadOnlySpan<EventSource> Sources => FlowHub.SourcesOf(_sequencer);
 
     internal ReadOnlySpan<LateCounter> LateCounters => _late;
 
@@ -102,7 +103,7 @@ public sealed class PipelineMetrics : IDisposable
             ThrowHelper.ThrowInvalidOperation($"Pipeline '{pipeline.Options.Name}' already has metrics attached.");
         }
 
-        var metrics = new PipelineMetrics(pipeline.Options.Name, sequencer, [.. pipeline.Stages], options);
+        var metrics = new PipelineMetrics(pipeline.Options.Name, sequencer, [.. pipeline.Stages], options, pipeline.Options.Logger);
         EngineMeter.Register(metrics);
         return metrics;
     }

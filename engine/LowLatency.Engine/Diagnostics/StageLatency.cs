@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using HdrHistogram;
+using LowLatency.Engine.Processing;
+using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Diagnostics;
 
@@ -13,11 +15,10 @@ namespace LowLatency.Engine.Diagnostics;
 /// interval histograms concurrently without torn counts. Recording is allocation-free; one clock read per
 /// batch that holds a sampled sequence.
 /// </remarks>
-internal sealed class StageLatency
+internal sealed class StageLatency : BatchSampler
 {
     private readonly LatencyStamps _stamps;
 
-    // Copied from _stamps so the per-batch test is one load from this object.
     private readonly long _mask;
     private readonly Recorder _recorder;
     private readonly long _highest;
@@ -28,6 +29,7 @@ internal sealed class StageLatency
     private readonly HistogramBase _cumulative;
 
     public StageLatency(LatencyStamps stamps, long highestTicks)
+        : base(stamps.Interval)
     {
         _stamps = stamps;
         _mask = stamps.Mask;
@@ -36,18 +38,9 @@ internal sealed class StageLatency
         _cumulative = new LongHistogram(1, highestTicks, 3);
     }
 
-    /// <summary>Called by the stage thread after handling [<paramref name="first"/>, <paramref name="last"/>], before releasing it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void OnBatchEnd(long first, long last)
-    {
-        if ((last & ~_mask) >= first)
-        {
-            RecordSlow(first, last);
-        }
-    }
-
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordSlow(long first, long last)
+    private protected override void Record(long first, long last)
     {
         long now = Stopwatch.GetTimestamp();
         for (long k = (first + _mask) & ~_mask; k <= last; k += _mask + 1)

@@ -1,4 +1,5 @@
 using LowLatency.Engine.Processing;
+using Microsoft.Extensions.Logging;
 
 namespace LowLatency.Engine.Diagnostics;
 
@@ -21,6 +22,7 @@ public sealed class StallWatchdog : IDisposable
     private readonly TimeSpan _threshold;
     private readonly TimeProvider _time;
     private readonly Action<StallReport>? _onStall;
+    private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
 
@@ -31,13 +33,14 @@ public sealed class StallWatchdog : IDisposable
     private readonly bool[] _stalled;
     private readonly long[] _stalls;
 
-    internal StallWatchdog(string pipeline, IReadOnlyList<EventProcessor> stages, TimeSpan threshold, TimeSpan interval, TimeProvider time, Action<StallReport>? onStall)
+    internal StallWatchdog(string pipeline, IReadOnlyList<EventProcessor> stages, TimeSpan threshold, TimeSpan interval, TimeProvider time, Action<StallReport>? onStall, ILogger logger)
     {
         _pipeline = pipeline;
         _stages = stages;
         _threshold = threshold;
         _time = time;
         _onStall = onStall;
+        _logger = logger;
         _lastSequence = new long[stages.Count];
         _since = new long[stages.Count];
         _watching = new bool[stages.Count];
@@ -124,11 +127,12 @@ public sealed class StallWatchdog : IDisposable
             }
         }
 
-        if (reports is not null && _onStall is not null)
+        if (reports is not null)
         {
             foreach (StallReport report in reports)
             {
-                _onStall(report);
+                EngineLog.Stalled(_logger, report.Pipeline, report.Stage, report.StalledFor, report.Sequence, report.Pending);
+                _onStall?.Invoke(report);
             }
         }
     }

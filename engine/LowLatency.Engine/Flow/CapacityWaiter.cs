@@ -9,27 +9,28 @@ namespace LowLatency.Engine.Flow;
 /// <remarks>
 /// <para>States: idle (0) → armed (1) by the owner under the source's lock; armed → completing (2) by
 /// whichever thread resumes, closes or cancels first (compare-and-set, so exactly one wins); completing →
-/// idle when the awaiter takes the result. The winner does not run the continuation itself — it would run
-/// the edge's code on a stage thread — it queues this object as a thread-pool work item, which allocates
-/// nothing, and the continuation then runs on that pool thread.</para>
+/// idle when the awaiter takes the result. The winner completes the wait itself, and the core runs
+/// continuations asynchronously: an awaiting edge continues on a pool thread (an async method's
+/// continuation is queued without allocating), never on the stage thread that resumed it, and a wait
+/// nobody awaits yet (polled, or awaited later) completes without touching the thread pool at all.</para>
+/// <para>Why not queue the completion itself as a work item: the pool retires idle workers, and the thread
+/// that queues work when none is left starts one, allocating its <see cref="Thread"/> (136 bytes) — on
+/// the stage or poller thread that resumed the source, whether or not anyone awaited. Only a real
+/// continuation pays that now, and only when the pool has to grow.</para>
 /// </remarks>
-internal sealed class CapacityWaiter : IValueTaskSource<bool>, IThreadPoolWorkItem
+internal sealed class CapacityWaiter : IValueTaskSource<bool>
 {
     private const int Idle = 0;
     private const int Armed = 1;
     private const int Completing = 2;
 
     // Mutable struct on purpose (its version and continuation change in place): never readonly, never copied.
-    private ManualResetValueTaskSourceCore<bool> _core;
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
 
     // See remarks for who moves it.
     private int _state;
 
-    // Written by the winner of Armed → Completing before it queues the work item; read by Execute.
-    private bool _result;
-    private bool _canceled;
-
-    // Written by the owner in Arm; read by Execute.
+    // Written by the owner in Arm; read by whoever completes the wait.
     private CancellationToken _token;
     private CancellationTokenRegistration _registration;
 
@@ -56,9 +57,7 @@ internal sealed class CapacityWaiter : IValueTaskSource<bool>, IThreadPoolWorkIt
     {
         if (Interlocked.CompareExchange(ref _state, Completing, Armed) == Armed)
         {
-            _result = result;
-            _canceled = false;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            Complete(result, canceled: false);
         }
     }
 
@@ -66,22 +65,23 @@ internal sealed class CapacityWaiter : IValueTaskSource<bool>, IThreadPoolWorkIt
     {
         if (Interlocked.CompareExchange(ref _state, Completing, Armed) == Armed)
         {
-            _canceled = true;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            Complete(result: false, canceled: true);
         }
     }
 
-    void IThreadPoolWorkItem.Execute()
+    /// <summary>Called once per wait, by the winner of Armed → Completing.</summary>
+    private void Complete(bool result, bool canceled)
     {
+        // Unregister does not wait for a running callback, so the cancellation callback may call it too.
         _registration.Unregister();
         _registration = default;
-        if (_canceled)
+        if (canceled)
         {
             _core.SetException(new OperationCanceledException(_token));
         }
         else
         {
-            _core.SetResult(_result);
+            _core.SetResult(result);
         }
     }
 

@@ -62,7 +62,7 @@ public abstract class EventSource : IDisposable
         LowMark = Math.Min(HighMark - 1, (long)Math.Floor(options.LowWatermark * capacity));
         _onPause = options.OnPause;
         _onResume = options.OnResume;
-        _hub = sequencer.Flow;
+        _hub = FlowHub.Of(sequencer);
         _hub.Register(this);
     }
 

@@ -27,7 +27,6 @@ public sealed class EventSource<T> : EventSource
     where T : struct
 {
     private readonly RingBuffer<T> _ring;
-    private readonly Sequencer _sequencer;
     private readonly OverflowPolicy _policy;
     private readonly long _waitTimeoutTicks;
     private readonly int _sampleEvery;
@@ -42,7 +41,6 @@ public sealed class EventSource<T> : EventSource
         : base(ring?.Sequencer!, Validated(options, conflationKey))
     {
         _ring = ring!;
-        _sequencer = ring!.Sequencer;
         _policy = Options.Policy;
         _waitTimeoutTicks = Options.WaitTimeout is { } timeout && timeout != Timeout.InfiniteTimeSpan
             ? (long)(timeout.TotalSeconds * Stopwatch.Frequency)
@@ -85,11 +83,11 @@ public sealed class EventSource<T> : EventSource
             return OfferSpecialSlow(in value);
         }
 
-        PublishResult result = _sequencer.TryNext(1, out long sequence);
+        PublishResult result = _ring.TryNext(out long sequence);
         if (result == PublishResult.Ok)
         {
             _ring[sequence] = value;
-            _sequencer.Publish(sequence);
+            _ring.Publish(sequence);
             AfterPublish(sequence, 1);
             return PublishResult.Ok;
         }
@@ -113,11 +111,11 @@ public sealed class EventSource<T> : EventSource
             return Conflate(in value);
         }
 
-        PublishResult result = _sequencer.TryNext(1, out long sequence);
+        PublishResult result = _ring.TryNext(out long sequence);
         if (result == PublishResult.Ok)
         {
             _ring[sequence] = value;
-            _sequencer.Publish(sequence);
+            _ring.Publish(sequence);
             AfterPublish(sequence, 1);
             return PublishResult.Ok;
         }
@@ -154,11 +152,11 @@ public sealed class EventSource<T> : EventSource
         while (true)
         {
             backoff.Wait();
-            PublishResult result = _sequencer.TryNext(1, out long sequence);
+            PublishResult result = _ring.TryNext(out long sequence);
             if (result == PublishResult.Ok)
             {
                 _ring[sequence] = value;
-                _sequencer.Publish(sequence);
+                _ring.Publish(sequence);
                 AfterPublish(sequence, 1);
                 return PublishResult.Ok;
             }
@@ -197,7 +195,7 @@ public sealed class EventSource<T> : EventSource
         ConflationBuffer<T> held = _conflation!;
         while (held.Count > 0)
         {
-            PublishResult result = _sequencer.TryNext(1, out long sequence);
+            PublishResult result = _ring.TryNext(out long sequence);
             if (result == PublishResult.BackPressured)
             {
                 OnFull();
@@ -211,7 +209,7 @@ public sealed class EventSource<T> : EventSource
             }
 
             _ring[sequence] = held.Head;
-            _sequencer.Publish(sequence);
+            _ring.Publish(sequence);
             held.RemoveHead();
             AfterPublish(sequence, 1);
         }

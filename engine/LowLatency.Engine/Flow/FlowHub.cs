@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Flow;
@@ -8,20 +7,22 @@ namespace LowLatency.Engine.Flow;
 /// sources that are paused or wait for capacity.
 /// </summary>
 /// <remarks>
-/// <para>Stages read <see cref="HasWaiters"/> once per batch after releasing their sequence and, only when
-/// a source is paused, call <see cref="NotifyProgressSlow"/>, which lets each paused source re-check
-/// occupancy against its low mark. Nobody paused: one load per batch, nothing else.</para>
+/// <para>The hub attaches to the ring's <see cref="CapacitySignal"/> (Sequencing knows nothing of flow
+/// control): stages read its waiter count once per batch after releasing their sequence and, only when a
+/// source is paused, call into the hub, which lets each paused source re-check occupancy against its low
+/// mark. Nobody paused: one load per batch, nothing else.</para>
 /// <para>Lost wake-ups: a source increments <c>_waiters</c> (full fence) and then re-reads occupancy; a
 /// stage release-stores its sequence and then loads <c>_waiters</c> without a fence, so the stage's load
 /// may be ordered before its store and both sides can miss each other. Rather than a fence per batch on
 /// the hot path, a backstop timer re-checks every <see cref="BackstopPeriod"/> while a source is paused:
 /// that race costs at most a millisecond of resume latency, never liveness.</para>
 /// </remarks>
-internal sealed class FlowHub
+internal sealed class FlowHub : ICapacityListener
 {
     private static readonly TimeSpan s_backstopPeriod = TimeSpan.FromMilliseconds(1);
 
     private readonly Sequencer _sequencer;
+    private readonly CapacitySignal _signal;
     // A monitor, not System.Threading.Lock, for the reason given on EventSource's lock: a producer's
     // first pause can contend with the backstop timer here.
     private readonly object _lock = new();
@@ -30,16 +31,25 @@ internal sealed class FlowHub
     // by the backstop timer and by metrics.
     private volatile EventSource[] _sources = [];
 
-    // Paused sources. Interlocked by sources as they pause and resume; read by every stage after each batch.
-    private int _waiters;
-
     // Created with the first source, armed while any source is paused (until a tick finds none),
     // disposed when the ring closes; guarded by _lock, like _armed and _closed.
     private ITimer? _backstop;
     private bool _armed;
     private bool _closed;
 
-    public FlowHub(Sequencer sequencer) => _sequencer = sequencer;
+    private FlowHub(Sequencer sequencer)
+    {
+        _sequencer = sequencer;
+        _signal = sequencer.Capacity;
+    }
+
+    /// <summary>The hub of <paramref name="sequencer"/>'s ring, attached on first use.</summary>
+    public static FlowHub Of(Sequencer sequencer) =>
+        sequencer.Capacity.Listener as FlowHub ?? (FlowHub)sequencer.Capacity.Attach(new FlowHub(sequencer));
+
+    /// <summary>The sources publishing into <paramref name="sequencer"/>'s ring (none before a hub attached).</summary>
+    public static ReadOnlySpan<EventSource> SourcesOf(Sequencer sequencer) =>
+        sequencer.Capacity.Listener is FlowHub hub ? hub.Sources : [];
 
     /// <summary>How often a paused source is re-checked even if no stage wakes it.</summary>
     public static TimeSpan BackstopPeriod => s_backstopPeriod;
@@ -51,11 +61,7 @@ internal sealed class FlowHub
     public ReadOnlySpan<EventSource> Sources => _sources;
 
     /// <summary>True while at least one source is paused (one plain load).</summary>
-    public bool HasWaiters
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Volatile.Read(ref _waiters) != 0;
-    }
+    public bool HasWaiters => _signal.HasWaiters;
 
     public void Register(EventSource source)
     {
@@ -72,7 +78,7 @@ internal sealed class FlowHub
             // Created with the first source, so a source's first pause allocates nothing. Armed far out
             // and disarmed once here: the first arming of a timer in a process starts the runtime's timer
             // machinery (about a kilobyte), which belongs at setup, not on a producer's first pause.
-            if (!_closed && _backstop is null)
+            if (!_closed && !_sequencer.IsClosed && _backstop is null)
             {
                 _backstop = TimeProvider.System.CreateTimer(static state => ((FlowHub)state!).OnBackstop(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 _backstop.Change(TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
@@ -92,7 +98,7 @@ internal sealed class FlowHub
     /// <summary>A source paused: stages now notify after each batch, and the backstop runs.</summary>
     public void AddWaiter()
     {
-        if (Interlocked.Increment(ref _waiters) == 1)
+        if (_signal.AddWaiter() == 1)
         {
             lock (_lock)
             {
@@ -108,11 +114,10 @@ internal sealed class FlowHub
     }
 
     /// <summary>A source resumed.</summary>
-    public void RemoveWaiter() => Interlocked.Decrement(ref _waiters);
+    public void RemoveWaiter() => _signal.RemoveWaiter();
 
     /// <summary>A stage advanced while a source is paused: let each paused source re-check its low mark.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public void NotifyProgressSlow()
+    public void OnProgress()
     {
         foreach (EventSource source in _sources)
         {
@@ -143,7 +148,7 @@ internal sealed class FlowHub
 
     private void OnBackstop()
     {
-        NotifyProgressSlow();
+        OnProgress();
         if (!HasWaiters)
         {
             lock (_lock)

@@ -1,4 +1,6 @@
 using LowLatency.Engine.Waiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LowLatency.Engine.Pipelines;
 
@@ -27,6 +29,15 @@ public sealed record PipelineOptions
     /// </summary>
     public TimeSpan BackoffInterval { get; init; } = BackoffWaitStrategy.DefaultInterval;
 
+    /// <summary>
+    /// The most threads the stages may use: 0 (default) gives each stage its own thread (unless
+    /// <see cref="Pipeline{T}.ShareThread"/> groups some); N ≥ 1 lays the stages, in the order added, onto at
+    /// most N threads, consecutive stages sharing one (see <see cref="Pipeline{T}.Layout"/>). On a box with
+    /// fewer cores than stages, sharing beats parking: an event runs through a shared thread's stages in one
+    /// pass, with no wake-up between them.
+    /// </summary>
+    public int Threads { get; init; }
+
     /// <summary>Default timeout tick for every stage (see <see cref="Processing.ITimeoutAware"/>); none when null.</summary>
     public TimeSpan? TimeoutTick { get; init; }
 
@@ -35,6 +46,12 @@ public sealed record PipelineOptions
 
     /// <summary>How long <see cref="Pipeline{T}.StopAsync"/> waits for stage threads to exit.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Where the pipeline logs its lifecycle (start, shutdown reason), a stage fault that halts it, dead
+    /// letters and stalls. Never per event: nothing is logged on the hot path. Silent by default.
+    /// </summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     internal void Validate()
     {
@@ -53,7 +70,17 @@ public sealed record PipelineOptions
             ThrowHelper.ThrowOption("PipelineOptions.WaitStrategy", WaitStrategy, "is not a known strategy.");
         }
 
+        if (Threads < 0)
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.Threads", Threads, "must be ≥ 0 (0: a thread per stage).");
+        }
+
         BackoffWaitStrategy.CheckInterval(BackoffInterval, "PipelineOptions.BackoffInterval");
+
+        if (Logger is null)
+        {
+            ThrowHelper.ThrowOption("PipelineOptions.Logger", Logger, "must not be null (NullLogger.Instance logs nothing).");
+        }
 
         if (TimeoutTick is { } tick && tick <= TimeSpan.Zero)
         {

@@ -2,7 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Sequencing;
+using LowLatency.Engine.Diagnostics;
 using LowLatency.Engine.Waiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LowLatency.Engine.Pipelines;
 
@@ -28,7 +31,14 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
 
     private readonly Lock _lock = new();
     private readonly List<EventProcessor> _stages = [];
+
+    // Parallel to _stages: the sequences each stage depends on (empty: the producers' cursor).
+    private readonly List<Sequence[]> _dependencies = [];
+
+    // Stages the host asked to share a thread (ShareThread), in the order asked.
+    private readonly List<EventProcessor[]> _sharedThreads = [];
     private readonly List<Thread> _threads = [];
+    private readonly List<StageThread> _stageThreads = [];
     private readonly IWaitStrategy _waitStrategy;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -74,6 +84,21 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
 
     /// <summary>Every stage, in the order added.</summary>
     public IReadOnlyList<EventProcessor> Stages => _stages;
+
+    /// <summary>
+    /// The stages each thread runs, in thread order: fixed by <see cref="Start"/>; before it, the layout
+    /// <see cref="Start"/> would use now (see <see cref="ShareThread"/> and <see cref="PipelineOptions.Threads"/>).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<EventProcessor>> Layout
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. PlanLayout()];
+            }
+        }
+    }
 
     /// <summary>
     /// The highest sequence every terminal stage (and poller) has finished with: what a source may
@@ -164,7 +189,7 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         lock (_lock)
         {
             (string name, StageOptions resolved, SequenceBarrier barrier) = PrepareStage(typeof(THandler), dependsOn, options);
-            return AddStage(dependsOn, new EventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, _deadLetters));
+            return AddStage(dependsOn, new EventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, DeadLetterHandler()));
         }
     }
 
@@ -174,8 +199,26 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         lock (_lock)
         {
             (string name, StageOptions resolved, SequenceBarrier barrier) = PrepareStage(typeof(THandler), dependsOn, options);
-            return AddStage(dependsOn, new BatchEventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, _deadLetters));
+            return AddStage(dependsOn, new BatchEventProcessor<T, THandler>(name, RingBuffer, barrier, handler, resolved, this, DeadLetterHandler()));
         }
+    }
+
+    /// <summary>The host's dead-letter callback, preceded by a warning in the log when there is a logger.</summary>
+    private Action<DeadLetter<T>>? DeadLetterHandler()
+    {
+        Action<DeadLetter<T>>? callback = _deadLetters;
+        ILogger logger = Options.Logger;
+        if (logger == NullLogger.Instance)
+        {
+            return callback;
+        }
+
+        string pipeline = Options.Name;
+        return letter =>
+        {
+            EngineLog.DeadLettered(logger, letter.Error, pipeline, letter.Stage, letter.Sequence);
+            callback?.Invoke(letter);
+        };
     }
 
     private (string Name, StageOptions Options, SequenceBarrier Barrier) PrepareStage(Type handlerType, Sequence[] dependsOn, StageOptions? options)
@@ -196,6 +239,7 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     private StageGroup<T> AddStage(Sequence[] dependsOn, EventProcessor stage)
     {
         _stages.Add(stage);
+        _dependencies.Add(dependsOn);
         Regate(dependsOn, stage.Sequence);
         return new StageGroup<T>(this, [stage]);
     }
@@ -212,7 +256,47 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         sequencer.AddGatingSequence(added);
     }
 
-    /// <summary>Starts one thread per stage. Publish after this.</summary>
+    /// <summary>
+    /// Runs the stages of <paramref name="groups"/> on one thread, in the order they were added, each keeping
+    /// its own sequence, options and counters. Every stage of the set that depends on a stage outside it must
+    /// depend on the same ones (a chain, a fan-out from one upstream, a whole graph): checked here. Call before
+    /// <see cref="Start"/>; not with <see cref="PipelineOptions.Threads"/>.
+    /// </summary>
+    public Pipeline<T> ShareThread(params StageGroup<T>[] groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        lock (_lock)
+        {
+            EnsureBuilding();
+            if (Options.Threads != 0)
+            {
+                ThrowHelper.ThrowInvalidOperation($"Pipeline '{Options.Name}' lays out its own threads (PipelineOptions.Threads = {Options.Threads}); use ShareThread or Threads, not both.");
+            }
+
+            HashSet<EventProcessor> members = [.. groups.SelectMany(g => g.Stages)];
+            EventProcessor[] ordered = [.. _stages.Where(members.Contains)];
+            if (ordered.Length != members.Count)
+            {
+                ThrowHelper.ThrowInvalidOperation($"Pipeline '{Options.Name}': ShareThread was given a stage of another pipeline.");
+            }
+
+            if (_sharedThreads.Find(shared => shared.Any(members.Contains)) is { } taken)
+            {
+                ThrowHelper.ThrowInvalidOperation($"Pipeline '{Options.Name}': stage '{taken.First(members.Contains).Name}' already shares a thread.");
+            }
+
+            if (InputsOf(ordered) is null)
+            {
+                ThrowHelper.ThrowInvalidOperation($"Pipeline '{Options.Name}': stages {string.Join(", ", ordered.Select(st => $"'{st.Name}'"))} cannot share a thread: the ones with a dependency outside the set depend on different stages.");
+            }
+
+            _sharedThreads.Add(ordered);
+        }
+
+        return this;
+    }
+
+    /// <summary>Starts the stages' threads (see <see cref="Layout"/>). Publish after this.</summary>
     public void Start()
     {
         lock (_lock)
@@ -224,14 +308,25 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
             }
 
             _state = Running;
-            foreach (EventProcessor stage in _stages)
+            foreach (EventProcessor[] group in PlanLayout())
             {
-                var thread = new Thread(stage.Run)
+                ThreadStart run;
+                if (group.Length == 1)
                 {
-                    Name = $"{Options.Name}/{stage.Name}",
+                    run = group[0].Run;
+                }
+                else
+                {
+                    StageThread stageThread = CreateStageThread(group);
+                    _stageThreads.Add(stageThread);
+                    run = stageThread.Run;
+                }
+
+                _threads.Add(new Thread(run)
+                {
+                    Name = $"{Options.Name}/{string.Join('+', group.Select(st => st.Name))}",
                     IsBackground = true,
-                };
-                _threads.Add(thread);
+                });
             }
         }
 
@@ -239,6 +334,134 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         {
             thread.Start();
         }
+
+        EngineLog.Started(Options.Logger, Options.Name, _stages.Count, Options.Capacity, Options.WaitStrategy);
+    }
+
+    /// <summary>
+    /// Which stages share which thread: the host's <see cref="ShareThread"/> sets, each other stage alone;
+    /// or, with <see cref="PipelineOptions.Threads"/> = N, the stages in the order added cut into at most N
+    /// runs that can each share a thread: as many runs as allowed, then the most even.
+    /// </summary>
+    private List<EventProcessor[]> PlanLayout()
+    {
+        int threads = Options.Threads;
+        if (threads == 0 || threads >= _stages.Count)
+        {
+            var layout = new List<EventProcessor[]>(_sharedThreads);
+            HashSet<EventProcessor> shared = [.. _sharedThreads.SelectMany(g => g)];
+            layout.AddRange(_stages.Where(st => !shared.Contains(st)).Select(st => new[] { st }));
+            return layout;
+        }
+
+        return CutIntoRuns(threads);
+    }
+
+    /// <summary>
+    /// The best cut of the stages, in the order added, into at most <paramref name="threads"/> runs that can
+    /// each share a thread. Every cut is tried up to 16 stages (2^15 at most, once, at start); beyond that,
+    /// greedy runs of near-equal length. One run always qualifies: its only outside input is the cursor.
+    /// </summary>
+    private List<EventProcessor[]> CutIntoRuns(int threads)
+    {
+        int n = _stages.Count;
+        EventProcessor[] stages = [.. _stages];
+        if (n > 16)
+        {
+            int length = (n + threads - 1) / threads;
+            var greedy = new List<EventProcessor[]>();
+            foreach (EventProcessor[] run in stages.Chunk(length))
+            {
+                if (greedy.Count > 0 && InputsOf(run) is null)
+                {
+                    greedy[^1] = [.. greedy[^1], .. run];
+                }
+                else
+                {
+                    greedy.Add(run);
+                }
+            }
+
+            return greedy.All(run => InputsOf(run) is not null) ? greedy : [stages];
+        }
+
+        List<EventProcessor[]> best = [stages];
+        int bestLongest = n;
+        for (int cuts = 1; cuts < 1 << (n - 1); cuts++)
+        {
+            int runCount = int.PopCount(cuts) + 1;
+            if (runCount > threads || runCount < best.Count)
+            {
+                continue;
+            }
+
+            var runs = new List<EventProcessor[]>(runCount);
+            int begin = 0;
+            for (int i = 1; i <= n; i++)
+            {
+                if (i == n || (cuts & (1 << (i - 1))) != 0)
+                {
+                    runs.Add(stages[begin..i]);
+                    begin = i;
+                }
+            }
+
+            int longest = runs.Max(run => run.Length);
+            if ((runCount > best.Count || longest < bestLongest) && runs.All(run => InputsOf(run) is not null))
+            {
+                best = runs;
+                bestLongest = longest;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// The sequences every stage of <paramref name="group"/> with a dependency outside it depends on (the
+    /// cursor stands for "no dependency"), or null when those stages depend on different ones.
+    /// </summary>
+    private Sequence[]? InputsOf(EventProcessor[] group)
+    {
+        HashSet<Sequence> inside = [.. group.Select(st => st.Sequence)];
+        HashSet<Sequence>? inputs = null;
+        foreach (EventProcessor stage in group)
+        {
+            HashSet<Sequence> outside = OutsideInputs(stage, inside);
+            if (outside.Count == 0)
+            {
+                continue;
+            }
+
+            if (inputs is null)
+            {
+                inputs = outside;
+            }
+            else if (!inputs.SetEquals(outside))
+            {
+                return null;
+            }
+        }
+
+        return inputs is null ? null : [.. inputs];
+    }
+
+    /// <summary>What <paramref name="stage"/> depends on outside <paramref name="inside"/> (the cursor when it reads the ring).</summary>
+    private HashSet<Sequence> OutsideInputs(EventProcessor stage, HashSet<Sequence> inside)
+    {
+        Sequence[] dependsOn = _dependencies[_stages.IndexOf(stage)];
+        return dependsOn.Length == 0 ? [RingBuffer.Sequencer.Cursor] : [.. dependsOn.Where(d => !inside.Contains(d))];
+    }
+
+    private StageThread CreateStageThread(EventProcessor[] group)
+    {
+        Sequence[] inputs = InputsOf(group)!;
+        HashSet<Sequence> inside = [.. group.Select(st => st.Sequence)];
+        EventProcessor[] entries = [.. group.Where(st => OutsideInputs(st, inside).Count > 0)];
+        long tick = group.Select(st => st.Barrier.TimeoutTicks).Where(t => t > 0).DefaultIfEmpty(0).Min();
+        TimeSpan? timeoutTick = tick > 0 ? TimeSpan.FromSeconds((double)tick / Stopwatch.Frequency) : null;
+        Sequence[] barrierInputs = inputs.Length == 1 && inputs[0] == RingBuffer.Sequencer.Cursor ? [] : inputs;
+        return new StageThread(group, entries, new SequenceBarrier(RingBuffer.Sequencer, _waitStrategy, barrierInputs, timeoutTick));
     }
 
     /// <summary>
@@ -246,12 +469,19 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// stages with <see cref="ShutdownReason.Drained"/>. Throws <see cref="PipelineFaultedException"/> if a
     /// stage faulted, <see cref="TimeoutException"/> past <see cref="PipelineOptions.DrainTimeout"/>.
     /// </summary>
-    public Task DrainAsync()
+    /// <param name="cancellationToken">
+    /// Ends the graceful part (a host's shutdown timeout): the drain turns into <see cref="StopAsync"/>, events
+    /// not yet handled stay unhandled, and once the stages have stopped this throws <see cref="OperationCanceledException"/>.
+    /// </param>
+    public Task DrainAsync(CancellationToken cancellationToken = default)
     {
+        Task drain;
         lock (_lock)
         {
-            return _drainTask ??= _stopTask ?? DrainCoreAsync();
+            drain = _drainTask ??= _stopTask ?? DrainCoreAsync();
         }
+
+        return cancellationToken.CanBeCanceled && !drain.IsCompleted ? DrainOrStopAsync(drain, cancellationToken) : drain;
     }
 
     /// <summary>
@@ -259,12 +489,16 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// (<see cref="ShutdownReason.Stopped"/>). Throws <see cref="TimeoutException"/> naming the stages whose
     /// threads did not exit within <see cref="PipelineOptions.StopTimeout"/> (a hung handler).
     /// </summary>
-    public Task StopAsync()
+    /// <param name="cancellationToken">Abandons the wait for the stage threads to exit (they are halted either way).</param>
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
+        Task stop;
         lock (_lock)
         {
-            return _stopTask ??= StopCoreAsync();
+            stop = _stopTask ??= StopCoreAsync();
         }
+
+        return cancellationToken.CanBeCanceled ? stop.WaitAsync(cancellationToken) : stop;
     }
 
     /// <summary>Stops the pipeline if it is running; never throws for a fault already surfaced through <see cref="Completion"/>.</summary>
@@ -277,6 +511,19 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         catch (TimeoutException)
         {
             // Stage threads are background threads; a hung handler cannot keep the process alive.
+        }
+    }
+
+    private async Task DrainOrStopAsync(Task drain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await drain.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -388,12 +635,21 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
             stage.Halt();
         }
 
+        foreach (StageThread stageThread in _stageThreads)
+        {
+            stageThread.Halt();
+        }
+
         _waitStrategy.SignalAllWhenBlocking();
     }
 
     void IStageHost.OnStageFault(EventProcessor stage, StageFault fault)
     {
-        Interlocked.CompareExchange(ref _fault, fault, null);
+        if (Interlocked.CompareExchange(ref _fault, fault, null) is null)
+        {
+            EngineLog.StageFaulted(Options.Logger, fault.Error, Options.Name, fault.Stage, fault.Sequence);
+        }
+
         RaiseReason(ShutdownReason.Faulted);
         RingBuffer.Sequencer.Close(fault.Error);
         HaltAll();
@@ -411,6 +667,8 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
             _state = Finished;
         }
 
+        var reason = (ShutdownReason)Volatile.Read(ref _shutdownReason);
+        EngineLog.ShutDown(Options.Logger, Options.Name, reason);
         if (Fault is { } fault)
         {
             _completion.TrySetException(new PipelineFaultedException(fault));

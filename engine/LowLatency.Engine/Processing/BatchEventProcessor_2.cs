@@ -36,7 +36,6 @@ public sealed class BatchEventProcessor<T, [DynamicallyAccessedMembers(HandlerCa
     {
         SequenceBarrier barrier = Barrier;
         Sequence sequence = Sequence;
-        RingBuffer<T> ring = _ring;
         long next = sequence.ValueRelaxed + 1;
 
         while (true)
@@ -44,32 +43,12 @@ public sealed class BatchEventProcessor<T, [DynamicallyAccessedMembers(HandlerCa
             long available = barrier.WaitFor(next);
             if (available >= next && !barrier.IsAlerted)
             {
-                long end = Math.Min(available, next + _maxBatchMinusOne);
-                HandlerHooks<THandler>.OnBatchStart?.Invoke(ref _handler, next, end - next + 1);
-
-                // At most two segments: up to the end of the array, then from its start.
-                long low = next;
-                while (low <= end)
+                long end = HandleBatch(next, available);
+                if (end == FaultedBatch)
                 {
-                    Span<T> segment = ring.GetContiguousSpan(low, (int)(end - low + 1));
-                    try
-                    {
-                        _handler.OnBatch(segment, low);
-                    }
-                    catch (Exception ex)
-                    {
-                        if (!RecoverSlow(low, segment.Length, ex))
-                        {
-                            return ShutdownReason.Faulted;
-                        }
-                    }
-
-                    low += segment.Length;
+                    return ShutdownReason.Faulted;
                 }
 
-                HandlerHooks<THandler>.OnBatchEnd?.Invoke(ref _handler, end);
-
-                ReleaseBatch(next, end);
                 next = end + 1;
             }
             else if (available == SequenceBarrier.TimedOut)
@@ -81,6 +60,58 @@ public sealed class BatchEventProcessor<T, [DynamicallyAccessedMembers(HandlerCa
                 return AlertReason;
             }
         }
+    }
+
+    internal override PollResult Poll()
+    {
+        long next = Sequence.ValueRelaxed + 1;
+        long available = Barrier.AvailableNow(next);
+        if (available < next)
+        {
+            return PollResult.Idle;
+        }
+
+        return HandleBatch(next, available) == FaultedBatch ? PollResult.Faulted : PollResult.Progressed;
+    }
+
+    internal override void OnIdleTimeout() => HandlerHooks<THandler>.OnTimeout?.Invoke(ref _handler, Sequence.ValueRelaxed);
+
+    /// <summary>
+    /// Hands events <paramref name="next"/> up to <paramref name="available"/> (at most a batch) to the handler
+    /// as spans and releases them; returns the last one handled, or <see cref="EventProcessor.FaultedBatch"/>
+    /// when the pipeline must halt.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long HandleBatch(long next, long available)
+    {
+        long end = Math.Min(available, next + _maxBatchMinusOne);
+        HandlerHooks<THandler>.OnBatchStart?.Invoke(ref _handler, next, end - next + 1);
+
+        // At most two segments: up to the end of the array, then from its start.
+        RingBuffer<T> ring = _ring;
+        long low = next;
+        while (low <= end)
+        {
+            Span<T> segment = ring.GetContiguousSpan(low, (int)(end - low + 1));
+            try
+            {
+                _handler.OnBatch(segment, low);
+            }
+            catch (Exception ex)
+            {
+                if (!RecoverSlow(low, segment.Length, ex))
+                {
+                    return FaultedBatch;
+                }
+            }
+
+            low += segment.Length;
+        }
+
+        HandlerHooks<THandler>.OnBatchEnd?.Invoke(ref _handler, end);
+
+        ReleaseBatch(next, end);
+        return end;
     }
 
     /// <summary>

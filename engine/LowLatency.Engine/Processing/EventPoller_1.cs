@@ -77,9 +77,9 @@ public sealed class EventPoller<T>
                 _barrier.SignalProgress();
             }
 
-            if (_ring.Sequencer.Flow.HasWaiters)
+            if (_ring.Sequencer.Capacity.HasWaiters)
             {
-                _ring.Sequencer.Flow.NotifyProgressSlow();
+                _ring.Sequencer.Capacity.NotifyProgressSlow();
             }
         }
 

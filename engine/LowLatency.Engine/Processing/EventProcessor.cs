@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using LowLatency.Engine.Diagnostics;
-using LowLatency.Engine.Flow;
 using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Engine.Processing;
@@ -22,7 +20,7 @@ public abstract class EventProcessor
 
     private readonly IStageHost _host;
     private readonly bool _signalProgress;
-    private readonly FlowHub _flow;
+    private readonly CapacitySignal _capacity;
 
     // Idle → Running (Run, stage thread); Running → Halted (Halt, any thread). Read by the run loop on alerts.
     private int _state;
@@ -42,7 +40,7 @@ public abstract class EventProcessor
         _host = host;
         Policy = options.ExceptionPolicy;
         _signalProgress = barrier.SignalsProgress;
-        _flow = barrier.Sequencer.Flow;
+        _capacity = barrier.Sequencer.Capacity;
     }
 
     /// <summary>The stage's name.</summary>
@@ -71,6 +69,9 @@ public abstract class EventProcessor
 
     private protected ExceptionPolicy Policy { get; }
 
+    /// <summary>What a batch helper returns instead of the last sequence handled when the pipeline must halt.</summary>
+    private protected const long FaultedBatch = -2;
+
     /// <summary>
     /// Marks events <paramref name="first"/> through <paramref name="end"/> done: records the sampled
     /// latency, releases the stage's sequence, and wakes parked stages and waiting sources.
@@ -89,9 +90,9 @@ public abstract class EventProcessor
         }
 
         // One load per batch; the slow path runs only while a source is paused or awaits capacity.
-        if (_flow.HasWaiters)
+        if (_capacity.HasWaiters)
         {
-            _flow.NotifyProgressSlow();
+            _capacity.NotifyProgressSlow();
         }
     }
 
@@ -99,22 +100,13 @@ public abstract class EventProcessor
     /// Publish-to-stage latency recording (null when off). Set by <c>PipelineMetrics.Attach</c> before the
     /// stage's thread starts (the start publishes it); read once by the run loop.
     /// </summary>
-    internal StageLatency? Latency { get; set; }
+    internal BatchSampler? Latency { get; set; }
 
     /// <summary>Runs the stage on the calling thread until halted. Called once, by the stage's thread.</summary>
     public void Run()
     {
-        int previous = Interlocked.CompareExchange(ref _state, Running, Idle);
-        if (previous == Running)
+        if (!TryEnter())
         {
-            ThrowHelper.ThrowInvalidOperation($"Stage '{Name}' is already running.");
-        }
-
-        if (previous == Halted)
-        {
-            // Halted before its thread got going (another stage faulted at once): nothing ran, nothing to shut down.
-            Volatile.Write(ref _exited, true);
-            _host.OnStageExited(this);
             return;
         }
 
@@ -128,24 +120,80 @@ public abstract class EventProcessor
         {
             // A lifecycle hook threw: the stage cannot go on, so the pipeline halts.
             reason = ShutdownReason.Faulted;
-            _host.OnStageFault(this, new StageFault(Name, Sequence.ValueAcquire + 1, ex));
+            ReportFault(Sequence.ValueAcquire + 1, ex);
         }
         finally
         {
-            try
-            {
-                InvokeOnShutdown(reason);
-            }
-            catch (Exception ex)
-            {
-                _host.OnStageFault(this, new StageFault(Name, Sequence.ValueAcquire + 1, ex));
-            }
-
-            Volatile.Write(ref _state, Halted);
-            Volatile.Write(ref _exited, true);
-            _host.OnStageExited(this);
+            Exit(reason);
         }
     }
+
+    /// <summary>
+    /// Marks the stage running on the calling thread; false (and the stage counted as exited) when it was
+    /// halted before its thread got going.
+    /// </summary>
+    internal bool TryEnter()
+    {
+        int previous = Interlocked.CompareExchange(ref _state, Running, Idle);
+        if (previous == Running)
+        {
+            ThrowHelper.ThrowInvalidOperation($"Stage '{Name}' is already running.");
+        }
+
+        if (previous == Halted)
+        {
+            // Halted before its thread got going (another stage faulted at once): nothing ran, nothing to shut down.
+            Volatile.Write(ref _exited, true);
+            _host.OnStageExited(this);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Calls the handler's start hook; false (the fault reported) when it threw.</summary>
+    internal bool TryStart()
+    {
+        try
+        {
+            InvokeOnStart();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            ReportFault(Sequence.ValueAcquire + 1, ex);
+            return false;
+        }
+    }
+
+    /// <summary>Calls the handler's shutdown hook and reports the stage exited. Called once, by the thread that entered it.</summary>
+    internal void Exit(ShutdownReason reason)
+    {
+        try
+        {
+            InvokeOnShutdown(reason);
+        }
+        catch (Exception ex)
+        {
+            ReportFault(Sequence.ValueAcquire + 1, ex);
+        }
+
+        Volatile.Write(ref _state, Halted);
+        Volatile.Write(ref _exited, true);
+        _host.OnStageExited(this);
+    }
+
+    /// <summary>A batch or timeout hook threw on a stage thread shared with other stages: halts the pipeline.</summary>
+    internal void ReportHookFault(Exception error) => ReportFault(Sequence.ValueAcquire + 1, error);
+
+    /// <summary>
+    /// Handles the events available now, if any, without waiting: how a <see cref="StageThread"/> drives the
+    /// stage. Called by the thread that entered the stage.
+    /// </summary>
+    internal abstract PollResult Poll();
+
+    /// <summary>Tells the handler that its thread's timeout tick passed with nothing new (see <see cref="ITimeoutAware"/>).</summary>
+    internal abstract void OnIdleTimeout();
 
     /// <summary>Asks the run loop to end at its next barrier wait.</summary>
     public void Halt()
@@ -165,6 +213,9 @@ public abstract class EventProcessor
 
     /// <summary>The reason the loop ends when alerted: decided by the pipeline (drain, stop or fault).</summary>
     private protected ShutdownReason AlertReason => _host.ShutdownReason;
+
+    /// <summary>The reason the pipeline decided for alerted stages; read by a <see cref="StageThread"/> as it ends.</summary>
+    internal ShutdownReason HostShutdownReason => _host.ShutdownReason;
 
     private protected void CountRetry() => Interlocked.Increment(ref _retries);
 

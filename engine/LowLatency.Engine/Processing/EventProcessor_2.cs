@@ -48,24 +48,12 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
             long available = barrier.WaitFor(next);
             if (available >= next && !barrier.IsAlerted)
             {
-                long end = Math.Min(available, next + _maxBatchMinusOne);
-                HandlerHooks<THandler>.OnBatchStart?.Invoke(ref _handler, next, end - next + 1);
-
-                try
+                long end = HandleBatch(next, available);
+                if (end == FaultedBatch)
                 {
-                    HandleRange(next, end);
-                }
-                catch (Exception ex)
-                {
-                    if (!RecoverSlow(_inFlight, end, ex))
-                    {
-                        return ShutdownReason.Faulted;
-                    }
+                    return ShutdownReason.Faulted;
                 }
 
-                HandlerHooks<THandler>.OnBatchEnd?.Invoke(ref _handler, end);
-
-                ReleaseBatch(next, end);
                 next = end + 1;
             }
             else if (available == SequenceBarrier.TimedOut)
@@ -77,6 +65,49 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
                 return AlertReason;
             }
         }
+    }
+
+    internal override PollResult Poll()
+    {
+        long next = Sequence.ValueRelaxed + 1;
+        long available = Barrier.AvailableNow(next);
+        if (available < next)
+        {
+            return PollResult.Idle;
+        }
+
+        return HandleBatch(next, available) == FaultedBatch ? PollResult.Faulted : PollResult.Progressed;
+    }
+
+    internal override void OnIdleTimeout() => HandlerHooks<THandler>.OnTimeout?.Invoke(ref _handler, Sequence.ValueRelaxed);
+
+    /// <summary>
+    /// Hands events <paramref name="next"/> up to <paramref name="available"/> (at most a batch) to the handler
+    /// and releases them; returns the last one handled, or <see cref="EventProcessor.FaultedBatch"/> when the
+    /// pipeline must halt.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long HandleBatch(long next, long available)
+    {
+        long end = Math.Min(available, next + _maxBatchMinusOne);
+        HandlerHooks<THandler>.OnBatchStart?.Invoke(ref _handler, next, end - next + 1);
+
+        try
+        {
+            HandleRange(next, end);
+        }
+        catch (Exception ex)
+        {
+            if (!RecoverSlow(_inFlight, end, ex))
+            {
+                return FaultedBatch;
+            }
+        }
+
+        HandlerHooks<THandler>.OnBatchEnd?.Invoke(ref _handler, end);
+
+        ReleaseBatch(next, end);
+        return end;
     }
 
     /// <summary>

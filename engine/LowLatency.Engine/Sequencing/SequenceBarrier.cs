@@ -83,6 +83,17 @@ public sealed class SequenceBarrier
         return _scansPublished ? _sequencer.GetHighestPublishedSequence(sequence, available) : available;
     }
 
+    /// <summary>
+    /// The highest sequence available now, without waiting: at least <paramref name="sequence"/> when it is
+    /// available, below it otherwise. For stages that share a thread (they poll, and the thread waits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long AvailableNow(long sequence)
+    {
+        long available = AvailableSequence;
+        return available >= sequence && _scansPublished ? _sequencer.GetHighestPublishedSequence(sequence, available) : available;
+    }
+
     /// <summary>True when stages must signal their progress (the wait strategy parks consumers).</summary>
     public bool SignalsProgress => _waitStrategy.IsBlocking;
 

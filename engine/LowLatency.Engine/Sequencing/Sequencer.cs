@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using LowLatency.Engine.Diagnostics;
-using LowLatency.Engine.Flow;
 using LowLatency.Engine.Waiting;
 
 namespace LowLatency.Engine.Sequencing;
@@ -52,11 +50,10 @@ public abstract class Sequencer
         _bufferSize = bufferSize;
         _waitStrategy = waitStrategy;
         _signalOnPublish = waitStrategy.IsBlocking;
-        Flow = new FlowHub(this);
     }
 
-    /// <summary>Flow control of this ring: the sources that publish into it and who waits for capacity.</summary>
-    internal FlowHub Flow { get; }
+    /// <summary>How consumers tell whoever waits for capacity (the flow-control layer) that they moved on.</summary>
+    internal CapacitySignal Capacity { get; } = new();
 
     /// <summary>Latency stamping of published sequences (null when off). Set before producers start.</summary>
     internal LatencyStamps? Stamps
@@ -167,7 +164,7 @@ public abstract class Sequencer
 
         _closed = true;
         _waitStrategy.SignalAllWhenBlocking();
-        Flow.OnClosed();
+        Capacity.OnClosed();
     }
 
     /// <summary>Adds producer time spent blocked for capacity (slow path only).</summary>

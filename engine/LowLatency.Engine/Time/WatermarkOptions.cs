@@ -7,7 +7,7 @@ public sealed record WatermarkOptions
     public static WatermarkOptions Default { get; } = new();
 
     /// <summary>
-    /// Bounded out-of-orderness B in ticks: after every event, <c>W = max(W, maxTs − B − 1)</c>.
+    /// Bounded out-of-orderness B in ticks: after every event, <c>W = max(W, maxTs − B − 1)</c> (saturating at <see cref="long.MinValue"/>).
     /// Null: no watermark from event times; only explicit or punctuated watermarks advance W.
     /// </summary>
     public long? OutOfOrderness { get; init; } = 0;
@@ -23,9 +23,9 @@ public sealed record WatermarkOptions
 
     internal void Validate()
     {
-        if (OutOfOrderness is < 0)
+        if (OutOfOrderness is < 0 or long.MaxValue)
         {
-            ThrowHelper.ThrowOption("WatermarkOptions.OutOfOrderness", OutOfOrderness, "must be ≥ 0 (or null for explicit watermarks only).");
+            ThrowHelper.ThrowOption("WatermarkOptions.OutOfOrderness", OutOfOrderness, "must be ≥ 0 and < long.MaxValue (or null for explicit watermarks only).");
         }
 
         if (Inputs is < 1 or > 1024)

@@ -7,7 +7,8 @@ namespace LowLatency.Engine.Time;
 /// the minimum over active inputs, idleness, and never going back.
 /// </summary>
 /// <remarks>
-/// Single-threaded: owned by the operator and touched only on its stage thread. Idleness is measured in
+/// Single-threaded: owned by the operator and touched only on its stage thread (<see cref="Current"/> may be read
+/// from other threads for metrics: a 64-bit field, read whole, possibly a little stale). Idleness is measured in
 /// processing time from <see cref="OnProcessingTime"/>, which the stage calls once per batch from its
 /// injected <see cref="TimeProvider"/>; an input's idle clock is held at zero while it is back-pressured,
 /// since silence then is ours, not the source's.
@@ -45,6 +46,9 @@ public sealed class WatermarkTracker
     /// <summary>The operator's watermark: no event with a time ≤ this is expected.</summary>
     public long Current => _watermark;
 
+    /// <summary>The watermark read from another thread (metrics): a whole 64-bit read of the stage thread's plain stores, possibly a little stale.</summary>
+    public long CurrentVolatile => Volatile.Read(ref _watermark);
+
     /// <summary>Inputs.</summary>
     public int Inputs => _inputWatermark.Length;
 
@@ -65,7 +69,7 @@ public sealed class WatermarkTracker
         {
             if (_bounded)
             {
-                long candidate = timestamp - _boundPlusOne;
+                long candidate = TickMath.SaturatingSubtract(timestamp, _boundPlusOne);
                 if (candidate > _watermark)
                 {
                     _watermark = candidate; // one input: its watermark is the operator's (InputWatermark reads it)
@@ -211,7 +215,7 @@ public sealed class WatermarkTracker
         _idle[input] = false;
         if (_bounded)
         {
-            long candidate = timestamp - _boundPlusOne;
+            long candidate = TickMath.SaturatingSubtract(timestamp, _boundPlusOne);
             if (candidate > _inputWatermark[input])
             {
                 _inputWatermark[input] = candidate;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LowLatency.Engine.State;
 using LowLatency.Engine.Time;
 
@@ -11,13 +10,17 @@ namespace LowLatency.Engine.Windowing;
 /// and <c>End</c> = the latest + 1. Nothing is ever late. Draining emits every window holding events not yet
 /// emitted as final, then the end marker.
 /// </summary>
+/// <remarks>
+/// Pane timing as Beam's global window: trigger firings are <see cref="PaneTiming.Early"/> (a fire-and-purge one
+/// is also final); the drain's firings are <see cref="PaneTiming.OnTime"/>, in the order the keys first arrived.
+/// </remarks>
 /// <typeparam name="TEvent">The input event.</typeparam>
 /// <typeparam name="TKey">The key.</typeparam>
 /// <typeparam name="TAcc">The accumulator.</typeparam>
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TTrigger">When a key's window fires.</typeparam>
 /// <typeparam name="TSink">Where results and the end marker go.</typeparam>
-public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger, TSink> : IWindowOperator<TEvent>
+public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger, TSink> : IWindowOperator<TEvent>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
@@ -25,13 +28,12 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
     where TTrigger : struct, IWindowTrigger<TEvent, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    // Mutable structs kept non-readonly on purpose: function, trigger and sink may carry state updated in place.
-    private TFunction _function;
+    private EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink> _core;
+
+    // Mutable struct kept non-readonly on purpose: the trigger may carry state updated in place.
     private TTrigger _trigger;
-    private TSink _sink;
 
     private readonly WindowOptions _options;
-    private readonly WatermarkTracker _watermark;
     private readonly KeySlotTable<TKey> _keys;
     private readonly TAcc[] _acc;
     private readonly long[] _count;
@@ -43,8 +45,6 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
     private readonly long[] _drainBorn;   // scratch for drain ordering
     private readonly int[] _drainSlot;
     private long _bornCounter;
-    private bool _ended;
-    private WindowResult<TKey, TAcc> _result;
 
     /// <summary>Creates the operator. Of <paramref name="options"/> only Capacity, WhenFull and Watermark apply.</summary>
     public GlobalWindowOperator(WindowOptions options, TTrigger trigger, TFunction function = default, TSink sink = default)
@@ -54,9 +54,8 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
         _options.Validate();
         _options = options;
         _trigger = trigger;
-        _function = function;
-        _sink = sink;
-        _watermark = new WatermarkTracker(options.Watermark);
+        _core = new EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>(function, sink, options.Watermark, 0, long.MinValue, long.MaxValue);
+        _core.WakeAt = long.MaxValue; // the watermark fires nothing here: only triggers and the drain do
         int capacity = options.Capacity;
         _keys = new KeySlotTable<TKey>(capacity);
         _acc = new TAcc[capacity];
@@ -71,40 +70,45 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
     }
 
     /// <summary>The sink (by reference).</summary>
-    public ref TSink Sink => ref _sink;
+    public ref TSink Sink => ref _core.Sink;
 
     /// <inheritdoc/>
-    public long Watermark => _watermark.Current;
+    public long Watermark => _core.Watermark;
+
+    /// <summary>The watermark tracker (freshness: the watermark still advances with event time and idleness).</summary>
+    public WatermarkTracker WatermarkTracker => _core.Tracker;
+
+    /// <inheritdoc/>
+    public WindowCounters Counters => _core.Counters;
 
     /// <summary>Events added.</summary>
-    public long EventsAccepted { get; private set; }
+    public long EventsAccepted => _core.Counters.EventsAccepted;
 
     /// <summary>Events refused because the key table was full.</summary>
-    public long StateFullRejected { get; private set; }
+    public long StateFullRejected => _core.Counters.StateFullRejected;
 
     /// <summary>Results emitted.</summary>
-    public long ResultsEmitted { get; private set; }
+    public long ResultsEmitted => _core.Counters.ResultsEmitted;
 
     /// <summary>Keys with an open window.</summary>
     public int LiveKeys => _keys.Count;
 
     /// <inheritdoc/>
-    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0);
+    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0, _core.Sequence + 1);
 
     /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input)
+    public void OnEvent(ref TEvent e, int input) => OnEvent(ref e, input, _core.Sequence + 1);
+
+    /// <inheritdoc/>
+    public void OnEvent(ref TEvent e, int input, long sequence)
     {
-        long ts = _function.GetTimestamp(in e);
-        int k = _keys.GetOrAdd(_function.GetKey(in e), out bool added);
+        _core.Sequence = sequence;
+        long ts = _core.Function.GetTimestamp(in e);
+        long before = _core.Watermark;
+        int k = _keys.GetOrAdd(_core.Function.GetKey(in e), out bool added);
         if (k < 0)
         {
-            if (_options.WhenFull == TableFullPolicy.Throw)
-            {
-                throw new StateTableFullException($"The global window state is full (WindowOptions.Capacity = {_options.Capacity}).");
-            }
-
-            StateFullRejected++;
-            _sink.OnLate(in e, LateReason.StateFull, _watermark.Current);
+            _core.RefuseFull(in e, _options, before);
         }
         else
         {
@@ -118,45 +122,44 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
                 Open(k, ts);
             }
 
-            _function.Add(ref _acc[k], in e);
+            _core.Function.Add(ref _acc[k], in e);
             _count[k]++;
             _pending[k] = true;
             _first[k] = Math.Min(_first[k], ts);
             _last[k] = Math.Max(_last[k], ts);
-            EventsAccepted++;
+            _core.Counters.EventsAccepted++; // nothing is late in a global window
             TriggerAction action = _trigger.OnEvent(in e, in _acc[k], _count[k]);
             if (action == TriggerAction.FireAndPurge)
             {
-                Emit(k, isFinal: true);
+                Emit(k, PaneTiming.Early, isFinal: true);
                 _count[k] = 0; // the key keeps its slot (and its age) for its next window
             }
             else if (action == TriggerAction.Fire)
             {
-                Emit(k, isFinal: false);
+                Emit(k, PaneTiming.Early, isFinal: false);
             }
         }
 
-        _watermark.OnEvent(input, ts);
+        _core.AfterEvent(in e, ts, input, before);
     }
 
     /// <inheritdoc/>
-    public void OnWatermark(long watermark, int input = 0) => _watermark.OnWatermark(input, watermark);
+    public void OnWatermark(long watermark, int input = 0) => _core.OnWatermark(watermark, input, out _);
 
     /// <inheritdoc/>
-    public void OnProcessingTime(long now) => _watermark.OnProcessingTime(now);
+    public void OnProcessingTime(long now) => _core.OnProcessingTime(now, processingTimeDomain: false, out _);
 
     /// <inheritdoc/>
-    public void MarkIdle(int input) => _watermark.MarkIdle(input);
+    public void MarkIdle(int input) => _core.MarkIdle(input, out _);
 
     /// <inheritdoc/>
     public void Drain()
     {
-        if (_ended)
+        if (!_core.BeginDrain(out _))
         {
             return;
         }
 
-        _watermark.AdvanceToEnd();
         int n = 0;
         for (int k = 0; k < _keys.HighWater; k++)
         {
@@ -173,13 +176,12 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
             int k = _drainSlot[i];
             if (_count[k] > 0 && _pending[k])
             {
-                Emit(k, isFinal: true);
+                Emit(k, PaneTiming.OnTime, isFinal: true);
             }
         }
 
         _keys.Clear();
-        _ended = true;
-        _sink.OnEndOfStream();
+        _core.EndDrain();
     }
 
     private void Open(int k, long ts)
@@ -192,107 +194,11 @@ public sealed class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger
         _pending[k] = false;
     }
 
-    private void Emit(int k, bool isFinal)
+    private void Emit(int k, PaneTiming timing, bool isFinal)
     {
         _version[k]++;
         _pending[k] = false;
-        _result.Key = _keys.KeyAt(k);
-        _result.Start = _first[k];
-        _result.End = _last[k] == long.MaxValue ? long.MaxValue : _last[k] + 1;
-        _result.Version = _version[k];
-        _result.IsFinal = isFinal;
-        _result.IsEndOfStream = false;
-        _result.Value = _acc[k];
-        ResultsEmitted++;
-        _sink.OnResult(in _result);
-    }
-
-    private static string Identity =>
-        $"GlobalWindowOperator/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{typeof(TTrigger).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}";
-
-    /// <inheritdoc/>
-    public void WriteSnapshot(Stream destination)
-    {
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            _watermark.Write(writer);
-            writer.Write(_ended);
-            writer.Write(_bornCounter);
-            writer.Write(EventsAccepted);
-            writer.Write(StateFullRejected);
-            writer.Write(ResultsEmitted);
-            writer.Write(_keys.Count);
-            for (int k = 0; k < _keys.HighWater; k++)
-            {
-                if (!_keys.IsOccupied(k))
-                {
-                    continue;
-                }
-
-                TKey key = _keys.KeyAt(k);
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _acc[k])));
-                writer.Write(_count[k]);
-                writer.Write(_version[k]);
-                writer.Write(_first[k]);
-                writer.Write(_last[k]);
-                writer.Write(_pending[k]);
-                writer.Write(_born[k]);
-            }
-        }
-
-        SnapshotCodec.Write(destination, Identity, body.GetBuffer().AsSpan(0, (int)body.Length));
-    }
-
-    /// <inheritdoc/>
-    public void RestoreSnapshot(Stream source)
-    {
-        byte[] raw = SnapshotCodec.Read(source, Identity);
-        _keys.Clear();
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(raw, writable: false));
-            _watermark.Read(reader);
-            _ended = reader.ReadBoolean();
-            _bornCounter = reader.ReadInt64();
-            EventsAccepted = reader.ReadInt64();
-            StateFullRejected = reader.ReadInt64();
-            ResultsEmitted = reader.ReadInt64();
-            int count = reader.ReadInt32();
-            if (count < 0 || count > _acc.Length)
-            {
-                throw new SnapshotFormatException($"The snapshot holds {count} keys; this operator holds at most {_acc.Length} (WindowOptions.Capacity).");
-            }
-
-            Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
-            for (int i = 0; i < count; i++)
-            {
-                reader.BaseStream.ReadExactly(keyBytes);
-                int k = _keys.GetOrAdd(MemoryMarshal.Read<TKey>(keyBytes), out bool added);
-                if (k < 0 || !added)
-                {
-                    throw new SnapshotFormatException("The snapshot repeats a key: it is corrupt.");
-                }
-
-                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _acc[k])));
-                _count[k] = reader.ReadInt64();
-                _version[k] = reader.ReadInt32();
-                _first[k] = reader.ReadInt64();
-                _last[k] = reader.ReadInt64();
-                _pending[k] = reader.ReadBoolean();
-                _born[k] = reader.ReadInt64();
-            }
-        }
-        catch (EndOfStreamException ex)
-        {
-            _keys.Clear();
-            throw new SnapshotFormatException("The snapshot body ends early: it is corrupt.", ex);
-        }
-        catch (SnapshotFormatException)
-        {
-            _keys.Clear();
-            throw;
-        }
+        long end = _last[k] == long.MaxValue ? long.MaxValue : _last[k] + 1;
+        _core.Emit(_keys.KeyAt(k), _first[k], end, _version[k], timing, isFinal, in _acc[k]);
     }
 }

@@ -4,6 +4,12 @@ namespace LowLatency.Engine.Windowing;
 /// A single-threaded window operator: drive it directly (<c>op.OnEvent(ref e)</c>) or through
 /// <see cref="WindowStage{TEvent, TOperator}"/> in a pipeline. Not thread-safe.
 /// </summary>
+/// <remarks>
+/// The results of one event come in this order: first the results of the event's own update (re-firings of
+/// windows that already fired, or every-update results), in ascending window end; then what the watermark
+/// advance after the event causes: on-time firings in ascending end, then the final results of purged windows
+/// in ascending end. Within one end the order depends on the input alone (see each operator).
+/// </remarks>
 /// <typeparam name="TEvent">The input event type.</typeparam>
 public interface IWindowOperator<TEvent>
     where TEvent : struct
@@ -11,11 +17,20 @@ public interface IWindowOperator<TEvent>
     /// <summary>The current watermark.</summary>
     long Watermark { get; }
 
-    /// <summary>Handles one event of input 0.</summary>
+    /// <summary>What the operator did with its events so far.</summary>
+    WindowCounters Counters { get; }
+
+    /// <summary>Handles one event of input 0; its sequence is the previous event's + 1 (the first is 0).</summary>
     void OnEvent(ref TEvent e);
 
-    /// <summary>Handles one event of <paramref name="input"/> (multi-input watermarks).</summary>
+    /// <summary>Handles one event of <paramref name="input"/> (multi-input watermarks); its sequence is the previous event's + 1.</summary>
     void OnEvent(ref TEvent e, int input);
+
+    /// <summary>
+    /// Handles one event of <paramref name="input"/> with the ring <paramref name="sequence"/> its results carry as
+    /// <see cref="WindowResult{TKey, TAcc}.TriggerSequence"/>.
+    /// </summary>
+    void OnEvent(ref TEvent e, int input, long sequence);
 
     /// <summary>An explicit watermark for <paramref name="input"/>.</summary>
     void OnWatermark(long watermark, int input = 0);

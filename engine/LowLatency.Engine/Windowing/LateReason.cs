@@ -8,4 +8,10 @@ public enum LateReason
 
     /// <summary>The event needed a new state entry and the table was full (<c>TableFullPolicy.Reject</c>).</summary>
     StateFull,
+
+    /// <summary>Hopping windows with <c>Slide &gt; Size</c>: the event falls in a gap between windows and joins none.</summary>
+    Unassigned,
+
+    /// <summary>A window of the event would start before <c>long.MinValue</c> or end after <c>long.MaxValue</c>: refused, not clamped.</summary>
+    TimestampOutOfRange,
 }

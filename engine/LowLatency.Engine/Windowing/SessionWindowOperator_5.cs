@@ -1,6 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LowLatency.Engine.State;
 using LowLatency.Engine.Time;
 
@@ -18,30 +16,27 @@ namespace LowLatency.Engine.Windowing;
 /// <para>When sessions merge, the merged session keeps the earliest start, the latest end and the highest
 /// version of its parts; the parts are superseded and emit nothing more. If the merged session has already
 /// fired it re-fires right after the event, with the next version.</para>
+/// <para>Order: sessions due at one watermark act in (action time, age) order. An event at a time whose session
+/// would end after <see cref="long.MaxValue"/> (<c>ts &gt; long.MaxValue − gap</c>) is refused as
+/// <see cref="LateReason.TimestampOutOfRange"/>.</para>
 /// </remarks>
 /// <typeparam name="TEvent">The input event.</typeparam>
 /// <typeparam name="TKey">The key.</typeparam>
 /// <typeparam name="TAcc">The accumulator.</typeparam>
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
-public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedMembers(PunctuationHook.Members)] TFunction, TSink> : IWindowOperator<TEvent>
+public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWindowOperator<TEvent>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    private static readonly TryGetWatermarkHook<TFunction, TEvent>? s_punctuation = PunctuationHook<TFunction, TEvent>.TryGetWatermark;
-
-    // Mutable structs kept non-readonly on purpose: the function and sink may carry state updated in place.
-    private TFunction _function;
-    private TSink _sink;
+    private EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink> _core;
 
     private readonly WindowOptions _options;
     private readonly long _gap;
-    private readonly long _lateness;
     private readonly EmissionMode _emission;
-    private readonly WatermarkTracker _watermark;
 
     private readonly KeySlotTable<TKey> _keys;
     private readonly int[] _keyHead;      // key slot → first session node (by start)
@@ -60,11 +55,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     private int _live;
     private long _bornCounter;
     private readonly IndexedMinHeap _timers;
-
-    private long _nextEarly = long.MinValue;
-    private long _now;
-    private bool _ended;
-    private WindowResult<TKey, TAcc> _result;
+    private long _merges;
 
     /// <summary>Creates the operator; <paramref name="options"/> (Kind Session) is validated here.</summary>
     public SessionWindowOperator(WindowOptions options, TFunction function = default, TSink sink = default)
@@ -82,12 +73,10 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         }
 
         _options = options;
-        _function = function;
-        _sink = sink;
         _gap = options.Gap;
-        _lateness = options.AllowedLateness;
         _emission = options.Emission;
-        _watermark = new WatermarkTracker(options.Watermark);
+        _core = new EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>(
+            function, sink, options.Watermark, options.AllowedLateness, long.MinValue, long.MaxValue - _gap);
         int capacity = options.Capacity;
         _keys = new KeySlotTable<TKey>(capacity);
         _keyHead = new int[capacity];
@@ -104,114 +93,101 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     }
 
     /// <summary>The sink (by reference).</summary>
-    public ref TSink Sink => ref _sink;
+    public ref TSink Sink => ref _core.Sink;
 
     /// <inheritdoc/>
-    public long Watermark => _watermark.Current;
+    public long Watermark => _core.Watermark;
 
     /// <summary>The watermark tracker: read it, or tell it about back-pressure; declare idle inputs through <see cref="MarkIdle"/>.</summary>
-    public WatermarkTracker WatermarkTracker => _watermark;
+    public WatermarkTracker WatermarkTracker => _core.Tracker;
+
+    /// <inheritdoc/>
+    public WindowCounters Counters => _core.Counters;
 
     /// <summary>Events added to a session.</summary>
-    public long EventsAccepted { get; private set; }
+    public long EventsAccepted => _core.Counters.EventsAccepted;
 
     /// <summary>Accepted events at or behind the watermark.</summary>
-    public long LateAccepted { get; private set; }
+    public long LateAccepted => _core.Counters.LateAccepted;
 
     /// <summary>Events sent to the late side output because their session was closed.</summary>
-    public long LateDropped { get; private set; }
+    public long LateDropped => _core.Counters.LateDropped;
 
     /// <summary>Events sent to the late side output because the state was full.</summary>
-    public long StateFullRejected { get; private set; }
+    public long StateFullRejected => _core.Counters.StateFullRejected;
 
     /// <summary>Session merges (two or more sessions became one).</summary>
-    public long Merges { get; private set; }
+    public long Merges => _merges;
 
     /// <summary>Results emitted (not counting the end marker).</summary>
-    public long ResultsEmitted { get; private set; }
+    public long ResultsEmitted => _core.Counters.ResultsEmitted;
 
     /// <summary>Open sessions.</summary>
     public int LiveSessions => _live;
 
     /// <inheritdoc/>
-    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0);
+    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0, _core.Sequence + 1);
 
     /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input)
+    public void OnEvent(ref TEvent e, int input) => OnEvent(ref e, input, _core.Sequence + 1);
+
+    /// <inheritdoc/>
+    public void OnEvent(ref TEvent e, int input, long sequence)
     {
-        long ts = _function.GetTimestamp(in e);
-        long before = _watermark.Current;
+        _core.Sequence = sequence;
+        long ts = _core.Function.GetTimestamp(in e);
+        long before = _core.Watermark;
+        if (!_core.InRange(ts))
+        {
+            _core.Refuse(in e, LateReason.TimestampOutOfRange, before);
+            return;
+        }
+
         Assign(in e, ts, before);
-        if (input == 0)
+        if (_core.AfterEvent(in e, ts, input, before))
         {
-            _watermark.OnEvent(ts);
-        }
-        else
-        {
-            _watermark.OnEvent(input, ts);
-        }
-
-        if (s_punctuation is not null && s_punctuation(ref _function, in e, out long punctuated))
-        {
-            _watermark.OnWatermark(input, punctuated);
-        }
-
-        if (_watermark.Current > before)
-        {
-            Advance(before, _watermark.Current);
+            Advance(before, _core.Watermark);
         }
     }
 
     /// <inheritdoc/>
     public void OnWatermark(long watermark, int input = 0)
     {
-        long before = _watermark.Current;
-        _watermark.OnWatermark(input, watermark);
-        if (_watermark.Current > before)
+        if (_core.OnWatermark(watermark, input, out long before))
         {
-            Advance(before, _watermark.Current);
+            Advance(before, _core.Watermark);
         }
     }
 
     /// <inheritdoc/>
     public void MarkIdle(int input)
     {
-        long before = _watermark.Current;
-        _watermark.MarkIdle(input);
-        if (_watermark.Current > before)
+        if (_core.MarkIdle(input, out long before))
         {
-            Advance(before, _watermark.Current);
+            Advance(before, _core.Watermark);
         }
     }
 
     /// <inheritdoc/>
     public void OnProcessingTime(long now)
     {
-        if (now > _now)
+        if (_core.OnProcessingTime(now, processingTimeDomain: false, out long before))
         {
-            _now = now;
+            Advance(before, _core.Watermark);
         }
 
-        long before = _watermark.Current;
-        _watermark.OnProcessingTime(_now);
-        if (_watermark.Current > before)
+        if (_emission == EmissionMode.EarlyEveryPeriod && _core.EarlyRoundDue(_options.EarlyPeriod))
         {
-            Advance(before, _watermark.Current);
-        }
-
-        if (_emission == EmissionMode.EarlyEveryPeriod && _now >= _nextEarly)
-        {
-            _nextEarly = _nextEarly == long.MinValue ? _now + _options.EarlyPeriod : Math.Max(_nextEarly + _options.EarlyPeriod, _now);
-            long w = _watermark.Current;
+            long fireBound = WindowBounds.FireBound(_core.Watermark);
             for (int i = 0; i < _dirty.Count; i++)
             {
                 int n = _dirty.LiveAt(i);
                 if (n >= 0)
                 {
                     _dirty.Unmark(n);
-                    if (_end[n] - 1 > w)
+                    if (_end[n] > fireBound)
                     {
-                        Emit(n, isFinal: false);
+                        Emit(n, PaneTiming.Early, isFinal: false);
                     }
                 }
             }
@@ -223,23 +199,18 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     /// <inheritdoc/>
     public void Drain()
     {
-        if (_ended)
+        if (_core.BeginDrain(out long before))
         {
-            return;
+            Advance(before, Watermarks.EndOfStream);
+            _core.EndDrain();
         }
-
-        long before = _watermark.Current;
-        _watermark.AdvanceToEnd();
-        Advance(before, Watermarks.EndOfStream);
-        _ended = true;
-        _sink.OnEndOfStream();
     }
 
     private void Assign(in TEvent e, long ts, long before)
     {
-        TKey key = _function.GetKey(in e);
+        TKey key = _core.Function.GetKey(in e);
         long start = ts;
-        long end = ts > long.MaxValue - _gap ? long.MaxValue : ts + _gap;
+        long end = ts + _gap; // in range: ts ≤ long.MaxValue − gap
         int k = _keys.Find(key);
 
         // Sessions of the key that overlap or touch [start, end), in start order: a contiguous run of the list.
@@ -265,10 +236,9 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
             }
         }
 
-        if (mEnd - 1 <= SaturatingSubtract(before, _lateness))
+        if (mEnd <= _core.PurgeBound(before))
         {
-            LateDropped++;
-            _sink.OnLate(in e, LateReason.WindowClosed, before);
+            _core.Refuse(in e, LateReason.WindowClosed, before);
             return;
         }
 
@@ -281,8 +251,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
             if (count > 1)
             {
                 MergeInto(target, count);
-                long fireAt = mEnd - 1;
-                _timers.Set(target, fireAt > before ? fireAt : SaturatingAdd(fireAt, _lateness), _born[target]);
+                SetTimer(target, mEnd - 1 > before ? mEnd - 1 : _core.PurgeAt(mEnd));
             }
         }
         else
@@ -290,29 +259,18 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
             target = NewSession(key, ref k, start, end);
             if (target < 0)
             {
-                if (_options.WhenFull == TableFullPolicy.Throw)
-                {
-                    throw new StateTableFullException($"The session state is full (WindowOptions.Capacity = {_options.Capacity}).");
-                }
-
-                StateFullRejected++;
-                _sink.OnLate(in e, LateReason.StateFull, before);
+                _core.RefuseFull(in e, _options, before);
                 return;
             }
         }
 
-        _function.Add(ref _acc[target], in e);
-        EventsAccepted++;
-        if (ts <= before)
-        {
-            LateAccepted++;
-        }
-
-        bool fired = _end[target] - 1 <= before;
+        _core.Function.Add(ref _acc[target], in e);
+        _core.Accepted(ts, before);
+        bool fired = _end[target] <= WindowBounds.FireBound(before);
         Schedule(target, before);
         if (fired || _emission == EmissionMode.OnEveryUpdate)
         {
-            Emit(target, isFinal: false);
+            Emit(target, fired ? PaneTiming.Late : PaneTiming.Early, isFinal: false);
         }
         else if (_emission == EmissionMode.EarlyEveryPeriod && !_dirty.Contains(target))
         {
@@ -323,11 +281,11 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     /// <summary>Folds the <paramref name="count"/> − 1 sessions after <paramref name="target"/> in its key's list into it.</summary>
     private void MergeInto(int target, int count)
     {
-        Merges++;
+        _merges++;
         for (int i = 1; i < count; i++)
         {
             int n = _next[target];
-            _function.Merge(ref _acc[target], in _acc[n]);
+            _core.Function.Merge(ref _acc[target], in _acc[n]);
             _version[target] = Math.Max(_version[target], _version[n]);
             _born[target] = Math.Min(_born[target], _born[n]);
             if (_dirty.Contains(n))
@@ -470,10 +428,21 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
     private void Schedule(int n, long watermark)
     {
         long fireAt = _end[n] - 1;
-        long at = fireAt > watermark ? fireAt : SaturatingAdd(fireAt, _lateness);
+        long at = fireAt > watermark ? fireAt : _core.PurgeAt(_end[n]);
         if (!_timers.Contains(n) || at < _timers.TimeOf(n))
         {
-            _timers.Set(n, at, _born[n]);
+            SetTimer(n, at);
+        }
+    }
+
+    /// <summary>Queues session <paramref name="n"/> at <paramref name="at"/>; the advance gate opens no later than that.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetTimer(int n, long at)
+    {
+        _timers.Set(n, at, _born[n]);
+        if (at < _core.WakeAt)
+        {
+            _core.WakeAt = at;
         }
     }
 
@@ -482,7 +451,7 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
         while (_timers.TryPeek(out int n, out long at) && at <= after)
         {
             long fireAt = _end[n] - 1;
-            long purgeAt = SaturatingAdd(fireAt, _lateness);
+            long purgeAt = _core.PurgeAt(_end[n]);
             long due = fireAt > before ? fireAt : purgeAt;
             if (due != at)
             {
@@ -492,18 +461,17 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
             }
 
             bool purge = purgeAt <= after;
-            if (fireAt > before && _emission != EmissionMode.OnEveryUpdate)
+            if (fireAt > before)
             {
-                Emit(n, purge);
+                Emit(n, PaneTiming.OnTime, purge); // on time, in every emission mode
+            }
+            else if (purge && !_lastFinal[n] && _version[n] > 0)
+            {
+                Emit(n, PaneTiming.Late, isFinal: true);
             }
 
             if (purge)
             {
-                if (!_lastFinal[n] && _version[n] > 0)
-                {
-                    Emit(n, isFinal: true);
-                }
-
                 Remove(n);
             }
             else
@@ -511,182 +479,14 @@ public sealed class SessionWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccess
                 _timers.Set(n, purgeAt, _born[n]);
             }
         }
+
+        _core.WakeAt = _timers.TryPeek(out _, out long next) ? next : long.MaxValue;
     }
 
-    private void Emit(int n, bool isFinal)
+    private void Emit(int n, PaneTiming timing, bool isFinal)
     {
         _version[n]++;
         _lastFinal[n] = isFinal;
-        _result.Key = _keys.KeyAt(_keySlot[n]);
-        _result.Start = _start[n];
-        _result.End = _end[n];
-        _result.Version = _version[n];
-        _result.IsFinal = isFinal;
-        _result.IsEndOfStream = false;
-        _result.Value = _acc[n];
-        ResultsEmitted++;
-        _sink.OnResult(in _result);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long SaturatingSubtract(long a, long b) => a < long.MinValue + b ? long.MinValue : a - b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
-
-    private string Identity =>
-        $"SessionWindowOperator/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/gap={_gap}/lateness={_lateness}/emission={_emission}/inputs={_watermark.Inputs}";
-
-    /// <inheritdoc/>
-    public void WriteSnapshot(Stream destination)
-    {
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            _watermark.Write(writer);
-            writer.Write(_now);
-            writer.Write(_ended);
-            writer.Write(_nextEarly);
-            writer.Write(_bornCounter);
-            writer.Write(EventsAccepted);
-            writer.Write(LateAccepted);
-            writer.Write(LateDropped);
-            writer.Write(StateFullRejected);
-            writer.Write(Merges);
-            writer.Write(ResultsEmitted);
-            writer.Write(_live);
-            for (int n = 0; n < _highWater; n++)
-            {
-                if (!_timers.Contains(n))
-                {
-                    continue; // free: every live session is queued
-                }
-
-                TKey key = _keys.KeyAt(_keySlot[n]);
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                writer.Write(_start[n]);
-                writer.Write(_end[n]);
-                writer.Write(_version[n]);
-                writer.Write(_lastFinal[n]);
-                writer.Write(_born[n]);
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _acc[n])));
-            }
-
-            // Changed sessions in round order: the order of the next early round's results.
-            var order = new List<int>();
-            for (int i = 0; i < _dirty.Count; i++)
-            {
-                int n = _dirty.LiveAt(i);
-                if (n >= 0)
-                {
-                    order.Add(n);
-                }
-            }
-
-            writer.Write(order.Count);
-            foreach (int n in order)
-            {
-                {
-                    TKey key = _keys.KeyAt(_keySlot[n]);
-                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                    writer.Write(_start[n]);
-                }
-            }
-        }
-
-        SnapshotCodec.Write(destination, Identity, body.GetBuffer().AsSpan(0, (int)body.Length));
-    }
-
-    /// <inheritdoc/>
-    public void RestoreSnapshot(Stream source)
-    {
-        byte[] raw = SnapshotCodec.Read(source, Identity);
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(raw, writable: false));
-            ClearState();
-            _watermark.Read(reader);
-            _now = reader.ReadInt64();
-            _ended = reader.ReadBoolean();
-            _nextEarly = reader.ReadInt64();
-            _bornCounter = reader.ReadInt64();
-            EventsAccepted = reader.ReadInt64();
-            LateAccepted = reader.ReadInt64();
-            LateDropped = reader.ReadInt64();
-            StateFullRejected = reader.ReadInt64();
-            Merges = reader.ReadInt64();
-            ResultsEmitted = reader.ReadInt64();
-            int live = reader.ReadInt32();
-            if (live < 0 || live > _start.Length)
-            {
-                throw new SnapshotFormatException($"The snapshot holds {live} sessions; this operator holds at most {_start.Length} (WindowOptions.Capacity).");
-            }
-
-            Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
-            for (int i = 0; i < live; i++)
-            {
-                reader.BaseStream.ReadExactly(keyBytes);
-                TKey key = MemoryMarshal.Read<TKey>(keyBytes);
-                long start = reader.ReadInt64();
-                long end = reader.ReadInt64();
-                int k = _keys.Find(key);
-                int n = NewSession(key, ref k, start, end);
-                if (n < 0)
-                {
-                    throw new SnapshotFormatException("The snapshot's sessions do not fit this operator (WindowOptions.Capacity).");
-                }
-
-                _version[n] = reader.ReadInt32();
-                _lastFinal[n] = reader.ReadBoolean();
-                _born[n] = reader.ReadInt64();
-                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _acc[n])));
-                Schedule(n, _watermark.Current);
-            }
-
-            int dirty = reader.ReadInt32();
-            for (int i = 0; i < dirty; i++)
-            {
-                reader.BaseStream.ReadExactly(keyBytes);
-                int k = _keys.Find(MemoryMarshal.Read<TKey>(keyBytes));
-                long start = reader.ReadInt64();
-                int n = k < 0 ? -1 : _keyHead[k];
-                while (n >= 0 && _start[n] != start)
-                {
-                    n = _next[n];
-                }
-
-                if (n < 0 || !_dirty.IsEnabled || _dirty.Contains(n))
-                {
-                    throw new SnapshotFormatException("The snapshot's changed-session list names a session it does not hold.");
-                }
-
-                _dirty.Mark(n);
-            }
-
-            if (reader.BaseStream.Position != raw.Length)
-            {
-                throw new SnapshotFormatException("The snapshot body has trailing bytes: it is corrupt.");
-            }
-        }
-        catch (EndOfStreamException ex)
-        {
-            ClearState();
-            throw new SnapshotFormatException("The snapshot body ends early: it is corrupt.", ex);
-        }
-        catch (SnapshotFormatException)
-        {
-            ClearState();
-            throw;
-        }
-    }
-
-    private void ClearState()
-    {
-        _keys.Clear();
-        _timers.Clear();
-        _freeHead = -1;
-        _highWater = 0;
-        _live = 0;
-        _dirty.Clear();
+        _core.Emit(_keys.KeyAt(_keySlot[n]), _start[n], _end[n], _version[n], timing, isFinal, in _acc[n]);
     }
 }

@@ -1,7 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LowLatency.Engine.State;
 using LowLatency.Engine.Time;
 
@@ -9,49 +7,48 @@ namespace LowLatency.Engine.Windowing;
 
 /// <summary>
 /// Keyed tumbling and hopping windows in event or processing time, with watermarks, allowed lateness,
-/// a late side output and the three emission modes (DESIGN.md §4). Single-threaded; allocation-free per
-/// event once constructed.
+/// a late side output and the three emission modes (DESIGN.md §4). Any size, slide and offset. Single-threaded;
+/// allocation-free per event once constructed.
 /// </summary>
 /// <remarks>
-/// <para>State is one accumulator per (key, pane), panes being one slide wide, in a pre-sized
+/// <para>State is one accumulator per (key, pane), panes being <c>gcd(Size, Slide)</c> wide, in a pre-sized
 /// open-addressing table; each event updates exactly one pane. Pane starts live in a small sorted array
-/// (<see cref="PaneGroup"/>), each with an intrusive list of its entries in arrival order, so firing a
-/// window walks only the panes it covers and emission order is a function of the input alone.</para>
-/// <para>Determinism: an event is judged against the watermark as it stood before it; its own updates
-/// (and re-firings) are emitted first, then the windows its watermark advance fires, in ascending end.
-/// Batch boundaries play no part.</para>
+/// (<see cref="PaneGroup"/>), each with an intrusive list of its entries in arrival order, so firing a window walks
+/// only the panes it covers. With <c>Slide &gt; Size</c> the panes between windows hold nothing: their events are
+/// refused as <see cref="LateReason.Unassigned"/>.</para>
+/// <para>Order: within one window end, keys come in the order their first event reached the window's first live
+/// pane (tumbling: arrival order in the pane).</para>
 /// <para>Versions: when lateness is 0 and results are emitted on close, each window emits once
-/// (version 1, final) and no per-window bookkeeping exists; otherwise a (key, window end) table holds the
+/// (version 1, on time, final) and no per-window bookkeeping exists; otherwise a (key, window end) table holds the
 /// last version until the window is purged.</para>
+/// <para>Range: an event whose windows cannot all be represented in Int64 (start below <see cref="long.MinValue"/>
+/// or end above <see cref="long.MaxValue"/>) is refused as <see cref="LateReason.TimestampOutOfRange"/> and does not
+/// move the watermark.</para>
 /// </remarks>
 /// <typeparam name="TEvent">The input event.</typeparam>
-/// <typeparam name="TKey">The key.</typeparam>
-/// <typeparam name="TAcc">The accumulator.</typeparam>
+/// <typeparam name="TKey">The key: an unmanaged value with value equality (it is hashed and copied into snapshots as bytes).</typeparam>
+/// <typeparam name="TAcc">The accumulator: an unmanaged struct (merged, copied and snapshotted as bytes).</typeparam>
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
-public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedMembers(PunctuationHook.Members)] TFunction, TSink> : IWindowOperator<TEvent>
+public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWindowOperator<TEvent>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    private static readonly TryGetWatermarkHook<TFunction, TEvent>? s_punctuation = PunctuationHook<TFunction, TEvent>.TryGetWatermark;
-
-    // Mutable structs kept non-readonly on purpose: the function and sink may carry state updated in place.
-    private TFunction _function;
-    private TSink _sink;
+    private EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink> _core;
 
     private readonly WindowOptions _options;
     private readonly long _size;
     private readonly long _slide;
+    private readonly long _pane;        // gcd(size, slide): window bounds fall on pane bounds
     private readonly long _offset;
-    private readonly long _lateness;
-    private readonly bool _tumbling;
+    private readonly long _endPhase;    // window ends are ≡ offset + size (mod slide)
+    private readonly bool _singlePane;  // a window is one pane (tumbling, or slide a multiple of size)
     private readonly bool _processingTime;
     private readonly EmissionMode _emission;
     private readonly bool _tracksVersions;
-    private readonly WatermarkTracker _watermark;
 
     private readonly KeySlotTable<WindowKey<TKey>> _panes;
     private readonly TAcc[] _paneAcc;
@@ -65,8 +62,9 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     private readonly int[] _windowEarlyRound;
 
     // Keys get dense ids when their first pane opens: the per-event lookup goes through the small key table
-    // (with the key's newest pane cached by id), and the per-firing merge indexes arrays instead of hashing: _scratchAcc[id] is valid when _gatherStamp[id]
-    // equals the current gather round, and _gathered lists the ids of one gather in first-seen order.
+    // (with the key's newest pane cached by id), and the per-firing merge indexes arrays instead of hashing:
+    // _scratchAcc[id] is valid when _gatherStamp[id] equals the current gather round, and _gathered lists the ids
+    // of one gather in first-seen order.
     private readonly KeySlotTable<TKey> _keyIds;
     private readonly int[] _paneKeyId;                         // pane slot → key id
     private readonly int[] _keyRefs;                           // key id → live panes
@@ -78,13 +76,12 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
 
     private readonly DirtySet _paneDirty;                     // early mode: panes changed since the last early round
     private int _earlyRound;
-    private long _nextEarly = long.MinValue;
 
-    private long _now;
-    private long _wakeAt = long.MinValue;
-    private long _cachedPaneStart = long.MinValue;
-    private bool _ended;
-    private WindowResult<TKey, TAcc> _result;
+    // The pane of the last event and its windows' ends (events mostly land in the newest pane: no division).
+    private long _cachedPane;
+    private long _cachedFirstEnd;
+    private long _cachedLastEnd;
+    private bool _cacheValid;
 
     /// <summary>Creates the operator; <paramref name="options"/> is validated here (Kind Tumbling or Hopping).</summary>
     public TimeWindowOperator(WindowOptions options, TFunction function = default, TSink sink = default)
@@ -97,27 +94,29 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         }
 
         _options = options;
-        _function = function;
-        _sink = sink;
         _size = options.Size;
         _slide = options.Kind == WindowKind.Tumbling ? options.Size : options.Slide;
+        _pane = (long)Gcd(_size, _slide);
         _offset = options.Offset;
-        _lateness = options.AllowedLateness;
-        _tumbling = _size == _slide;
+        _endPhase = TickMath.FloorMod(TickMath.FloorMod(_offset, _slide) + TickMath.FloorMod(_size, _slide), _slide);
+        _singlePane = _size == _pane;
         _processingTime = options.TimeDomain == TimeDomain.ProcessingTime;
         _emission = options.Emission;
-        _tracksVersions = _lateness > 0 || _emission != EmissionMode.OnClose;
-        _watermark = new WatermarkTracker(_processingTime ? WatermarkOptions.Default with { OutOfOrderness = null } : options.Watermark);
+        _tracksVersions = options.AllowedLateness > 0 || _emission != EmissionMode.OnClose;
+        (long minTs, long maxTs) = AcceptedRange(_size, _slide, _offset);
+        _core = new EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>(
+            function, sink, _processingTime ? WatermarkOptions.Default with { OutOfOrderness = null } : options.Watermark,
+            options.AllowedLateness, minTs, maxTs);
 
         int capacity = options.Capacity;
         _panes = new KeySlotTable<WindowKey<TKey>>(capacity);
         _paneAcc = new TAcc[capacity];
         _paneNext = new int[capacity];
         _groups = new PaneGroup[options.MaxOpenPanes];
-        int panesPerWindow = (int)(_size / _slide);
         if (_tracksVersions)
         {
-            int windows = (int)Math.Min((long)capacity * panesPerWindow, 1 << 27);
+            long windowsPerPane = ((_size - 1) / _slide) + 1;
+            int windows = (int)Math.Min(capacity * windowsPerPane, 1 << 27);
             _windows = new KeySlotTable<WindowKey<TKey>>(windows);
             _windowVersion = new int[windows];
             _windowFinal = new bool[windows];
@@ -143,128 +142,109 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     }
 
     /// <summary>The sink (by reference: read or reset a struct sink's state).</summary>
-    public ref TSink Sink => ref _sink;
+    public ref TSink Sink => ref _core.Sink;
 
     /// <summary>The options.</summary>
     public WindowOptions Options => _options;
 
     /// <inheritdoc/>
-    public long Watermark => _watermark.Current;
+    public long Watermark => _core.Watermark;
 
     /// <summary>The watermark tracker: read it, or tell it about back-pressure; declare idle inputs through <see cref="MarkIdle"/>.</summary>
-    public WatermarkTracker WatermarkTracker => _watermark;
+    public WatermarkTracker WatermarkTracker => _core.Tracker;
+
+    /// <inheritdoc/>
+    public WindowCounters Counters => _core.Counters;
 
     /// <summary>Events added to a pane (on time or allowed-late).</summary>
-    public long EventsAccepted { get; private set; }
+    public long EventsAccepted => _core.Counters.EventsAccepted;
 
     /// <summary>Accepted events that were at or behind the watermark (they re-fired windows already fired).</summary>
-    public long LateAccepted { get; private set; }
+    public long LateAccepted => _core.Counters.LateAccepted;
 
     /// <summary>Events sent to the late side output because every window they belong to was closed.</summary>
-    public long LateDropped { get; private set; }
+    public long LateDropped => _core.Counters.LateDropped;
+
+    /// <summary>(event, window) pairs refused as too late for an event that other windows of it accepted.</summary>
+    public long PartialDrops => _core.Counters.PartialDrops;
 
     /// <summary>Events sent to the late side output because the state was full.</summary>
-    public long StateFullRejected { get; private set; }
+    public long StateFullRejected => _core.Counters.StateFullRejected;
 
     /// <summary>Results emitted (not counting the end marker).</summary>
-    public long ResultsEmitted { get; private set; }
+    public long ResultsEmitted => _core.Counters.ResultsEmitted;
 
     /// <summary>Live (key, pane) entries.</summary>
     public int LiveEntries => _panes.Count;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0);
+    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0, _core.Sequence + 1);
 
     /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input)
-    {
-        long ts = _processingTime ? _now : _function.GetTimestamp(in e);
-        long before = _watermark.Current;
-        long paneStart = PaneStart(ts);
+    public void OnEvent(ref TEvent e, int input) => OnEvent(ref e, input, _core.Sequence + 1);
 
-        // The last window holding this pane ends at paneStart + size; too late when even that one is purged.
-        if (paneStart + _size - 1 <= SaturatingSubtract(before, _lateness))
+    /// <inheritdoc/>
+    public void OnEvent(ref TEvent e, int input, long sequence)
+    {
+        _core.Sequence = sequence;
+        long ts = _processingTime ? _core.Now : _core.Function.GetTimestamp(in e);
+        long before = _core.Watermark;
+        if (!_core.InRange(ts))
         {
-            Reject(in e, LateReason.WindowClosed, before);
+            _core.Refuse(in e, LateReason.TimestampOutOfRange, before);
+            return;
+        }
+
+        long paneStart = PaneStart(ts);
+        long lastEnd = _cachedLastEnd;
+        if (lastEnd <= paneStart)
+        {
+            _core.Refuse(in e, LateReason.Unassigned, before);
+        }
+        else if (lastEnd <= _core.PurgeBound(before))
+        {
+            _core.Refuse(in e, LateReason.WindowClosed, before);
         }
         else
         {
             Accept(in e, ts, paneStart, before);
         }
 
-        if (!_processingTime)
+        if (!_processingTime && _core.AfterEvent(in e, ts, input, before))
         {
-            if (input == 0)
-            {
-                _watermark.OnEvent(ts);
-            }
-            else
-            {
-                _watermark.OnEvent(input, ts);
-            }
-
-            if (s_punctuation is not null && s_punctuation(ref _function, in e, out long punctuated))
-            {
-                _watermark.OnWatermark(input, punctuated);
-            }
-
-            long after = _watermark.Current;
-            if (after > before && after >= _wakeAt)
-            {
-                Advance(before, after);
-            }
+            Advance(before, _core.Watermark);
         }
     }
 
     /// <inheritdoc/>
     public void OnWatermark(long watermark, int input = 0)
     {
-        long before = _watermark.Current;
-        _watermark.OnWatermark(input, watermark);
-        if (_watermark.Current > before)
+        if (_core.OnWatermark(watermark, input, out long before))
         {
-            Advance(before, _watermark.Current);
+            Advance(before, _core.Watermark);
         }
     }
 
     /// <inheritdoc/>
     public void MarkIdle(int input)
     {
-        long before = _watermark.Current;
-        _watermark.MarkIdle(input);
-        if (_watermark.Current > before)
+        if (_core.MarkIdle(input, out long before))
         {
-            Advance(before, _watermark.Current);
+            Advance(before, _core.Watermark);
         }
     }
 
     /// <inheritdoc/>
     public void OnProcessingTime(long now)
     {
-        if (now > _now)
+        if (_core.OnProcessingTime(now, _processingTime, out long before))
         {
-            _now = now;
+            Advance(before, _core.Watermark);
         }
 
-        long before = _watermark.Current;
-        if (_processingTime)
+        if (_emission == EmissionMode.EarlyEveryPeriod && _core.EarlyRoundDue(_options.EarlyPeriod))
         {
-            _watermark.OnWatermark(0, _now - 1);
-        }
-        else
-        {
-            _watermark.OnProcessingTime(_now);
-        }
-
-        if (_watermark.Current > before)
-        {
-            Advance(before, _watermark.Current);
-        }
-
-        if (_emission == EmissionMode.EarlyEveryPeriod && _now >= _nextEarly)
-        {
-            _nextEarly = _nextEarly == long.MinValue ? _now + _options.EarlyPeriod : Math.Max(_nextEarly + _options.EarlyPeriod, _now);
             EmitEarly();
         }
     }
@@ -272,16 +252,11 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     /// <inheritdoc/>
     public void Drain()
     {
-        if (_ended)
+        if (_core.BeginDrain(out long before))
         {
-            return;
+            Advance(before, Watermarks.EndOfStream);
+            _core.EndDrain();
         }
-
-        long before = _watermark.Current;
-        _watermark.AdvanceToEnd();
-        Advance(before, Watermarks.EndOfStream);
-        _ended = true;
-        _sink.OnEndOfStream();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -290,19 +265,21 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         ref TAcc accumulator = ref FindOrAddPane(in e, paneStart, out int slot);
         if (slot < 0)
         {
-            RejectFull(in e, before);
+            _core.RefuseFull(in e, _options, before);
             return;
         }
 
-        _function.Add(ref accumulator, in e);
-        EventsAccepted++;
-        if (ts <= before)
+        _core.Function.Add(ref accumulator, in e);
+        _core.Accepted(ts, before);
+        long firstEnd = _cachedFirstEnd;
+        long purgeBound = _core.PurgeBound(before);
+        if (firstEnd <= purgeBound)
         {
-            LateAccepted++;
+            // Too late for the pane's earliest windows (hopping), on time for later ones: count each window missed.
+            _core.Counters.PartialDrops += ((purgeBound - firstEnd) / _slide) + 1;
         }
 
-        // The earliest window holding this pane ends at paneStart + slide: if it already fired, re-fire.
-        if (paneStart + _slide - 1 <= before || _emission == EmissionMode.OnEveryUpdate)
+        if (firstEnd <= WindowBounds.FireBound(before) || _emission == EmissionMode.OnEveryUpdate)
         {
             EmitAfterUpdate(slot, paneStart, before);
         }
@@ -312,222 +289,36 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         }
     }
 
-    /// <summary>
-    /// The accumulator of the (key, pane) entry of <paramref name="e"/>, added when absent; <paramref name="slot"/>
-    /// is -1 when the state is full. A key's newest pane is kept per key id with its accumulator inline, so the
-    /// common event (its key's current pane) costs one key-table probe and one line of <see cref="NewestPane{TAcc}"/>:
-    /// the (key, pane) table, which holds several times more entries, is probed only when a pane opens.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref TAcc FindOrAddPane(in TEvent e, long paneStart, out int slot)
-    {
-        TKey key = _function.GetKey(in e);
-        int id = _keyIds.Find(key);
-        if (id >= 0)
-        {
-            ref NewestPane<TAcc> newest = ref _newestPane[id];
-            if (newest.Start == paneStart && newest.Slot >= 0)
-            {
-                slot = newest.Slot;
-                return ref newest.Acc;
-            }
-        }
-
-        return ref FindOrAddPaneSlow(key, id, paneStart, out slot);
-    }
-
+    /// <summary>After an update of pane (key, paneStart): re-fire fired-but-alive windows (late), or (every-update) emit every alive window holding it (early).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ref TAcc FindOrAddPaneSlow(TKey key, int id, long paneStart, out int slot)
-    {
-        KeySlotTable<TKey> keyIds = _keyIds;
-        slot = _panes.GetOrAdd(new WindowKey<TKey>(key, paneStart), out bool added);
-        if (slot < 0)
-        {
-            return ref Unsafe.NullRef<TAcc>();
-        }
-
-        if (added)
-        {
-            if (id < 0)
-            {
-                id = keyIds.GetOrAdd(key, out _);
-                if (id >= 0)
-                {
-                    InitKeyId(id);
-                }
-            }
-
-            if (id < 0 || !Link(slot, paneStart))
-            {
-                _panes.RemoveAt(slot);
-                if (id >= 0 && _keyRefs[id] == 0)
-                {
-                    keyIds.RemoveAt(id);
-                }
-
-                slot = -1;
-                return ref Unsafe.NullRef<TAcc>();
-            }
-
-            _paneAcc[slot] = default;
-            _keyRefs[id]++;
-            _paneKeyId[slot] = id;
-        }
-        else
-        {
-            id = _paneKeyId[slot];
-        }
-
-        PromoteIfNewest(id, slot, paneStart);
-        return ref PaneAcc(slot);
-    }
-
-    /// <summary>Makes <paramref name="slot"/> its key's newest pane if it is newer: the old newest's accumulator moves back to the table.</summary>
-    private void PromoteIfNewest(int id, int slot, long paneStart)
-    {
-        ref NewestPane<TAcc> newest = ref _newestPane[id];
-        if (newest.Slot >= 0 && paneStart <= newest.Start)
-        {
-            return;
-        }
-
-        if (newest.Slot >= 0)
-        {
-            _paneAcc[newest.Slot] = newest.Acc;
-        }
-
-        newest.Start = paneStart;
-        newest.Slot = slot;
-        newest.Acc = _paneAcc[slot];
-    }
-
-    /// <summary>The accumulator of pane <paramref name="slot"/>: inline in its key's newest-pane entry, or in the pane table.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref TAcc PaneAcc(int slot)
-    {
-        ref NewestPane<TAcc> newest = ref _newestPane[_paneKeyId[slot]];
-        if (newest.Slot == slot)
-        {
-            return ref newest.Acc;
-        }
-
-        return ref _paneAcc[slot];
-    }
-
-    private void InitKeyId(int id)
-    {
-        _keyRefs[id] = 0;
-        _gatherStamp[id] = 0;
-        _newestPane[id].Slot = -1;
-    }
-
-    private void Reject(in TEvent e, LateReason reason, long watermark)
-    {
-        LateDropped++;
-        _sink.OnLate(in e, reason, watermark);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RejectFull(in TEvent e, long watermark)
-    {
-        if (_options.WhenFull == TableFullPolicy.Throw)
-        {
-            throw new StateTableFullException($"The window state is full (WindowOptions.Capacity = {_options.Capacity}, MaxOpenPanes = {_options.MaxOpenPanes}).");
-        }
-
-        StateFullRejected++;
-        _sink.OnLate(in e, LateReason.StateFull, watermark);
-    }
-
-    /// <summary>Appends a new pane entry to its pane-start group, creating the group in order; false when no group is free.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Link(int slot, long paneStart)
-    {
-        _paneNext[slot] = -1;
-        int g = _groupCount - 1;
-        if (g >= 0 && _groups[g].Start == paneStart)
-        {
-            ref PaneGroup last = ref _groups[g];
-            _paneNext[last.Tail] = slot;
-            last.Tail = slot;
-            last.Count++;
-            return true;
-        }
-
-        return LinkSlow(slot, paneStart);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool LinkSlow(int slot, long paneStart)
-    {
-        int g = LowerBound(paneStart);
-        if (g < _groupCount && _groups[g].Start == paneStart)
-        {
-            ref PaneGroup group = ref _groups[g];
-            _paneNext[group.Tail] = slot;
-            group.Tail = slot;
-            group.Count++;
-            return true;
-        }
-
-        if (_groupCount == _groups.Length)
-        {
-            return false;
-        }
-
-        Array.Copy(_groups, g, _groups, g + 1, _groupCount - g);
-        _groups[g] = new PaneGroup { Start = paneStart, Head = slot, Tail = slot, Count = 1 };
-        _wakeAt = long.MinValue; // a new pane may hold an earlier window end: recompute at the next advance
-        _groupCount++;
-        return true;
-    }
-
-    /// <summary>The first group whose start is ≥ <paramref name="start"/>.</summary>
-    private int LowerBound(long start)
-    {
-        int lo = 0;
-        int hi = _groupCount;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (_groups[mid].Start < start)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    /// <summary>After an update of pane (key, paneStart): re-fire fired-but-alive windows, or (every-update) emit every alive window holding it.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void EmitAfterUpdate(int slot, long paneStart, long watermark)
+    private void EmitAfterUpdate(int slot, long paneStart, long before)
     {
         TKey key = _panes.KeyAt(slot).Key;
-        long purgedThrough = SaturatingSubtract(watermark, _lateness);
-        for (long end = paneStart + _slide; end <= paneStart + _size; end += _slide)
+        PaneWindows(paneStart, out long end, out long lastEnd);
+        long purgeBound = _core.PurgeBound(before);
+        long fireBound = WindowBounds.FireBound(before);
+        while (true)
         {
-            if (end - 1 <= purgedThrough)
+            if (end > purgeBound)
             {
-                continue;
-            }
-
-            if (_emission != EmissionMode.OnEveryUpdate && end - 1 > watermark)
-            {
-                if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty.Contains(slot))
+                bool fired = end <= fireBound;
+                if (fired || _emission == EmissionMode.OnEveryUpdate)
+                {
+                    TAcc value = MergeKey(key, end);
+                    EmitVersioned(key, end, in value, fired ? PaneTiming.Late : PaneTiming.Early, isFinal: false);
+                }
+                else if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty.Contains(slot))
                 {
                     _paneDirty.Mark(slot);
                 }
-
-                continue;
             }
 
-            TAcc value = MergeKey(key, end);
-            EmitVersioned(key, end, in value, isFinal: false);
+            if (end == lastEnd)
+            {
+                break;
+            }
+
+            end += _slide;
         }
     }
 
@@ -535,19 +326,19 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     private TAcc MergeKey(TKey key, long end)
     {
         TAcc value = default;
-        for (long p = end - _size; p < end; p += _slide)
+        for (int g = LowerBound(end - _size); g < _groupCount && _groups[g].Start < end; g++)
         {
-            int s = _panes.Find(new WindowKey<TKey>(key, p));
+            int s = _panes.Find(new WindowKey<TKey>(key, _groups[g].Start));
             if (s >= 0)
             {
-                _function.Merge(ref value, in PaneAcc(s));
+                _core.Function.Merge(ref value, in PaneAcc(s));
             }
         }
 
         return value;
     }
 
-    private void EmitVersioned(TKey key, long end, in TAcc value, bool isFinal)
+    private void EmitVersioned(TKey key, long end, in TAcc value, PaneTiming timing, bool isFinal)
     {
         Debug.Assert(_windows is not null, "versioned emission needs the window table");
         int w = _windows.GetOrAdd(new WindowKey<TKey>(key, end), out bool added);
@@ -570,65 +361,55 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
             _windows.RemoveAt(w);
         }
 
-        Emit(key, end, version, isFinal, in value);
+        _core.Emit(key, end - _size, end, version, timing, isFinal, in value);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Emit(TKey key, long end, int version, bool isFinal, in TAcc value)
-    {
-        _result.Key = key;
-        _result.Start = end - _size;
-        _result.End = end;
-        _result.Version = version;
-        _result.IsFinal = isFinal;
-        _result.IsEndOfStream = false;
-        _result.Value = value;
-        ResultsEmitted++;
-        _sink.OnResult(in _result);
-    }
-
-    /// <summary>The watermark moved from <paramref name="before"/> to <paramref name="after"/>: fire, then purge.</summary>
+    /// <summary>The watermark moved from <paramref name="before"/> to <paramref name="after"/>: fire on time, then purge, then free dead panes.</summary>
     private void Advance(long before, long after)
     {
-        // The watermark moves on almost every event; windows end once per slide. Below _wakeAt nothing can
-        // fire, purge or die, so the common case is this one compare.
-        if (after < _wakeAt || _groupCount == 0)
+        if (_groupCount == 0)
         {
+            _core.WakeAt = long.MaxValue; // the next new pane resets it
             return;
         }
 
-        if (_emission != EmissionMode.OnEveryUpdate)
+        long fireBefore = WindowBounds.FireBound(before);
+        long fireAfter = WindowBounds.FireBound(after);
+        long purgeBefore = _core.PurgeBound(before);
+        long purgeAfter = _core.PurgeBound(after);
+
+        // On time, in every emission mode: every window with before < end − 1 ≤ after.
+        if (fireAfter > fireBefore && TickMath.TryAlignUp(fireBefore + 1, _endPhase, _slide, out long end))
         {
-            // Fire every window with before < end − 1 ≤ after.
-            long end = AlignedEndAbove(before);
-            while (NextWindowWithData(ref end, out int first) && end - 1 <= after)
+            while (NextWindowWithData(ref end, out int first) && end <= fireAfter)
             {
-                bool isFinal = end - 1 <= SaturatingSubtract(after, _lateness);
-                Fire(end, first, isFinal);
-                if (!TryStep(ref end))
+                Fire(end, first, isFinal: end <= purgeAfter);
+                if (end > long.MaxValue - _slide)
                 {
                     break;
                 }
+
+                end += _slide;
             }
         }
 
-        if (_tracksVersions)
+        // Purged: every window with before < end − 1 + L ≤ after gets a final result if its last was not final.
+        if (_tracksVersions && purgeAfter > purgeBefore && TickMath.TryAlignUp(purgeBefore + 1, _endPhase, _slide, out end))
         {
-            // Purge every window with before < end − 1 + L ≤ after: a final result if the last was not final.
-            long purgeAfter = SaturatingSubtract(after, _lateness);
-            long end = AlignedEndAbove(SaturatingSubtract(before, _lateness));
-            while (NextWindowWithData(ref end, out int first) && end - 1 <= purgeAfter)
+            while (NextWindowWithData(ref end, out int first) && end <= purgeAfter)
             {
                 PurgeWindow(end, first);
-                if (!TryStep(ref end))
+                if (end > long.MaxValue - _slide)
                 {
                     break;
                 }
+
+                end += _slide;
             }
         }
 
-        RemoveDeadPanes(after);
-        _wakeAt = NextWake(after);
+        RemoveDeadPanes(purgeAfter);
+        _core.WakeAt = NextWake(after);
     }
 
     /// <summary>The lowest watermark at which a window with data fires or purges, or a pane dies.</summary>
@@ -636,65 +417,30 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
     {
         if (_groupCount == 0)
         {
-            return long.MaxValue; // the next new pane resets it
+            return long.MaxValue;
         }
 
-        long wake = SaturatingAdd(_groups[0].Start + _size - 1, _lateness);
-        if (_emission != EmissionMode.OnEveryUpdate)
+        PaneWindows(_groups[0].Start, out _, out long firstPaneLastEnd);
+        long wake = _core.PurgeAt(firstPaneLastEnd);
+        long fireBound = WindowBounds.FireBound(watermark);
+        if (fireBound < long.MaxValue && TickMath.TryAlignUp(fireBound + 1, _endPhase, _slide, out long end) && NextWindowWithData(ref end, out _))
         {
-            long end = AlignedEndAbove(watermark);
-            if (NextWindowWithData(ref end, out _))
-            {
-                wake = Math.Min(wake, end - 1);
-            }
+            wake = Math.Min(wake, end - 1);
         }
 
-        if (_tracksVersions)
+        long purgeBound = _core.PurgeBound(watermark);
+        if (_tracksVersions && purgeBound < long.MaxValue && TickMath.TryAlignUp(purgeBound + 1, _endPhase, _slide, out end) && NextWindowWithData(ref end, out _))
         {
-            long end = AlignedEndAbove(SaturatingSubtract(watermark, _lateness));
-            if (NextWindowWithData(ref end, out _))
-            {
-                wake = Math.Min(wake, SaturatingAdd(end - 1, _lateness));
-            }
+            wake = Math.Min(wake, _core.PurgeAt(end));
         }
 
         return wake;
     }
 
-    /// <summary>The start of the pane holding <paramref name="ts"/>; events mostly land in the newest pane, so its bounds are cached (no division).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long PaneStart(long ts)
-    {
-        long cached = _cachedPaneStart;
-        if ((ulong)(ts - cached) < (ulong)_slide && cached != long.MinValue)
-        {
-            return cached;
-        }
-
-        long start = ts - FloorMod(ts - _offset, _slide);
-        _cachedPaneStart = start;
-        return start;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryStep(ref long end)
-    {
-        if (end > long.MaxValue - _slide)
-        {
-            return false;
-        }
-
-        end += _slide;
-        return true;
-    }
-
-    /// <summary>Moves <paramref name="end"/> forward to the first window end ≥ it that covers a live pane.</summary>
+    /// <summary>Moves <paramref name="end"/> (a window end) forward to the first window end ≥ it whose window holds a live pane.</summary>
     private bool NextWindowWithData(ref long end, out int first)
     {
-        first = LowerBound(SaturatingSubtract(end, _size));
+        first = LowerBound(TickMath.SaturatingSubtract(end, _size));
         if (first == _groupCount)
         {
             return false;
@@ -703,35 +449,20 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         long start = _groups[first].Start;
         if (start >= end)
         {
-            end = start + _slide; // pane starts are aligned, so this is the first window end holding it
+            // The first window end above the pane: its window holds the pane (every stored pane is in a window).
+            return TickMath.TryAlignUp(start + 1, _endPhase, _slide, out end);
         }
 
         return true;
     }
 
-    private long AlignedEndAbove(long watermark)
-    {
-        // Smallest aligned end with end − 1 > watermark, i.e. end ≥ watermark + 2.
-        long x = watermark > long.MinValue + 2 ? watermark + 2 : long.MinValue + 2;
-        long pad = FloorMod(FloorMod(_offset, _slide) - FloorMod(x, _slide), _slide); // no overflow near long.MinValue
-        return x > long.MaxValue - pad ? long.MaxValue : x + pad;
-    }
-
     private void Fire(long end, int first, bool isFinal)
     {
-        if (_tumbling)
+        if (_singlePane)
         {
             for (int s = _groups[first].Head; s >= 0; s = _paneNext[s])
             {
-                TKey key = _panes.KeyAt(s).Key;
-                if (_tracksVersions)
-                {
-                    EmitVersioned(key, end, in PaneAcc(s), isFinal);
-                }
-                else
-                {
-                    Emit(key, end, 1, isFinal, in PaneAcc(s));
-                }
+                EmitFired(_panes.KeyAt(s).Key, end, in PaneAcc(s), isFinal);
             }
 
             return;
@@ -741,15 +472,20 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         for (int k = 0; k < keys; k++)
         {
             int id = _gathered[k];
-            TKey key = _keyIds.KeyAt(id);
-            if (_tracksVersions)
-            {
-                EmitVersioned(key, end, in _scratchAcc[id], isFinal);
-            }
-            else
-            {
-                Emit(key, end, 1, isFinal, in _scratchAcc[id]);
-            }
+            EmitFired(_keyIds.KeyAt(id), end, in _scratchAcc[id], isFinal);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EmitFired(TKey key, long end, in TAcc value, bool isFinal)
+    {
+        if (_tracksVersions)
+        {
+            EmitVersioned(key, end, in value, PaneTiming.OnTime, isFinal);
+        }
+        else
+        {
+            _core.Emit(key, end - _size, end, 1, PaneTiming.OnTime, isFinal, in value);
         }
     }
 
@@ -768,7 +504,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                 _windows.RemoveAt(w);
                 if (!wasFinal)
                 {
-                    Emit(key, end, version, true, in _scratchAcc[id]);
+                    _core.Emit(key, end - _size, end, version, PaneTiming.Late, true, in _scratchAcc[id]);
                 }
             }
         }
@@ -798,7 +534,7 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
                 }
                 else
                 {
-                    _function.Merge(ref _scratchAcc[id], in PaneAcc(s));
+                    _core.Function.Merge(ref _scratchAcc[id], in PaneAcc(s));
                 }
             }
         }
@@ -806,72 +542,11 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
         return count;
     }
 
-    /// <summary>Gives the key of a new pane its dense id (shared by all the key's panes).</summary>
-    private void AssignKeyId(int slot)
-    {
-        int id = _keyIds.GetOrAdd(_panes.KeyAt(slot).Key, out bool added);
-        if (id < 0)
-        {
-            throw new SnapshotFormatException($"The snapshot holds more keys than this operator (WindowOptions.KeyCapacity = {_keyIds.Capacity}).");
-        }
-
-        if (added)
-        {
-            InitKeyId(id);
-        }
-
-        _keyRefs[id]++;
-        _paneKeyId[slot] = id;
-        PromoteIfNewest(id, slot, _panes.KeyAt(slot).Time);
-    }
-
-    private void ReleaseKeyId(int slot)
-    {
-        int id = _paneKeyId[slot];
-        if (_newestPane[id].Slot == slot)
-        {
-            _newestPane[id].Slot = -1;
-        }
-
-        if (--_keyRefs[id] == 0)
-        {
-            _keyIds.RemoveAt(id);
-        }
-    }
-
-    /// <summary>Frees every pane whose last window (ending at start + size) is purged.</summary>
-    private void RemoveDeadPanes(long watermark)
-    {
-        long purgedThrough = SaturatingSubtract(watermark, _lateness);
-        int dead = 0;
-        while (dead < _groupCount && _groups[dead].Start + _size - 1 <= purgedThrough)
-        {
-            for (int s = _groups[dead].Head; s >= 0;)
-            {
-                int next = _paneNext[s];
-                ReleaseKeyId(s);
-
-                _panes.RemoveAt(s);
-                _paneDirty.Unmark(s);
-
-                s = next;
-            }
-
-            dead++;
-        }
-
-        if (dead > 0)
-        {
-            Array.Copy(_groups, dead, _groups, 0, _groupCount - dead);
-            _groupCount -= dead;
-        }
-    }
-
     /// <summary>Early round: one non-final result per not-yet-fired window whose panes changed since the last round.</summary>
     private void EmitEarly()
     {
         _earlyRound++;
-        long watermark = _watermark.Current;
+        long fireBound = WindowBounds.FireBound(_core.Watermark);
         for (int i = 0; i < _paneDirty.Count; i++)
         {
             int slot = _paneDirty.LiveAt(i);
@@ -882,225 +557,72 @@ public sealed class TimeWindowOperator<TEvent, TKey, TAcc, [DynamicallyAccessedM
 
             _paneDirty.Unmark(slot);
             WindowKey<TKey> pane = _panes.KeyAt(slot);
-            for (long end = pane.Time + _slide; end <= pane.Time + _size; end += _slide)
+            PaneWindows(pane.Time, out long end, out long lastEnd);
+            while (true)
             {
-                if (end - 1 <= watermark)
+                if (end > fireBound)
                 {
-                    continue;
+                    EmitEarly(pane.Key, end);
                 }
 
-                int w = _windows!.GetOrAdd(new WindowKey<TKey>(pane.Key, end), out bool added);
-                if (added)
+                if (end == lastEnd)
                 {
-                    _windowVersion[w] = 0;
-                    _windowFinal[w] = false;
-                    _windowEarlyRound[w] = 0;
+                    break;
                 }
 
-                if (_windowEarlyRound[w] == _earlyRound)
-                {
-                    continue;
-                }
-
-                _windowEarlyRound[w] = _earlyRound;
-                TAcc value = MergeKey(pane.Key, end);
-                _windowVersion[w]++;
-                Emit(pane.Key, end, _windowVersion[w], false, in value);
+                end += _slide;
             }
         }
 
         _paneDirty.EndRound();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long FloorMod(long x, long m)
+    private void EmitEarly(TKey key, long end)
     {
-        long r = x % m;
-        return r < 0 ? r + m : r;
+        int w = _windows!.GetOrAdd(new WindowKey<TKey>(key, end), out bool added);
+        if (added)
+        {
+            _windowVersion[w] = 0;
+            _windowFinal[w] = false;
+            _windowEarlyRound[w] = 0;
+        }
+
+        if (_windowEarlyRound[w] == _earlyRound)
+        {
+            return;
+        }
+
+        _windowEarlyRound[w] = _earlyRound;
+        TAcc value = MergeKey(key, end);
+        _core.Emit(key, end - _size, end, ++_windowVersion[w], PaneTiming.Early, false, in value);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long SaturatingSubtract(long a, long b) => a < long.MinValue + b ? long.MinValue : a - b;
-
-    private string Identity =>
-        $"TimeWindowOperator/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/size={_size}/slide={_slide}/offset={_offset}/lateness={_lateness}/emission={_emission}/domain={_options.TimeDomain}/inputs={_watermark.Inputs}";
-
-    /// <inheritdoc/>
-    public void WriteSnapshot(Stream destination)
+    private static ulong Gcd(long a, long b)
     {
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+        ulong x = (ulong)a;
+        ulong y = (ulong)b;
+        while (y != 0)
         {
-            _watermark.Write(writer);
-            writer.Write(_now);
-            writer.Write(_ended);
-            writer.Write(_nextEarly);
-            writer.Write(EventsAccepted);
-            writer.Write(LateAccepted);
-            writer.Write(LateDropped);
-            writer.Write(StateFullRejected);
-            writer.Write(ResultsEmitted);
-            writer.Write(_groupCount);
-            for (int g = 0; g < _groupCount; g++)
-            {
-                writer.Write(_groups[g].Start);
-                writer.Write(_groups[g].Count);
-                for (int s = _groups[g].Head; s >= 0; s = _paneNext[s])
-                {
-                    TKey key = _panes.KeyAt(s).Key;
-                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in PaneAcc(s))));
-                }
-            }
-
-            // Dirty panes in round order: the order of the next early round's results.
-            var order = new List<int>();
-            for (int i = 0; i < _paneDirty.Count; i++)
-            {
-                int slot = _paneDirty.LiveAt(i);
-                if (slot >= 0)
-                {
-                    order.Add(slot);
-                }
-            }
-
-            writer.Write(order.Count);
-            foreach (int s in order)
-            {
-                {
-                    WindowKey<TKey> pane = _panes.KeyAt(s);
-                    TKey key = pane.Key;
-                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                    writer.Write(pane.Time);
-                }
-            }
-
-            int windows = _windows?.Count ?? 0;
-            writer.Write(windows);
-            if (_windows is not null)
-            {
-                for (int w = 0; w < _windows.HighWater; w++)
-                {
-                    if (!_windows.IsOccupied(w))
-                    {
-                        continue;
-                    }
-
-                    WindowKey<TKey> wk = _windows.KeyAt(w);
-                    TKey key = wk.Key;
-                    writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                    writer.Write(wk.Time);
-                    writer.Write(_windowVersion[w]);
-                    writer.Write(_windowFinal[w]);
-                }
-            }
+            (x, y) = (y, x % y);
         }
 
-        SnapshotCodec.Write(destination, Identity, body.GetBuffer().AsSpan(0, (int)body.Length));
+        return x;
     }
 
-    /// <inheritdoc/>
-    public void RestoreSnapshot(Stream source)
+    /// <summary>
+    /// The timestamps whose windows can all be represented: a window starting below <see cref="long.MinValue"/> or
+    /// ending above <see cref="long.MaxValue"/> would have to be clamped (wrong results) or would wrap (endless output).
+    /// </summary>
+    private static (long Min, long Max) AcceptedRange(long size, long slide, long offset)
     {
-        byte[] raw = SnapshotCodec.Read(source, Identity);
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(raw, writable: false));
-            ClearState();
-            _watermark.Read(reader);
-            _now = reader.ReadInt64();
-            _ended = reader.ReadBoolean();
-            _nextEarly = reader.ReadInt64();
-            EventsAccepted = reader.ReadInt64();
-            LateAccepted = reader.ReadInt64();
-            LateDropped = reader.ReadInt64();
-            StateFullRejected = reader.ReadInt64();
-            ResultsEmitted = reader.ReadInt64();
-            int groups = reader.ReadInt32();
-            if (groups < 0 || groups > _groups.Length)
-            {
-                throw new SnapshotFormatException($"The snapshot holds {groups} pane starts; this operator holds at most {_groups.Length} (WindowOptions.MaxOpenPanes).");
-            }
+        // The last window start below long.MinValue covers timestamps up to its start + size − 1.
+        Int128 lowStart = TickMath.AlignDown((Int128)long.MinValue - 1, offset, slide);
+        Int128 min = Int128.Max(lowStart + size, long.MinValue);
 
-            Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
-            for (int g = 0; g < groups; g++)
-            {
-                long start = reader.ReadInt64();
-                int count = reader.ReadInt32();
-                for (int i = 0; i < count; i++)
-                {
-                    reader.BaseStream.ReadExactly(keyBytes);
-                    TKey key = MemoryMarshal.Read<TKey>(keyBytes);
-                    int slot = _panes.GetOrAdd(new WindowKey<TKey>(key, start), out bool added);
-                    if (slot < 0 || !added || !Link(slot, start))
-                    {
-                        throw new SnapshotFormatException("The snapshot's pane entries do not fit this operator (WindowOptions.Capacity) or repeat a key.");
-                    }
-
-                    reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
-                    AssignKeyId(slot); // after the accumulator: the newest pane takes it inline
-                }
-            }
-
-            int dirty = reader.ReadInt32();
-            for (int i = 0; i < dirty; i++)
-            {
-                reader.BaseStream.ReadExactly(keyBytes);
-                TKey key = MemoryMarshal.Read<TKey>(keyBytes);
-                int slot = _panes.Find(new WindowKey<TKey>(key, reader.ReadInt64()));
-                if (slot < 0 || !_paneDirty.IsEnabled || _paneDirty.Contains(slot))
-                {
-                    throw new SnapshotFormatException("The snapshot's changed-pane list names a pane it does not hold.");
-                }
-
-                _paneDirty.Mark(slot);
-            }
-
-            int windows = reader.ReadInt32();
-            for (int i = 0; i < windows; i++)
-            {
-                reader.BaseStream.ReadExactly(keyBytes);
-                TKey key = MemoryMarshal.Read<TKey>(keyBytes);
-                long end = reader.ReadInt64();
-                int version = reader.ReadInt32();
-                bool final = reader.ReadBoolean();
-                int w = _windows is null ? -1 : _windows.GetOrAdd(new WindowKey<TKey>(key, end), out _);
-                if (w < 0)
-                {
-                    throw new SnapshotFormatException("The snapshot's window versions do not fit this operator.");
-                }
-
-                _windowVersion[w] = version;
-                _windowFinal[w] = final;
-                _windowEarlyRound[w] = 0;
-            }
-
-            if (reader.BaseStream.Position != raw.Length)
-            {
-                throw new SnapshotFormatException("The snapshot body has trailing bytes: it is corrupt.");
-            }
-        }
-        catch (EndOfStreamException ex)
-        {
-            ClearState();
-            throw new SnapshotFormatException("The snapshot body ends early: it is corrupt.", ex);
-        }
-        catch (SnapshotFormatException)
-        {
-            ClearState();
-            throw;
-        }
-    }
-
-    private void ClearState()
-    {
-        _panes.Clear();
-        _windows?.Clear();
-        _keyIds.Clear();
-        _groupCount = 0;
-        _paneDirty.Clear();
-
-        _earlyRound = 0;
-        _wakeAt = long.MinValue;
+        // The first window start whose end passes long.MaxValue: timestamps from it on belong to that window.
+        Int128 highStart = TickMath.AlignDown((Int128)long.MaxValue - size + slide, offset, slide);
+        Int128 max = Int128.Min(highStart - 1, long.MaxValue);
+        Debug.Assert(max - min >= 2, "size ≤ long.MaxValue leaves at least three timestamps");
+        return ((long)min, (long)max);
     }
 }

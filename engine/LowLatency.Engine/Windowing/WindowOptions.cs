@@ -5,7 +5,7 @@ namespace LowLatency.Engine.Windowing;
 
 /// <summary>
 /// What a window operator computes and how much state it may hold. Immutable: start from
-/// <see cref="Tumbling"/>, <see cref="Hopping"/> or <see cref="Session"/> and change with <c>with</c>.
+/// <c>Tumbling</c>, <c>Hopping</c> or <c>Session</c> and change with <c>with</c>.
 /// All durations are host ticks (the resolution of the event timestamps).
 /// </summary>
 public sealed record WindowOptions
@@ -14,13 +14,46 @@ public sealed record WindowOptions
     public static WindowOptions Tumbling(long size, long offset = 0) =>
         new() { Kind = WindowKind.Tumbling, Size = size, Slide = size, Offset = offset };
 
-    /// <summary>Hopping windows of <paramref name="size"/> every <paramref name="slide"/> ticks (size a multiple of slide).</summary>
+    /// <summary>
+    /// Hopping windows of <paramref name="size"/> every <paramref name="slide"/> ticks: any positive size and slide
+    /// (state is kept in panes of <c>gcd(size, slide)</c>); with <c>slide &gt; size</c> events between windows join none.
+    /// </summary>
     public static WindowOptions Hopping(long size, long slide, long offset = 0) =>
         new() { Kind = WindowKind.Hopping, Size = size, Slide = slide, Offset = offset };
 
     /// <summary>Per-key sessions closed by <paramref name="gap"/> ticks without an event.</summary>
     public static WindowOptions Session(long gap) =>
         new() { Kind = WindowKind.Session, Gap = gap };
+
+    /// <summary>Tumbling windows of <paramref name="size"/>, timestamps being in units of 1 / <paramref name="ticksPerSecond"/> s.</summary>
+    public static WindowOptions Tumbling(TimeSpan size, long ticksPerSecond) => Tumbling(Ticks(size, ticksPerSecond, "size"));
+
+    /// <summary>Hopping windows of <paramref name="size"/> every <paramref name="slide"/>, timestamps in units of 1 / <paramref name="ticksPerSecond"/> s.</summary>
+    public static WindowOptions Hopping(TimeSpan size, TimeSpan slide, long ticksPerSecond) =>
+        Hopping(Ticks(size, ticksPerSecond, "size"), Ticks(slide, ticksPerSecond, "slide"));
+
+    /// <summary>Sessions closed by <paramref name="gap"/> without an event, timestamps in units of 1 / <paramref name="ticksPerSecond"/> s.</summary>
+    public static WindowOptions Session(TimeSpan gap, long ticksPerSecond) => Session(Ticks(gap, ticksPerSecond, "gap"));
+
+    /// <summary>
+    /// <paramref name="duration"/> in host ticks of 1 / <paramref name="ticksPerSecond"/> s (for instance
+    /// <see cref="ProcessingClock.TicksPerSecondNanoseconds"/>); a duration that is not a whole number of ticks throws.
+    /// </summary>
+    public static long Ticks(TimeSpan duration, long ticksPerSecond, string name = "duration")
+    {
+        if (ticksPerSecond is < 1 or > ProcessingClock.TicksPerSecondNanoseconds)
+        {
+            ThrowHelper.ThrowOption("ticksPerSecond", ticksPerSecond, "must be between 1 and 10^9.");
+        }
+
+        Int128 scaled = (Int128)duration.Ticks * ticksPerSecond;
+        if (scaled % TimeSpan.TicksPerSecond != 0 || scaled / TimeSpan.TicksPerSecond > long.MaxValue)
+        {
+            ThrowHelper.ThrowOption(name, duration, $"is not a whole number of ticks at {ticksPerSecond} ticks per second.");
+        }
+
+        return (long)(scaled / TimeSpan.TicksPerSecond);
+    }
 
     /// <summary>The window kind.</summary>
     public WindowKind Kind { get; init; }
@@ -79,14 +112,14 @@ public sealed record WindowOptions
                 ThrowHelper.ThrowOption("WindowOptions.Size", Size, "must be positive.");
             }
 
-            if (Slide <= 0 || Slide > Size || Size % Slide != 0)
+            if (Kind == WindowKind.Hopping && Slide <= 0)
             {
-                ThrowHelper.ThrowOption("WindowOptions.Slide", Slide, "must be positive and divide Size (panes are one slide wide).");
+                ThrowHelper.ThrowOption("WindowOptions.Slide", Slide, "must be positive.");
             }
 
-            if (Size / Slide > 4096)
+            if (Kind == WindowKind.Hopping && (Size - 1) / Slide >= 4096)
             {
-                ThrowHelper.ThrowOption("WindowOptions.Slide", Slide, "Size / Slide must be ≤ 4096.");
+                ThrowHelper.ThrowOption("WindowOptions.Slide", Slide, "leaves more than 4096 windows per event (Size / Slide must be ≤ 4096).");
             }
 
             if (MaxOpenPanes < 1)

@@ -31,6 +31,16 @@ public struct WindowResult<TKey, TAcc>
     /// <summary>True for the end-of-stream marker, which carries no window.</summary>
     public bool IsEndOfStream;
 
+    /// <summary>Early (before <c>W ≥ end − 1</c>), on time (the firing at <c>end − 1</c>) or late (after it).</summary>
+    public PaneTiming Timing;
+
+    /// <summary>
+    /// The sequence of the event after which this result was emitted (the ring sequence under a
+    /// <see cref="WindowStage{TEvent, TOperator}"/>); results of explicit watermarks, idleness and processing time carry
+    /// the last event's sequence; <see cref="TriggerSequences.Drain"/> at drain and on the end marker.
+    /// </summary>
+    public long TriggerSequence;
+
     /// <summary>The aggregate.</summary>
     public TAcc Value;
 }

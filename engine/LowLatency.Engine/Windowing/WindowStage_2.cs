@@ -37,7 +37,7 @@ public struct WindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchAwar
     /// <inheritdoc/>
     public readonly void OnEvent(ref TEvent data, long sequence, bool endOfBatch)
     {
-        _operator.OnEvent(ref data);
+        _operator.OnEvent(ref data, 0, sequence);
         _snapshots?.TryTake(_operator, sequence);
     }
 

@@ -1,6 +1,7 @@
 using LowLatency.Lab.Bench.Engine;
 using LowLatency.Lab.Bench.Kafka;
 using LowLatency.Lab.Bench.Tcp;
+using LowLatency.Lab.Bench.WebSockets;
 using LowLatency.Lab.Bench.Window;
 
 namespace LowLatency.Lab.Bench;
@@ -40,6 +41,23 @@ internal static class BenchCatalog
         new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
+
+        // Last: they keep a thousand connections open while they run (FanOutFixtures).
+        new FanOutScenario(
+            "websocket-fanout-1000",
+            "WebSocketHub, JSON frames: 100 keys/ms to 1,000 loopback clients (per-client conflation)",
+            async () => await LiveFanOut.StartAsync(FanOutScenario.Clients, stalled: 0, binary: false)),
+        new FanOutScenario(
+            "websocket-fanout-1000-binary",
+            "WebSocketHub, binary frames: the same fan-out",
+            async () => await LiveFanOut.StartAsync(FanOutScenario.Clients, stalled: 0, binary: true)),
+        new FanOutScenario(
+            "signalr-fanout-1000",
+            "anchor: ASP.NET Core SignalR hub, Clients.All.SendAsync per update, JSON protocol, 1,000 HubConnections",
+            async () => await SignalRFanOut.StartAsync(FanOutScenario.Clients)),
+        new StalledClientsScenario(clients: 0, stalled: 0),
+        new StalledClientsScenario(clients: 100, stalled: 100),
+        new StalledClientsScenario(clients: 1000, stalled: 100),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

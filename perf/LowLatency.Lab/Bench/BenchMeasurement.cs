@@ -16,6 +16,6 @@ internal readonly struct BenchMeasurement
 
     public static BenchMeasurement Start() => new(Stopwatch.GetTimestamp(), GC.GetTotalAllocatedBytes(precise: true));
 
-    public BenchResult Stop(long events) =>
-        new(events, Stopwatch.GetElapsedTime(_start), GC.GetTotalAllocatedBytes(precise: true) - _allocated);
+    public BenchResult Stop(long events, IReadOnlyDictionary<string, double>? figures = null) =>
+        new(events, Stopwatch.GetElapsedTime(_start), GC.GetTotalAllocatedBytes(precise: true) - _allocated, figures);
 }

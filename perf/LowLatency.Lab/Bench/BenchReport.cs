@@ -19,6 +19,10 @@ internal static class BenchReport
             BenchResult median = row.Median;
             string ratio = baseline is > 0 ? (median.EventsPerSecond / baseline.Value).ToString("F1", CultureInfo.InvariantCulture) : "-";
             text.AppendLine(CultureInfo.InvariantCulture, $"{row.Scenario.Name,-34} {median.EventsPerSecond / 1e6,12:F1} {ratio,17} {median.AllocatedBytesPerEvent,9:F2}  {row.Scenario.Description}");
+            if (median.Figures is { Count: > 0 } figures)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{"",-34} {string.Join("  ", figures.Select(f => $"{f.Key} {f.Value:G4}"))}");
+            }
         }
 
         return text.ToString();
@@ -84,6 +88,17 @@ internal static class BenchReport
             }
 
             json.WriteEndArray();
+            if (median.Figures is { Count: > 0 } figures)
+            {
+                json.WriteStartObject("figures");
+                foreach ((string name, double value) in figures)
+                {
+                    json.WriteNumber(name, Math.Round(value, 3));
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 

@@ -39,9 +39,16 @@ internal static class DemoCommand
                 "IP:PORT, localhost:PORT, or *:PORT (every interface: opt-in exposure). Latency is then measured from arrival.",
         };
         var kafka = new Kafka.KafkaDemoOptions();
+        var journal = new Option<DirectoryInfo?>("--journal")
+        {
+            Description = "Record every tick into a journal in this (new or empty) folder, with the output hash; `lowlatency replay DIR` replays it.",
+        };
+        Option<string?> dashboard = DashboardOption.Create();
         options.AddTo(command);
+        command.Options.Add(dashboard);
         command.Options.Add(listen);
         kafka.AddTo(command);
+        command.Options.Add(journal);
         command.SetAction(parse =>
         {
             if (kafka.IsKafka(parse))
@@ -49,6 +56,11 @@ internal static class DemoCommand
                 if (parse.GetValue(listen) is not null)
                 {
                     throw new UsageException("--listen and --kafka are alternatives: ticks come over TCP or through Kafka.");
+                }
+
+                if (parse.GetValue(journal) is not null)
+                {
+                    throw new UsageException("--journal records the in-process demo; with --kafka the topic `ticks` is the record.");
                 }
 
                 Kafka.KafkaDemoSpec kafkaSpec = kafka.ToSpec(parse, options);
@@ -63,8 +75,25 @@ internal static class DemoCommand
             }
 
             RunSpec spec = options.ToValidSpec(parse, Console.Error, listen: endpoint);
+            if (parse.GetValue(journal) is { } journalFolder)
+            {
+                spec = spec with { Journal = CheckedJournalFolder(journalFolder.FullName) };
+            }
+
+            spec = DashboardOption.Apply(parse, dashboard, spec);
             return Run(spec, options.CheckedJsonPath(parse), Console.Out);
         });
+    }
+
+    private static string CheckedJournalFolder(string folder)
+    {
+        string full = OutputPaths.CheckFolder("--journal", folder);
+        if (Journal.DemoJournal.HoldsJournal(full))
+        {
+            throw new UsageException($"--journal: '{folder}' already holds a journal; give a new or empty folder (replay it with `lowlatency replay {folder}`).");
+        }
+
+        return full;
     }
 
     internal static int Run(RunSpec spec, string? jsonPath, TextWriter output, Action<IPEndPoint>? onListening = null)
@@ -87,6 +116,7 @@ internal static class DemoCommand
                 output.WriteLine($"  listening on {endpoint}: run `lowlatency feed --connect {endpoint}` to send ticks");
                 onListening?.Invoke(endpoint);
             },
+            endpoint => output.WriteLine($"  dashboard http://{endpoint}/ (WebSocket ws://{endpoint}/ws); serving until the run ends"),
             ctrlC.Token);
         progress.Complete();
 
@@ -95,6 +125,11 @@ internal static class DemoCommand
         {
             ReportFiles.WriteJson(jsonPath, LabReport.From("demo", run) with { Machine = machine });
             output.WriteLine($"  json           {jsonPath}");
+        }
+
+        if (spec.Journal is not null)
+        {
+            output.WriteLine($"  journal        {spec.Journal} (output hash {OutputHash.Format(run.OutputHash)}; `lowlatency replay {spec.Journal}` replays it)");
         }
 
         return run.Verification.IsClean ? 0 : 1;

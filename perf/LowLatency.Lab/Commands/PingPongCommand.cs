@@ -105,7 +105,7 @@ internal static class PingPongCommand
             }
         }
 
-        ping.StopAsync().GetAwaiter().GetResult();
+        ping.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
         bool interrupted = cancel.IsCancellationRequested;
         double nsPerTick = 1e9 / Stopwatch.Frequency;
         long Ns(double percentile) => histogram.TotalCount == 0 ? 0 : (long)(histogram.GetValueAtPercentile(percentile) * nsPerTick);

@@ -24,4 +24,7 @@ internal sealed class DemoCounters
 
     /// <summary>Written by the sink: ticks that reached the end of the pipeline.</summary>
     public long Processed;
+
+    /// <summary>Written by the sink: the <see cref="OutputHash"/> of every tick it saw, in sequence order.</summary>
+    public long OutputHash;
 }

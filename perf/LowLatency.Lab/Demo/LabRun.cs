@@ -6,6 +6,7 @@ using LowLatency.Engine.Diagnostics;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Processing;
 using LowLatency.Lab.Feed;
+using LowLatency.Lab.Journal;
 using LowLatency.Lab.Latency;
 using LowLatency.Lab.Measurement;
 using LowLatency.Lab.Tcp;
@@ -27,8 +28,9 @@ internal static class LabRun
     /// <param name="spec">What to run.</param>
     /// <param name="observer">Called on the monitor thread after each interval.</param>
     /// <param name="onListening">With <see cref="RunSpec.Listen"/>: called with the bound endpoint once the TCP source listens.</param>
+    /// <param name="onDashboard">With <see cref="RunSpec.Dashboard"/>: called with the bound endpoint once the dashboard serves.</param>
     /// <param name="cancel">Ends the run early (drain, verify and report still happen).</param>
-    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null, Action<IPEndPoint>? onListening = null, CancellationToken cancel = default)
+    public static RunResult Execute(RunSpec spec, Action<IntervalSample>? observer = null, Action<IPEndPoint>? onListening = null, Action<IPEndPoint>? onDashboard = null, CancellationToken cancel = default)
     {
         spec.Validate();
         FeedSettings feedSettings = spec.Feed;
@@ -47,7 +49,10 @@ internal static class LabRun
             WaitStrategy = spec.WaitStrategy,
             DrainTimeout = TimeSpan.FromSeconds(30),
         });
-        EventProcessor sink = Build(pipeline, spec.Topology, counters, latency, verifier, windows).Stages[0];
+        // demo --journal: a journaling stage first, so every later stage sees only journaled ticks.
+        using DemoJournal? journal = spec.Journal is null ? null : DemoJournal.Create(spec.Journal);
+        StageGroup<DemoTick>? head = journal?.AddStage(pipeline);
+        EventProcessor sink = Build(pipeline, spec.Topology, counters, latency, verifier, windows, head).Stages[0];
 
         // Observable from outside (`dotnet-counters monitor -n lowlatency --counters LowLatency`): lag,
         // occupancy, sampled latency per stage, and the window stage's late ticks.
@@ -55,6 +60,13 @@ internal static class LabRun
         if (pipeline.Stages.Any(s => s.Name == "windows"))
         {
             metrics.AddLateCounter("windows", "window_closed", () => Volatile.Read(ref counters.Late));
+        }
+
+        DemoDashboard? dashboard = spec.Dashboard is null ? null : DemoDashboard.Start(spec.Dashboard, metrics, pipeline.Stages);
+        if (dashboard is not null)
+        {
+            windows.Log.Listener = dashboard;
+            onDashboard?.Invoke(dashboard.EndPoint);
         }
 
         var intervals = new List<IntervalSample>((int)(spec.Duration / spec.Interval) + 4);
@@ -163,15 +175,19 @@ internal static class LabRun
         tcp?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         try
         {
-            // Throws PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
-            pipeline.DrainAsync().GetAwaiter().GetResult();
+            // Ctrl+C ends the feed, not the drain: what was published is still verified. Throws
+            // PipelineFaultedException (stage, sequence, error) if a stage halted the pipeline.
+            pipeline.DrainAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         finally
         {
             pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            dashboard?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         latency.SampleInterval();
+        ulong outputHash = (ulong)Volatile.Read(ref counters.OutputHash);
+        journal?.Complete(outputHash, spec, ticks.Published);
 
         long[] published = new long[verifier.Sources * verifier.Keys];
         ticks.PublishedPerSymbol.CopyTo(published.AsSpan(feedSettings.Source * feedSettings.Symbols));
@@ -206,38 +222,38 @@ internal static class LabRun
             PriceBandBreaches = Volatile.Read(ref counters.PriceBandBreaches),
             NotionalBreaches = Volatile.Read(ref counters.NotionalBreaches),
             WindowSamples = samples,
+            OutputHash = outputHash,
         };
     }
 
-    /// <summary>Adds the topology's stages; returns the group of the sink (the last stage).</summary>
-    private static StageGroup<DemoTick> Build(Pipeline<DemoTick> pipeline, Topology topology, DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier, WindowStage windows)
+    /// <summary>Adds the topology's stages (after <paramref name="head"/> when given); returns the group of the sink (the last stage).</summary>
+    internal static StageGroup<DemoTick> Build(Pipeline<DemoTick> pipeline, Topology topology, DemoCounters counters, LatencyRecorder latency, StreamVerifier verifier, WindowStage windows, StageGroup<DemoTick>? head = null)
     {
         var sink = new SinkHandler(counters, latency, verifier);
         var named = static (string name) => StageOptions.Default with { Name = name };
         return topology switch
         {
-            Topology.Demo => pipeline
-                .HandleEventsWith(new ValidateEnrichHandler(counters), named("validate"))
+            Topology.Demo => First(pipeline, head, new ValidateEnrichHandler(counters), named("validate"))
                 .Then(windows, named("windows"))
                 .Then(new RiskCheckHandler(counters, PriceBand, NotionalLimit), named("risk"))
                 .Then(sink, named("sink")),
-            Topology.OneHop => pipeline
-                .HandleEventsWith(sink, named("sink")),
-            Topology.Pipeline3 => pipeline
-                .HandleEventsWith(new TouchHandler(0), named("stage1"))
+            Topology.OneHop => First(pipeline, head, sink, named("sink")),
+            Topology.Pipeline3 => First(pipeline, head, new TouchHandler(0), named("stage1"))
                 .Then(new TouchHandler(1), named("stage2"))
                 .Then(sink, named("sink")),
-            Topology.Diamond => pipeline
-                .HandleEventsWith(new TouchHandler(0), named("fork"))
+            Topology.Diamond => First(pipeline, head, new TouchHandler(0), named("fork"))
                 .Then(new TouchHandler(1), new TouchHandler(2))
                 .Then(sink, named("join")),
-            Topology.Window => pipeline
-                .HandleEventsWith(new ValidateEnrichHandler(counters), named("validate"))
+            Topology.Window => First(pipeline, head, new ValidateEnrichHandler(counters), named("validate"))
                 .Then(windows, named("windows"))
                 .Then(sink, named("sink")),
             _ => throw new ArgumentOutOfRangeException(nameof(topology), topology, "Unknown topology."),
         };
     }
+
+    private static StageGroup<DemoTick> First<THandler>(Pipeline<DemoTick> pipeline, StageGroup<DemoTick>? head, THandler handler, StageOptions options)
+        where THandler : struct, IEventHandler<DemoTick> =>
+        head is null ? pipeline.HandleEventsWith(handler, options) : head.Then(handler, options);
 
     private static void SleepUntil(long timestamp, CancellationToken cancel)
     {

@@ -49,5 +49,8 @@ internal sealed record RunResult
 
     public required IReadOnlyList<WindowResult> WindowSamples { get; init; }
 
+    /// <summary>The sink's <see cref="Demo.OutputHash"/> over every tick it saw.</summary>
+    public ulong OutputHash { get; init; }
+
     public double EventsPerSecond => SteadyElapsed > TimeSpan.Zero ? SteadyEvents / SteadyElapsed.TotalSeconds : 0;
 }

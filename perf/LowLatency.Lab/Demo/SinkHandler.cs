@@ -15,6 +15,7 @@ internal struct SinkHandler(DemoCounters counters, LatencyRecorder latency, Stre
     private static readonly double s_nsPerTick = 1e9 / Stopwatch.Frequency;
 
     private long _processed;
+    private OutputHash _hash = OutputHash.Empty;
 
     public void OnBatchStart(long firstSequence, long count)
     {
@@ -26,8 +27,13 @@ internal struct SinkHandler(DemoCounters counters, LatencyRecorder latency, Stre
         long now = Stopwatch.GetTimestamp();
         latency.Record((long)((now - data.IntendedSendTimestamp) * s_nsPerTick));
         verifier.Observe(data.Source, data.Symbol, data.SymbolSequence, TickChecksum.Compute(data) == data.Checksum);
+        _hash.Add(in data);
         _processed++;
     }
 
-    public void OnBatchEnd(long lastSequence) => Volatile.Write(ref counters.Processed, _processed);
+    public void OnBatchEnd(long lastSequence)
+    {
+        Volatile.Write(ref counters.OutputHash, (long)_hash.Value);
+        Volatile.Write(ref counters.Processed, _processed);
+    }
 }

@@ -8,6 +8,9 @@ namespace LowLatency.Lab.Reporting;
 [JsonSerializable(typeof(PingPongReport))]
 [JsonSerializable(typeof(FeedReport))]
 [JsonSerializable(typeof(KafkaDemoReport))]
+[JsonSerializable(typeof(LowLatency.Lab.Journal.RecordedRun))]
+[JsonSerializable(typeof(LowLatency.Lab.Journal.ReplayReport))]
+[JsonSerializable(typeof(LowLatency.Lab.Journal.JournalInspection))]
 internal sealed partial class LabJsonContext : JsonSerializerContext
 {
 }

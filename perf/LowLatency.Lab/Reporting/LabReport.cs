@@ -120,6 +120,14 @@ internal sealed record LabReport
     [JsonPropertyName("soak")]
     public SoakVerdict? Soak { get; init; }
 
+    /// <summary>The sink's hash over every tick's output, in sequence order (16 hex digits); a replay of a journal reports the same.</summary>
+    [JsonPropertyName("outputHash")]
+    public string? OutputHash { get; init; }
+
+    /// <summary>With <c>demo --journal</c>: the journal folder.</summary>
+    [JsonPropertyName("journal")]
+    public string? Journal { get; init; }
+
     /// <summary>Files written next to the report (histogram, plots, Markdown).</summary>
     [JsonPropertyName("files")]
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -170,6 +178,8 @@ internal sealed record LabReport
             WindowSamples = samples,
             Intervals = intervals,
             Soak = soak,
+            OutputHash = Demo.OutputHash.Format(run.OutputHash),
+            Journal = run.Spec.Journal,
             Files = files ?? [],
         };
     }

@@ -52,7 +52,7 @@ public sealed class KafkaWatermarkTests
 
         long final = source.Watermark;
         await source.StopAsync();
-        await pipeline.DrainAsync();
+        await pipeline.DrainAsync(cancellationToken);
 
         Assert.Multiple(() =>
         {
@@ -124,7 +124,7 @@ public sealed class KafkaWatermarkTests
         }
 
         await source.StopAsync();
-        await pipeline.DrainAsync();
+        await pipeline.DrainAsync(cancellationToken);
         Assert.That(lags.Keys, Is.EquivalentTo(new[] { 0, 1 }));
     }
 

@@ -14,12 +14,17 @@ public sealed class AllocationTests
     [TestCase(ProducerType.Single, WaitStrategyKind.Hybrid)]
     [TestCase(ProducerType.Single, WaitStrategyKind.Blocking)]
     [TestCase(ProducerType.Single, WaitStrategyKind.Backoff)]
+    [TestCase(ProducerType.Single, WaitStrategyKind.Yielding, 1)]
+    [TestCase(ProducerType.Multi, WaitStrategyKind.Yielding, 1)]
+    [TestCase(ProducerType.Single, WaitStrategyKind.Hybrid, 1)]
+    [TestCase(ProducerType.Single, WaitStrategyKind.Blocking, 1)]
     [CancelAfter(60_000)]
-    public async Task PublishAndProcess_AfterWarmUp_AllocateZeroBytes(ProducerType type, WaitStrategyKind wait)
+    public async Task PublishAndProcess_AfterWarmUp_AllocateZeroBytes(ProducerType type, WaitStrategyKind wait, int threads = 0)
     {
+        // threads = 1: both stages share one thread.
         var first = new StageLog { ArmAtValue = WarmUp, ReadAtValue = WarmUp + Measured - 1 };
         var second = new StageLog { ArmAtValue = WarmUp, ReadAtValue = WarmUp + Measured - 1 };
-        await using var pipeline = Pipeline<Slot>.Create(PipelineOptions.Default with { Capacity = 1024, ProducerType = type, WaitStrategy = wait });
+        await using var pipeline = Pipeline<Slot>.Create(PipelineOptions.Default with { Capacity = 1024, ProducerType = type, WaitStrategy = wait, Threads = threads });
         pipeline.HandleEventsWith(new ProbeHandler(first)).Then(new ProbeHandler(second));
         pipeline.Start();
         RingBuffer<Slot> ring = pipeline.RingBuffer;

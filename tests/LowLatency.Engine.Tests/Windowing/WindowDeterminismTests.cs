@@ -21,7 +21,10 @@ public sealed class WindowDeterminismTests
         yield return new TestCaseData(WindowOptions.Tumbling(20) with { Watermark = watermark, AllowedLateness = 10 }).SetArgDisplayNames("tumbling-L10");
         yield return new TestCaseData(WindowOptions.Hopping(40, 10) with { Watermark = watermark, Emission = EmissionMode.OnEveryUpdate }).SetArgDisplayNames("hopping-every-update");
         yield return new TestCaseData(WindowOptions.Hopping(40, 10) with { Watermark = watermark, Emission = EmissionMode.EarlyEveryPeriod, EarlyPeriod = 20, AllowedLateness = 15 }).SetArgDisplayNames("hopping-early-L15");
+        yield return new TestCaseData(WindowOptions.Hopping(25, 10, offset: 3) with { Watermark = watermark, AllowedLateness = 12, Emission = EmissionMode.OnEveryUpdate }).SetArgDisplayNames("hopping-25-10-every-update-L12");
+        yield return new TestCaseData(WindowOptions.Hopping(7, 10) with { Watermark = watermark, AllowedLateness = 5 }).SetArgDisplayNames("hopping-gaps-L5");
         yield return new TestCaseData(WindowOptions.Session(6) with { Watermark = watermark, AllowedLateness = 20 }).SetArgDisplayNames("session-L20");
+        yield return new TestCaseData(WindowOptions.Session(6) with { Watermark = watermark, AllowedLateness = 20, Emission = EmissionMode.OnEveryUpdate }).SetArgDisplayNames("session-every-update-L20");
         yield return new TestCaseData(WindowOptions.Session(6) with { Watermark = watermark, Emission = EmissionMode.EarlyEveryPeriod, EarlyPeriod = 20 }).SetArgDisplayNames("session-early");
     }
 

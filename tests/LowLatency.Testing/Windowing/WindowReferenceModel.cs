@@ -3,17 +3,19 @@ using LowLatency.Engine.Windowing;
 namespace LowLatency.Testing.Windowing;
 
 /// <summary>
-/// A brute-force model of DESIGN.md §4 for tumbling, hopping and session windows: every window keeps the list
-/// of its events (no panes, no tables, no merging shortcuts) and is recomputed from scratch at each emission.
-/// Arithmetic in <see cref="Int128"/> so +∞ needs no care. Slow on purpose; only for tests.
+/// A brute-force model of DESIGN.md §4 for tumbling, hopping (any size, slide and offset) and session windows:
+/// every window keeps the list of its events (no panes, no tables, no merging shortcuts) and is recomputed from
+/// scratch at each emission, with its pane timing and the sequence of the event after which it was emitted.
+/// Arithmetic in <see cref="Int128"/> so neither ±∞ nor the ends of Int64 need care: a window that cannot be
+/// represented in Int64 makes its event refused. Slow on purpose; only for tests.
 /// </summary>
 public sealed class WindowReferenceModel
 {
     private sealed class Window
     {
         public long Key;
-        public long Start;
-        public long End;
+        public Int128 Start;
+        public Int128 End;
         public List<TestTrade> Events { get; } = new();
         public int Version;
         public bool LastFinal;
@@ -28,6 +30,7 @@ public sealed class WindowReferenceModel
     private long _now;
     private long _nextEarly = long.MinValue;
     private int _born;
+    private long _sequence = TriggerSequences.None;
 
     public WindowReferenceModel(WindowOptions options)
     {
@@ -39,7 +42,12 @@ public sealed class WindowReferenceModel
 
     public List<(int Index, LateReason Reason)> Late { get; } = new();
 
+    /// <summary>(event, window) pairs refused as too late for events other windows accepted.</summary>
+    public long PartialDrops { get; private set; }
+
     public int EndMarkers { get; private set; }
+
+    public long Watermark => (long)Int128.Min(_w, long.MaxValue);
 
     public void Run(IReadOnlyList<ScriptStep> script)
     {
@@ -51,15 +59,15 @@ public sealed class WindowReferenceModel
 
     private Int128 L => _options.AllowedLateness;
 
-    private bool Fired(Window w) => w.End - 1 <= _w;
-
     private bool Purged(Window w, Int128 watermark) => w.End - 1 + L <= watermark;
 
+    /// <summary>Handles one step; events get the next sequence (0, 1, ...), as an operator without explicit sequences does.</summary>
     public void Step(int index, ScriptStep step)
     {
         switch (step.Kind)
         {
             case ScriptKind.Event:
+                _sequence++;
                 OnEvent(index, step.Trade);
                 break;
             case ScriptKind.Watermark:
@@ -72,9 +80,9 @@ public sealed class WindowReferenceModel
                     _nextEarly = _nextEarly == long.MinValue ? _now + _options.EarlyPeriod : Math.Max(_nextEarly + _options.EarlyPeriod, _now);
                     foreach (Window w in Ordered())
                     {
-                        if (w.ChangedSinceEarly && !Fired(w))
+                        if (w.ChangedSinceEarly && w.End - 1 > _w)
                         {
-                            Emit(index, w, false);
+                            Emit(index, w, PaneTiming.Early, false);
                         }
 
                         w.ChangedSinceEarly = false;
@@ -83,6 +91,7 @@ public sealed class WindowReferenceModel
 
                 break;
             case ScriptKind.Drain:
+                _sequence = TriggerSequences.Drain;
                 AdvanceTo(index, long.MaxValue);
                 EndMarkers++;
                 break;
@@ -91,18 +100,15 @@ public sealed class WindowReferenceModel
 
     private static Int128 Max(Int128 a, Int128 b) => a > b ? a : b;
 
-    private IEnumerable<Window> Ordered() => _windows.OrderBy(w => w.End).ThenBy(w => w.Start).ThenBy(w => w.Born).ToList();
+    private List<Window> Ordered() => _windows.OrderBy(w => w.End).ThenBy(w => w.Start).ThenBy(w => w.Born).ToList();
 
     private void OnEvent(int index, TestTrade t)
     {
         Int128 before = _w;
-        if (_options.Kind == WindowKind.Session)
+        bool handled = _options.Kind == WindowKind.Session ? OnSessionEvent(index, t, before) : OnTimeEvent(index, t, before);
+        if (!handled)
         {
-            OnSessionEvent(index, t, before);
-        }
-        else
-        {
-            OnTimeEvent(index, t, before);
+            return; // refused as out of range: it moves nothing
         }
 
         Int128 after = _w;
@@ -119,26 +125,39 @@ public sealed class WindowReferenceModel
         AdvanceTo(index, after);
     }
 
-    private void OnTimeEvent(int index, TestTrade t, Int128 before)
+    private bool OnTimeEvent(int index, TestTrade t, Int128 before)
     {
-        long slide = _options.Kind == WindowKind.Tumbling ? _options.Size : _options.Slide;
-        long lastStart = t.Timestamp - FloorMod(t.Timestamp - _options.Offset, slide);
-        var targets = new List<(long Start, long End)>();
-        for (long s = lastStart; s > t.Timestamp - _options.Size; s -= slide)
+        long size = _options.Size;
+        long slide = _options.Kind == WindowKind.Tumbling ? size : _options.Slide;
+        Int128 ts = t.Timestamp;
+        var all = new List<(Int128 Start, Int128 End)>();
+        Int128 r = (ts - _options.Offset) % slide;
+        for (Int128 s = ts - (r < 0 ? r + slide : r); s > ts - size; s -= slide)
         {
-            if ((Int128)s + _options.Size - 1 + L > before)
-            {
-                targets.Add((s, s + _options.Size));
-            }
+            all.Add((s, s + size));
         }
 
+        if (all.Exists(x => x.Start < long.MinValue || x.End > long.MaxValue))
+        {
+            Late.Add((index, LateReason.TimestampOutOfRange));
+            return false;
+        }
+
+        if (all.Count == 0)
+        {
+            Late.Add((index, LateReason.Unassigned));
+            return true;
+        }
+
+        var targets = all.Where(x => x.End - 1 + L > before).OrderBy(x => x.End).ToList();
         if (targets.Count == 0)
         {
             Late.Add((index, LateReason.WindowClosed));
-            return;
+            return true;
         }
 
-        foreach ((long start, long end) in targets.OrderBy(x => x.End))
+        PartialDrops += all.Count - targets.Count;
+        foreach ((Int128 start, Int128 end) in targets)
         {
             Window? w = _windows.Find(x => x.Key == t.Symbol && x.Start == start);
             if (w is null)
@@ -149,25 +168,33 @@ public sealed class WindowReferenceModel
 
             w.Events.Add(t);
             w.ChangedSinceEarly = true;
-            bool firedBefore = w.End - 1 <= before;
-            if (_options.Emission == EmissionMode.OnEveryUpdate || firedBefore)
+            bool fired = w.End - 1 <= before;
+            if (_options.Emission == EmissionMode.OnEveryUpdate || fired)
             {
-                Emit(index, w, false);
+                Emit(index, w, fired ? PaneTiming.Late : PaneTiming.Early, false);
             }
         }
+
+        return true;
     }
 
-    private void OnSessionEvent(int index, TestTrade t, Int128 before)
+    private bool OnSessionEvent(int index, TestTrade t, Int128 before)
     {
-        long start = t.Timestamp;
-        long end = t.Timestamp + _options.Gap;
+        Int128 start = t.Timestamp;
+        Int128 end = start + _options.Gap;
+        if (end > long.MaxValue)
+        {
+            Late.Add((index, LateReason.TimestampOutOfRange));
+            return false;
+        }
+
         var merged = _windows.Where(w => w.Key == t.Symbol && w.Start <= end && start <= w.End).OrderBy(w => w.Start).ToList();
-        long mStart = merged.Count == 0 ? start : Math.Min(start, merged[0].Start);
-        long mEnd = merged.Count == 0 ? end : Math.Max(end, merged.Max(w => w.End));
-        if ((Int128)mEnd - 1 + L <= before)
+        Int128 mStart = merged.Count == 0 ? start : Int128.Min(start, merged[0].Start);
+        Int128 mEnd = merged.Count == 0 ? end : Int128.Max(end, merged.Max(w => w.End));
+        if (mEnd - 1 + L <= before)
         {
             Late.Add((index, LateReason.WindowClosed));
-            return;
+            return true;
         }
 
         Window target;
@@ -190,14 +217,22 @@ public sealed class WindowReferenceModel
 
         target.Events.Add(t);
         target.ChangedSinceEarly = true;
-        if (_options.Emission == EmissionMode.OnEveryUpdate || target.End - 1 <= before)
+        bool fired = target.End - 1 <= before;
+        if (_options.Emission == EmissionMode.OnEveryUpdate || fired)
         {
-            Emit(index, target, false);
+            Emit(index, target, fired ? PaneTiming.Late : PaneTiming.Early, false);
         }
+
+        return true;
     }
 
     private void AdvanceTo(int index, Int128 after)
     {
+        if (after >= long.MaxValue)
+        {
+            after = Int128.MaxValue; // long.MaxValue is end of stream (+∞): every window fires and purges
+        }
+
         Int128 before = _w;
         if (after <= before)
         {
@@ -205,14 +240,11 @@ public sealed class WindowReferenceModel
         }
 
         _w = after;
-        if (_options.Emission != EmissionMode.OnEveryUpdate)
+        foreach (Window w in Ordered())
         {
-            foreach (Window w in Ordered())
+            if (w.End - 1 > before && w.End - 1 <= after)
             {
-                if (w.End - 1 > before && w.End - 1 <= after)
-                {
-                    Emit(index, w, Purged(w, after));
-                }
+                Emit(index, w, PaneTiming.OnTime, Purged(w, after)); // on time, in every emission mode
             }
         }
 
@@ -222,7 +254,7 @@ public sealed class WindowReferenceModel
             {
                 if (!w.LastFinal && w.Version > 0)
                 {
-                    Emit(index, w, true);
+                    Emit(index, w, PaneTiming.Late, true);
                 }
 
                 _windows.Remove(w);
@@ -230,7 +262,7 @@ public sealed class WindowReferenceModel
         }
     }
 
-    private void Emit(int index, Window w, bool isFinal)
+    private void Emit(int index, Window w, PaneTiming timing, bool isFinal)
     {
         var bar = default(TradeBar);
         var f = default(TradeBarFunction);
@@ -241,13 +273,7 @@ public sealed class WindowReferenceModel
 
         w.Version++;
         w.LastFinal = isFinal;
-        Results.Add(new ExpectedResult(index, w.Key, w.Start, w.End, w.Version, isFinal, bar.Ohlc.Count, bar.Ohlc.Open, bar.Ohlc.High,
-            bar.Ohlc.Low, bar.Ohlc.Close, bar.Vwap.Notional, bar.Vwap.Volume));
-    }
-
-    private static long FloorMod(long x, long m)
-    {
-        long r = x % m;
-        return r < 0 ? r + m : r;
+        Results.Add(new ExpectedResult(index, w.Key, (long)w.Start, (long)w.End, w.Version, isFinal, timing, _sequence, bar.Ohlc.Count, bar.Ohlc.Open,
+            bar.Ohlc.High, bar.Ohlc.Low, bar.Ohlc.Close, bar.Vwap.Notional, bar.Vwap.Volume));
     }
 }

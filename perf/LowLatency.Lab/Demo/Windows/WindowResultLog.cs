@@ -30,6 +30,9 @@ internal sealed class WindowResultLog
     /// <summary>The last bars of the three hottest symbols and the last 5 s volume of the hottest, before the drain.</summary>
     public ReadOnlySpan<WindowResult> Samples => _samples;
 
+    /// <summary>Also given every bar (the dashboard); set before the pipeline starts.</summary>
+    public IBarListener? Listener { get; set; }
+
     public double LastVwap(int symbol) => _lastVwap[symbol];
 
     public long LastVolume(int symbol) => _lastVolume[symbol];
@@ -38,6 +41,7 @@ internal sealed class WindowResultLog
     {
         double vwap = bar.Vwap.Vwap;
         _lastVwap[symbol] = vwap;
+        Listener?.OnBar(symbol, start, end, in bar);
         if (symbol < SampleSymbols && !Draining)
         {
             _samples[symbol] = new WindowResult(symbol, start, end, bar.Ohlc.Open, bar.Ohlc.High, bar.Ohlc.Low, bar.Ohlc.Close, vwap, (long)bar.Vwap.Volume, bar.Ohlc.Count, TumblingKind);

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace LowLatency.Engine.Diagnostics;
+namespace LowLatency.Engine.Sequencing;
 
 /// <summary>
 /// Publish timestamps of one sequence in <see cref="Interval"/>: the sampled sequences are the multiples

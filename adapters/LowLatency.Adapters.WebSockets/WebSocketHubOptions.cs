@@ -1,0 +1,74 @@
+namespace LowLatency.Adapters.WebSockets;
+
+/// <summary>Limits and sizes of a <see cref="WebSocketHub"/>. Every limit is on by default.</summary>
+public sealed record WebSocketHubOptions
+{
+    /// <summary>The defaults.</summary>
+    public static WebSocketHubOptions Default { get; } = new();
+
+    /// <summary>The hub's name (its ingress pipeline's name and the meter's <c>hub</c> tag).</summary>
+    public string Name { get; init; } = "websockets";
+
+    /// <summary>When set, clients must present it (<c>?token=</c> or <c>Authorization: Bearer</c>); compared in constant time.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>
+    /// Browser origins allowed besides the page's own (an <c>Origin</c> whose host and port equal the request's
+    /// <c>Host</c>). Clients that send no <c>Origin</c> (not browsers) are not checked. <c>"*"</c> allows any.
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
+    /// <summary>Connections open at once; the next is refused with 1013 (try again later).</summary>
+    public int MaxConnections { get; init; } = 1024;
+
+    /// <summary>Largest client message; a larger one closes the connection with 1009.</summary>
+    public int MaxMessageBytes { get; init; } = 4096;
+
+    /// <summary>Distinct (topic, key) values held per connection while it is behind; a new key beyond it is dropped and counted.</summary>
+    public int QueueCapacity { get; init; } = 256;
+
+    /// <summary>Updates copied out of a connection's queue per frame.</summary>
+    public int MaxUpdatesPerFrame { get; init; } = 32;
+
+    /// <summary>Slots of the ingress ring between publishers and the fan-out thread (power of two).</summary>
+    public int IngressCapacity { get; init; } = 1 << 14;
+
+    /// <summary>Values each publisher holds (newest per key) while the ingress ring is full.</summary>
+    public int PublisherConflationCapacity { get; init; } = 8192;
+
+    /// <summary>How often the server pings; with <see cref="PingTimeout"/>, a peer that stops answering is closed.</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a ping may go unanswered before the connection is aborted.</summary>
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long one frame may wait for the client to read before the connection is aborted as stalled (idle reader).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Bound on sending a close frame when refusing or shutting down.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Checks the options; the message names the option.</summary>
+    internal void Validate()
+    {
+        Require(MaxConnections >= 1, $"{nameof(MaxConnections)} must be ≥ 1, got {MaxConnections}.");
+        Require(MaxMessageBytes >= 64, $"{nameof(MaxMessageBytes)} must be ≥ 64, got {MaxMessageBytes}.");
+        Require(QueueCapacity >= 1, $"{nameof(QueueCapacity)} must be ≥ 1, got {QueueCapacity}.");
+        Require(MaxUpdatesPerFrame is >= 1 and <= ushort.MaxValue, $"{nameof(MaxUpdatesPerFrame)} must be in [1, 65535], got {MaxUpdatesPerFrame}.");
+        Require(IngressCapacity >= 2 && int.IsPow2(IngressCapacity), $"{nameof(IngressCapacity)} must be a power of two ≥ 2, got {IngressCapacity}.");
+        Require(PublisherConflationCapacity >= 1, $"{nameof(PublisherConflationCapacity)} must be ≥ 1, got {PublisherConflationCapacity}.");
+        Require(PingInterval > TimeSpan.Zero, $"{nameof(PingInterval)} must be positive.");
+        Require(PingTimeout > TimeSpan.Zero, $"{nameof(PingTimeout)} must be positive.");
+        Require(IdleTimeout > TimeSpan.Zero, $"{nameof(IdleTimeout)} must be positive.");
+        Require(CloseTimeout > TimeSpan.Zero, $"{nameof(CloseTimeout)} must be positive.");
+        Require(Token is null || Token.Length > 0, $"{nameof(Token)} must be null (no token) or non-empty.");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}

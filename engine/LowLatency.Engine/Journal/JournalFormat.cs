@@ -1,0 +1,134 @@
+using System.Buffers.Binary;
+using System.Text;
+using LowLatency.Engine.Integrity;
+
+namespace LowLatency.Engine.Journal;
+
+/// <summary>
+/// The on-disk layout, one home for every offset. A segment is a fixed-size file: a 4 KiB header, then
+/// records aligned to 8 bytes, then zeros. A record is a 40-byte header and its payload:
+/// <code>
+/// +0  u32 length   bytes of header + payload (0: no record here yet); stored last, with release
+/// +4  u32 crc      CRC-32C of bytes [8, length)
+/// +8  u16 kind     JournalRecordKind
+/// +10 u16 reserved 0
+/// +12 u32 count    events in the payload (Events), else 0
+/// +16 i64 position journal position of the first event (Events), or of the next event (marks)
+/// +24 i64 clock    processing-clock reading of the batch (host ticks)
+/// +32 i64 value    the mark's value (Watermark, Control), else 0
+/// +40 payload      count × eventSize bytes
+/// </code>
+/// A reader that sees a non-zero length (acquire) sees the whole record: that is how a tailer in
+/// another process follows the writer, and why a process killed mid-append leaves no half record.
+/// All integers are little-endian.
+/// </summary>
+internal static class JournalFormat
+{
+    public const ulong Magic = 0x314E_5255_4F4A_4C4C; // "LLJOURN1"
+    public const uint Version = 1;
+    public const int HeaderBytes = 4096;
+    public const int RecordHeaderBytes = 40;
+    public const int RecordAlignment = 8;
+    public const long MinSegmentBytes = 64 << 10;
+    public const int MaxEventTypeBytes = 256;
+    public const string FileExtension = ".journal";
+
+    // Header offsets.
+    public const int MagicOffset = 0;
+    public const int VersionOffset = 8;
+    public const int HeaderBytesOffset = 12;
+    public const int SegmentBytesOffset = 16;
+    public const int SegmentIndexOffset = 24;
+    public const int FirstPositionOffset = 32;
+    public const int CreatedOffset = 40;
+    public const int EventSizeOffset = 48;
+    public const int DurabilityOffset = 52;
+    public const int SchemaHashOffset = 56;
+    public const int EventTypeLengthOffset = 64;
+    public const int EventTypeOffset = 68;
+    public const int HeaderCrcOffset = EventTypeOffset + MaxEventTypeBytes;
+
+    // Record offsets.
+    public const int LengthOffset = 0;
+    public const int CrcOffset = 4;
+    public const int CrcStart = 8;
+    public const int KindOffset = 8;
+    public const int CountOffset = 12;
+    public const int PositionOffset = 16;
+    public const int ClockOffset = 24;
+    public const int ValueOffset = 32;
+
+    public static long Align(long bytes) => (bytes + RecordAlignment - 1) & ~(long)(RecordAlignment - 1);
+
+    public static string SegmentFileName(long index) => $"{index:D12}{FileExtension}";
+
+    /// <summary>
+    /// Writes a header into a fresh (zeroed) mapping. The magic is stored last, with release: a reader that
+    /// sees it sees the whole header; a last segment without it is still being created.
+    /// </summary>
+    public static unsafe void WriteHeader(byte* destination, JournalSegmentInfo info)
+    {
+        var header = new Span<byte>(destination, HeaderBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[VersionOffset..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderBytesOffset..], HeaderBytes);
+        BinaryPrimitives.WriteInt64LittleEndian(header[SegmentBytesOffset..], info.SegmentBytes);
+        BinaryPrimitives.WriteInt64LittleEndian(header[SegmentIndexOffset..], info.Index);
+        BinaryPrimitives.WriteInt64LittleEndian(header[FirstPositionOffset..], info.FirstPosition);
+        BinaryPrimitives.WriteInt64LittleEndian(header[CreatedOffset..], info.CreatedUnixMilliseconds);
+        BinaryPrimitives.WriteInt32LittleEndian(header[EventSizeOffset..], info.EventSize);
+        BinaryPrimitives.WriteInt32LittleEndian(header[DurabilityOffset..], (int)info.Durability);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[SchemaHashOffset..], info.SchemaHash);
+        int typeBytes = Encoding.UTF8.GetBytes(info.EventType.AsSpan(), header.Slice(EventTypeOffset, MaxEventTypeBytes));
+        BinaryPrimitives.WriteInt32LittleEndian(header[EventTypeLengthOffset..], typeBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[HeaderCrcOffset..], Crc32C.Compute(header[VersionOffset..HeaderCrcOffset]));
+        Volatile.Write(ref *(ulong*)destination, BitConverter.IsLittleEndian ? Magic : BinaryPrimitives.ReverseEndianness(Magic));
+    }
+
+    /// <summary>True when the header's magic is not there (yet): a segment being created.</summary>
+    public static bool HasNoMagic(ReadOnlySpan<byte> header) =>
+        header.Length < sizeof(ulong) || BinaryPrimitives.ReadUInt64LittleEndian(header) != Magic;
+
+    /// <summary>Reads a header; null when it is not a valid one, with the reason.</summary>
+    public static JournalSegmentInfo? ReadHeader(ReadOnlySpan<byte> header, string path, out string? problem)
+    {
+        if (header.Length < HeaderBytes)
+        {
+            problem = $"the file is {header.Length} bytes, shorter than a segment header ({HeaderBytes})";
+            return null;
+        }
+
+        if (BinaryPrimitives.ReadUInt64LittleEndian(header[MagicOffset..]) != Magic)
+        {
+            problem = "no journal segment header (magic)";
+            return null;
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[HeaderCrcOffset..]) != Crc32C.Compute(header[VersionOffset..HeaderCrcOffset]))
+        {
+            problem = "the segment header's CRC does not match";
+            return null;
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[VersionOffset..]);
+        if (version != Version)
+        {
+            problem = $"format version {version}, this build reads {Version}";
+            return null;
+        }
+
+        int typeBytes = BinaryPrimitives.ReadInt32LittleEndian(header[EventTypeLengthOffset..]);
+        problem = null;
+        return new JournalSegmentInfo
+        {
+            Path = path,
+            Index = BinaryPrimitives.ReadInt64LittleEndian(header[SegmentIndexOffset..]),
+            FirstPosition = BinaryPrimitives.ReadInt64LittleEndian(header[FirstPositionOffset..]),
+            CreatedUnixMilliseconds = BinaryPrimitives.ReadInt64LittleEndian(header[CreatedOffset..]),
+            SegmentBytes = BinaryPrimitives.ReadInt64LittleEndian(header[SegmentBytesOffset..]),
+            EventSize = BinaryPrimitives.ReadInt32LittleEndian(header[EventSizeOffset..]),
+            Durability = (JournalDurability)BinaryPrimitives.ReadInt32LittleEndian(header[DurabilityOffset..]),
+            SchemaHash = BinaryPrimitives.ReadUInt64LittleEndian(header[SchemaHashOffset..]),
+            EventType = Encoding.UTF8.GetString(header.Slice(EventTypeOffset, Math.Clamp(typeBytes, 0, MaxEventTypeBytes))),
+        };
+    }
+}

@@ -1,0 +1,58 @@
+namespace LowLatency.Engine.Journal;
+
+/// <summary>How a journal lays out, syncs, retains and fills its segments.</summary>
+public sealed record JournalOptions
+{
+    /// <summary>64 MiB segments, page-cache durability, unlimited retention, backpressure when full.</summary>
+    public static JournalOptions Default { get; } = new();
+
+    /// <summary>Bytes per segment file (allocated up front, so a full disk shows when a segment is created, never mid-record). At least 64 KiB.</summary>
+    public long SegmentBytes { get; init; } = 64L << 20;
+
+    /// <summary>When records reach the disk; see <see cref="JournalDurability"/> for what each policy can lose.</summary>
+    public JournalDurability Durability { get; init; } = JournalDurability.None;
+
+    /// <summary>With <see cref="JournalDurability.IntervalSync"/>: the longest time between syncs while records arrive.</summary>
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Oldest closed segments are deleted while the journal holds more than this many bytes (0: keep everything).</summary>
+    public long RetainBytes { get; init; }
+
+    /// <summary>Closed segments created longer ago than this are deleted when a segment rolls (null: keep them).</summary>
+    public TimeSpan? RetainAge { get; init; }
+
+    /// <summary>What happens when the next segment cannot be allocated.</summary>
+    public JournalFullPolicy WhenFull { get; init; } = JournalFullPolicy.Backpressure;
+
+    /// <summary>With <see cref="JournalFullPolicy.Backpressure"/>: how often allocation is retried.</summary>
+    public TimeSpan FullRetryInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>With <see cref="JournalFullPolicy.Backpressure"/>: how long to keep retrying before halting.</summary>
+    public TimeSpan FullTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Called on the journaling thread when a segment cannot be allocated, once per episode (log it, free space).</summary>
+    public Action<JournalFullException>? OnFull { get; init; }
+
+    internal void Validate()
+    {
+        if (SegmentBytes < JournalFormat.MinSegmentBytes || SegmentBytes % JournalFormat.RecordAlignment != 0)
+        {
+            ThrowHelper.ThrowOption(nameof(SegmentBytes), SegmentBytes, $"must be at least {JournalFormat.MinSegmentBytes} and a multiple of {JournalFormat.RecordAlignment}.");
+        }
+
+        if (SyncInterval <= TimeSpan.Zero)
+        {
+            ThrowHelper.ThrowOption(nameof(SyncInterval), SyncInterval, "must be positive.");
+        }
+
+        if (RetainBytes < 0)
+        {
+            ThrowHelper.ThrowOption(nameof(RetainBytes), RetainBytes, "must be 0 (unlimited) or positive.");
+        }
+
+        if (FullRetryInterval <= TimeSpan.Zero || FullTimeout < TimeSpan.Zero)
+        {
+            ThrowHelper.ThrowOption(nameof(FullRetryInterval), FullRetryInterval, "must be positive, and FullTimeout not negative.");
+        }
+    }
+}

@@ -1,0 +1,358 @@
+namespace LowLatency.Engine.Journal;
+
+/// <summary>
+/// Reads a journal in order, in this process or another, while a writer appends (a tailer): <see cref="TryRead"/>
+/// returns false at the current end and true again once more is appended. Every record's length, kind,
+/// size, CRC-32C and position are checked. A torn tail (last segment, nothing valid after it) ends the
+/// journal and is reported in <see cref="Damage"/>; any other damage throws <see cref="JournalCorruptException"/>
+/// naming the segment and offset. A journal of another event type or schema throws <see cref="JournalSchemaException"/>.
+/// Not thread-safe: one reader per thread.
+/// </summary>
+public sealed unsafe class JournalReader : IDisposable
+{
+    private readonly string _directory;
+    private readonly string? _eventType;
+    private readonly int _eventSize;
+    private readonly ulong _schemaHash;
+    private readonly List<JournalSegmentInfo> _segments = [];
+    private JournalSegment? _current;
+    private JournalSegmentInfo? _currentInfo;
+    private int _segmentSlot;
+    private long _offset;
+    private long _nextPosition = -1;
+    private string? _nextSegmentPath;
+
+    private JournalReader(string directory, string? eventType, int eventSize, ulong schemaHash)
+    {
+        _directory = directory;
+        _eventType = eventType;
+        _eventSize = eventSize;
+        _schemaHash = schemaHash;
+        RefreshSegments();
+    }
+
+    /// <summary>The segments found (headers that could be read), oldest first.</summary>
+    public IReadOnlyList<JournalSegmentInfo> Segments => _segments;
+
+    /// <summary>The torn tail the reader stopped at, if any.</summary>
+    public JournalDamage? Damage { get; private set; }
+
+    /// <summary>The position after the last event read (the first position before any read).</summary>
+    public long NextPosition => _nextPosition >= 0 ? _nextPosition : (_segments.Count > 0 ? _segments[0].FirstPosition : 0);
+
+    /// <summary>Opens <paramref name="directory"/> for events of <paramref name="codec"/>'s type and schema.</summary>
+    public static JournalReader Open<T, TCodec>(string directory, TCodec codec)
+        where T : struct
+        where TCodec : struct, IJournalCodec<T>
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return new JournalReader(directory, codec.EventType, codec.EventSize, codec.SchemaHash);
+    }
+
+    /// <summary>Opens <paramref name="directory"/> whatever its event type (to inspect it); the first segment's event size is used.</summary>
+    public static JournalReader OpenAny(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return new JournalReader(directory, null, 0, 0);
+    }
+
+    /// <summary>Reads the next complete record; false at the current end of the journal (or at a torn tail: see <see cref="Damage"/>).</summary>
+    public bool TryRead(out JournalRecord record)
+    {
+        while (true)
+        {
+            record = default;
+            if (Damage is not null || (_current is null && !TryOpenSegment()))
+            {
+                return false;
+            }
+
+            JournalSegment segment = _current!;
+            JournalSegmentInfo info = _currentInfo!;
+            long limit = Math.Min(segment.Length, info.SegmentBytes);
+            switch (JournalScan.Check(segment, limit, _offset, info.EventSize, out JournalScan.RecordHeader header, out string? problem))
+            {
+                case JournalScan.Outcome.Record:
+                    long expected = _nextPosition >= 0 ? _nextPosition : info.FirstPosition;
+                    if (header.Position != expected)
+                    {
+                        throw new JournalCorruptException(segment.Path, _offset, $"record position {header.Position}, expected {expected} (a gap or an overlap)");
+                    }
+
+                    long offset = _offset;
+                    _offset += JournalFormat.Align(header.Length);
+                    if (header.Kind == JournalRecordKind.SegmentEnd)
+                    {
+                        _nextPosition = header.Position;
+                        CloseSegment();
+                        _segmentSlot++;
+                        continue;
+                    }
+
+                    _nextPosition = header.Position + header.Count;
+                    record = new JournalRecord(
+                        header.Kind, header.Position, header.Count, header.Clock, header.Value,
+                        new ReadOnlySpan<byte>(segment.Base + offset + JournalFormat.RecordHeaderBytes, (int)header.Length - JournalFormat.RecordHeaderBytes),
+                        info.Index, offset);
+                    return true;
+
+                case JournalScan.Outcome.End:
+                    if (NextSegmentExists())
+                    {
+                        throw new JournalCorruptException(segment.Path, _offset, limit < info.SegmentBytes
+                            ? $"the segment is truncated ({segment.Length} of {info.SegmentBytes} bytes) and a later segment exists"
+                            : "the segment ends without its end record and a later segment exists");
+                    }
+
+                    if (segment.Length < info.SegmentBytes)
+                    {
+                        Damage = new JournalDamage
+                        {
+                            Segment = segment.Path,
+                            Offset = _offset,
+                            Reason = $"the last segment is truncated ({segment.Length} of {info.SegmentBytes} bytes)",
+                            EventsNotJournaled = 0,
+                            BytesDiscarded = 0,
+                        };
+                    }
+
+                    return false;
+
+                default:
+                    if (NextSegmentExists() || JournalScan.AnyValidAfter(segment, limit, _offset, info.EventSize))
+                    {
+                        throw new JournalCorruptException(segment.Path, _offset, problem!);
+                    }
+
+                    Damage = new JournalDamage
+                    {
+                        Segment = segment.Path,
+                        Offset = _offset,
+                        Reason = problem!,
+                        EventsNotJournaled = header.Kind == JournalRecordKind.Events && header.Count > 0 && header.Length == JournalFormat.RecordHeaderBytes + ((long)header.Count * info.EventSize) ? header.Count : -1,
+                        BytesDiscarded = JournalScan.NonZeroEnd(segment, _offset, limit) - _offset,
+                    };
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>Moves to the record holding <paramref name="position"/> (or the first record after it): segments by binary search, then records by their lengths.</summary>
+    public void SeekToPosition(long position)
+    {
+        RefreshSegments();
+        CloseSegment();
+        Damage = null;
+        int low = 0;
+        int high = _segments.Count - 1;
+        int slot = 0;
+        while (low <= high)
+        {
+            int mid = (low + high) >>> 1;
+            if (_segments[mid].FirstPosition <= position)
+            {
+                slot = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        _segmentSlot = slot;
+        _nextPosition = -1;
+        while (TryRead(out JournalRecord record))
+        {
+            if (record.Position + Math.Max(record.Count, 1) > position)
+            {
+                // Read it again next time.
+                _offset = record.Offset;
+                _nextPosition = record.Position;
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves to the first event record whose first event has a timestamp ≥ <paramref name="time"/>: segments by binary
+    /// search on their first event's time, then records by their lengths, reading one event per record. For a stream
+    /// that is ordered up to a bound B, the result is within B of the exact position (events are never reordered).
+    /// </summary>
+    public void SeekToEventTime<T, TCodec, TExtractor>(long time, TCodec codec, TExtractor extractor)
+        where T : struct
+        where TCodec : struct, IJournalCodec<T>
+        where TExtractor : struct, Time.ITimestampExtractor<T>
+    {
+        RefreshSegments();
+        int low = 0;
+        int high = _segments.Count - 1;
+        int slot = 0;
+        while (low <= high)
+        {
+            int mid = (low + high) >>> 1;
+            SeekToPosition(_segments[mid].FirstPosition);
+            if (TryReadFirstEventTime<T, TCodec, TExtractor>(ref codec, ref extractor, out long first, out _) && first < time)
+            {
+                slot = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        SeekToPosition(_segments.Count > 0 ? _segments[slot].FirstPosition : 0);
+        while (TryReadFirstEventTime<T, TCodec, TExtractor>(ref codec, ref extractor, out long first, out long position))
+        {
+            if (first >= time)
+            {
+                SeekToPosition(position);
+                return;
+            }
+        }
+    }
+
+    private bool TryReadFirstEventTime<T, TCodec, TExtractor>(ref TCodec codec, ref TExtractor extractor, out long time, out long position)
+        where T : struct
+        where TCodec : struct, IJournalCodec<T>
+        where TExtractor : struct, Time.ITimestampExtractor<T>
+    {
+        while (TryRead(out JournalRecord record))
+        {
+            if (record.Kind == JournalRecordKind.Events)
+            {
+                T e = default;
+                codec.Decode(record.Payload[..codec.EventSize], ref e);
+                time = extractor.GetTimestamp(in e);
+                position = record.Position;
+                return true;
+            }
+        }
+
+        time = 0;
+        position = -1;
+        return false;
+    }
+
+    /// <summary>Releases the mappings.</summary>
+    public void Dispose() => CloseSegment();
+
+    internal JournalSegmentInfo? CurrentSegment => _currentInfo;
+
+    internal long CurrentOffset => _offset;
+
+    private bool TryOpenSegment()
+    {
+        if (_segmentSlot >= _segments.Count)
+        {
+            RefreshSegments();
+            if (_segmentSlot >= _segments.Count)
+            {
+                return false;
+            }
+        }
+
+        JournalSegmentInfo listed = _segments[_segmentSlot];
+        JournalSegment? segment = JournalSegment.Open(listed.Path, writable: false);
+        if (segment is null)
+        {
+            return false;
+        }
+
+        _current = segment;
+        _currentInfo = listed;
+        _offset = JournalFormat.HeaderBytes;
+        if (_nextPosition >= 0 && listed.FirstPosition != _nextPosition)
+        {
+            CloseSegment();
+            throw new JournalCorruptException(listed.Path, 0, $"the segment starts at position {listed.FirstPosition}, the previous one ended at {_nextPosition}");
+        }
+
+        return true;
+    }
+
+    private void CloseSegment()
+    {
+        _current?.Dispose();
+        _current = null;
+        _currentInfo = null;
+        _nextSegmentPath = null;
+    }
+
+    private bool NextSegmentExists()
+    {
+        _nextSegmentPath ??= Path.Combine(_directory, JournalFormat.SegmentFileName(_currentInfo!.Index + 1));
+        return File.Exists(_nextSegmentPath);
+    }
+
+    /// <summary>Lists the segment files and reads the headers not read yet; checks order and schema.</summary>
+    private void RefreshSegments()
+    {
+        if (!Directory.Exists(_directory))
+        {
+            throw new DirectoryNotFoundException($"Journal directory '{_directory}' does not exist.");
+        }
+
+        string[] files = Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension);
+        Array.Sort(files, StringComparer.Ordinal);
+        int known = _segments.Count;
+        long lastKnown = known > 0 ? _segments[^1].Index : -1;
+        Span<byte> header = stackalloc byte[JournalFormat.HeaderBytes];
+        for (int i = 0; i < files.Length; i++)
+        {
+            string name = Path.GetFileNameWithoutExtension(files[i]);
+            if (!long.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long index) || index <= lastKnown)
+            {
+                continue;
+            }
+
+            JournalSegmentInfo? info = ReadHeader(files[i], header, isLast: i == files.Length - 1);
+            if (info is null)
+            {
+                break; // the newest segment is being created right now
+            }
+
+            if (_segments.Count > 0 && info.Index != _segments[^1].Index + 1)
+            {
+                throw new JournalCorruptException(files[i], 0, $"segment {_segments[^1].Index + 1} is missing before it");
+            }
+
+            CheckSchema(info);
+            _segments.Add(info);
+        }
+    }
+
+    private static JournalSegmentInfo? ReadHeader(string path, Span<byte> header, bool isLast)
+    {
+        int read;
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            read = RandomAccess.Read(handle, header, 0);
+        }
+
+        if (isLast && JournalFormat.HasNoMagic(header[..read]))
+        {
+            return null; // being created: its magic is the header's last store
+        }
+
+        return JournalFormat.ReadHeader(header[..read], path, out string? problem)
+            ?? throw new JournalCorruptException(path, 0, problem!);
+    }
+
+    private void CheckSchema(JournalSegmentInfo info)
+    {
+        if (_eventType is null)
+        {
+            return;
+        }
+
+        if (info.EventType != _eventType || info.EventSize != _eventSize || info.SchemaHash != _schemaHash)
+        {
+            throw new JournalSchemaException(
+                $"Journal segment '{info.Path}' holds {info.EventType} ({info.EventSize} bytes, schema 0x{info.SchemaHash:X16}); " +
+                $"the codec expects {_eventType} ({_eventSize} bytes, schema 0x{_schemaHash:X16}).");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace LowLatency.Engine.Journal;
+
+/// <summary>
+/// One segment file mapped into memory (shared with every other mapping of the file, so a tailer in another
+/// process reads the writer's stores). The writer allocates the whole file when it creates it
+/// (<c>fallocate</c> through <see cref="File.OpenHandle"/>'s preallocation): a full disk is an
+/// <see cref="IOException"/> at creation, never a SIGBUS on a later store into a hole.
+/// </summary>
+internal sealed unsafe partial class JournalSegment : IDisposable
+{
+    private const int MsSync = 4; // Linux MS_SYNC
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _base;
+    private bool _disposed;
+
+    private JournalSegment(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, long length)
+    {
+        Path = path;
+        _file = file;
+        _view = view;
+        Length = length;
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        _base = pointer + view.PointerOffset;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Mapped bytes (the file's length when mapped).</summary>
+    public long Length { get; }
+
+    public byte* Base => _base;
+
+    public Span<byte> Bytes(long offset, int length) => new(_base + offset, length);
+
+    /// <summary>Creates and maps a new segment of <paramref name="bytes"/>, allocated up front. Throws <see cref="IOException"/> when there is no room.</summary>
+    public static JournalSegment Create(string path, long bytes)
+    {
+        if (File.Exists(path))
+        {
+            throw new IOException($"Journal segment '{path}' already exists; another writer may own this journal.");
+        }
+
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None, preallocationSize: bytes);
+        }
+        catch (IOException)
+        {
+            TryDelete(path);
+            throw;
+        }
+
+        try
+        {
+            RandomAccess.SetLength(handle, bytes);
+            MemoryMappedFile file = MemoryMappedFile.CreateFromFile(handle, null, bytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+            return new JournalSegment(path, file, file.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite), bytes);
+        }
+        catch
+        {
+            handle.Dispose();
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Maps an existing segment; null when the file is empty (a segment being created right now).</summary>
+    public static JournalSegment? Open(string path, bool writable)
+    {
+        FileAccess access = writable ? FileAccess.ReadWrite : FileAccess.Read;
+        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete);
+        try
+        {
+            long length = RandomAccess.GetLength(handle);
+            if (length == 0)
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            MemoryMappedFileAccess mapAccess = writable ? MemoryMappedFileAccess.ReadWrite : MemoryMappedFileAccess.Read;
+            MemoryMappedFile file = MemoryMappedFile.CreateFromFile(handle, null, 0, mapAccess, HandleInheritability.None, leaveOpen: false);
+            return new JournalSegment(path, file, file.CreateViewAccessor(0, length, mapAccess), length);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the dirty pages of [<paramref name="offset"/>, +<paramref name="length"/>) to the disk and waits.</summary>
+    public void Sync(long offset, long length)
+    {
+        if (length <= 0)
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            long page = Environment.SystemPageSize;
+            long start = offset & ~(page - 1);
+            if (MSync(_base + start, (nuint)(offset + length - start), MsSync) != 0)
+            {
+                throw new IOException($"msync of journal segment '{Path}' failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        else
+        {
+            _view.Flush();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _file.Dispose();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "msync", SetLastError = true)]
+    private static partial int MSync(byte* address, nuint length, int flags);
+}

@@ -1,0 +1,408 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LowLatency.Engine.Integrity;
+
+namespace LowLatency.Engine.Journal;
+
+/// <summary>
+/// Appends events to a journal directory: fixed-size memory-mapped segments, one record per batch
+/// (length, CRC-32C, kind, count, position, clock reading), rolled by size, synced per
+/// <see cref="JournalOptions.Durability"/>, retained per <see cref="JournalOptions.RetainBytes"/>/<see cref="JournalOptions.RetainAge"/>.
+/// Opening an existing journal checks it end to end, truncates a torn tail (reported in <see cref="Recovery"/>)
+/// and continues at its next position; a corrupt record or another schema refuses to open.
+/// Single writer: one thread appends (the journaling stage's).
+/// </summary>
+/// <remarks>
+/// Publication: a record's payload and header are stored first, then its length with a release store
+/// (pairs with the acquire in <see cref="JournalScan.Check"/>): a reader in any process sees a record whole
+/// or not at all, and a process killed mid-append leaves length 0, which readers take as the end.
+/// </remarks>
+/// <typeparam name="T">The event type.</typeparam>
+/// <typeparam name="TCodec">The codec (a struct: its calls inline).</typeparam>
+public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
+    where T : struct
+    where TCodec : struct, IJournalCodec<T>
+{
+    private readonly string _directory;
+    private readonly JournalOptions _options;
+    private readonly int _eventSize;
+    private readonly long _syncIntervalTicks;
+    private TCodec _codec;
+
+    // Owned by the appending thread.
+    private JournalSegment? _segment;
+    private long _segmentIndex;
+    private long _offset;
+    private long _syncedOffset;
+    private long _position;
+    private long _lastSyncTimestamp;
+    private bool _disposed;
+
+    private JournalWriter(string directory, TCodec codec, JournalOptions options)
+    {
+        _directory = directory;
+        _codec = codec;
+        _options = options;
+        _eventSize = codec.EventSize;
+        _syncIntervalTicks = (long)(options.SyncInterval.TotalSeconds * Stopwatch.Frequency);
+        if (_eventSize <= 0 || JournalFormat.HeaderBytes + (2L * JournalFormat.RecordHeaderBytes) + _eventSize > options.SegmentBytes)
+        {
+            ThrowHelper.ThrowOption(nameof(JournalOptions.SegmentBytes), options.SegmentBytes, $"must hold the header, at least one {_eventSize}-byte event and an end record.");
+        }
+    }
+
+    /// <summary>The journal directory.</summary>
+    public string Directory => _directory;
+
+    /// <summary>The options the writer runs with.</summary>
+    public JournalOptions Options => _options;
+
+    /// <summary>Journal position the next appended event gets.</summary>
+    public long NextPosition => _position;
+
+    /// <summary>What opening found at the end of an existing journal: a torn tail it truncated, or null.</summary>
+    public JournalDamage? Recovery { get; private set; }
+
+    /// <summary>Syncs performed (<see cref="JournalDurability"/>).</summary>
+    public long Syncs { get; private set; }
+
+    /// <summary>Times a segment could not be allocated at first try (disk full episodes).</summary>
+    public long FullEpisodes { get; private set; }
+
+    /// <summary>Opens (or creates) the journal in <paramref name="directory"/> for appending.</summary>
+    public static JournalWriter<T, TCodec> Open(string directory, TCodec codec, JournalOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        options ??= JournalOptions.Default;
+        options.Validate();
+        System.IO.Directory.CreateDirectory(directory);
+        var writer = new JournalWriter<T, TCodec>(directory, codec, options);
+        writer.Recover();
+        return writer;
+    }
+
+    /// <summary>Appends <paramref name="events"/> as one record (several when it crosses a segment end) with <paramref name="clock"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Append(ReadOnlySpan<T> events, long clock)
+    {
+        while (!events.IsEmpty)
+        {
+            if (_segment is null)
+            {
+                RollSlow(events.Length);
+            }
+
+            long room = _segment!.Length - _offset - (2 * JournalFormat.RecordHeaderBytes);
+            int fit = (int)Math.Min(events.Length, room / _eventSize);
+            if (fit <= 0)
+            {
+                SealSlow();
+                continue;
+            }
+
+            byte* record = _segment.Base + _offset;
+            int payloadBytes = fit * _eventSize;
+            var payload = new Span<byte>(record + JournalFormat.RecordHeaderBytes, payloadBytes);
+            if (_codec.IsRaw)
+            {
+                MemoryMarshal.AsBytes(events[..fit]).CopyTo(payload);
+            }
+            else
+            {
+                for (int i = 0; i < fit; i++)
+                {
+                    _codec.Encode(in events[i], payload.Slice(i * _eventSize, _eventSize));
+                }
+            }
+
+            Commit(record, JournalRecordKind.Events, fit, _position, clock, 0, JournalFormat.RecordHeaderBytes + payloadBytes);
+            _position += fit;
+            events = events[fit..];
+        }
+    }
+
+    /// <summary>Appends a mark (an explicit watermark or a control value) that applies before the next event.</summary>
+    public void AppendMark(JournalRecordKind kind, long value, long clock)
+    {
+        if (kind is not (JournalRecordKind.Watermark or JournalRecordKind.Control))
+        {
+            ThrowHelper.ThrowOption(nameof(kind), kind, "a mark is a Watermark or a Control record.");
+        }
+
+        if (_segment is null)
+        {
+            RollSlow(0);
+        }
+
+        if (_segment!.Length - _offset < 2 * JournalFormat.RecordHeaderBytes)
+        {
+            SealSlow();
+            RollSlow(0);
+        }
+
+        Commit(_segment!.Base + _offset, kind, 0, _position, clock, value, JournalFormat.RecordHeaderBytes);
+    }
+
+    /// <summary>The end of a batch: syncs when the durability policy says so. <paramref name="timestamp"/> is a <see cref="Stopwatch"/> reading.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EndBatch(long timestamp)
+    {
+        switch (_options.Durability)
+        {
+            case JournalDurability.SyncPerBatch:
+                Sync();
+                break;
+            case JournalDurability.IntervalSync when timestamp - _lastSyncTimestamp >= _syncIntervalTicks:
+                _lastSyncTimestamp = timestamp;
+                Sync();
+                break;
+        }
+    }
+
+    /// <summary>Writes every appended record to the disk and waits (whatever the policy).</summary>
+    public void Sync()
+    {
+        if (_segment is not null && _offset > _syncedOffset)
+        {
+            _segment.Sync(_syncedOffset, _offset - _syncedOffset);
+            _syncedOffset = _offset;
+            Syncs++;
+        }
+    }
+
+    /// <summary>Syncs (unless the policy is <see cref="JournalDurability.None"/>) and unmaps; the journal stays open-ended for the next writer.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_options.Durability != JournalDurability.None)
+        {
+            Sync();
+        }
+
+        _segment?.Dispose();
+        _segment = null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Commit(byte* record, JournalRecordKind kind, int count, long position, long clock, long value, int length)
+    {
+        var header = new Span<byte>(record, JournalFormat.RecordHeaderBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[JournalFormat.KindOffset..], (ushort)kind);
+        BinaryPrimitives.WriteInt32LittleEndian(header[JournalFormat.CountOffset..], count);
+        BinaryPrimitives.WriteInt64LittleEndian(header[JournalFormat.PositionOffset..], position);
+        BinaryPrimitives.WriteInt64LittleEndian(header[JournalFormat.ClockOffset..], clock);
+        BinaryPrimitives.WriteInt64LittleEndian(header[JournalFormat.ValueOffset..], value);
+        uint crc = Crc32C.Compute(new ReadOnlySpan<byte>(record + JournalFormat.CrcStart, length - JournalFormat.CrcStart));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[JournalFormat.CrcOffset..], crc);
+
+        // Release: the record is complete before its length says so (pairs with the acquire in JournalScan.Check).
+        Volatile.Write(ref Unsafe.AsRef<uint>(record), BitConverter.IsLittleEndian ? (uint)length : BinaryPrimitives.ReverseEndianness((uint)length));
+        _offset += JournalFormat.Align(length);
+    }
+
+    /// <summary>Closes the current segment with an end record (synced unless the policy is None); the next append rolls.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SealSlow()
+    {
+        Debug.Assert(_segment is not null, "sealing needs a segment");
+        Commit(_segment.Base + _offset, JournalRecordKind.SegmentEnd, 0, _position, 0, 0, JournalFormat.RecordHeaderBytes);
+        if (_options.Durability != JournalDurability.None)
+        {
+            Sync();
+        }
+
+        _segment.Dispose();
+        _segment = null;
+        _segmentIndex++;
+    }
+
+    /// <summary>Creates the next segment; a full disk is handled by <see cref="JournalOptions.WhenFull"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RollSlow(int pending)
+    {
+        ApplyRetention();
+        string path = Path.Combine(_directory, JournalFormat.SegmentFileName(_segmentIndex));
+        long started = Stopwatch.GetTimestamp();
+        bool reported = false;
+        while (true)
+        {
+            try
+            {
+                _segment = JournalSegment.Create(path, _options.SegmentBytes);
+                break;
+            }
+            catch (IOException e)
+            {
+                var full = new JournalFullException(_directory, _position, pending, e);
+                if (!reported)
+                {
+                    reported = true;
+                    FullEpisodes++;
+                    _options.OnFull?.Invoke(full);
+                }
+
+                if (_options.WhenFull == JournalFullPolicy.Halt || Stopwatch.GetElapsedTime(started) >= _options.FullTimeout)
+                {
+                    throw full;
+                }
+
+                Thread.Sleep(_options.FullRetryInterval);
+                ApplyRetention();
+            }
+        }
+
+        JournalFormat.WriteHeader(_segment.Base, new JournalSegmentInfo
+        {
+            Path = path,
+            Index = _segmentIndex,
+            FirstPosition = _position,
+            CreatedUnixMilliseconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            SegmentBytes = _options.SegmentBytes,
+            EventSize = _eventSize,
+            Durability = _options.Durability,
+            SchemaHash = _codec.SchemaHash,
+            EventType = _codec.EventType,
+        });
+        _offset = JournalFormat.HeaderBytes;
+        _syncedOffset = 0;
+        if (_options.Durability != JournalDurability.None)
+        {
+            Sync();
+        }
+    }
+
+    /// <summary>Deletes the oldest closed segments beyond the size or age limit (never the one being written).</summary>
+    private void ApplyRetention()
+    {
+        if (_options.RetainBytes == 0 && _options.RetainAge is null)
+        {
+            return;
+        }
+
+        string[] files = System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension);
+        Array.Sort(files, StringComparer.Ordinal);
+        long total = 0;
+        foreach (string file in files)
+        {
+            total += new FileInfo(file).Length;
+        }
+
+        DateTime oldest = _options.RetainAge is { } age ? DateTime.UtcNow - age : DateTime.MinValue;
+        foreach (string file in files)
+        {
+            bool tooBig = _options.RetainBytes > 0 && total + _options.SegmentBytes > _options.RetainBytes;
+            bool tooOld = File.GetCreationTimeUtc(file) < oldest && File.GetLastWriteTimeUtc(file) < oldest;
+            if (!tooBig && !tooOld)
+            {
+                break;
+            }
+
+            total -= new FileInfo(file).Length;
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Reads the existing journal to its end, truncates a torn tail, and positions the writer after the last record.</summary>
+    private void Recover()
+    {
+        using JournalReader reader = JournalReader.Open<T, TCodec>(_directory, _codec);
+        while (reader.TryRead(out _))
+        {
+        }
+
+        _position = reader.NextPosition;
+        if (reader.Segments.Count == 0)
+        {
+            DeleteHeaderlessSegments();
+            _segmentIndex = 0;
+            return;
+        }
+
+        JournalSegmentInfo last = reader.Segments[^1];
+        DeleteHeaderlessSegments(after: last.Index);
+        if (reader.CurrentSegment is null)
+        {
+            _segmentIndex = last.Index + 1; // the last segment is sealed: the next append creates a new one
+            return;
+        }
+
+        long end = reader.CurrentOffset;
+        Recovery = reader.Damage;
+        _segmentIndex = last.Index;
+        if (Recovery is not null && new FileInfo(last.Path).Length < last.SegmentBytes)
+        {
+            RewriteTruncated(last, end);
+        }
+
+        _segment = JournalSegment.Open(last.Path, writable: true)
+            ?? throw new JournalCorruptException(last.Path, 0, "the last segment is empty");
+
+        // Bytes after the valid end: a torn record, or an append a killed writer never committed (length 0).
+        long dirtyEnd = JournalScan.NonZeroEnd(_segment, end, _segment.Length);
+        if (dirtyEnd > end)
+        {
+            Recovery ??= new JournalDamage
+            {
+                Segment = last.Path,
+                Offset = end,
+                Reason = "an append that was never committed (length 0)",
+                EventsNotJournaled = BinaryPrimitives.ReadInt32LittleEndian(new ReadOnlySpan<byte>(_segment.Base + end + JournalFormat.CountOffset, sizeof(int))),
+                BytesDiscarded = dirtyEnd - end,
+            };
+            new Span<byte>(_segment.Base + end, checked((int)(dirtyEnd - end))).Clear();
+            _segment.Sync(end, dirtyEnd - end);
+        }
+
+        _offset = end;
+        _syncedOffset = end;
+    }
+
+    /// <summary>A truncated last segment is rebuilt at full size (allocated, so no store can fault) with its valid records.</summary>
+    private static void RewriteTruncated(JournalSegmentInfo last, long end)
+    {
+        string temporary = last.Path + ".rebuild";
+        File.Delete(temporary);
+        byte[] valid = new byte[end];
+        using (var source = File.OpenHandle(last.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            RandomAccess.Read(source, valid, 0);
+        }
+
+        using (JournalSegment rebuilt = JournalSegment.Create(temporary, last.SegmentBytes))
+        {
+            valid.CopyTo(new Span<byte>(rebuilt.Base, valid.Length));
+            rebuilt.Sync(0, valid.Length);
+        }
+
+        File.Move(temporary, last.Path, overwrite: true);
+    }
+
+    /// <summary>A segment file without a header is one a writer died creating: nothing was ever appended to it.</summary>
+    private void DeleteHeaderlessSegments(long after = -1)
+    {
+        Span<byte> buffer = stackalloc byte[sizeof(ulong)];
+        foreach (string file in System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension))
+        {
+            if (long.TryParse(Path.GetFileNameWithoutExtension(file), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long index) && index > after)
+            {
+                Span<byte> magic = buffer;
+                using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                {
+                    magic = magic[..RandomAccess.Read(handle, magic, 0)];
+                }
+
+                if (JournalFormat.HasNoMagic(magic))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+    }
+}

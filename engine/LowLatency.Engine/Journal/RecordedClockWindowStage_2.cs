@@ -1,0 +1,65 @@
+using LowLatency.Engine.Processing;
+using LowLatency.Engine.Windowing;
+
+namespace LowLatency.Engine.Journal;
+
+/// <summary>
+/// A window operator as a pipeline stage whose processing time is the reading recorded with each event
+/// (<see cref="RecordedClock"/>), not a clock: the operator is told the time whenever it changes, just
+/// before the first event that carries the new reading. A recorded run and its replay therefore present
+/// the same times at the same events, and processing-time windows, idleness and early firings come out
+/// the same. Processing time advances with the input: while no event arrives, nothing fires on time alone
+/// (draining fires everything).
+/// </summary>
+/// <typeparam name="TEvent">The input event.</typeparam>
+/// <typeparam name="TOperator">The operator.</typeparam>
+public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent>, ILifecycleAware
+    where TEvent : struct
+    where TOperator : class, IWindowOperator<TEvent>
+{
+    private readonly TOperator _operator;
+    private readonly RecordedClock _clock;
+
+    // Stage-thread local: the reading the operator was last told (long.MinValue: none yet).
+    private long _told;
+
+    /// <summary>Wraps <paramref name="windowOperator"/>, timed by <paramref name="clock"/>.</summary>
+    public RecordedClockWindowStage(TOperator windowOperator, RecordedClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(windowOperator);
+        ArgumentNullException.ThrowIfNull(clock);
+        _operator = windowOperator;
+        _clock = clock;
+        _told = long.MinValue;
+    }
+
+    /// <summary>The operator.</summary>
+    public readonly TOperator Operator => _operator;
+
+    /// <inheritdoc/>
+    public void OnEvent(ref TEvent data, long sequence, bool endOfBatch)
+    {
+        long now = _clock[sequence];
+        if (now != _told)
+        {
+            _told = now;
+            _operator.OnProcessingTime(now);
+        }
+
+        _operator.OnEvent(ref data);
+    }
+
+    /// <inheritdoc/>
+    public readonly void OnStart()
+    {
+    }
+
+    /// <inheritdoc/>
+    public readonly void OnShutdown(ShutdownReason reason)
+    {
+        if (reason == ShutdownReason.Drained)
+        {
+            _operator.Drain();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LowLatency.Engine.State;
+
+namespace LowLatency.Engine.Windowing;
+
+/// <summary>Snapshot body of the global operator: every key's open window.</summary>
+public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger, TSink>
+{
+    private static string Identity =>
+        $"GlobalWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{typeof(TTrigger).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}";
+
+    /// <inheritdoc/>
+    public void WriteSnapshot(Stream destination) => _core.WriteSnapshot(destination, Identity, WriteBody);
+
+    /// <inheritdoc/>
+    public void RestoreSnapshot(Stream source)
+    {
+        _core.RestoreSnapshot(source, Identity, ReadBody, _keys.Clear);
+        _core.WakeAt = long.MaxValue;
+    }
+
+    private void WriteBody(BinaryWriter writer)
+    {
+        writer.Write(_bornCounter);
+        writer.Write(_keys.Count);
+        for (int k = 0; k < _keys.HighWater; k++)
+        {
+            if (!_keys.IsOccupied(k))
+            {
+                continue;
+            }
+
+            TKey key = _keys.KeyAt(k);
+            writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+            writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _acc[k])));
+            writer.Write(_count[k]);
+            writer.Write(_version[k]);
+            writer.Write(_first[k]);
+            writer.Write(_last[k]);
+            writer.Write(_pending[k]);
+            writer.Write(_born[k]);
+        }
+    }
+
+    private void ReadBody(BinaryReader reader)
+    {
+        _bornCounter = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        if (count < 0 || count > _acc.Length)
+        {
+            throw new SnapshotFormatException($"The snapshot holds {count} keys; this operator holds at most {_acc.Length} (WindowOptions.Capacity).");
+        }
+
+        Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
+        for (int i = 0; i < count; i++)
+        {
+            reader.BaseStream.ReadExactly(keyBytes);
+            int k = _keys.GetOrAdd(MemoryMarshal.Read<TKey>(keyBytes), out bool added);
+            if (k < 0 || !added)
+            {
+                throw new SnapshotFormatException("The snapshot repeats a key: it is corrupt.");
+            }
+
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _acc[k])));
+            _count[k] = reader.ReadInt64();
+            _version[k] = reader.ReadInt32();
+            _first[k] = reader.ReadInt64();
+            _last[k] = reader.ReadInt64();
+            _pending[k] = reader.ReadBoolean();
+            _born[k] = reader.ReadInt64();
+        }
+    }
+}

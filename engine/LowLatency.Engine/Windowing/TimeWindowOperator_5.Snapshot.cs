@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LowLatency.Engine.State;
+
+namespace LowLatency.Engine.Windowing;
+
+/// <summary>Snapshot body of the time operator: panes in start order, the changed-pane list, window versions.</summary>
+public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
+{
+    private string Identity =>
+        $"TimeWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/size={_size}/slide={_slide}/offset={_offset}/lateness={_core.Lateness}/emission={_emission}/domain={_options.TimeDomain}/inputs={_core.Tracker.Inputs}";
+
+    /// <inheritdoc/>
+    public void WriteSnapshot(Stream destination) => _core.WriteSnapshot(destination, Identity, WriteBody);
+
+    /// <inheritdoc/>
+    public void RestoreSnapshot(Stream source) => _core.RestoreSnapshot(source, Identity, ReadBody, ClearState);
+
+    private void WriteBody(BinaryWriter writer)
+    {
+        writer.Write(_groupCount);
+        for (int g = 0; g < _groupCount; g++)
+        {
+            writer.Write(_groups[g].Start);
+            writer.Write(_groups[g].Count);
+            for (int s = _groups[g].Head; s >= 0; s = _paneNext[s])
+            {
+                TKey key = _panes.KeyAt(s).Key;
+                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in PaneAcc(s))));
+            }
+        }
+
+        // Dirty panes in round order: the order of the next early round's results.
+        int dirty = 0;
+        for (int i = 0; i < _paneDirty.Count; i++)
+        {
+            dirty += _paneDirty.LiveAt(i) >= 0 ? 1 : 0;
+        }
+
+        writer.Write(dirty);
+        for (int i = 0; i < _paneDirty.Count; i++)
+        {
+            int s = _paneDirty.LiveAt(i);
+            if (s >= 0)
+            {
+                WindowKey<TKey> pane = _panes.KeyAt(s);
+                TKey key = pane.Key;
+                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                writer.Write(pane.Time);
+            }
+        }
+
+        writer.Write(_windows?.Count ?? 0);
+        if (_windows is not null)
+        {
+            for (int w = 0; w < _windows.HighWater; w++)
+            {
+                if (!_windows.IsOccupied(w))
+                {
+                    continue;
+                }
+
+                WindowKey<TKey> wk = _windows.KeyAt(w);
+                TKey key = wk.Key;
+                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                writer.Write(wk.Time);
+                writer.Write(_windowVersion[w]);
+                writer.Write(_windowFinal[w]);
+            }
+        }
+    }
+
+    private void ReadBody(BinaryReader reader)
+    {
+        int groups = reader.ReadInt32();
+        if (groups < 0 || groups > _groups.Length)
+        {
+            throw new SnapshotFormatException($"The snapshot holds {groups} pane starts; this operator holds at most {_groups.Length} (WindowOptions.MaxOpenPanes).");
+        }
+
+        Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
+        for (int g = 0; g < groups; g++)
+        {
+            long start = reader.ReadInt64();
+            int count = reader.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                reader.BaseStream.ReadExactly(keyBytes);
+                TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+                int slot = _panes.GetOrAdd(new WindowKey<TKey>(key, start), out bool added);
+                if (slot < 0 || !added || !Link(slot, start))
+                {
+                    throw new SnapshotFormatException("The snapshot's pane entries do not fit this operator (WindowOptions.Capacity) or repeat a key.");
+                }
+
+                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
+                AssignKeyId(slot); // after the accumulator: the newest pane takes it inline
+            }
+        }
+
+        int dirty = reader.ReadInt32();
+        for (int i = 0; i < dirty; i++)
+        {
+            reader.BaseStream.ReadExactly(keyBytes);
+            TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+            int slot = _panes.Find(new WindowKey<TKey>(key, reader.ReadInt64()));
+            if (slot < 0 || !_paneDirty.IsEnabled || _paneDirty.Contains(slot))
+            {
+                throw new SnapshotFormatException("The snapshot's changed-pane list names a pane it does not hold.");
+            }
+
+            _paneDirty.Mark(slot);
+        }
+
+        int windows = reader.ReadInt32();
+        for (int i = 0; i < windows; i++)
+        {
+            reader.BaseStream.ReadExactly(keyBytes);
+            TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+            long end = reader.ReadInt64();
+            int version = reader.ReadInt32();
+            bool final = reader.ReadBoolean();
+            int w = _windows is null ? -1 : _windows.GetOrAdd(new WindowKey<TKey>(key, end), out _);
+            if (w < 0)
+            {
+                throw new SnapshotFormatException("The snapshot's window versions do not fit this operator.");
+            }
+
+            _windowVersion[w] = version;
+            _windowFinal[w] = final;
+            _windowEarlyRound[w] = 0;
+        }
+    }
+
+    private void ClearState()
+    {
+        _panes.Clear();
+        _windows?.Clear();
+        _keyIds.Clear();
+        _groupCount = 0;
+        _paneDirty.Clear();
+        _earlyRound = 0;
+        _cacheValid = false;
+    }
+}

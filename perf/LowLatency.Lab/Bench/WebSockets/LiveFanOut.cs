@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using LowLatency.Adapters.WebSockets;
+using LowLatency.Lab.Measurement;
+
+namespace LowLatency.Lab.Bench.WebSockets;
+
+/// <summary>The WebSocket adapter on its own Kestrel with N loopback <see cref="ClientWebSocket"/>s subscribed to every key of <c>bars</c>; some may never read.</summary>
+internal sealed class LiveFanOut : IFanOutFixture
+{
+    private static readonly string[] s_fields = ["open", "high", "low", "close", "vwap", "volume"];
+    private static readonly byte[] s_time = Encoding.UTF8.GetBytes("\"time\":");
+
+    private readonly WebSocketServer _server;
+    private readonly LiveTopic _bars;
+    private readonly LivePublisher _publisher;
+    private readonly List<ClientWebSocket> _clients = [];
+    private readonly List<Task> _readers = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly bool _binary;
+
+    private LiveFanOut(WebSocketServer server, LiveTopic bars, bool binary)
+    {
+        _server = server;
+        _bars = bars;
+        _binary = binary;
+        _publisher = server.Hub.CreatePublisher("bench");
+    }
+
+    public FanOutLatency Latency { get; } = new();
+
+    public long Delivered => Latency.Delivered;
+
+    public long Conflated => _server.Hub.GetClients().Sum(c => c.Conflated + c.Dropped);
+
+    public (double HeapBytes, double RssBytes) MemoryPerClient { get; private set; }
+
+    public WebSocketHub Hub => _server.Hub;
+
+    public LiveTopic Bars => _bars;
+
+    /// <summary>Starts a hub and connects <paramref name="clients"/> clients, of which <paramref name="stalled"/> never read.</summary>
+    public static async Task<LiveFanOut> StartAsync(int clients, int stalled, bool binary)
+    {
+        var hub = new WebSocketHub(WebSocketHubOptions.Default with { Name = "bench", MaxConnections = clients + 16 });
+        LiveTopic bars = hub.AddTopic("bars", s_fields);
+        hub.Start();
+        WebSocketServer server = await WebSocketServer.StartAsync(hub, WebSocketServerOptions.Default with { Dashboard = false });
+        var fixture = new LiveFanOut(server, bars, binary);
+        await fixture.ConnectAsync(clients, stalled);
+        return fixture;
+    }
+
+    public ValueTask PublishRoundAsync(int keys)
+    {
+        ReadOnlySpan<double> values = [100, 101, 99, 100.5, 100.2, 1000];
+        for (int key = 0; key < keys; key++)
+        {
+            _publisher.Publish(_bars, key, Stopwatch.GetTimestamp(), values);
+        }
+
+        _publisher.Flush();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ConnectAsync(int clients, int stalled)
+    {
+        Collect();
+        long heap = GC.GetTotalMemory(forceFullCollection: true);
+        long rss = new ProcessSampler().ResidentBytes();
+        var uri = new Uri($"ws://127.0.0.1:{_server.LocalEndPoint.Port}/ws" + (_binary ? "?format=binary" : ""));
+        byte[] subscribe = Encoding.UTF8.GetBytes("""{"op":"subscribe","topic":"bars"}""");
+        for (int i = 0; i < clients; i += 50)
+        {
+            int batch = Math.Min(50, clients - i);
+            ClientWebSocket[] connected = await Task.WhenAll(Enumerable.Range(0, batch).Select(async _ =>
+            {
+                var client = new ClientWebSocket();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await client.ConnectAsync(uri, timeout.Token);
+                await client.SendAsync(subscribe, WebSocketMessageType.Text, true, timeout.Token);
+                return client;
+            }));
+            foreach (ClientWebSocket client in connected)
+            {
+                bool stalls = _clients.Count < stalled;
+                _clients.Add(client);
+                if (!stalls)
+                {
+                    _readers.Add(Task.Run(() => ReadAsync(client)));
+                }
+            }
+        }
+
+        Collect();
+        MemoryPerClient = ((GC.GetTotalMemory(forceFullCollection: true) - heap) / (double)clients, (new ProcessSampler().ResidentBytes() - rss) / (double)clients);
+    }
+
+    private async Task ReadAsync(ClientWebSocket client)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                int length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await client.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && length < buffer.Length);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                long now = Stopwatch.GetTimestamp();
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    OnBinary(buffer.AsSpan(0, length), now);
+                }
+                else
+                {
+                    OnJson(buffer.AsSpan(0, length), now);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+    }
+
+    private void OnJson(ReadOnlySpan<byte> frame, long now)
+    {
+        // A client's cheapest honest read of an updates frame: every "time": value (hello and acks have none).
+        int at;
+        while ((at = frame.IndexOf(s_time)) >= 0)
+        {
+            frame = frame[(at + s_time.Length)..];
+            long time = 0;
+            int i = 0;
+            while (i < frame.Length && (uint)(frame[i] - '0') <= 9)
+            {
+                time = (time * 10) + (frame[i++] - '0');
+            }
+
+            Latency.OnReceived(time, now);
+        }
+    }
+
+    private void OnBinary(ReadOnlySpan<byte> frame, long now)
+    {
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(frame[2..]);
+        int at = 4;
+        for (int i = 0; i < count; i++)
+        {
+            int fields = frame[at + 1];
+            Latency.OnReceived(BinaryPrimitives.ReadInt64LittleEndian(frame[(at + 10)..]), now);
+            at += 18 + (8 * fields);
+        }
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _publisher.Dispose();
+        await _server.DisposeAsync();
+        foreach (ClientWebSocket client in _clients)
+        {
+            client.Abort();
+            client.Dispose();
+        }
+
+        await Task.WhenAll(_readers);
+        _stop.Dispose();
+    }
+}

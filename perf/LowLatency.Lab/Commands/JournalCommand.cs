@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Text.Json;
+using LowLatency.Engine.Journal;
+using LowLatency.Lab.Journal;
+using LowLatency.Lab.Reporting;
+
+namespace LowLatency.Lab.Commands;
+
+/// <summary><c>lowlatency journal inspect DIR</c>: what a journal holds, and whether it is damaged.</summary>
+internal static class JournalCommand
+{
+    internal static Command Create()
+    {
+        var command = new Command("journal", "Journals written by `demo --journal DIR` (or any engine journal): `journal inspect DIR`.");
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "The journal folder." };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the inspection as JSON to this file." };
+        var inspect = new Command("inspect", "Prints the segments (file, size, records, events, positions), totals, the durability policy and any damage " +
+            "(a torn tail, truncated by the next writer; or corruption, named by segment and offset). Reads every record and checks every CRC. " +
+            "Exit 0 clean or torn tail only, 1 corrupt.");
+        inspect.Arguments.Add(directory);
+        inspect.Options.Add(json);
+        inspect.SetAction(parse =>
+        {
+            DirectoryInfo folder = parse.GetValue(directory)!;
+            if (!folder.Exists)
+            {
+                throw new UsageException($"DIR: journal folder '{folder.FullName}' does not exist.");
+            }
+
+            string? jsonPath = parse.GetValue(json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
+            JournalInspection inspection;
+            try
+            {
+                inspection = JournalInspection.Read(folder.FullName);
+            }
+            catch (IOException e) when (e is JournalSchemaException or JournalCorruptException)
+            {
+                Console.Error.WriteLine($"lowlatency: {e.Message}");
+                return RunGuard.InvariantFailed;
+            }
+
+            inspection.Print(Console.Out);
+            if (jsonPath is not null)
+            {
+                File.WriteAllText(jsonPath, JsonSerializer.Serialize(inspection, LabJsonContext.Default.JournalInspection));
+                Console.Out.WriteLine($"  json           {jsonPath}");
+            }
+
+            return inspection.Corrupt ? RunGuard.InvariantFailed : RunGuard.Passed;
+        });
+        command.Subcommands.Add(inspect);
+        return command;
+    }
+}

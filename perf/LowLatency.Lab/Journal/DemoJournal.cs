@@ -1,0 +1,50 @@
+using System.Text.Json;
+using LowLatency.Engine.Journal;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Processing;
+using LowLatency.Engine.Time;
+using LowLatency.Lab.Demo;
+using LowLatency.Lab.Feed;
+using LowLatency.Lab.Reporting;
+
+namespace LowLatency.Lab.Journal;
+
+/// <summary>
+/// <c>demo --journal DIR</c>: a journaling stage in front of the demo's stages (every tick, raw, with the batch's
+/// processing-clock reading; page-cache durability), and the recorded run's output hash written next to it.
+/// </summary>
+internal sealed class DemoJournal : IDisposable
+{
+    private readonly JournalWriter<DemoTick, BlittableCodec<DemoTick>> _writer;
+
+    private DemoJournal(JournalWriter<DemoTick, BlittableCodec<DemoTick>> writer) => _writer = writer;
+
+    public static DemoJournal Create(string directory) =>
+        new(JournalWriter<DemoTick, BlittableCodec<DemoTick>>.Open(directory, default, JournalOptions.Default));
+
+    /// <summary>True when <paramref name="directory"/> already holds journal segments.</summary>
+    public static bool HoldsJournal(string directory) =>
+        Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*.journal").Any();
+
+    public StageGroup<DemoTick> AddStage(Pipeline<DemoTick> pipeline) =>
+        pipeline.HandleBatchesWith(
+            new JournalStage<DemoTick, BlittableCodec<DemoTick>>(_writer, new ProcessingClock(TimeProvider.System)),
+            StageOptions.Default with { Name = "journal" });
+
+    /// <summary>After the drain: records what the run output, for <c>replay</c> to compare.</summary>
+    public void Complete(ulong outputHash, RunSpec spec, long events)
+    {
+        var recorded = new RecordedRun
+        {
+            OutputHash = OutputHash.Format(outputHash),
+            Events = events,
+            Symbols = spec.Feed.Symbols,
+            OutOfOrderBoundNs = (long)spec.Feed.OutOfOrderBound.TotalNanoseconds,
+            Capacity = spec.Capacity,
+            Topology = spec.Topology.ToString(),
+        };
+        File.WriteAllText(Path.Combine(_writer.Directory, RecordedRun.FileName), JsonSerializer.Serialize(recorded, LabJsonContext.Default.RecordedRun));
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

@@ -1,0 +1,173 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text.Json;
+using LowLatency.Adapters.WebSockets;
+using LowLatency.Engine;
+using NUnit.Framework;
+
+namespace LowLatency.Adapters.Tests.WebSockets;
+
+[TestFixture]
+public sealed class WebSocketHubTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public async Task Connect_WithoutSubscribing_GetsHelloThenDefaultFeed()
+    {
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        using ClientWebSocket client = await server.ConnectAsync();
+
+        JsonElement hello = await client.ReceiveJsonAsync(Timeout);
+        Assert.That(hello.GetProperty("type").GetString(), Is.EqualTo("hello"));
+        Assert.That(hello.GetProperty("topics").EnumerateArray().Select(t => t.GetProperty("name").GetString()), Is.EqualTo(new[] { "bars", "metrics" }));
+        Assert.That(hello.GetProperty("topics")[0].GetProperty("default").GetString(), Is.EqualTo("busiest"));
+
+        // Metrics: every key by default. Bars: the busiest keys once the hub has counted a period (1 s), so keep publishing.
+        var seen = new HashSet<string>();
+        var deadline = Stopwatch.StartNew();
+        while (!(seen.Contains("metrics") && seen.Contains("bars:7")) && deadline.Elapsed < Timeout)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                server.Publisher.Publish(server.Bars, 7, i, [1, 2, 0.5, 1.5, 1.2, 100]); // key 7 is the busiest
+            }
+
+            server.Publisher.Publish(server.Bars, 8, 0, [1, 1, 1, 1, 1, 1]);
+            server.Publisher.Publish(server.Metrics, 0, 0, [1000, 3]);
+            foreach (JsonElement item in await ItemsAsync(client))
+            {
+                string topic = item.GetProperty("topic").GetString()!;
+                seen.Add(topic == "bars" ? $"bars:{item.GetProperty("key").GetInt64()}" : topic);
+            }
+        }
+
+        Assert.That(seen, Does.Contain("metrics").And.Contain("bars:7"));
+    }
+
+    [Test]
+    public async Task Subscribe_WithKeys_GetsOnlyThoseKeys_UntilUnsubscribed()
+    {
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        using ClientWebSocket client = await server.ConnectAsync();
+        await client.ReceiveJsonAsync(Timeout); // hello
+
+        await client.SendTextAsync("""{"op":"subscribe","topic":"bars","keys":[3,5]}""");
+        JsonElement ack = await client.ReceiveJsonAsync(Timeout);
+        Assert.That(ack.GetProperty("type").GetString(), Is.EqualTo("subscribed"));
+
+        // After the ack the subscription is in force: key 4 and the metrics are not selected any more.
+        for (int key = 1; key <= 6; key++)
+        {
+            server.Publisher.Publish(server.Bars, key, 1, [key, key, key, key, key, key]);
+        }
+
+        server.Publisher.Publish(server.Metrics, 0, 1, [1, 1]);
+        var keys = new List<long>();
+        while (keys.Count < 2)
+        {
+            foreach (JsonElement item in await ItemsAsync(client))
+            {
+                Assert.That(item.GetProperty("topic").GetString(), Is.EqualTo("bars"));
+                keys.Add(item.GetProperty("key").GetInt64());
+                Assert.That(item.GetProperty("close").GetDouble(), Is.EqualTo(item.GetProperty("key").GetInt64()));
+            }
+        }
+
+        Assert.That(keys, Is.EquivalentTo(new long[] { 3, 5 }));
+
+        await client.SendTextAsync("""{"op":"unsubscribe","topic":"bars","keys":[3]}""");
+        Assert.That((await client.ReceiveJsonAsync(Timeout)).GetProperty("type").GetString(), Is.EqualTo("unsubscribed"));
+        server.Publisher.Publish(server.Bars, 3, 2, [9, 9, 9, 9, 9, 9]);
+        server.Publisher.Publish(server.Bars, 5, 2, [5, 5, 5, 5, 5, 55]);
+        JsonElement[] next = await ItemsAsync(client);
+        Assert.That(next.Select(i => i.GetProperty("key").GetInt64()), Is.EqualTo(new long[] { 5 }));
+        Assert.That(next[0].GetProperty("volume").GetDouble(), Is.EqualTo(55));
+    }
+
+    [Test]
+    public async Task SilentClient_ReadsAfterFiveSeconds_GetsLatestPerKey_AndConflatedAreCounted()
+    {
+        const int Keys = 100;
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        using ClientWebSocket client = await server.ConnectAsync();
+        await client.ReceiveJsonAsync(Timeout);
+        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
+        await client.ReceiveJsonAsync(Timeout);
+
+        // Publish for 5 s while the client reads nothing: every key gets a new value every millisecond or so.
+        var latest = new double[Keys];
+        long version = 0;
+        var publishing = Stopwatch.StartNew();
+        while (publishing.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            version++;
+            for (int key = 0; key < Keys; key++)
+            {
+                Assert.That(server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]), Is.Not.EqualTo(PublishResult.Closed));
+                latest[key] = version;
+            }
+
+            await Task.Delay(1);
+        }
+
+        while (server.Publisher.Flush() > 0)
+        {
+            await Task.Delay(1);
+        }
+
+        // Now read: the last value received for every key is the last one published.
+        var received = new double[Keys];
+        long items = 0;
+        while (!received.AsSpan().SequenceEqual(latest))
+        {
+            foreach (JsonElement item in await ItemsAsync(client))
+            {
+                received[item.GetProperty("key").GetInt64()] = item.GetProperty("close").GetDouble();
+                items++;
+            }
+        }
+
+        WebSocketClientInfo info = server.Hub.GetClients().Single();
+        TestContext.Out.WriteLine($"published {version * Keys}, offered {info.Offered}, sent {info.Sent}, conflated {info.Conflated}, dropped {info.Dropped}, received {items}");
+        Assert.That(info.Conflated, Is.GreaterThan(0), "a client that read nothing for 5 s had updates conflated");
+        Assert.That(info.Dropped, Is.Zero, "100 keys fit the 256-key queue");
+        Assert.That(info.Offered, Is.EqualTo(info.Sent + info.Conflated + info.Dropped + info.Pending), "every selected update is sent, conflated, dropped or queued");
+        Assert.That(info.Sent, Is.LessThan(version * Keys), "fewer, fresher updates");
+    }
+
+    [Test]
+    public async Task BinaryFormat_FramesFollowTheReadmeLayout()
+    {
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        using ClientWebSocket client = await server.ConnectAsync("?format=binary");
+        JsonElement hello = await client.ReceiveJsonAsync(Timeout); // hello is always JSON text
+        Assert.That(hello.GetProperty("format").GetString(), Is.EqualTo("binary"));
+        await client.SendTextAsync("""{"op":"subscribe","topic":"metrics","keys":[2]}""");
+        await client.ReceiveJsonAsync(Timeout);
+
+        server.Publisher.Publish(server.Metrics, 2, 1_733_450_000_000_000_000, [1234.5, 17]);
+        (WebSocketMessageType type, byte[] frame) = await client.ReceiveAsync(Timeout);
+
+        Assert.That(type, Is.EqualTo(WebSocketMessageType.Binary));
+        Assert.That(frame.Length, Is.EqualTo(4 + 18 + 16));
+        Assert.That(frame[0], Is.EqualTo(0x4C), "magic 'L'");
+        Assert.That(frame[1], Is.EqualTo(1), "version");
+        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(frame.AsSpan(2)), Is.EqualTo(1), "count");
+        Assert.That(frame[4], Is.EqualTo(server.Metrics.Id), "topic id");
+        Assert.That(frame[5], Is.EqualTo(2), "field count");
+        Assert.That(BinaryPrimitives.ReadInt64LittleEndian(frame.AsSpan(6)), Is.EqualTo(2), "key");
+        Assert.That(BinaryPrimitives.ReadInt64LittleEndian(frame.AsSpan(14)), Is.EqualTo(1_733_450_000_000_000_000), "time");
+        Assert.That(BinaryPrimitives.ReadDoubleLittleEndian(frame.AsSpan(22)), Is.EqualTo(1234.5));
+        Assert.That(BinaryPrimitives.ReadDoubleLittleEndian(frame.AsSpan(30)), Is.EqualTo(17));
+    }
+
+    /// <summary>The items of the next "updates" frame.</summary>
+    private static async Task<JsonElement[]> ItemsAsync(ClientWebSocket client)
+    {
+        JsonElement frame = await client.ReceiveJsonAsync(Timeout);
+        Assert.That(frame.GetProperty("type").GetString(), Is.EqualTo("updates"));
+        return [.. frame.GetProperty("items").EnumerateArray()];
+    }
+}

@@ -288,7 +288,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         try
         {
             consumer.Subscribe(_options.Topics);
-            EnterTrouble("no broker has answered yet");
+            EnterTrouble("no broker has answered yet", reported: false);
             int pollMs = (int)_options.PollTimeout.TotalMilliseconds;
             int sinceRoundCheck = 0;
             while (!_stopRequested && !_ring.IsClosed && Volatile.Read(ref _fault) is null)

@@ -33,10 +33,10 @@ internal static class KafkaDemo
             output.WriteLine($"embedded Kafka mock cluster: bootstrap {servers} (topics {ticks}, {bars}; formats in adapters/LowLatency.Adapters.Kafka/README.md)");
             output.WriteLine($"  kcat -b {servers} -C -t {bars} -e -f '%s' | python3 -c 'import sys,struct; d=sys.stdin.buffer.read(); [print(*struct.unpack_from(\"<iqqqqq\", d, o)) for o in range(0, len(d), 44)]'");
         }
-        else if (CheckCluster(servers, [ticks, bars], spec.BrokerTimeout) is { } unreachable)
+        else if (CheckCluster(servers, [ticks, bars], spec.BrokerTimeout, cancellationToken) is { } unreachable)
         {
             error.WriteLine($"lowlatency: {unreachable}");
-            return RunGuard.Unreachable;
+            return cancellationToken.IsCancellationRequested ? RunGuard.Passed : RunGuard.Unreachable;
         }
         else
         {
@@ -149,26 +149,41 @@ internal static class KafkaDemo
         }
     }
 
-    /// <summary>Null when a broker answers within <paramref name="timeout"/> and lists every topic; else one line saying what is missing.</summary>
-    private static string? CheckCluster(string servers, string[] topics, TimeSpan timeout)
+    /// <summary>
+    /// Null when a broker answers within <paramref name="timeout"/> and lists every topic; else one line saying
+    /// what is missing. Asks in half-second slices so Ctrl+C is honoured at once.
+    /// </summary>
+    private static string? CheckCluster(string servers, string[] topics, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).SetLogHandler((_, _) => { }).Build();
-        try
+        var clock = Stopwatch.StartNew();
+        while (true)
         {
-            Metadata metadata = admin.GetMetadata(timeout);
-            foreach (string topic in topics)
+            try
             {
-                if (metadata.Topics.Find(t => t.Topic == topic) is not { Error.IsError: false, Partitions.Count: > 0 })
+                Metadata metadata = admin.GetMetadata(TimeSpan.FromMilliseconds(Math.Min(500, timeout.TotalMilliseconds)));
+                foreach (string topic in topics)
                 {
-                    return $"Kafka at {servers}: topic '{topic}' does not exist (create it, or run without --bootstrap for the embedded cluster).";
+                    if (metadata.Topics.Find(t => t.Topic == topic) is not { Error.IsError: false, Partitions.Count: > 0 })
+                    {
+                        return $"Kafka at {servers}: topic '{topic}' does not exist (create it, or run without --bootstrap for the embedded cluster).";
+                    }
+                }
+
+                return null;
+            }
+            catch (KafkaException e)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return $"Kafka at {servers}: interrupted while waiting for a broker to answer.";
+                }
+
+                if (clock.Elapsed >= timeout)
+                {
+                    return $"Kafka at {servers}: no broker answered within {timeout.TotalSeconds:0.#} s ({e.Error.Reason}).";
                 }
             }
-
-            return null;
-        }
-        catch (KafkaException e)
-        {
-            return $"Kafka at {servers}: no broker answered within {timeout.TotalSeconds:0.#} s ({e.Error.Reason}).";
         }
     }
 

@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Journal;
 using LowLatency.Lab.Bench.Kafka;
 using LowLatency.Lab.Bench.Tcp;
 using LowLatency.Lab.Bench.WebSockets;
@@ -41,6 +42,10 @@ internal static class BenchCatalog
         new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
+        new JournalAppendScenario(),
+        new JournalMappedCopyBaselineScenario(),
+        new JournalFileStreamBaselineScenario(),
+        new JournalReplayTumblingScenario(),
 
         // Last: they keep a thousand connections open while they run (FanOutFixtures).
         new FanOutScenario(
@@ -80,4 +85,26 @@ internal static class BenchCatalog
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>
     public const string Baseline = "channel-async";
+
+    /// <summary>
+    /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, an
+    /// engine 1P1C scenario against the hand-rolled ring with the same claim size, a window, TCP or Kafka
+    /// scenario against its group's plain baseline, anything else against <see cref="Baseline"/>. Null for
+    /// a reference itself.
+    /// </summary>
+    public static string? ReferenceOf(string name)
+    {
+        string reference = name switch
+        {
+            "engine-1p1c-metrics" => "engine-1p1c-yielding-event",
+            "engine-1p1c-metrics-batch" => "engine-1p1c-yielding-batch",
+            _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) && name.EndsWith("-publish10", StringComparison.Ordinal) => "handrolled-1p1c-publish10",
+            _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) => "handrolled-1p1c",
+            _ when name.StartsWith("window-", StringComparison.Ordinal) => "window-dictionary-baseline",
+            _ when name.StartsWith("tcp-", StringComparison.Ordinal) => "tcp-networkstream-baseline",
+            _ when name.StartsWith("kafka-", StringComparison.Ordinal) => "kafka-consumer-baseline",
+            _ => Baseline,
+        };
+        return reference == name ? null : reference;
+    }
 }

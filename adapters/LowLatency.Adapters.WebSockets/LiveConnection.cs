@@ -61,10 +61,6 @@ internal sealed partial class LiveConnection
 
     public bool Binary { get; }
 
-    public Subscription Subscription => _subscription;
-
-    public CloseReason? Reason => _reason < 0 ? null : (CloseReason)Volatile.Read(ref _reason);
-
     /// <summary>
     /// Fan-out thread: queues the updates of <paramref name="batch"/> this connection wants, each replacing an unsent
     /// value of its key. Never blocks on the socket; allocates nothing.

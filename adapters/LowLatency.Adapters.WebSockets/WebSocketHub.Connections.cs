@@ -306,7 +306,16 @@ public sealed partial class WebSocketHub
         }
 
         // Each connection aborts itself after CloseTimeout; the extra second covers the scheduling of that.
-        await _allClosed.Task.WaitAsync(Options.CloseTimeout * 2 + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        TimeSpan bound = (Options.CloseTimeout * 2) + TimeSpan.FromSeconds(1);
+        try
+        {
+            await _allClosed.Task.WaitAsync(bound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"WebSocket hub '{Options.Name}': {Volatile.Read(ref _open)} connection(s) still open {bound.TotalSeconds} s after the shutdown began.");
+        }
+
         if (_pipeline is { } pipeline)
         {
             WebSocketTelemetry.Unregister(this);

@@ -46,6 +46,7 @@ internal static class LatencyCommand
         string rate = spec.Feed.Rate > 0 ? spec.Feed.Rate.ToString() : "max";
         string name = $"latency-{topology}-{rate}-{spec.WaitStrategy.ToString().ToLowerInvariant()}";
         output.WriteLine($"LowLatency latency: {topology}, offered {(spec.Feed.Rate > 0 ? Units.Rate(spec.Feed.Rate) : "max speed")}, {spec.WaitStrategy} wait, {spec.Duration.TotalSeconds:F0} s");
+        output.WriteLine($"  layout: {StageLayout.Describe(spec.StageThreads, spec.Topology)}, {Environment.ProcessorCount} cores");
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
         using var ctrlC = new CtrlC();

@@ -68,6 +68,16 @@ internal static class DemoCommand
                     throw new UsageException("--journal records the in-process demo; with --kafka the topic `ticks` is the record.");
                 }
 
+                if (parse.GetValue(token) is not null)
+                {
+                    throw new UsageException("--token goes with --listen.");
+                }
+
+                if (parse.GetResult(dashboard) is not null)
+                {
+                    throw new UsageException("--dashboard serves the in-process demo; it does not run with --kafka.");
+                }
+
                 Kafka.KafkaDemoSpec kafkaSpec = kafka.ToSpec(parse, options);
                 using var ctrlC = new CtrlC();
                 return Kafka.KafkaDemo.RunAsync(kafkaSpec, Console.Out, Console.Error, ctrlC.Token).GetAwaiter().GetResult();

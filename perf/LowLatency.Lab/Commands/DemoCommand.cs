@@ -42,15 +42,7 @@ internal static class DemoCommand
         {
             Description = "With --listen: the token a publisher's hello must carry (`lowlatency feed --token T`); at most 256 UTF-8 bytes. Without it any publisher is accepted.",
         };
-        var kafka = new Option<bool>("--kafka")
-        {
-            Description = "Run the demo through Kafka instead: feed → topic `ticks` → engine (1 s windows) → topic `bars`, verified. " +
-                "Uses an embedded librdkafka mock cluster (its bootstrap address is printed) unless --bootstrap is given.",
-        };
-        var bootstrap = new Option<string?>("--bootstrap")
-        {
-            Description = "With --kafka: HOST:PORT of a real cluster whose `ticks` and `bars` topics the demo may use.",
-        };
+        var kafka = new Kafka.KafkaDemoOptions();
         var journal = new Option<DirectoryInfo?>("--journal")
         {
             Description = "Record every tick into a journal in this (new or empty) folder, with the output hash; `lowlatency replay DIR` replays it.",
@@ -60,12 +52,11 @@ internal static class DemoCommand
         command.Options.Add(dashboard);
         command.Options.Add(listen);
         command.Options.Add(token);
-        command.Options.Add(kafka);
-        command.Options.Add(bootstrap);
+        kafka.AddTo(command);
         command.Options.Add(journal);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(kafka))
+            if (kafka.IsKafka(parse))
             {
                 if (parse.GetValue(listen) is not null)
                 {
@@ -77,13 +68,19 @@ internal static class DemoCommand
                     throw new UsageException("--journal records the in-process demo; with --kafka the topic `ticks` is the record.");
                 }
 
-                using var ctrlC = new CtrlC();
-                return Kafka.KafkaDemo.RunAsync(parse.GetValue(bootstrap), Console.Out, ctrlC.Token).GetAwaiter().GetResult();
-            }
+                if (parse.GetValue(token) is not null)
+                {
+                    throw new UsageException("--token goes with --listen.");
+                }
 
-            if (parse.GetValue(bootstrap) is not null)
-            {
-                throw new UsageException("--bootstrap goes with --kafka.");
+                if (parse.GetResult(dashboard) is not null)
+                {
+                    throw new UsageException("--dashboard serves the in-process demo; it does not run with --kafka.");
+                }
+
+                Kafka.KafkaDemoSpec kafkaSpec = kafka.ToSpec(parse, options);
+                using var ctrlC = new CtrlC();
+                return Kafka.KafkaDemo.RunAsync(kafkaSpec, Console.Out, Console.Error, ctrlC.Token).GetAwaiter().GetResult();
             }
 
             IPEndPoint? endpoint = null;

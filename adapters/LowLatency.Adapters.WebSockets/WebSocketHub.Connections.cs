@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace LowLatency.Adapters.WebSockets;
@@ -106,6 +107,11 @@ public sealed partial class WebSocketHub
             Count(r.Reason);
             await RefuseAsync(socket, LiveConnection.CloseStatusOf(r.Reason), r.Text).ConfigureAwait(false);
             return;
+        }
+
+        if (Options.SendBufferBytes > 0 && context.Features.Get<IConnectionSocketFeature>()?.Socket is { } tcp)
+        {
+            tcp.SendBufferSize = Options.SendBufferBytes;
         }
 
         string remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";

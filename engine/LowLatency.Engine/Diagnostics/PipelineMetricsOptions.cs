@@ -28,7 +28,11 @@ public sealed record PipelineMetricsOptions
     /// <summary>Called once per stall with the stage named, on the watchdog's timer thread.</summary>
     public Action<StallReport>? OnStall { get; init; }
 
-    internal void Validate()
+    /// <summary>
+    /// Checks the options (<see cref="PipelineMetrics.Attach{T}"/> does too); throws <see cref="ArgumentException"/>
+    /// whose <see cref="ArgumentException.ParamName"/> names the option.
+    /// </summary>
+    public void Validate()
     {
         if (LatencySampleInterval < 0 || (LatencySampleInterval > 0 && !int.IsPow2(LatencySampleInterval)))
         {

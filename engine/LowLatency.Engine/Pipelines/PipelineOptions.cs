@@ -53,7 +53,12 @@ public sealed record PipelineOptions
     /// </summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
-    internal void Validate()
+    /// <summary>
+    /// Checks the options (<see cref="Pipeline{T}.Create"/> does too); throws <see cref="ArgumentException"/>
+    /// whose <see cref="ArgumentException.ParamName"/> names the option, e.g. <c>PipelineOptions.Capacity</c>.
+    /// Lets a host validate configuration at start, before anything is allocated.
+    /// </summary>
+    public void Validate()
     {
         if (Capacity < 2 || !int.IsPow2(Capacity))
         {

@@ -470,8 +470,9 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
     /// stage faulted, <see cref="TimeoutException"/> past <see cref="PipelineOptions.DrainTimeout"/>.
     /// </summary>
     /// <param name="cancellationToken">
-    /// Ends the graceful part (a host's shutdown timeout): the drain turns into <see cref="StopAsync"/>, events
-    /// not yet handled stay unhandled, and once the stages have stopped this throws <see cref="OperationCanceledException"/>.
+    /// Ends the graceful part (a host's shutdown timeout): the drain turns into <see cref="StopAsync"/> (every
+    /// stage halts at its next barrier, events not yet handled stay unhandled) and this throws
+    /// <see cref="OperationCanceledException"/> at once; <see cref="Completion"/> completes when the stages have exited.
     /// </param>
     public Task DrainAsync(CancellationToken cancellationToken = default)
     {
@@ -522,7 +523,9 @@ public sealed class Pipeline<T> : IStageHost, IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            // The caller's time is up: halt the stages and return now. The stop's own outcome (a hung handler's
+            // TimeoutException) stays on StopAsync and DisposeAsync.
+            _ = StopAsync(CancellationToken.None);
             throw;
         }
     }

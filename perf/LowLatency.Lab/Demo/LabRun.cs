@@ -10,6 +10,7 @@ using LowLatency.Lab.Feed;
 using LowLatency.Lab.Journal;
 using LowLatency.Lab.Latency;
 using LowLatency.Lab.Measurement;
+using LowLatency.Lab.Reporting;
 using LowLatency.Lab.Tcp;
 using LowLatency.Lab.Verification;
 
@@ -95,6 +96,7 @@ internal static class LabRun
             {
                 Endpoint = spec.Listen!,
                 SchemaId = MarketTickCodec.SchemaId,
+                AuthToken = spec.ListenToken is null ? default : System.Text.Encoding.UTF8.GetBytes(spec.ListenToken),
             });
             tcp.Start();
             onListening?.Invoke(tcp.LocalEndPoint!);
@@ -224,6 +226,7 @@ internal static class LabRun
             PriceBandBreaches = Volatile.Read(ref counters.PriceBandBreaches),
             NotionalBreaches = Volatile.Read(ref counters.NotionalBreaches),
             WindowSamples = samples,
+            Edge = tcp is null ? null : EdgeFigures.From(tcp.LocalEndPoint!, tcp.Metrics, spec.ListenToken is not null),
             OutputHash = outputHash,
         };
     }

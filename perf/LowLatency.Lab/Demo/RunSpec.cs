@@ -35,6 +35,9 @@ internal sealed record RunSpec
     /// </summary>
     public IPEndPoint? Listen { get; init; }
 
+    /// <summary>With <see cref="Listen"/>: the token a publisher's hello must carry (<c>--token</c>); null accepts any.</summary>
+    public string? ListenToken { get; init; }
+
     /// <summary>When set, a journaling stage records every tick into this folder first (<c>demo --journal DIR</c>).</summary>
     public string? Journal { get; init; }
 

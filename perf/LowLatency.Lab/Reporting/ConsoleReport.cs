@@ -29,8 +29,9 @@ internal static class ConsoleReport
         o.WriteLine($"  GC (steady)    gen0 {run.SteadyGc.Gen0} | gen1 {run.SteadyGc.Gen1} | gen2 {run.SteadyGc.Gen2} | allocated {Units.Bytes(run.SteadyGc.AllocatedBytes)} in {run.SteadyElapsed.TotalSeconds:F1} s (all threads, monitor included)");
         o.WriteLine($"  windows        {run.WindowsEmitted:N0} emitted | late {run.Late:N0} | dropped {run.Dropped:N0} | rejected {run.Rejected:N0} | risk breaches {run.PriceBandBreaches + run.NotionalBreaches:N0}");
         var v = run.Verification;
-        string verdict = v.IsClean ? "verified" : "FAILED";
+        string verdict = run.Events == 0 ? "NOTHING TO VERIFY" : v.IsClean ? "verified" : "FAILED";
         o.WriteLine($"  verifier       lost {v.Lost} | duplicated {v.Duplicated} | reordered {v.Reordered} | corrupted {v.Corrupted} of {v.Expected:N0} published: {verdict}");
+        run.Edge?.Print(o, run.Spec.Duration);
         if (run.WindowSamples.Count > 0)
         {
             o.WriteLine("  sample windows");

@@ -124,6 +124,10 @@ internal sealed record LabReport
     [JsonPropertyName("soak")]
     public SoakVerdict? Soak { get; init; }
 
+    /// <summary>With <c>--listen</c>: the TCP source's edge (connections, disconnects by reason, resumes, duplicates, gaps).</summary>
+    [JsonPropertyName("edge")]
+    public EdgeFigures? Edge { get; init; }
+
     /// <summary>The sink's hash over every tick's output, in sequence order (16 hex digits); a replay of a journal reports the same.</summary>
     [JsonPropertyName("outputHash")]
     public string? OutputHash { get; init; }
@@ -175,7 +179,7 @@ internal sealed record LabReport
             Duplicated = run.Verification.Duplicated,
             Reordered = run.Verification.Reordered,
             Corrupted = run.Verification.Corrupted,
-            Verified = run.Verification.Verifiable,
+            Verified = run.Verification.Verifiable && run.Events > 0,
             Late = run.Late,
             Dropped = run.Dropped,
             Rejected = run.Rejected,
@@ -183,6 +187,7 @@ internal sealed record LabReport
             WindowSamples = samples,
             Intervals = intervals,
             Soak = soak,
+            Edge = run.Edge,
             OutputHash = Demo.OutputHash.Format(run.OutputHash),
             Journal = run.Spec.Journal,
             Files = files ?? [],

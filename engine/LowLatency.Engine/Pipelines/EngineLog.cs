@@ -1,8 +1,7 @@
-using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Processing;
 using Microsoft.Extensions.Logging;
 
-namespace LowLatency.Engine.Diagnostics;
+namespace LowLatency.Engine.Pipelines;
 
 /// <summary>
 /// Everything the engine logs, as source-generated messages: each checks <see cref="ILogger.IsEnabled"/>

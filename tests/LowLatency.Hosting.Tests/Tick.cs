@@ -1,0 +1,7 @@
+namespace LowLatency.Hosting.Tests;
+
+/// <summary>A test event.</summary>
+public struct Tick
+{
+    public long Value;
+}

@@ -24,9 +24,6 @@ public sealed class LayeringTests
         [Root] = 0,
         [$"{Root}.Sequencing"] = 0,
         [$"{Root}.Waiting"] = 0,
-
-        // Checksums: a leaf utility that references nothing of the engine, usable from any layer.
-        [$"{Root}.Integrity"] = 0,
         [$"{Root}.Integrity"] = 0,
         [$"{Root}.Processing"] = 1,
         [$"{Root}.Pipelines"] = 2,

@@ -5,7 +5,9 @@ namespace LowLatency.Lab.Commands;
 
 /// <summary>
 /// The wait strategy a run uses when none is given: the command's spinning choice when every thread of the
-/// run has a core (with stages grouped on fewer threads, Yielding: a group never parks), else
+/// run has a core — stages grouped on fewer threads count as one thread per group, which is how a 2-core box
+/// gets a spinning layout (measured on a loaded box, Yielding there lost to Hybrid, whose park after 40 µs
+/// idle never happens at 1 M/s but lets the group's wake-ups win the core back under load) — else
 /// <see cref="WaitStrategyKind.Blocking"/>. On a 2-core box, stages that spin take
 /// the core the next stage needs and latency goes to milliseconds (measured: demo p50 3.3 ms Yielding vs
 /// 89 µs Blocking at 1 M/s; latency Pipeline3 p50 13.6 ms Yielding); with a core each, spinning is what
@@ -23,9 +25,7 @@ internal static class WaitDefaults
     };
 
     public static WaitStrategyKind For(WaitStrategyKind spinning, Topology topology, int stageThreads = 0) =>
-        Environment.ProcessorCount < StageLayout.RunThreads(stageThreads, topology) ? WaitStrategyKind.Blocking
-        : stageThreads > 0 ? WaitStrategyKind.Yielding
-        : spinning;
+        Environment.ProcessorCount >= StageLayout.RunThreads(stageThreads, topology) ? spinning : WaitStrategyKind.Blocking;
 
     /// <summary>A note when an explicitly chosen strategy spins on fewer cores than the run has threads; null otherwise.</summary>
     public static string? Note(WaitStrategyKind chosen, Topology topology, int stageThreads = 0)

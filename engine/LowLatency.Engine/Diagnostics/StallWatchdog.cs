@@ -1,3 +1,4 @@
+using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Processing;
 using Microsoft.Extensions.Logging;
 

@@ -112,6 +112,8 @@ internal static class DemoCommand
     internal static int Run(RunSpec spec, string? jsonPath, TextWriter output, Action<IPEndPoint>? onListening = null)
     {
         MachineInfo machine = MachineInfo.Current;
+        // Before the first line: a Ctrl+C as soon as the run announces itself ends it early instead of killing it.
+        using var ctrlC = new CtrlC();
         output.WriteLine(Title);
         output.WriteLine(spec.Listen is not null
             ? $"  {spec.Duration.TotalSeconds:F0} s of ticks over TCP, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"
@@ -120,7 +122,6 @@ internal static class DemoCommand
                 : $"  {spec.Duration.TotalSeconds:F0} s at max speed, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop");
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
-        using var ctrlC = new CtrlC();
         RunResult run = LabRun.Execute(
             spec,
             progress.Update,

@@ -79,9 +79,9 @@ public sealed class LabReportTests
             Assert.That(PropertyNames(root), Is.EquivalentTo(new[]
             {
                 "schema", "command", "timestampUtc", "machine", "source", "topology", "waitStrategy", "offeredRate", "symbols", "seed",
-                "durationSeconds", "warmupSeconds", "steadyStateSeconds", "offered", "events", "eventsPerSecond", "latencyNs", "gc",
+                "durationSeconds", "elapsedSeconds", "interrupted", "warmupSeconds", "steadyStateSeconds", "offered", "events", "eventsPerSecond", "latencyNs", "gc",
                 "allocatedBytes", "lost", "duplicated", "reordered", "corrupted", "verified", "late", "dropped", "rejected",
-                "windowsEmitted", "windowSamples", "intervals", "soak", "files",
+                "windowsEmitted", "windowSamples", "intervals", "soak", "files", "outputHash",
             }));
             Assert.That(PropertyNames(root.GetProperty("latencyNs")), Is.EquivalentTo(new[] { "p50", "p90", "p99", "p999", "p9999", "max", "mean", "count" }));
             Assert.That(PropertyNames(root.GetProperty("machine")), Is.EquivalentTo(new[] { "cpu", "cores", "os", "runtime", "memoryBytes" }));

@@ -80,10 +80,17 @@ public sealed record KafkaSourceOptions
     /// </summary>
     public TimeSpan BrokerTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Where malformed records go (raw value, headers <c>lowlatency.source.topic/partition/offset</c> and
+    /// <c>lowlatency.reason</c>), each acknowledged before the source commits past it; null: counted and skipped only.
+    /// </summary>
+    public string? DeadLetterTopic { get; init; }
+
     /// <summary>The source's log (trouble, recovery, faults, librdkafka's own lines at their level); none when null.</summary>
     public ILogger? Logger { get; init; }
 
-    internal void Validate()
+    /// <summary>Checks every option; throws <see cref="ArgumentException"/> whose one-line message names the first invalid one. The source calls it when built; hosts may call it earlier (at start-up, from a CLI).</summary>
+    public void Validate()
     {
         KafkaOptionGuard.CheckBootstrap("KafkaSourceOptions.BootstrapServers", BootstrapServers);
 
@@ -128,6 +135,11 @@ public sealed record KafkaSourceOptions
         if (MaxOutOfOrderness < 0)
         {
             KafkaOptionGuard.ThrowOption("KafkaSourceOptions.MaxOutOfOrderness", MaxOutOfOrderness, "must be ≥ 0.");
+        }
+
+        if (DeadLetterTopic is not null && (string.IsNullOrWhiteSpace(DeadLetterTopic) || Topics.Contains(DeadLetterTopic)))
+        {
+            KafkaOptionGuard.ThrowOption("KafkaSourceOptions.DeadLetterTopic", DeadLetterTopic, "must name a topic other than the input topics.");
         }
 
         foreach (string key in Settings.Keys)

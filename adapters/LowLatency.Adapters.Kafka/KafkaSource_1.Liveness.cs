@@ -19,6 +19,7 @@ public sealed partial class KafkaSource<T>
     private long _troubleSince;
     private string _troubleReason = "";
     private long _nextProbe;
+    private bool _troubleLogged;
     private IAdminClient? _probe;
 
     // Written by the poll thread (volatile), read by anyone.
@@ -30,13 +31,20 @@ public sealed partial class KafkaSource<T>
     /// <summary>True while the poll thread has no evidence that a broker answers and every topic exists.</summary>
     private bool InTrouble => _troubleSince != 0;
 
-    private void EnterTrouble(string reason)
+    /// <summary>Opens (or re-labels) a trouble period; logged once librdkafka has reported it or a probe failed.</summary>
+    private void EnterTrouble(string reason, bool reported = true)
     {
         _troubleReason = reason;
         if (_troubleSince == 0)
         {
             _troubleSince = Stopwatch.GetTimestamp();
             _nextProbe = _troubleSince;
+            _troubleLogged = false;
+        }
+
+        if (reported && !_troubleLogged)
+        {
+            _troubleLogged = true;
             _logger.LogSourceTrouble(_options.Name, reason);
         }
     }
@@ -83,22 +91,28 @@ public sealed partial class KafkaSource<T>
                 TopicMetadata? found = metadata.Topics.Find(t => t.Topic == topic);
                 if (found is null || found.Error.IsError || found.Partitions.Count == 0)
                 {
-                    _troubleReason = $"topic '{topic}' does not exist" + (found is { Error.IsError: true } ? $" ({found.Error.Reason})" : "");
+                    EnterTrouble($"topic '{topic}' does not exist" + (found is { Error.IsError: true } ? $" ({found.Error.Reason})" : ""));
                     return;
                 }
             }
 
             _troubleSince = 0;
-            Volatile.Write(ref _recoveries, _recoveries + 1);
-            _logger.LogSourceRecovered(_options.Name);
+            if (_troubleLogged)
+            {
+                // A start-up whose first probe succeeded was never trouble worth a line or a count.
+                Volatile.Write(ref _recoveries, _recoveries + 1);
+                _logger.LogSourceRecovered(_options.Name);
+            }
         }
         catch (KafkaException e)
         {
-            // Keep the reason librdkafka gave first (e.g. "resolve failed"); a timed-out probe adds nothing to it.
+            // Keep the reason librdkafka gave (e.g. "resolve failed"); a timed-out probe adds nothing to it.
             if (_troubleReason.Length == 0)
             {
                 _troubleReason = e.Error.Reason;
             }
+
+            EnterTrouble(_troubleReason);
         }
     }
 

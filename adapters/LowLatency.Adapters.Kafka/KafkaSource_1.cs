@@ -19,9 +19,8 @@ namespace LowLatency.Adapters.Kafka;
 /// must be <see cref="ProducerType.Single"/>). Rebalance callbacks run on that thread, inside the consume
 /// call, so partition state needs no lock.</para>
 /// <para><b>Decoding.</b> librdkafka hands the value to the decoder as a span over its own buffer; the decoder
-/// writes the next ring slot in place. The slot is written before it is claimed, which is safe because the
-/// poll thread is the only claimer and first checks the slot has been released by every gating stage; a
-/// malformed record therefore costs no claim and leaves no hole in the ring.</para>
+/// writes a staging value that is copied into a slot claimed through the engine's claim API (see
+/// <c>KafkaSource_1.Decode.cs</c>); a malformed record costs no claim and leaves no hole in the ring.</para>
 /// <para><b>Commits.</b> Beside each slot the source keeps (partition, offset). Every
 /// <see cref="KafkaSourceOptions.StoreInterval"/> it scans the slots the pipeline has completed, records one
 /// (sequence, next offset) checkpoint per partition, and hands librdkafka's offset store the newest
@@ -75,7 +74,6 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
     private KafkaPartitionState? _lastState;
     private long _scanned = Sequence.InitialValue;
     private bool _decoded;
-    private bool _closedWhileDecoding;
     private bool _paused;
     private bool _pauseStateStale; // a rebalance assigned partitions: paused ones must be paused again
     private long _nextRound;
@@ -117,7 +115,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         options.Validate();
         if (pipeline.Options.ProducerType != ProducerType.Single)
         {
-            KafkaOptionGuard.ThrowOption("PipelineOptions.ProducerType", pipeline.Options.ProducerType, "a KafkaSource must be the only producer of a Single-producer pipeline (it writes the next slot before claiming it).");
+            KafkaOptionGuard.ThrowOption("PipelineOptions.ProducerType", pipeline.Options.ProducerType, "a KafkaSource must be the only producer of a Single-producer pipeline (it publishes claimed ranges and keeps side entries per slot).");
         }
 
         _pipeline = pipeline;
@@ -274,7 +272,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         }
 
         return new ConsumerBuilder<Ignore, Null>(config)
-            .SetValueDeserializer(new SlotDeserializer(this))
+            .SetValueDeserializer(new StagingDeserializer(this))
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
@@ -290,7 +288,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         try
         {
             consumer.Subscribe(_options.Topics);
-            EnterTrouble("no broker has answered yet");
+            EnterTrouble("no broker has answered yet", reported: false);
             int pollMs = (int)_options.PollTimeout.TotalMilliseconds;
             int sinceRoundCheck = 0;
             while (!_stopRequested && !_ring.IsClosed && Volatile.Read(ref _fault) is null)
@@ -309,7 +307,6 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
                 }
 
                 _decoded = false;
-                _closedWhileDecoding = false;
 
                 // While records are queued, take them without waiting and publish them as one range; the
                 // moment none is queued, publish what was taken. One release store and one wake-up of the
@@ -338,9 +335,9 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
                 {
                     PublishDecoded(result.Topic, result.Partition.Value, result.Offset.Value);
                 }
-                else if (!_closedWhileDecoding)
+                else
                 {
-                    Volatile.Write(ref _malformed, _malformed + 1);
+                    OnMalformed(result.Topic, result.Partition.Value, result.Offset.Value);
                 }
 
                 if (++sinceRoundCheck >= RoundCheckEvery)
@@ -374,6 +371,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         finally
         {
             DisposeProbe();
+            DisposeDeadLetters();
             try
             {
                 if (!InTrouble)
@@ -398,85 +396,6 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
                 _logger.LogSourceFaulted(_options.Name, fault.Message);
                 _completion.TrySetException(fault);
             }
-        }
-    }
-
-    /// <summary>Called by the value deserializer, inside the consume call, with librdkafka's buffer.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void DecodeIntoNextSlot(ReadOnlySpan<byte> value)
-    {
-        long sequence = _sequencer.ClaimedSequence + 1;
-        if (_sequencer.RemainingCapacity < 1 || sequence - _ring.Capacity > _scanned)
-        {
-            if (!MakeRoomSlow(sequence))
-            {
-                _closedWhileDecoding = true;
-                return;
-            }
-        }
-
-        _decoded = _decoder.TryDecode(value, ref _ring[sequence]);
-    }
-
-    /// <summary>The ring is full (backpressure past the pause mark), or the scan lags a full ring behind.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool MakeRoomSlow(long sequence)
-    {
-        // Our own unpublished claims must not be what fills the ring.
-        FlushPublished();
-        var spin = default(SpinWait);
-        while (_sequencer.RemainingCapacity < 1)
-        {
-            if (_ring.IsClosed || _stopRequested)
-            {
-                return false;
-            }
-
-            spin.SpinOnce(sleep1Threshold: 20);
-        }
-
-        if (sequence - _ring.Capacity > _scanned)
-        {
-            ScanCompleted();
-        }
-
-        return true;
-    }
-
-    private void PublishDecoded(string topic, int partition, long offset)
-    {
-        if (_sequencer.TryNext(1, out long sequence) != PublishResult.Ok)
-        {
-            // Closed by a drain or a fault between the decode and the claim: the record is not published,
-            // so it is never committed, and the next owner of the partition reads it again.
-            return;
-        }
-
-        KafkaPartitionState? state = Lookup(topic, partition);
-        long index = sequence & _mask;
-        ref T slot = ref _ring[sequence];
-        long eventTime = _decoder.GetEventTime(in slot);
-        _stateOf[index] = state;
-        _offsetOf[index] = offset;
-        _eventTimeOf[index] = eventTime;
-        if (state is not null)
-        {
-            state.Position = offset + 1;
-            state.AtEnd = false;
-            state.LastEventTimestamp = _idleTimeoutTicks == long.MaxValue ? 0 : _time.GetTimestamp();
-            OnEventTime(state, eventTime);
-        }
-
-        _watermarkOf[index] = _watermark;
-        if (_unpublishedFrom < 0)
-        {
-            _unpublishedFrom = sequence;
-        }
-
-        _unpublishedTo = sequence;
-        if (sequence - _unpublishedFrom + 1 >= _options.MaxPublishBatch)
-        {
-            FlushPublished();
         }
     }
 
@@ -968,16 +887,6 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
                 new KeyValuePair<string, object?>("source", _options.Name),
                 new KeyValuePair<string, object?>("topic", state.Topic),
                 new KeyValuePair<string, object?>("partition", state.Partition)));
-        }
-    }
-
-    /// <summary>Confluent's value deserializer, used as the hook that decodes straight into the next slot.</summary>
-    private sealed class SlotDeserializer(KafkaSource<T> source) : IDeserializer<Null>
-    {
-        public Null Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
-        {
-            source.DecodeIntoNextSlot(data);
-            return null!;
         }
     }
 }

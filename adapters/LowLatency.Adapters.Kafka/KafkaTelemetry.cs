@@ -4,7 +4,8 @@ namespace LowLatency.Adapters.Kafka;
 
 /// <summary>
 /// The adapter's instruments on the <c>LowLatency</c> meter: consumer lag per partition
-/// (<c>lowlatency.kafka.consumer.lag</c>, tagged source/topic/partition) and sink delivery counts.
+/// (<c>lowlatency.kafka.consumer.lag</c>, tagged source/topic/partition), malformed records per reason
+/// (<c>lowlatency.kafka.consumer.malformed</c>) and sink delivery counts.
 /// </summary>
 internal static class KafkaTelemetry
 {
@@ -21,6 +22,9 @@ internal static class KafkaTelemetry
 
     public static readonly Counter<long> DeliveryFailed = s_meter.CreateCounter<long>(
         "lowlatency.kafka.producer.failed", "{record}", "Records whose delivery failed; the sink faults and holds commits back.");
+
+    public static readonly Counter<long> Malformed = s_meter.CreateCounter<long>(
+        "lowlatency.kafka.consumer.malformed", "{record}", "Records a source refused, tagged source and reason; skipped (and dead-lettered when configured).");
 
     public static readonly ObservableGauge<long> ConsumerLag = s_meter.CreateObservableGauge(
         "lowlatency.kafka.consumer.lag", ObserveLag, "{record}", "High watermark minus the source's position, per assigned partition.");

@@ -10,6 +10,10 @@ public sealed class ProtocolException : IOException
     public ProtocolException(DisconnectReason reason)
         : base("Wire protocol violation: " + reason.ToString() + ".") => Reason = reason;
 
+    /// <summary>Creates an exception for <paramref name="reason"/> with a message that says what it means here.</summary>
+    public ProtocolException(DisconnectReason reason, string message)
+        : base(message) => Reason = reason;
+
     /// <summary>Creates an exception with no particular reason (serialization and tooling).</summary>
     public ProtocolException()
         : this(DisconnectReason.None)

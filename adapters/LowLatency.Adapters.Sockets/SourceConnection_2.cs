@@ -285,6 +285,11 @@ internal sealed partial class SourceConnection<T, TCodec>
 
         SessionState session = await _source.AttachSessionAsync(this, _helloSession).ConfigureAwait(false);
         _session = session;
+        if (session.AcceptedSequence >= 0)
+        {
+            _metrics.OnResumed();
+        }
+
         int length = WireFormat.WriteWelcome(_controlFrame, session.Id, session.AcceptedSequence, session.AckedSequence);
         await WriteAsync(_controlFrame.AsMemory(0, length), token).ConfigureAwait(false);
         Volatile.Write(ref _handshaken, 1);

@@ -8,6 +8,10 @@ using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using K4os.Compression.LZ4;
+using LowLatency.Engine;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Sequencing;
+using LowLatency.Engine.Waiting;
 
 namespace LowLatency.Adapters.Sockets;
 
@@ -18,46 +22,48 @@ namespace LowLatency.Adapters.Sockets;
 /// </summary>
 /// <remarks>
 /// <para>Threading: one producer thread calls <see cref="Publish"/> (single writer; wrap it in a lock to
-/// share it); a dedicated sender thread connects, handshakes, batches whatever is pending and writes; a
-/// receive task per connection reads acks. Events are encoded once, into a ring of
-/// <see cref="TcpPublisherOptions.MaxUnackedEvents"/> slots that doubles as the resend buffer.</para>
+/// share it); a dedicated sender thread connects, handshakes, encodes and batches whatever is pending and
+/// writes; a receive task per connection reads acks.</para>
+/// <para>The resend buffer is the engine's own ring: a single-producer <see cref="RingBuffer{T}"/> of
+/// <see cref="TcpPublisherOptions.MaxUnackedEvents"/> slots whose only gating sequence is the highest acked
+/// sequence. The producer claims and publishes through the sequencer (a full ring is the source's
+/// backpressure); the sender follows the cursor through a <see cref="SequenceBarrier"/> and encodes each
+/// event on its own thread; an ack moves the gating sequence and frees the slots. Ring sequence and session
+/// sequence are the same number, so a slot stays unclaimable until its event is acked, which is exactly how
+/// long a resend may need it.</para>
 /// <para>Sequence numbers are per session and start at 0; the session id survives reconnects. The source
 /// reports the highest sequence it accepted in its welcome, and the sender resumes right after it.</para>
 /// </remarks>
 /// <typeparam name="T">The event.</typeparam>
 /// <typeparam name="TCodec">The wire codec of <typeparamref name="T"/>.</typeparam>
-public sealed class TcpPublisher<T, TCodec> : IDisposable
+public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
     where T : struct
     where TCodec : struct, IEventCodec<T>
 {
     private readonly EndPoint _remote;
     private readonly TcpPublisherOptions _options;
     private readonly int _eventSize;
-    private readonly int _capacity;
-    private readonly long _mask;
-    private readonly byte[] _events;
+    private readonly RingBuffer<T> _ring;
+    private readonly SequenceBarrier _pending;
     private readonly byte[] _sendBuffer;
     private readonly byte[]? _compressScratch;
-    private readonly ManualResetEventSlim _dataSignal = new(false);
-    private readonly ManualResetEventSlim _ackSignal = new(false);
+    private readonly ManualResetEventSlim _stopSignal = new(false);
+    private readonly TaskCompletionSource _senderExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _sender;
 
-    // Not readonly: a stateful codec may mutate itself.
+    // Highest acked sequence: the ring's gating sequence. Raised (compare-and-set max) by the receive task
+    // on an ack and by the sender on a welcome; read by the producer's claim (through the sequencer) and
+    // by waiters. Its own padded line (Sequence).
+    private readonly Sequence _acked = new();
+
+    // Sender thread only: the codec (not readonly: a stateful codec may mutate itself) and the next
+    // sequence to send on the current connection.
     private TCodec _codec;
-
-    // Written by the producer thread (release), read by the sender (acquire).
-    private long _published;
-
-    // Count of events acked (every sequence below it). Raised by the receive task (interlocked max);
-    // read by the producer (room), the sender (resume point) and waiters.
-    private long _acked;
-
-    // Sender thread only: next sequence to send on the current connection.
     private long _sent;
+    private long _sentHigh = -1;
 
-    // 1 while the sender is about to wait for data; the producer signals only then (Dekker-style:
-    // both sides fence between their store and their load).
-    private int _senderIdle;
+    // Completed and replaced whenever the ack or the close reason moves; created by the first waiter.
+    private TaskCompletionSource? _ackChanged;
 
     // Set once by Dispose; read by every loop.
     private volatile bool _disposed;
@@ -65,6 +71,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     // Incremented by the sender thread; read by anyone.
     private long _reconnects;
     private long _framesSent;
+    private long _resentEvents;
 
     // Written by the sender (welcome refusal) or the receive task (close frame); read by anyone.
     private int _lastCloseReason;
@@ -90,9 +97,11 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
         _options = options;
         _codec = codec;
         _eventSize = codec.EventSize;
-        _capacity = options.MaxUnackedEvents;
-        _mask = _capacity - 1;
-        _events = new byte[_capacity * _eventSize];
+        IWaitStrategy wait = WaitStrategies.Create(options.SenderWaitStrategy);
+        _ring = RingBuffer<T>.CreateSingleProducer(options.MaxUnackedEvents, wait);
+        _ring.Sequencer.AddGatingSequence(_acked);
+        TimeSpan tick = TimeSpan.FromMilliseconds(Math.Min(100, options.HeartbeatInterval.TotalMilliseconds));
+        _pending = new SequenceBarrier(_ring.Sequencer, wait, [], tick);
         _sendBuffer = new byte[options.SendBufferSize];
         if (options.Compression == FrameCompression.Lz4)
         {
@@ -106,16 +115,19 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     public ulong SessionId => _options.SessionId;
 
     /// <summary>Events published so far (the next event's sequence).</summary>
-    public long Published => Volatile.Read(ref _published);
+    public long Published => _ring.Cursor.ValueAcquire + 1;
 
     /// <summary>Events acked by the source: every sequence below this is done by every terminal stage.</summary>
-    public long Acked => Volatile.Read(ref _acked);
+    public long Acked => _acked.ValueAcquire + 1;
 
     /// <summary>Connections lost and re-established (or attempted) after the first.</summary>
     public long Reconnects => Volatile.Read(ref _reconnects);
 
     /// <summary>Batch frames written.</summary>
     public long FramesSent => Volatile.Read(ref _framesSent);
+
+    /// <summary>Events sent again after a reconnect because the source had not accepted them before the connection broke.</summary>
+    public long ResentEvents => Volatile.Read(ref _resentEvents);
 
     /// <summary>The reason of the last close frame the source sent (e.g. <see cref="DisconnectReason.AuthenticationFailed"/>), or None.</summary>
     public DisconnectReason LastCloseReason => (DisconnectReason)Volatile.Read(ref _lastCloseReason);
@@ -134,92 +146,177 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     public void Start() => _sender.Start();
 
     /// <summary>
-    /// Encodes <paramref name="value"/> into the resend ring and hands it to the sender. Blocks while
-    /// <see cref="TcpPublisherOptions.MaxUnackedEvents"/> events are unacked (backpressure from the source).
+    /// Hands <paramref name="value"/> to the sender through the resend ring. Blocks while
+    /// <see cref="TcpPublisherOptions.MaxUnackedEvents"/> events are unacked (backpressure from the source);
+    /// throws <see cref="PipelineClosedException"/> once the publisher is disposed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Publish(in T value)
     {
-        long sequence = _published;
-        if (sequence - Volatile.Read(ref _acked) >= _capacity)
-        {
-            WaitForRoomSlow(sequence);
-        }
-
-        _codec.Encode(in value, _events.AsSpan((int)(sequence & _mask) * _eventSize, _eventSize));
-        Commit(sequence + 1);
+        long sequence = _ring.Next();
+        _ring[sequence] = value;
+        _ring.Publish(sequence);
     }
 
     /// <summary>Like <see cref="Publish"/>, but returns false instead of blocking when the resend ring is full.</summary>
     public bool TryPublish(in T value)
     {
-        long sequence = _published;
-        if (sequence - Volatile.Read(ref _acked) >= _capacity)
+        PublishResult result = _ring.TryNext(out long sequence);
+        if (result != PublishResult.Ok)
         {
+            ObjectDisposedException.ThrowIf(result == PublishResult.Closed, this);
             return false;
         }
 
-        _codec.Encode(in value, _events.AsSpan((int)(sequence & _mask) * _eventSize, _eventSize));
-        Commit(sequence + 1);
+        _ring[sequence] = value;
+        _ring.Publish(sequence);
         return true;
     }
 
-    /// <summary>Publishes <paramref name="values"/> in order, signalling the sender once.</summary>
+    /// <summary>Publishes <paramref name="values"/> in order, in claims of up to half the ring, blocking like <see cref="Publish"/>.</summary>
     public void PublishBatch(ReadOnlySpan<T> values)
     {
-        long sequence = _published;
-        for (int i = 0; i < values.Length; i++)
+        int chunk = Math.Max(1, _ring.Capacity / 2);
+        while (!values.IsEmpty)
         {
-            if (sequence - Volatile.Read(ref _acked) >= _capacity)
+            int n = Math.Min(values.Length, chunk);
+            long high = _ring.Next(n);
+            long low = high - n + 1;
+            for (int i = 0; i < n; i++)
             {
-                Commit(sequence);
-                WaitForRoomSlow(sequence);
+                _ring[low + i] = values[i];
             }
 
-            _codec.Encode(in values[i], _events.AsSpan((int)(sequence & _mask) * _eventSize, _eventSize));
-            sequence++;
+            _ring.Publish(low, high);
+            values = values[n..];
         }
-
-        Commit(sequence);
     }
 
-    /// <summary>Waits until every published event is acked; false on timeout.</summary>
-    public bool WaitUntilAcked(TimeSpan timeout)
+    /// <summary>
+    /// Completes once every event published before the call is acked (done by every terminal stage of the
+    /// source's pipeline). Fails — never returns a flag to ignore — with <see cref="TimeoutException"/> after
+    /// <paramref name="timeout"/> (saying how far it got), with <see cref="ProtocolException"/> at once when
+    /// the source refused the session (bad token, schema or version: retrying cannot help), with
+    /// <see cref="ObjectDisposedException"/> when disposed, and with <see cref="OperationCanceledException"/>
+    /// when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public async Task WaitUntilAckedAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        long target = Volatile.Read(ref _published);
+        long target = Published;
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (Volatile.Read(ref _acked) < target)
+        while (true)
         {
-            long left = deadline - Environment.TickCount64;
-            if (left <= 0 || _disposed)
+            Task changed = AckChanged();
+            if (Acked >= target)
             {
-                return false;
+                return;
             }
 
-            _ackSignal.Wait(TimeSpan.FromMilliseconds(Math.Min(left, 50)));
-            _ackSignal.Reset();
-        }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // A refusal that a later handshake got past (the source was fixed and restarted) no longer counts.
+            DisconnectReason refused = LastCloseReason;
+            if (IsRefusal(refused) && !IsConnected)
+            {
+                throw new ProtocolException(refused, $"The source refused the session ({refused}); {Acked} of {target} events acked. Retrying cannot help: fix the token, schema or wire version.");
+            }
 
-        return true;
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                throw new TimeoutException($"{Acked} of {target} events acked after {timeout.TotalSeconds:0.###} s waiting for acks from {_remote} (connected: {(IsConnected ? "yes" : "no")}, reconnects: {Reconnects}, last connect error: {LastConnectError}, last close reason: {LastCloseReason}).");
+            }
+
+            try
+            {
+                await changed.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(left, 100)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Look again: the deadline and the connection state are re-read at the top.
+            }
+        }
     }
 
-    /// <summary>Stops the sender and closes the connection. Unacked events are abandoned.</summary>
+    /// <summary>Blocking form of <see cref="WaitUntilAckedAsync"/> for threads that publish synchronously; throws the same way.</summary>
+    public void WaitUntilAcked(TimeSpan timeout) => WaitUntilAckedAsync(timeout).GetAwaiter().GetResult();
+
+    /// <summary>Stops the sender and closes the connection. Unacked events are abandoned; a blocked <see cref="Publish"/> throws.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (!BeginDispose())
         {
             return;
         }
 
-        _disposed = true;
-        _dataSignal.Set();
-        _ackSignal.Set();
         if (_sender.IsAlive)
         {
             _sender.Join(TimeSpan.FromSeconds(5));
         }
 
-        Volatile.Read(ref _connection)?.Dispose();
+        EndDispose();
+    }
+
+    /// <summary>Like <see cref="Dispose"/>, without blocking a thread while the sender stops (bounded at 5 s).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!BeginDispose())
+        {
+            return;
+        }
+
+        if (_sender.ThreadState != ThreadState.Unstarted)
+        {
+            try
+            {
+                await _senderExited.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The sender is stuck in a socket call; disposing the connection below unblocks it.
+            }
+        }
+
+        EndDispose();
+    }
+
+    private bool BeginDispose()
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        _disposed = true;
+        _ring.Sequencer.Close();
+        _stopSignal.Set();
+        _pending.Alert();
+        SignalAckChanged();
+        return true;
+    }
+
+    private void EndDispose() => Volatile.Read(ref _connection)?.Dispose();
+
+    private static bool IsRefusal(DisconnectReason reason) =>
+        reason is DisconnectReason.AuthenticationFailed or DisconnectReason.SchemaMismatch or DisconnectReason.UnsupportedVersion;
+
+    private Task AckChanged()
+    {
+        TaskCompletionSource? current = Volatile.Read(ref _ackChanged);
+        if (current is null)
+        {
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            current = Interlocked.CompareExchange(ref _ackChanged, created, null) ?? created;
+        }
+
+        return current.Task;
+    }
+
+    private void SignalAckChanged() => Interlocked.Exchange(ref _ackChanged, null)?.TrySetResult();
+
+    private void SetCloseReason(DisconnectReason reason)
+    {
+        Volatile.Write(ref _lastCloseReason, (int)reason);
+        SignalAckChanged();
     }
 
     private static ulong RandomSessionId()
@@ -235,46 +332,35 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
         return id;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Commit(long published)
+    /// <summary>Raises the acked sequence to <paramref name="highest"/> if it is higher (compare-and-set max: two writers).</summary>
+    private void AdvanceAcked(long highest)
     {
-        // Full fence: the sender stores _senderIdle then loads _published; we store _published then
-        // load _senderIdle. Without it both could miss the other and the sender would sleep a period.
-        Interlocked.Exchange(ref _published, published);
-        if (Volatile.Read(ref _senderIdle) != 0)
+        long current = _acked.ValueAcquire;
+        while (highest > current)
         {
-            _dataSignal.Set();
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void WaitForRoomSlow(long sequence)
-    {
-        while (sequence - Volatile.Read(ref _acked) >= _capacity)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _ackSignal.Wait(TimeSpan.FromMilliseconds(10));
-            _ackSignal.Reset();
-        }
-    }
-
-    private void AdvanceAcked(long count)
-    {
-        long current = Volatile.Read(ref _acked);
-        while (count > current)
-        {
-            long seen = Interlocked.CompareExchange(ref _acked, count, current);
-            if (seen == current)
+            if (_acked.CompareAndSet(current, highest))
             {
-                _ackSignal.Set();
+                SignalAckChanged();
                 return;
             }
 
-            current = seen;
+            current = _acked.ValueAcquire;
         }
     }
 
     private void SendLoop()
+    {
+        try
+        {
+            SendUntilDisposed();
+        }
+        finally
+        {
+            _senderExited.TrySetResult();
+        }
+    }
+
+    private void SendUntilDisposed()
     {
         TimeSpan delay = _options.ReconnectDelay;
         long lastSend = Environment.TickCount64;
@@ -312,20 +398,20 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
                         OperationCanceledException => SocketError.TimedOut,
                         _ => SocketError.SocketError,
                     }));
-                    _dataSignal.Wait(delay);
-                    _dataSignal.Reset();
+                    _stopSignal.Wait(delay);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
                 }
 
                 continue;
             }
 
-            long published = Volatile.Read(ref _published);
             try
             {
-                if (_sent < published)
+                // Acquire; pairs with the producer's release of the cursor in Publish.
+                long available = _ring.Cursor.ValueAcquire;
+                if (_sent <= available)
                 {
-                    SendAvailable(connection, published);
+                    SendAvailable(connection, available);
                     lastSend = Environment.TickCount64;
                     continue;
                 }
@@ -343,14 +429,11 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
                 continue;
             }
 
-            Interlocked.Exchange(ref _senderIdle, 1);
-            if (Volatile.Read(ref _published) == _sent && !_disposed && !connection.Broken)
+            // Wakes on a publication, on the timeout tick (heartbeats), or on an alert (a broken connection, Dispose).
+            if (_pending.WaitFor(_sent) == SequenceBarrier.Alerted)
             {
-                _dataSignal.Wait(TimeSpan.FromMilliseconds(Math.Min(100, _options.HeartbeatInterval.TotalMilliseconds)));
+                _pending.ClearAlert();
             }
-
-            _dataSignal.Reset();
-            Volatile.Write(ref _senderIdle, 0);
         }
 
         PublisherConnection? last = Volatile.Read(ref _connection);
@@ -430,7 +513,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
             Span<byte> close = frame.Slice(WireFormat.HeaderSize, WireFormat.CloseSize);
             stream.ReadExactly(close);
             var reason = (DisconnectReason)BinaryPrimitives.ReadUInt16LittleEndian(close);
-            Volatile.Write(ref _lastCloseReason, (int)reason);
+            SetCloseReason(reason);
             throw new ProtocolException(reason);
         }
 
@@ -444,15 +527,14 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
         ulong session = BinaryPrimitives.ReadUInt64LittleEndian(payload);
         long accepted = BinaryPrimitives.ReadInt64LittleEndian(payload[8..]);
         long acked = BinaryPrimitives.ReadInt64LittleEndian(payload[16..]);
-        long published = Volatile.Read(ref _published);
-        if (session != _options.SessionId || accepted >= published || acked > accepted)
+        if (session != _options.SessionId || accepted >= Published || acked > accepted)
         {
             // The source knows events this publisher never sent: another publisher uses the session id.
             throw new ProtocolException(DisconnectReason.MalformedPayload);
         }
 
-        AdvanceAcked(acked + 1);
-        _sent = Math.Max(accepted + 1, Volatile.Read(ref _acked));
+        AdvanceAcked(acked);
+        _sent = Math.Max(accepted + 1, Acked);
     }
 
     private async Task ReceiveAsync(PublisherConnection connection)
@@ -480,7 +562,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
         finally
         {
             connection.MarkBroken();
-            _dataSignal.Set();
+            _pending.Alert();
             await reader.CompleteAsync().ConfigureAwait(false);
         }
     }
@@ -509,13 +591,13 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
             {
                 case FrameType.Ack:
                     payload.CopyTo(frame);
-                    AdvanceAcked(BinaryPrimitives.ReadInt64LittleEndian(frame) + 1);
+                    AdvanceAcked(BinaryPrimitives.ReadInt64LittleEndian(frame));
                     break;
                 case FrameType.Heartbeat:
                     break;
                 case FrameType.Close:
                     payload.CopyTo(frame);
-                    Volatile.Write(ref _lastCloseReason, BinaryPrimitives.ReadUInt16LittleEndian(frame));
+                    SetCloseReason((DisconnectReason)BinaryPrimitives.ReadUInt16LittleEndian(frame));
                     buffer = buffer.Slice(length);
                     return true;
                 default:
@@ -528,16 +610,22 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
         return false;
     }
 
-    private void SendAvailable(PublisherConnection connection, long published)
+    private void SendAvailable(PublisherConnection connection, long available)
     {
         int used = 0;
         int maxBatch = _options.MaxBatchEvents;
         int frameBudget = WireFormat.HeaderSize + LZ4Codec.MaximumOutputSize(WireFormat.BatchOverhead + (maxBatch * _eventSize));
-        while (_sent < published && _sendBuffer.Length - used >= frameBudget)
+        while (_sent <= available && _sendBuffer.Length - used >= frameBudget)
         {
-            int count = (int)Math.Min(published - _sent, maxBatch);
+            int count = (int)Math.Min(available - _sent + 1, maxBatch);
             used += WriteBatchFrame(_sendBuffer.AsSpan(used), _sent, count);
+            if (_sent <= _sentHigh)
+            {
+                Interlocked.Add(ref _resentEvents, Math.Min(count, _sentHigh - _sent + 1));
+            }
+
             _sent += count;
+            _sentHigh = Math.Max(_sentHigh, _sent - 1);
             Interlocked.Increment(ref _framesSent);
         }
 
@@ -571,18 +659,23 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable
     private void WriteBatchPayload(Span<byte> payload, long first, int count)
     {
         WireFormat.WriteBatchHeader(payload, first, count, _eventSize);
-        CopyEvents(first, count, payload[WireFormat.BatchHeaderSize..]);
+        EncodeEvents(first, count, payload[WireFormat.BatchHeaderSize..]);
         WireFormat.SealBatch(payload);
     }
 
-    private void CopyEvents(long first, int count, Span<byte> destination)
+    private void EncodeEvents(long first, int count, Span<byte> destination)
     {
-        int index = (int)(first & _mask);
-        int head = Math.Min(count, _capacity - index);
-        _events.AsSpan(index * _eventSize, head * _eventSize).CopyTo(destination);
-        if (head < count)
+        // Slots from first on are unacked, so the producer cannot claim them while they are read here.
+        int done = 0;
+        while (done < count)
         {
-            _events.AsSpan(0, (count - head) * _eventSize).CopyTo(destination[(head * _eventSize)..]);
+            Span<T> slots = _ring.GetContiguousSpan(first + done, count - done);
+            for (int i = 0; i < slots.Length; i++)
+            {
+                _codec.Encode(in slots[i], destination.Slice((done + i) * _eventSize, _eventSize));
+            }
+
+            done += slots.Length;
         }
     }
 }

@@ -17,6 +17,7 @@ public sealed class TcpSourceMetrics
     private long _missingEvents;
     private long _backpressureWaits;
     private long _acksSent;
+    private long _sessionsResumed;
 
     /// <summary>Connections accepted by the listener (refused ones included).</summary>
     public long ConnectionsAccepted => Volatile.Read(ref _connectionsAccepted);
@@ -41,6 +42,12 @@ public sealed class TcpSourceMetrics
 
     /// <summary>Times a connection stopped reading because the ring refused a claim.</summary>
     public long BackpressureWaits => Volatile.Read(ref _backpressureWaits);
+
+    /// <summary>
+    /// Handshakes that resumed a session the source already held events of: a publisher reconnected and resends
+    /// from the welcome's accepted + 1 (its resends of events already accepted show up as <see cref="DuplicateEvents"/>).
+    /// </summary>
+    public long SessionsResumed => Volatile.Read(ref _sessionsResumed);
 
     /// <summary>Ack frames sent.</summary>
     public long AcksSent => Volatile.Read(ref _acksSent);
@@ -91,4 +98,6 @@ public sealed class TcpSourceMetrics
     internal void OnBackpressure() => Interlocked.Increment(ref _backpressureWaits);
 
     internal void OnAck() => Interlocked.Increment(ref _acksSent);
+
+    internal void OnResumed() => Interlocked.Increment(ref _sessionsResumed);
 }

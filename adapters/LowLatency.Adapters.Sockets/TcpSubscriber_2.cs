@@ -14,7 +14,7 @@ namespace LowLatency.Adapters.Sockets;
 /// </summary>
 /// <typeparam name="T">The event.</typeparam>
 /// <typeparam name="TCodec">The wire codec.</typeparam>
-public sealed class TcpSubscriber<T, TCodec> : IDisposable
+public sealed class TcpSubscriber<T, TCodec> : IDisposable, IAsyncDisposable
     where T : struct
     where TCodec : struct, IEventCodec<T>
 {
@@ -67,18 +67,10 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable
             WireFormat.WriteHello(hello, 1, schemaId, codec.EventSize, SessionRole.Subscriber, authToken);
             stream.Write(hello);
             var subscriber = new TcpSubscriber<T, TCodec>(socket, stream, codec, maxFrameSize);
-            FrameHeader header = subscriber.ReadHeader();
-            if (header.Type == FrameType.Close)
-            {
-                throw new ProtocolException(subscriber.ReadCloseReason(header));
-            }
-
-            if (header.Type != FrameType.Welcome)
-            {
-                throw new ProtocolException(DisconnectReason.UnexpectedFrame);
-            }
-
-            stream.ReadExactly(subscriber.Payload(header.PayloadLength));
+            stream.ReadExactly(subscriber._header);
+            FrameHeader header = subscriber.CheckHeader();
+            stream.ReadExactly(subscriber.PayloadMemory(header.PayloadLength).Span);
+            subscriber.AcceptHandshake(header);
             return subscriber;
         }
         catch
@@ -87,6 +79,72 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Connects to a sink and completes the handshake without blocking a thread. Throws <see cref="ProtocolException"/>
+    /// if the sink refuses (see its reason: a v1 sink answers <see cref="DisconnectReason.UnsupportedVersion"/>),
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires or the connection and
+    /// handshake take longer than <paramref name="timeout"/> (default 10 s).
+    /// </summary>
+    public static async Task<TcpSubscriber<T, TCodec>> ConnectAsync(EndPoint sink, TCodec codec, uint schemaId, ReadOnlyMemory<byte> authToken = default, SslClientAuthenticationOptions? tls = null, int maxFrameSize = 1 << 20, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout ?? TimeSpan.FromSeconds(10));
+        CancellationToken token = bounded.Token;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
+        try
+        {
+            await socket.ConnectAsync(sink, token).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: false);
+            if (tls is not null)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                await ssl.AuthenticateAsClientAsync(tls, token).ConfigureAwait(false);
+            }
+
+            byte[] hello = new byte[WireFormat.HeaderSize + WireFormat.HelloFixedSize + authToken.Length];
+            WireFormat.WriteHello(hello, 1, schemaId, codec.EventSize, SessionRole.Subscriber, authToken.Span);
+            await stream.WriteAsync(hello, token).ConfigureAwait(false);
+            var subscriber = new TcpSubscriber<T, TCodec>(socket, stream, codec, maxFrameSize);
+            await stream.ReadExactlyAsync(subscriber._header, token).ConfigureAwait(false);
+            FrameHeader header = subscriber.CheckHeader();
+            await stream.ReadExactlyAsync(subscriber.PayloadMemory(header.PayloadLength), token).ConfigureAwait(false);
+            subscriber.AcceptHandshake(header);
+            return subscriber;
+        }
+        catch
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits without blocking a thread until events are available and decodes up to <paramref name="destination"/>.Length
+    /// of them; returns how many and the sink's ring sequence of the first (a jump means the sink dropped events for this
+    /// subscriber). Count 0: the sink closed the connection. Honours <paramref name="cancellationToken"/>.
+    /// </summary>
+    public async ValueTask<(int Count, long FirstSequence)> ReadAsync(Memory<T> destination, CancellationToken cancellationToken = default)
+    {
+        while (_remaining == 0)
+        {
+            if (!await NextBatchAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return (0, -1);
+            }
+        }
+
+        int n = Take(destination.Span, out long first);
+        return (n, first);
     }
 
     /// <summary>
@@ -105,17 +163,27 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable
             }
         }
 
-        int n = Math.Min(destination.Length, _remaining);
-        for (int i = 0; i < n; i++)
+        return Take(destination, out firstSequence);
+    }
+
+    /// <summary>Like <see cref="Dispose"/>, writing the close frame without blocking a thread (bounded at 1 s).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
         {
-            _codec.Decode(_events.AsSpan(_eventsOffset, _eventSize), ref destination[i]);
-            _eventsOffset += _eventSize;
+            byte[] close = new byte[WireFormat.HeaderSize + WireFormat.CloseSize];
+            WireFormat.WriteClose(close, DisconnectReason.Normal);
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await _stream.WriteAsync(close, bounded.Token).ConfigureAwait(false);
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Already gone, or not reading: the connection drop says the same.
         }
 
-        firstSequence = _nextSequence;
-        _nextSequence += n;
-        _remaining -= n;
-        return n;
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
     }
 
     /// <summary>Sends a close frame (best effort) and closes the connection.</summary>
@@ -139,22 +207,65 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable
 
     private bool NextBatch()
     {
-        FrameHeader header;
         try
         {
-            header = ReadHeader();
+            _stream.ReadExactly(_header);
         }
         catch (EndOfStreamException)
         {
             return false;
         }
 
+        FrameHeader header = CheckHeader();
+        _stream.ReadExactly(PayloadMemory(header.PayloadLength).Span);
+        return AcceptFrame(header);
+    }
+
+    private async ValueTask<bool> NextBatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stream.ReadExactlyAsync(_header, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException)
+        {
+            return false;
+        }
+
+        FrameHeader header = CheckHeader();
+        await _stream.ReadExactlyAsync(PayloadMemory(header.PayloadLength), cancellationToken).ConfigureAwait(false);
+        return AcceptFrame(header);
+    }
+
+    private FrameHeader CheckHeader()
+    {
+        FrameHeader header = FrameHeader.Read(_header);
+        DisconnectReason invalid = header.Validate(MaxFrameSize, MaxFrameSize);
+        return invalid == DisconnectReason.None ? header : throw new ProtocolException(invalid);
+    }
+
+    /// <summary>The sink's answer to the hello, its payload read: a welcome, or a close frame carrying why not.</summary>
+    private void AcceptHandshake(FrameHeader header)
+    {
+        switch (header.Type)
+        {
+            case FrameType.Welcome:
+                return;
+            case FrameType.Close:
+                throw new ProtocolException((DisconnectReason)BinaryPrimitives.ReadUInt16LittleEndian(_payload));
+            default:
+                throw new ProtocolException(DisconnectReason.UnexpectedFrame);
+        }
+    }
+
+    /// <summary>Handles a frame whose payload is in <see cref="_payload"/>: false at a close, true otherwise (a batch is then handed out).</summary>
+    private bool AcceptFrame(FrameHeader header)
+    {
         switch (header.Type)
         {
             case FrameType.Heartbeat:
                 return true;
             case FrameType.Close:
-                ReadCloseReason(header);
                 return false;
             case FrameType.Batch:
                 break;
@@ -162,8 +273,6 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable
                 throw new ProtocolException(DisconnectReason.UnexpectedFrame);
         }
 
-        Span<byte> payload = Payload(header.PayloadLength);
-        _stream.ReadExactly(payload);
         byte[] body = _payload;
         if ((header.Flags & FrameFlags.Lz4) != 0)
         {
@@ -172,7 +281,7 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable
                 _inflated = new byte[header.UncompressedLength];
             }
 
-            if (LZ4Codec.Decode(payload, _inflated.AsSpan(0, header.UncompressedLength)) != header.UncompressedLength)
+            if (LZ4Codec.Decode(_payload.AsSpan(0, header.PayloadLength), _inflated.AsSpan(0, header.UncompressedLength)) != header.UncompressedLength)
             {
                 throw new ProtocolException(DisconnectReason.CompressionError);
             }
@@ -201,28 +310,28 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable
         return true;
     }
 
-    private FrameHeader ReadHeader()
+    private int Take(Span<T> destination, out long firstSequence)
     {
-        _stream.ReadExactly(_header);
-        FrameHeader header = FrameHeader.Read(_header);
-        DisconnectReason invalid = header.Validate(MaxFrameSize, MaxFrameSize);
-        return invalid == DisconnectReason.None ? header : throw new ProtocolException(invalid);
+        int n = Math.Min(destination.Length, _remaining);
+        for (int i = 0; i < n; i++)
+        {
+            _codec.Decode(_events.AsSpan(_eventsOffset, _eventSize), ref destination[i]);
+            _eventsOffset += _eventSize;
+        }
+
+        firstSequence = _nextSequence;
+        _nextSequence += n;
+        _remaining -= n;
+        return n;
     }
 
-    private DisconnectReason ReadCloseReason(FrameHeader header)
-    {
-        Span<byte> payload = Payload(header.PayloadLength);
-        _stream.ReadExactly(payload);
-        return (DisconnectReason)BinaryPrimitives.ReadUInt16LittleEndian(payload);
-    }
-
-    private Span<byte> Payload(int length)
+    private Memory<byte> PayloadMemory(int length)
     {
         if (_payload.Length < length)
         {
             _payload = new byte[length];
         }
 
-        return _payload.AsSpan(0, length);
+        return _payload.AsMemory(0, length);
     }
 }

@@ -2,8 +2,8 @@ using LowLatency.Engine.Processing;
 
 namespace LowLatency.Adapters.WebSockets;
 
-/// <summary>The hub's one stage: hands each update to the connections that want it (the runtime type is a struct, so the call is direct).</summary>
-internal readonly struct FanOutHandler(WebSocketHub hub) : IEventHandler<LiveUpdate>
+/// <summary>The hub's one stage: hands each batch of updates to the connections that want them (the runtime type is a struct, so the call is direct).</summary>
+internal readonly struct FanOutHandler(WebSocketHub hub) : IBatchEventHandler<LiveUpdate>
 {
-    public void OnEvent(ref LiveUpdate data, long sequence, bool endOfBatch) => hub.FanOut(in data, endOfBatch);
+    public void OnBatch(Span<LiveUpdate> batch, long firstSequence) => hub.FanOut(batch);
 }

@@ -1,19 +1,21 @@
 namespace LowLatency.Adapters.WebSockets;
 
 /// <summary>
-/// Update counts per key of one topic over the current period, for <see cref="DefaultFeed.BusiestKeys"/>. Fan-out
-/// thread only. Pre-sized: a key beyond the capacity is not counted (it cannot become one of the busiest this period).
+/// Activity per key of one topic over the current period, for <see cref="DefaultFeed.BusiestKeys"/>: the sum of one
+/// field of its updates (<see cref="LiveTopic.BusiestBy"/>), or the number of updates. Fan-out thread only. Pre-sized:
+/// a key beyond the capacity is not counted (it cannot become one of the busiest this period).
 /// </summary>
-internal sealed class KeyActivity(int busiest, int capacity = 1 << 16)
+internal sealed class KeyActivity(int busiest, int field, int capacity = 1 << 16)
 {
-    private readonly Dictionary<long, long> _counts = new(capacity);
+    private readonly Dictionary<long, double> _counts = new(capacity);
     private readonly int _capacity = capacity;
 
-    public void Count(long key)
+    public void Count(in LiveUpdate update)
     {
-        if (_counts.Count < _capacity || _counts.ContainsKey(key))
+        if (_counts.Count < _capacity || _counts.ContainsKey(update.Key))
         {
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, key, out _)++;
+            double weight = field < 0 ? 1 : update.Values[field];
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, update.Key, out _) += double.IsFinite(weight) ? weight : 0;
         }
     }
 
@@ -22,9 +24,9 @@ internal sealed class KeyActivity(int busiest, int capacity = 1 << 16)
     {
         int n = Math.Min(busiest, _counts.Count);
         var keys = new long[n];
-        var counts = new long[n];
+        var counts = new double[n];
         int filled = 0;
-        foreach ((long key, long count) in _counts)
+        foreach ((long key, double count) in _counts)
         {
             // Insertion into a short sorted list: n is a handful.
             int at = filled;

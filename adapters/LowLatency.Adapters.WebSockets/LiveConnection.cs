@@ -61,13 +61,13 @@ internal sealed partial class LiveConnection
 
     public bool Binary { get; }
 
-    public Subscription Subscription => _subscription;
-
-    public CloseReason? Reason => _reason < 0 ? null : (CloseReason)Volatile.Read(ref _reason);
-
-    /// <summary>Fan-out thread: queues <paramref name="update"/>, replacing an unsent value of its key. Never blocks on the socket; allocates nothing.</summary>
-    public void Offer(in LiveUpdate update)
+    /// <summary>
+    /// Fan-out thread: queues the updates of <paramref name="batch"/> this connection wants, each replacing an unsent
+    /// value of its key. Never blocks on the socket; allocates nothing.
+    /// </summary>
+    public void Offer(ReadOnlySpan<LiveUpdate> batch, LiveTopic[] topics, long[][] busiest)
     {
+        Subscription subscription = _subscription;
         bool wake = false;
         lock (_lock)
         {
@@ -76,20 +76,33 @@ internal sealed partial class LiveConnection
                 return;
             }
 
-            _offered++;
-            if (!_queue.Put(update.ConflationKey, in update, out bool replaced))
+            foreach (ref readonly LiveUpdate update in batch)
             {
-                _dropped++;
-            }
-            else if (replaced)
-            {
-                _conflated++;
+                if (!subscription.Wants(topics[update.Topic], update.Key, busiest[update.Topic]))
+                {
+                    continue;
+                }
+
+                _offered++;
+                if (!_queue.Put(update.ConflationKey, in update, out bool replaced))
+                {
+                    _dropped++;
+                }
+                else if (replaced)
+                {
+                    _conflated++;
+                }
+
+                wake = true;
             }
 
-            if (!_scheduled)
+            if (wake && !_scheduled)
             {
                 _scheduled = true;
-                wake = true;
+            }
+            else
+            {
+                wake = false;
             }
         }
 

@@ -8,13 +8,15 @@ namespace LowLatency.Adapters.WebSockets;
 /// </summary>
 public sealed class LiveTopic
 {
-    internal LiveTopic(int id, string name, string[] fields, DefaultFeed defaultFeed, int busiestKeys, IReadOnlyDictionary<long, string>? keyNames)
+    internal LiveTopic(int id, string name, string[] fields, DefaultFeed defaultFeed, int busiestKeys, string? busiestBy, IReadOnlyDictionary<long, string>? keyNames)
     {
         Id = id;
         Name = name;
         Fields = fields;
         DefaultFeed = defaultFeed;
         BusiestKeys = busiestKeys;
+        BusiestBy = busiestBy;
+        BusiestByIndex = busiestBy is null ? -1 : Array.IndexOf(fields, busiestBy);
         KeyNames = keyNames ?? new Dictionary<long, string>();
         JsonPrefix = Encoding.UTF8.GetBytes($"{{\"topic\":\"{name}\",\"key\":");
         JsonFields = Array.ConvertAll(fields, f => Encoding.UTF8.GetBytes($",\"{f}\":"));
@@ -34,6 +36,11 @@ public sealed class LiveTopic
 
     /// <summary>Under <see cref="DefaultFeed.BusiestKeys"/>: how many keys (the most updated over the last second).</summary>
     public int BusiestKeys { get; }
+
+    /// <summary>Under <see cref="DefaultFeed.BusiestKeys"/>: the field whose sum ranks the keys (a bar's tick count, say); null ranks by number of updates.</summary>
+    public string? BusiestBy { get; }
+
+    internal int BusiestByIndex { get; }
 
     /// <summary>Display names of keys (stage names, say), sent to clients in the hello message.</summary>
     public IReadOnlyDictionary<long, string> KeyNames { get; }

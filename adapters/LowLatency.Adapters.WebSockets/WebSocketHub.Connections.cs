@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace LowLatency.Adapters.WebSockets;
@@ -106,6 +107,11 @@ public sealed partial class WebSocketHub
             Count(r.Reason);
             await RefuseAsync(socket, LiveConnection.CloseStatusOf(r.Reason), r.Text).ConfigureAwait(false);
             return;
+        }
+
+        if (Options.SendBufferBytes > 0 && context.Features.Get<IConnectionSocketFeature>()?.Socket is { } tcp)
+        {
+            tcp.SendBufferSize = Options.SendBufferBytes;
         }
 
         string remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
@@ -300,7 +306,16 @@ public sealed partial class WebSocketHub
         }
 
         // Each connection aborts itself after CloseTimeout; the extra second covers the scheduling of that.
-        await _allClosed.Task.WaitAsync(Options.CloseTimeout * 2 + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        TimeSpan bound = (Options.CloseTimeout * 2) + TimeSpan.FromSeconds(1);
+        try
+        {
+            await _allClosed.Task.WaitAsync(bound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"WebSocket hub '{Options.Name}': {Volatile.Read(ref _open)} connection(s) still open {bound.TotalSeconds} s after the shutdown began.");
+        }
+
         if (_pipeline is { } pipeline)
         {
             WebSocketTelemetry.Unregister(this);

@@ -22,6 +22,9 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     private static readonly Regex s_name = new("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
     private static readonly string[] s_reserved = ["type", "topic", "key", "time"];
 
+    /// <summary>The most updates the fan-out thread hands to a connection under one lock.</summary>
+    internal const int FanOutBatch = 256;
+
     private readonly List<LiveTopic> _topics = [];
     private readonly Lock _registry = new();
     private Pipeline<LiveUpdate>? _pipeline;
@@ -75,7 +78,8 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     /// <param name="defaultFeed">What a client that never subscribed receives of it.</param>
     /// <param name="busiestKeys">Under <see cref="DefaultFeed.BusiestKeys"/>: how many keys.</param>
     /// <param name="keyNames">Display names of keys, sent to clients in the hello message.</param>
-    public LiveTopic AddTopic(string name, IReadOnlyList<string> fields, DefaultFeed defaultFeed = DefaultFeed.None, int busiestKeys = 8, IReadOnlyDictionary<long, string>? keyNames = null)
+    /// <param name="busiestBy">Under <see cref="DefaultFeed.BusiestKeys"/>: rank keys by the sum of this field over the last second (null: by number of updates, which says nothing when every key updates once a second, as window results do).</param>
+    public LiveTopic AddTopic(string name, IReadOnlyList<string> fields, DefaultFeed defaultFeed = DefaultFeed.None, int busiestKeys = 8, IReadOnlyDictionary<long, string>? keyNames = null, string? busiestBy = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(fields);
@@ -103,7 +107,12 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(busiestKeys, 1);
-        var topic = new LiveTopic(_topics.Count, name, [.. fields], defaultFeed, busiestKeys, keyNames);
+        if (busiestBy is not null && !fields.Contains(busiestBy))
+        {
+            throw new ArgumentException($"busiestBy '{busiestBy}' is not a field of topic '{name}'.", nameof(busiestBy));
+        }
+
+        var topic = new LiveTopic(_topics.Count, name, [.. fields], defaultFeed, busiestKeys, busiestBy, keyNames);
         _topics.Add(topic);
         return topic;
     }
@@ -118,7 +127,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
 
         _topicArray = [.. _topics];
         MaxFrameBytes = FrameEncoder.MaxFrameBytes(_topicArray, Options.MaxUpdatesPerFrame);
-        _activity = Array.ConvertAll(_topicArray, t => t.DefaultFeed == DefaultFeed.BusiestKeys ? new KeyActivity(t.BusiestKeys) : null);
+        _activity = Array.ConvertAll(_topicArray, t => t.DefaultFeed == DefaultFeed.BusiestKeys ? new KeyActivity(t.BusiestKeys, t.BusiestByIndex) : null);
         _busiest = Array.ConvertAll(_topicArray, _ => Array.Empty<long>());
         _nextBusiest = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
         var pipeline = Pipeline<LiveUpdate>.Create(PipelineOptions.Default with
@@ -128,7 +137,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
             ProducerType = ProducerType.Multi,
             WaitStrategy = WaitStrategyKind.Blocking,
         });
-        pipeline.HandleEventsWith(new FanOutHandler(this), Engine.Processing.StageOptions.Default with { Name = "fan-out" });
+        pipeline.HandleBatchesWith(new FanOutHandler(this), Engine.Processing.StageOptions.Default with { Name = "fan-out", MaxBatchSize = FanOutBatch });
         pipeline.Start();
         _pipeline = pipeline;
         WebSocketTelemetry.Register(this);
@@ -152,27 +161,34 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     /// <summary>The topic named <paramref name="name"/>, or null.</summary>
     public LiveTopic? FindTopic(string name) => _topics.Find(t => t.Name == name);
 
-    /// <summary>Fan-out thread: offers <paramref name="update"/> to every connection that wants it.</summary>
-    internal void FanOut(in LiveUpdate update, bool endOfBatch)
+    /// <summary>
+    /// Fan-out thread: offers a batch of updates to every connection, one lock per connection per batch (a batch is
+    /// at most <see cref="FanOutBatch"/> updates, which bounds how long a connection's sender can wait for the lock).
+    /// </summary>
+    internal void FanOut(ReadOnlySpan<LiveUpdate> batch)
     {
-        LiveTopic topic = _topicArray[update.Topic];
-        _activity[update.Topic]?.Count(update.Key);
-        long[] busiest = _busiest[update.Topic];
-        foreach (LiveConnection connection in _connections)
+        long start = Stopwatch.GetTimestamp();
+        foreach (ref readonly LiveUpdate update in batch)
         {
-            if (connection.Subscription.Wants(topic, update.Key, busiest))
-            {
-                connection.Offer(in update);
-            }
+            _activity[update.Topic]?.Count(in update);
         }
 
-        if (endOfBatch)
+        foreach (LiveConnection connection in _connections)
         {
-            long now = Stopwatch.GetTimestamp();
-            if (now >= _nextBusiest)
-            {
-                RefreshBusiest(now);
-            }
+            connection.Offer(batch, _topicArray, _busiest);
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        if (now >= _nextBusiest)
+        {
+            RefreshBusiest(now);
+        }
+
+        // Behind: yield the core for a while (FanOutDutyCycle). Only this thread waits; publishers conflate.
+        long took = now - start;
+        if (took > Stopwatch.Frequency / 1000 && Options.FanOutDutyCycle < 1)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(took * ((1 / Options.FanOutDutyCycle) - 1) / Stopwatch.Frequency));
         }
     }
 

@@ -30,11 +30,29 @@ public sealed record WebSocketHubOptions
     /// <summary>Updates copied out of a connection's queue per frame.</summary>
     public int MaxUpdatesPerFrame { get; init; } = 32;
 
-    /// <summary>Slots of the ingress ring between publishers and the fan-out thread (power of two).</summary>
-    public int IngressCapacity { get; init; } = 1 << 14;
+    /// <summary>
+    /// Slots of the ingress ring between publishers and the fan-out thread (power of two). Small on purpose: it is a
+    /// FIFO, so whatever waits in it is not conflated; once it is full, publishers keep the newest value per key.
+    /// </summary>
+    public int IngressCapacity { get; init; } = 1024;
+
+    /// <summary>
+    /// The most of a core the fan-out thread may take while it is behind: after a batch that took longer than a
+    /// millisecond it sleeps long enough to stay under this share. Meanwhile the ingress ring fills and publishers
+    /// keep the newest value per key, so the clients' senders (and the rest of the process) keep their CPU and the
+    /// work done per second is bounded, whatever the update rate. Under light load batches are short and it never sleeps.
+    /// </summary>
+    public double FanOutDutyCycle { get; init; } = 0.5;
 
     /// <summary>Values each publisher holds (newest per key) while the ingress ring is full.</summary>
     public int PublisherConflationCapacity { get; init; } = 8192;
+
+    /// <summary>
+    /// The kernel send buffer of each client socket (SO_SNDBUF), so a slow reader's backlog waits in the conflating
+    /// queue, where newer values replace it, rather than in the kernel, where nothing can; 0 keeps the OS default (on
+    /// Linux it grows to megabytes: seconds of stale frames for a slow client).
+    /// </summary>
+    public int SendBufferBytes { get; init; } = 64 * 1024;
 
     /// <summary>How often the server pings; with <see cref="PingTimeout"/>, a peer that stops answering is closed.</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
@@ -56,7 +74,9 @@ public sealed record WebSocketHubOptions
         Require(QueueCapacity >= 1, $"{nameof(QueueCapacity)} must be ≥ 1, got {QueueCapacity}.");
         Require(MaxUpdatesPerFrame is >= 1 and <= ushort.MaxValue, $"{nameof(MaxUpdatesPerFrame)} must be in [1, 65535], got {MaxUpdatesPerFrame}.");
         Require(IngressCapacity >= 2 && int.IsPow2(IngressCapacity), $"{nameof(IngressCapacity)} must be a power of two ≥ 2, got {IngressCapacity}.");
+        Require(FanOutDutyCycle is > 0 and <= 1, $"{nameof(FanOutDutyCycle)} must be in (0, 1], got {FanOutDutyCycle}.");
         Require(PublisherConflationCapacity >= 1, $"{nameof(PublisherConflationCapacity)} must be ≥ 1, got {PublisherConflationCapacity}.");
+        Require(SendBufferBytes >= 0, $"{nameof(SendBufferBytes)} must be ≥ 0 (0: the OS default), got {SendBufferBytes}.");
         Require(PingInterval > TimeSpan.Zero, $"{nameof(PingInterval)} must be positive.");
         Require(PingTimeout > TimeSpan.Zero, $"{nameof(PingTimeout)} must be positive.");
         Require(IdleTimeout > TimeSpan.Zero, $"{nameof(IdleTimeout)} must be positive.");

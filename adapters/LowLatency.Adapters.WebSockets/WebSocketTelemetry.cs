@@ -59,8 +59,6 @@ internal static class WebSocketTelemetry
         }
     }
 
-    public static string NameOf(CloseReason reason) => s_reasonNames[(int)reason];
-
     private static KeyValuePair<string, object?> Hub(WebSocketHub hub) => new("hub", hub.Options.Name);
 
     private static List<Measurement<long>> Each(Func<WebSocketHub, long> read)

@@ -97,6 +97,20 @@ public sealed class RingBuffer<T>
         return MemoryMarshal.CreateSpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), s_padding + index), length);
     }
 
+    /// <summary>
+    /// A handle for the ring's only producer that keeps the claim state in registers across a loop of
+    /// claims (see <see cref="RingProducer{T}"/>). Throws on a multi-producer ring.
+    /// </summary>
+    public RingProducer<T> CreateProducer()
+    {
+        if (_single is null)
+        {
+            ThrowHelper.ThrowInvalidOperation("A producer handle is for a single-producer ring; a multi-producer ring claims through Next.");
+        }
+
+        return new RingProducer<T>(this, _single);
+    }
+
     /// <summary>Claims the next slot, waiting for capacity. Throws <see cref="PipelineClosedException"/> when closed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long Next() => _single is { } single ? single.NextOne() : _sequencer.Next(1);

@@ -73,6 +73,8 @@ internal static class EngineMeter
         meter.CreateObservableGauge("lowlatency.stage.latency", Latency, "ns", "Publish-to-stage latency of sampled sequences (quantile tag; cumulative).");
         meter.CreateObservableCounter("lowlatency.stage.latency_samples", LatencySamples, "{sample}", "Sampled sequences recorded in the latency histogram.");
         meter.CreateObservableCounter("lowlatency.stage.late", Late, "{event}", "Late events by reason, as counted by the stage.");
+        meter.CreateObservableGauge("lowlatency.stage.watermark", () => Freshness(static f => f.Watermark), "{tick}", "The stage's event-time watermark (host ticks).");
+        meter.CreateObservableGauge("lowlatency.stage.event_time_lag", () => Freshness(static f => f.EventTimeLag), "{tick}", "Processing clock minus watermark (host ticks): how stale the stage's event-time results are.");
 
         meter.CreateObservableCounter("lowlatency.source.published", () => PerSource(static s => s.Published), "{event}", "Events the source put into the ring.");
         meter.CreateObservableCounter("lowlatency.source.dropped", Dropped, "{event}", "Events offered to the source and not accepted, by reason.");
@@ -178,6 +180,23 @@ internal static class EngineMeter
             foreach (PipelineMetrics.LateCounter late in m.LateCounters)
             {
                 list.Add(new Measurement<long>(late.Read(), Tag("pipeline", m.PipelineName), Tag("stage", late.Stage), Tag("reason", late.Reason)));
+            }
+        }
+
+        return list;
+    }
+
+    private static List<Measurement<long>> Freshness(Func<FreshnessSnapshot, long?> read)
+    {
+        var list = new List<Measurement<long>>();
+        foreach (PipelineMetrics m in s_pipelines)
+        {
+            foreach (PipelineMetrics.WatermarkSource source in m.WatermarkSources)
+            {
+                if (read(source.Capture()) is long value)
+                {
+                    list.Add(new Measurement<long>(value, Tag("pipeline", m.PipelineName), Tag("stage", source.Stage)));
+                }
             }
         }
 

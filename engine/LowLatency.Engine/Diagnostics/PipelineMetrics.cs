@@ -1,3 +1,4 @@
+using LowLatency.Engine.Time;
 using System.Diagnostics;
 using LowLatency.Engine.Flow;
 using LowLatency.Engine.Pipelines;
@@ -33,6 +34,7 @@ public sealed class PipelineMetrics : IDisposable
 
     // Copy-on-write under _lock; read by meter callbacks.
     private volatile LateCounter[] _late = [];
+    private volatile WatermarkSource[] _watermarks = [];
     private int _disposed;
 
     private PipelineMetrics(string pipeline, Sequencer sequencer, EventProcessor[] stages, PipelineMetricsOptions options, ILogger logger)
@@ -80,6 +82,8 @@ public sealed class PipelineMetrics : IDisposable
 
     internal ReadOnlySpan<LateCounter> LateCounters => _late;
 
+    internal ReadOnlySpan<WatermarkSource> WatermarkSources => _watermarks;
+
     internal Sequencer Sequencer => _sequencer;
 
     /// <summary>
@@ -120,6 +124,23 @@ public sealed class PipelineMetrics : IDisposable
         lock (_lock)
         {
             _late = [.. _late, new LateCounter(stage, reason, read)];
+        }
+    }
+
+    /// <summary>
+    /// Exports the watermark of an event-time stage and its event-time lag (<paramref name="clock"/> minus
+    /// watermark: data freshness) as <c>lowlatency.stage.watermark</c> and <c>lowlatency.stage.event_time_lag</c>,
+    /// and in <see cref="PipelineSnapshot.Freshness"/>. <paramref name="readWatermark"/> is called on collection
+    /// from the collecting thread (a whole 64-bit read of a field the stage writes), not per event.
+    /// </summary>
+    public void AddWatermark(string stage, Func<long> readWatermark, ProcessingClock clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stage);
+        ArgumentNullException.ThrowIfNull(readWatermark);
+        ArgumentNullException.ThrowIfNull(clock);
+        lock (_lock)
+        {
+            _watermarks = [.. _watermarks, new WatermarkSource(stage, readWatermark, clock)];
         }
     }
 
@@ -172,6 +193,12 @@ public sealed class PipelineMetrics : IDisposable
         }
 
         snapshot.BackPressuredTime = backPressured;
+        ReadOnlySpan<WatermarkSource> watermarks = _watermarks;
+        Span<FreshnessSnapshot> freshness = snapshot.FreshnessToFill(watermarks.Length);
+        for (int i = 0; i < watermarks.Length; i++)
+        {
+            freshness[i] = watermarks[i].Capture();
+        }
     }
 
     /// <summary>Forgets the latency recorded so far (a host that reports intervals).</summary>
@@ -198,4 +225,14 @@ public sealed class PipelineMetrics : IDisposable
     }
 
     internal sealed record LateCounter(string Stage, string Reason, Func<long> Read);
+
+    internal sealed record WatermarkSource(string Stage, Func<long> Read, ProcessingClock Clock)
+    {
+        public FreshnessSnapshot Capture()
+        {
+            long watermark = Read();
+            bool asserts = watermark != Watermarks.Initial && watermark != Watermarks.EndOfStream;
+            return new FreshnessSnapshot(Stage, watermark, asserts ? TickMath.SaturatingSubtract(Clock.Now(), watermark) : null);
+        }
+    }
 }

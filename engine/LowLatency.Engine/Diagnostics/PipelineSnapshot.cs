@@ -12,6 +12,7 @@ public sealed class PipelineSnapshot
     private StageSnapshot[] _stages;
     private SourceSnapshot[] _sources = [];
     private int _sourceCount;
+    private FreshnessSnapshot[] _freshness = [];
 
     internal PipelineSnapshot(string pipeline, int stages)
     {
@@ -21,6 +22,9 @@ public sealed class PipelineSnapshot
 
     /// <summary>The pipeline's name.</summary>
     public string Pipeline { get; }
+
+    /// <summary>Watermark and event-time lag of every stage registered with <see cref="PipelineMetrics.AddWatermark"/>.</summary>
+    public ReadOnlySpan<FreshnessSnapshot> Freshness => _freshness;
 
     /// <summary>Events published (producer cursor + 1; with several producers, claimed).</summary>
     public long Published { get; internal set; }
@@ -81,5 +85,15 @@ public sealed class PipelineSnapshot
 
         _sourceCount = count;
         return _sources.AsSpan(0, count);
+    }
+
+    internal Span<FreshnessSnapshot> FreshnessToFill(int count)
+    {
+        if (_freshness.Length != count)
+        {
+            _freshness = new FreshnessSnapshot[count];
+        }
+
+        return _freshness;
     }
 }

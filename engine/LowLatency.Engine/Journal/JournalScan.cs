@@ -95,7 +95,7 @@ internal static unsafe class JournalScan
         long end = NonZeroEnd(segment, offset, limit);
         for (long candidate = offset + JournalFormat.RecordAlignment; candidate < end; candidate += JournalFormat.RecordAlignment)
         {
-            if (Check(segment, limit, candidate, eventSize, out RecordHeader header, out _) == Outcome.Record && header.Kind != 0)
+            if (Check(segment, limit, candidate, eventSize, out _, out _) == Outcome.Record)
             {
                 return true;
             }

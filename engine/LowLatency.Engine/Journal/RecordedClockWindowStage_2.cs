@@ -19,17 +19,23 @@ public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent
 {
     private readonly TOperator _operator;
     private readonly RecordedClock _clock;
+    private readonly SnapshotBarrier? _snapshots;
 
     // Stage-thread local: the reading the operator was last told (long.MinValue: none yet).
     private long _told;
 
-    /// <summary>Wraps <paramref name="windowOperator"/>, timed by <paramref name="clock"/>.</summary>
-    public RecordedClockWindowStage(TOperator windowOperator, RecordedClock clock)
+    /// <summary>
+    /// Wraps <paramref name="windowOperator"/>, timed by <paramref name="clock"/>; <paramref name="snapshots"/> takes
+    /// snapshots at requested sequences on the stage thread (null: none). Recovery restores the latest one and
+    /// replays the journal after the position it covers.
+    /// </summary>
+    public RecordedClockWindowStage(TOperator windowOperator, RecordedClock clock, SnapshotBarrier? snapshots = null)
     {
         ArgumentNullException.ThrowIfNull(windowOperator);
         ArgumentNullException.ThrowIfNull(clock);
         _operator = windowOperator;
         _clock = clock;
+        _snapshots = snapshots;
         _told = long.MinValue;
     }
 
@@ -47,6 +53,7 @@ public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent
         }
 
         _operator.OnEvent(ref data);
+        _snapshots?.TryTake(_operator, sequence);
     }
 
     /// <inheritdoc/>

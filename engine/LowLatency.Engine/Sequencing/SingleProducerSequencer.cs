@@ -29,6 +29,19 @@ public sealed class SingleProducerSequencer : Sequencer
     /// <inheritdoc/>
     public override long ClaimedSequence => Volatile.Read(ref _fields.NextValue);
 
+    /// <summary>The last claimed sequence: producer thread only (a <see cref="RingProducer{T}"/> starting).</summary>
+    internal long ClaimedRelaxed => _fields.NextValue;
+
+    /// <summary>The highest sequence claimable without checking the gating stages again: producer thread only.</summary>
+    internal long ClaimLimit => _fields.CachedGating + _bufferSize;
+
+    /// <summary>True when publishing is the cursor's release store alone: no latency stamps, no parked consumers.</summary>
+    internal bool PublishIsPlainStore => _stamps is null && !_signalOnPublish;
+
+    /// <summary>Records a claim a <see cref="RingProducer{T}"/> made within <see cref="ClaimLimit"/>: producer thread only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetClaimed(long sequence) => _fields.NextValue = sequence;
+
     /// <summary>Claims one sequence: the hot path of a per-event producer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long NextOne()

@@ -46,9 +46,6 @@ public sealed class WatermarkTracker
     /// <summary>The operator's watermark: no event with a time ≤ this is expected.</summary>
     public long Current => _watermark;
 
-    /// <summary>The watermark read from another thread (metrics): a whole 64-bit read of the stage thread's plain stores, possibly a little stale.</summary>
-    public long CurrentVolatile => Volatile.Read(ref _watermark);
-
     /// <summary>Inputs.</summary>
     public int Inputs => _inputWatermark.Length;
 

@@ -12,8 +12,8 @@ namespace LowLatency.Engine.Windowing;
 /// and the snapshot framing. An operator owns one (a struct field) and keeps only its window algebra.
 /// </summary>
 /// <remarks>
-/// <para>Single-threaded: touched only on the operator's thread. The watermark is published for other threads
-/// (metrics) by <see cref="WatermarkTracker"/>; nothing else here is read concurrently.</para>
+/// <para>Single-threaded: written only on the operator's thread. Metrics read the watermark and the counters from
+/// their own thread: each a whole 64-bit read of a plain field, possibly a little stale, never torn.</para>
 /// <para>Time arithmetic saturates over the whole Int64 range (see <see cref="WindowBounds"/>).</para>
 /// </remarks>
 /// <typeparam name="TEvent">The input event.</typeparam>

@@ -7,20 +7,12 @@ namespace LowLatency.Engine.Windowing;
 /// <summary>Snapshot body of the global operator: every key's open window.</summary>
 public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger, TSink>
 {
-    private static string Identity =>
+    private protected override string Identity =>
         $"GlobalWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{typeof(TTrigger).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}";
 
-    /// <inheritdoc/>
-    public void WriteSnapshot(Stream destination) => _core.WriteSnapshot(destination, Identity, WriteBody);
+    private protected override void ClearState() => _keys.Clear();
 
-    /// <inheritdoc/>
-    public void RestoreSnapshot(Stream source)
-    {
-        _core.RestoreSnapshot(source, Identity, ReadBody, _keys.Clear);
-        _core.WakeAt = long.MaxValue;
-    }
-
-    private void WriteBody(BinaryWriter writer)
+    private protected override void WriteBody(BinaryWriter writer)
     {
         writer.Write(_bornCounter);
         writer.Write(_keys.Count);
@@ -43,7 +35,7 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
         }
     }
 
-    private void ReadBody(BinaryReader reader)
+    private protected override void ReadBody(BinaryReader reader)
     {
         _bornCounter = reader.ReadInt64();
         int count = reader.ReadInt32();

@@ -20,7 +20,7 @@ namespace LowLatency.Engine.Windowing;
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TTrigger">When a key's window fires.</typeparam>
 /// <typeparam name="TSink">Where results and the end marker go.</typeparam>
-public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger, TSink> : IWindowOperator<TEvent>
+public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
@@ -28,12 +28,9 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
     where TTrigger : struct, IWindowTrigger<TEvent, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    private EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink> _core;
-
     // Mutable struct kept non-readonly on purpose: the trigger may carry state updated in place.
     private TTrigger _trigger;
 
-    private readonly WindowOptions _options;
     private readonly KeySlotTable<TKey> _keys;
     private readonly TAcc[] _acc;
     private readonly long[] _count;
@@ -48,13 +45,9 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
 
     /// <summary>Creates the operator. Of <paramref name="options"/> only Capacity, WhenFull and Watermark apply.</summary>
     public GlobalWindowOperator(WindowOptions options, TTrigger trigger, TFunction function = default, TSink sink = default)
+        : base(Validated(options), function, sink, processingTime: false, long.MinValue, long.MaxValue)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options with { Kind = WindowKind.Session, Gap = 1 }; // validated as a keyed, size-less window
-        _options.Validate();
-        _options = options;
         _trigger = trigger;
-        _core = new EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>(function, sink, options.Watermark, 0, long.MinValue, long.MaxValue);
         _core.WakeAt = long.MaxValue; // the watermark fires nothing here: only triggers and the drain do
         int capacity = options.Capacity;
         _keys = new KeySlotTable<TKey>(capacity);
@@ -69,38 +62,11 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
         _drainSlot = new int[capacity];
     }
 
-    /// <summary>The sink (by reference).</summary>
-    public ref TSink Sink => ref _core.Sink;
-
-    /// <inheritdoc/>
-    public long Watermark => _core.Watermark;
-
-    /// <summary>The watermark tracker (freshness: the watermark still advances with event time and idleness).</summary>
-    public WatermarkTracker WatermarkTracker => _core.Tracker;
-
-    /// <inheritdoc/>
-    public WindowCounters Counters => _core.Counters;
-
-    /// <summary>Events added.</summary>
-    public long EventsAccepted => _core.Counters.EventsAccepted;
-
-    /// <summary>Events refused because the key table was full.</summary>
-    public long StateFullRejected => _core.Counters.StateFullRejected;
-
-    /// <summary>Results emitted.</summary>
-    public long ResultsEmitted => _core.Counters.ResultsEmitted;
-
     /// <summary>Keys with an open window.</summary>
     public int LiveKeys => _keys.Count;
 
     /// <inheritdoc/>
-    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0, _core.Sequence + 1);
-
-    /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input) => OnEvent(ref e, input, _core.Sequence + 1);
-
-    /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input, long sequence)
+    public override void OnEvent(ref TEvent e, int input, long sequence)
     {
         _core.Sequence = sequence;
         long ts = _core.Function.GetTimestamp(in e);
@@ -108,7 +74,7 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
         int k = _keys.GetOrAdd(_core.Function.GetKey(in e), out bool added);
         if (k < 0)
         {
-            _core.RefuseFull(in e, _options, before);
+            _core.RefuseFull(in e, Options, before);
         }
         else
         {
@@ -143,19 +109,11 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
         _core.AfterEvent(in e, ts, input, before);
     }
 
-    /// <inheritdoc/>
-    public void OnWatermark(long watermark, int input = 0) => _core.OnWatermark(watermark, input, out _);
-
-    /// <inheritdoc/>
-    public void OnProcessingTime(long now) => _core.OnProcessingTime(now, processingTimeDomain: false, out _);
-
-    /// <inheritdoc/>
-    public void MarkIdle(int input) => _core.MarkIdle(input, out _);
-
-    /// <inheritdoc/>
-    public void Drain()
+    /// <summary>Only the end of stream (+∞) fires global windows: every key holding events not yet emitted, in the order keys arrived.</summary>
+    private protected override void Advance(long before, long after)
     {
-        if (!_core.BeginDrain(out _))
+        _core.WakeAt = long.MaxValue;
+        if (after != Watermarks.EndOfStream)
         {
             return;
         }
@@ -181,7 +139,13 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
         }
 
         _keys.Clear();
-        _core.EndDrain();
+    }
+
+    private static WindowOptions Validated(WindowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (options with { Kind = WindowKind.Session, Gap = 1 }).Validate(); // validated as a keyed, size-less window
+        return options;
     }
 
     private void Open(int k, long ts)

@@ -63,7 +63,7 @@ public readonly struct RingWindowSink<TEvent, TKey, TAcc> : IWindowSink<TEvent, 
     public void OnEndOfStream()
     {
         long sequence = _results.Next();
-        _results[sequence] = new WindowResult<TKey, TAcc> { IsEndOfStream = true };
+        _results[sequence] = new WindowResult<TKey, TAcc> { IsEndOfStream = true, TriggerSequence = TriggerSequences.Drain };
         _results.Publish(sequence);
     }
 }

@@ -7,16 +7,10 @@ namespace LowLatency.Engine.Windowing;
 /// <summary>Snapshot body of the session operator: live sessions, then the changed-session list.</summary>
 public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
 {
-    private string Identity =>
+    private protected override string Identity =>
         $"SessionWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/gap={_gap}/lateness={_core.Lateness}/emission={_emission}/inputs={_core.Tracker.Inputs}";
 
-    /// <inheritdoc/>
-    public void WriteSnapshot(Stream destination) => _core.WriteSnapshot(destination, Identity, WriteBody);
-
-    /// <inheritdoc/>
-    public void RestoreSnapshot(Stream source) => _core.RestoreSnapshot(source, Identity, ReadBody, ClearState);
-
-    private void WriteBody(BinaryWriter writer)
+    private protected override void WriteBody(BinaryWriter writer)
     {
         writer.Write(_bornCounter);
         writer.Write(_merges);
@@ -58,7 +52,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         }
     }
 
-    private void ReadBody(BinaryReader reader)
+    private protected override void ReadBody(BinaryReader reader)
     {
         _bornCounter = reader.ReadInt64();
         _merges = reader.ReadInt64();
@@ -110,7 +104,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         }
     }
 
-    private void ClearState()
+    private protected override void ClearState()
     {
         _keys.Clear();
         _timers.Clear();

@@ -25,16 +25,13 @@ namespace LowLatency.Engine.Windowing;
 /// <typeparam name="TAcc">The accumulator.</typeparam>
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
-public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWindowOperator<TEvent>
+public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    private EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink> _core;
-
-    private readonly WindowOptions _options;
     private readonly long _gap;
     private readonly EmissionMode _emission;
 
@@ -59,24 +56,10 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
     /// <summary>Creates the operator; <paramref name="options"/> (Kind Session) is validated here.</summary>
     public SessionWindowOperator(WindowOptions options, TFunction function = default, TSink sink = default)
+        : base(Validated(options), function, sink, processingTime: false, long.MinValue, long.MaxValue - options.Gap)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        if (options.Kind != WindowKind.Session)
-        {
-            ThrowHelper.ThrowOption("WindowOptions.Kind", options.Kind, "SessionWindowOperator runs Session windows; use TimeWindowOperator.");
-        }
-
-        if (options.TimeDomain != TimeDomain.EventTime)
-        {
-            ThrowHelper.ThrowOption("WindowOptions.TimeDomain", options.TimeDomain, "session windows run in event time.");
-        }
-
-        _options = options;
         _gap = options.Gap;
         _emission = options.Emission;
-        _core = new EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>(
-            function, sink, options.Watermark, options.AllowedLateness, long.MinValue, long.MaxValue - _gap);
         int capacity = options.Capacity;
         _keys = new KeySlotTable<TKey>(capacity);
         _keyHead = new int[capacity];
@@ -92,47 +75,14 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         _timers = new IndexedMinHeap(capacity);
     }
 
-    /// <summary>The sink (by reference).</summary>
-    public ref TSink Sink => ref _core.Sink;
-
-    /// <inheritdoc/>
-    public long Watermark => _core.Watermark;
-
-    /// <summary>The watermark tracker: read it, or tell it about back-pressure; declare idle inputs through <see cref="MarkIdle"/>.</summary>
-    public WatermarkTracker WatermarkTracker => _core.Tracker;
-
-    /// <inheritdoc/>
-    public WindowCounters Counters => _core.Counters;
-
-    /// <summary>Events added to a session.</summary>
-    public long EventsAccepted => _core.Counters.EventsAccepted;
-
-    /// <summary>Accepted events at or behind the watermark.</summary>
-    public long LateAccepted => _core.Counters.LateAccepted;
-
-    /// <summary>Events sent to the late side output because their session was closed.</summary>
-    public long LateDropped => _core.Counters.LateDropped;
-
-    /// <summary>Events sent to the late side output because the state was full.</summary>
-    public long StateFullRejected => _core.Counters.StateFullRejected;
-
     /// <summary>Session merges (two or more sessions became one).</summary>
     public long Merges => _merges;
-
-    /// <summary>Results emitted (not counting the end marker).</summary>
-    public long ResultsEmitted => _core.Counters.ResultsEmitted;
 
     /// <summary>Open sessions.</summary>
     public int LiveSessions => _live;
 
     /// <inheritdoc/>
-    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0, _core.Sequence + 1);
-
-    /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input) => OnEvent(ref e, input, _core.Sequence + 1);
-
-    /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input, long sequence)
+    public override void OnEvent(ref TEvent e, int input, long sequence)
     {
         _core.Sequence = sequence;
         long ts = _core.Function.GetTimestamp(in e);
@@ -150,60 +100,41 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         }
     }
 
-    /// <inheritdoc/>
-    public void OnWatermark(long watermark, int input = 0)
+    /// <summary>Early round: one non-final result per open, not-yet-fired session that changed since the last round.</summary>
+    private protected override void EmitEarly()
     {
-        if (_core.OnWatermark(watermark, input, out long before))
+        long fireBound = WindowBounds.FireBound(_core.Watermark);
+        for (int i = 0; i < _dirty.Count; i++)
         {
-            Advance(before, _core.Watermark);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void MarkIdle(int input)
-    {
-        if (_core.MarkIdle(input, out long before))
-        {
-            Advance(before, _core.Watermark);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void OnProcessingTime(long now)
-    {
-        if (_core.OnProcessingTime(now, processingTimeDomain: false, out long before))
-        {
-            Advance(before, _core.Watermark);
-        }
-
-        if (_emission == EmissionMode.EarlyEveryPeriod && _core.EarlyRoundDue(_options.EarlyPeriod))
-        {
-            long fireBound = WindowBounds.FireBound(_core.Watermark);
-            for (int i = 0; i < _dirty.Count; i++)
+            int n = _dirty.LiveAt(i);
+            if (n >= 0)
             {
-                int n = _dirty.LiveAt(i);
-                if (n >= 0)
+                _dirty.Unmark(n);
+                if (_end[n] > fireBound)
                 {
-                    _dirty.Unmark(n);
-                    if (_end[n] > fireBound)
-                    {
-                        Emit(n, PaneTiming.Early, isFinal: false);
-                    }
+                    Emit(n, PaneTiming.Early, isFinal: false);
                 }
             }
-
-            _dirty.EndRound();
         }
+
+        _dirty.EndRound();
     }
 
-    /// <inheritdoc/>
-    public void Drain()
+    private static WindowOptions Validated(WindowOptions options)
     {
-        if (_core.BeginDrain(out long before))
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.Kind != WindowKind.Session)
         {
-            Advance(before, Watermarks.EndOfStream);
-            _core.EndDrain();
+            ThrowHelper.ThrowOption("WindowOptions.Kind", options.Kind, "SessionWindowOperator runs Session windows; use TimeWindowOperator.");
         }
+
+        if (options.TimeDomain != TimeDomain.EventTime)
+        {
+            ThrowHelper.ThrowOption("WindowOptions.TimeDomain", options.TimeDomain, "session windows run in event time.");
+        }
+
+        return options;
     }
 
     private void Assign(in TEvent e, long ts, long before)
@@ -259,7 +190,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             target = NewSession(key, ref k, start, end);
             if (target < 0)
             {
-                _core.RefuseFull(in e, _options, before);
+                _core.RefuseFull(in e, Options, before);
                 return;
             }
         }
@@ -446,7 +377,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         }
     }
 
-    private void Advance(long before, long after)
+    private protected override void Advance(long before, long after)
     {
         while (_timers.TryPeek(out int n, out long at) && at <= after)
         {

@@ -7,16 +7,10 @@ namespace LowLatency.Engine.Windowing;
 /// <summary>Snapshot body of the time operator: panes in start order, the changed-pane list, window versions.</summary>
 public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
 {
-    private string Identity =>
-        $"TimeWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/size={_size}/slide={_slide}/offset={_offset}/lateness={_core.Lateness}/emission={_emission}/domain={_options.TimeDomain}/inputs={_core.Tracker.Inputs}";
+    private protected override string Identity =>
+        $"TimeWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/size={_size}/slide={_slide}/offset={_offset}/lateness={_core.Lateness}/emission={_emission}/domain={Options.TimeDomain}/inputs={_core.Tracker.Inputs}";
 
-    /// <inheritdoc/>
-    public void WriteSnapshot(Stream destination) => _core.WriteSnapshot(destination, Identity, WriteBody);
-
-    /// <inheritdoc/>
-    public void RestoreSnapshot(Stream source) => _core.RestoreSnapshot(source, Identity, ReadBody, ClearState);
-
-    private void WriteBody(BinaryWriter writer)
+    private protected override void WriteBody(BinaryWriter writer)
     {
         writer.Write(_groupCount);
         for (int g = 0; g < _groupCount; g++)
@@ -71,7 +65,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
     }
 
-    private void ReadBody(BinaryReader reader)
+    private protected override void ReadBody(BinaryReader reader)
     {
         int groups = reader.ReadInt32();
         if (groups < 0 || groups > _groups.Length)
@@ -133,7 +127,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
     }
 
-    private void ClearState()
+    private protected override void ClearState()
     {
         _panes.Clear();
         _windows?.Clear();

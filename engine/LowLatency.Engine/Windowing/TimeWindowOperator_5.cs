@@ -30,23 +30,19 @@ namespace LowLatency.Engine.Windowing;
 /// <typeparam name="TAcc">The accumulator: an unmanaged struct (merged, copied and snapshotted as bytes).</typeparam>
 /// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
 /// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
-public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWindowOperator<TEvent>
+public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
-    private EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink> _core;
-
-    private readonly WindowOptions _options;
     private readonly long _size;
     private readonly long _slide;
     private readonly long _pane;        // gcd(size, slide): window bounds fall on pane bounds
     private readonly long _offset;
     private readonly long _endPhase;    // window ends are ≡ offset + size (mod slide)
     private readonly bool _singlePane;  // a window is one pane (tumbling, or slide a multiple of size)
-    private readonly bool _processingTime;
     private readonly EmissionMode _emission;
     private readonly bool _tracksVersions;
 
@@ -85,28 +81,16 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
     /// <summary>Creates the operator; <paramref name="options"/> is validated here (Kind Tumbling or Hopping).</summary>
     public TimeWindowOperator(WindowOptions options, TFunction function = default, TSink sink = default)
+        : base(Validated(options), function, sink, options.TimeDomain == TimeDomain.ProcessingTime, AcceptedRange(options).Min, AcceptedRange(options).Max)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        if (options.Kind == WindowKind.Session)
-        {
-            ThrowHelper.ThrowOption("WindowOptions.Kind", options.Kind, "TimeWindowOperator runs Tumbling or Hopping windows; use SessionWindowOperator.");
-        }
-
-        _options = options;
         _size = options.Size;
-        _slide = options.Kind == WindowKind.Tumbling ? options.Size : options.Slide;
+        _slide = SlideOf(options);
         _pane = (long)Gcd(_size, _slide);
         _offset = options.Offset;
         _endPhase = TickMath.FloorMod(TickMath.FloorMod(_offset, _slide) + TickMath.FloorMod(_size, _slide), _slide);
         _singlePane = _size == _pane;
-        _processingTime = options.TimeDomain == TimeDomain.ProcessingTime;
         _emission = options.Emission;
         _tracksVersions = options.AllowedLateness > 0 || _emission != EmissionMode.OnClose;
-        (long minTs, long maxTs) = AcceptedRange(_size, _slide, _offset);
-        _core = new EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>(
-            function, sink, _processingTime ? WatermarkOptions.Default with { OutOfOrderness = null } : options.Watermark,
-            options.AllowedLateness, minTs, maxTs);
 
         int capacity = options.Capacity;
         _panes = new KeySlotTable<WindowKey<TKey>>(capacity);
@@ -141,54 +125,14 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _paneDirty = new DirtySet(_emission == EmissionMode.EarlyEveryPeriod ? capacity : 0);
     }
 
-    /// <summary>The sink (by reference: read or reset a struct sink's state).</summary>
-    public ref TSink Sink => ref _core.Sink;
-
-    /// <summary>The options.</summary>
-    public WindowOptions Options => _options;
-
-    /// <inheritdoc/>
-    public long Watermark => _core.Watermark;
-
-    /// <summary>The watermark tracker: read it, or tell it about back-pressure; declare idle inputs through <see cref="MarkIdle"/>.</summary>
-    public WatermarkTracker WatermarkTracker => _core.Tracker;
-
-    /// <inheritdoc/>
-    public WindowCounters Counters => _core.Counters;
-
-    /// <summary>Events added to a pane (on time or allowed-late).</summary>
-    public long EventsAccepted => _core.Counters.EventsAccepted;
-
-    /// <summary>Accepted events that were at or behind the watermark (they re-fired windows already fired).</summary>
-    public long LateAccepted => _core.Counters.LateAccepted;
-
-    /// <summary>Events sent to the late side output because every window they belong to was closed.</summary>
-    public long LateDropped => _core.Counters.LateDropped;
-
-    /// <summary>(event, window) pairs refused as too late for an event that other windows of it accepted.</summary>
-    public long PartialDrops => _core.Counters.PartialDrops;
-
-    /// <summary>Events sent to the late side output because the state was full.</summary>
-    public long StateFullRejected => _core.Counters.StateFullRejected;
-
-    /// <summary>Results emitted (not counting the end marker).</summary>
-    public long ResultsEmitted => _core.Counters.ResultsEmitted;
-
     /// <summary>Live (key, pane) entries.</summary>
     public int LiveEntries => _panes.Count;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void OnEvent(ref TEvent e) => OnEvent(ref e, 0, _core.Sequence + 1);
-
-    /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input) => OnEvent(ref e, input, _core.Sequence + 1);
-
-    /// <inheritdoc/>
-    public void OnEvent(ref TEvent e, int input, long sequence)
+    public override void OnEvent(ref TEvent e, int input, long sequence)
     {
         _core.Sequence = sequence;
-        long ts = _processingTime ? _core.Now : _core.Function.GetTimestamp(in e);
+        long ts = IsProcessingTime ? _core.Now : _core.Function.GetTimestamp(in e);
         long before = _core.Watermark;
         if (!_core.InRange(ts))
         {
@@ -211,51 +155,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             Accept(in e, ts, paneStart, before);
         }
 
-        if (!_processingTime && _core.AfterEvent(in e, ts, input, before))
+        if (!IsProcessingTime && _core.AfterEvent(in e, ts, input, before))
         {
             Advance(before, _core.Watermark);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void OnWatermark(long watermark, int input = 0)
-    {
-        if (_core.OnWatermark(watermark, input, out long before))
-        {
-            Advance(before, _core.Watermark);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void MarkIdle(int input)
-    {
-        if (_core.MarkIdle(input, out long before))
-        {
-            Advance(before, _core.Watermark);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void OnProcessingTime(long now)
-    {
-        if (_core.OnProcessingTime(now, _processingTime, out long before))
-        {
-            Advance(before, _core.Watermark);
-        }
-
-        if (_emission == EmissionMode.EarlyEveryPeriod && _core.EarlyRoundDue(_options.EarlyPeriod))
-        {
-            EmitEarly();
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Drain()
-    {
-        if (_core.BeginDrain(out long before))
-        {
-            Advance(before, Watermarks.EndOfStream);
-            _core.EndDrain();
         }
     }
 
@@ -265,7 +167,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         ref TAcc accumulator = ref FindOrAddPane(in e, paneStart, out int slot);
         if (slot < 0)
         {
-            _core.RefuseFull(in e, _options, before);
+            _core.RefuseFull(in e, Options, before);
             return;
         }
 
@@ -365,7 +267,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     }
 
     /// <summary>The watermark moved from <paramref name="before"/> to <paramref name="after"/>: fire on time, then purge, then free dead panes.</summary>
-    private void Advance(long before, long after)
+    private protected override void Advance(long before, long after)
     {
         if (_groupCount == 0)
         {
@@ -543,7 +445,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     }
 
     /// <summary>Early round: one non-final result per not-yet-fired window whose panes changed since the last round.</summary>
-    private void EmitEarly()
+    private protected override void EmitEarly()
     {
         _earlyRound++;
         long fireBound = WindowBounds.FireBound(_core.Watermark);
@@ -597,6 +499,20 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _core.Emit(key, end - _size, end, ++_windowVersion[w], PaneTiming.Early, false, in value);
     }
 
+    private static WindowOptions Validated(WindowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.Kind == WindowKind.Session)
+        {
+            ThrowHelper.ThrowOption("WindowOptions.Kind", options.Kind, "TimeWindowOperator runs Tumbling or Hopping windows; use SessionWindowOperator.");
+        }
+
+        return options;
+    }
+
+    private static long SlideOf(WindowOptions options) => options.Kind == WindowKind.Tumbling ? options.Size : options.Slide;
+
     private static ulong Gcd(long a, long b)
     {
         ulong x = (ulong)a;
@@ -613,8 +529,11 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     /// The timestamps whose windows can all be represented: a window starting below <see cref="long.MinValue"/> or
     /// ending above <see cref="long.MaxValue"/> would have to be clamped (wrong results) or would wrap (endless output).
     /// </summary>
-    private static (long Min, long Max) AcceptedRange(long size, long slide, long offset)
+    private static (long Min, long Max) AcceptedRange(WindowOptions options)
     {
+        long size = options.Size;
+        long slide = SlideOf(options);
+        long offset = options.Offset;
         // The last window start below long.MinValue covers timestamps up to its start + size − 1.
         Int128 lowStart = TickMath.AlignDown((Int128)long.MinValue - 1, offset, slide);
         Int128 min = Int128.Max(lowStart + size, long.MinValue);

@@ -1,4 +1,5 @@
 using LowLatency.Lab.Bench.Engine;
+using LowLatency.Lab.Bench.Journal;
 using LowLatency.Lab.Bench.Kafka;
 using LowLatency.Lab.Bench.Tcp;
 using LowLatency.Lab.Bench.WebSockets;
@@ -41,19 +42,41 @@ internal static class BenchCatalog
         new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
+        new JournalAppendScenario(),
+        new JournalMappedCopyBaselineScenario(),
+        new JournalFileStreamBaselineScenario(),
+        new JournalReplayTumblingScenario(),
 
         // Last: they keep a thousand connections open while they run (FanOutFixtures).
         new FanOutScenario(
             "websocket-fanout-1000",
-            "WebSocketHub, JSON frames: 100 keys/ms to 1,000 loopback clients (per-client conflation)",
+            "hub-json",
+            "WebSocketHub JSON: 100 keys/ms (saturating) to 1,000 loopback clients, per-client conflation",
+            1,
+            async () => await LiveFanOut.StartAsync(FanOutScenario.Clients, stalled: 0, binary: false)),
+        new FanOutScenario(
+            "websocket-fanout-1000-paced",
+            "hub-json",
+            "WebSocketHub JSON: 100 keys/100 ms (1 M deliveries/s offered) to the same clients",
+            100,
             async () => await LiveFanOut.StartAsync(FanOutScenario.Clients, stalled: 0, binary: false)),
         new FanOutScenario(
             "websocket-fanout-1000-binary",
-            "WebSocketHub, binary frames: the same fan-out",
+            "hub-binary",
+            "WebSocketHub binary: 100 keys/ms (saturating) to 1,000 loopback clients",
+            1,
             async () => await LiveFanOut.StartAsync(FanOutScenario.Clients, stalled: 0, binary: true)),
         new FanOutScenario(
             "signalr-fanout-1000",
-            "anchor: ASP.NET Core SignalR hub, Clients.All.SendAsync per update, JSON protocol, 1,000 HubConnections",
+            "signalr",
+            "SignalR anchor: Clients.All.SendAsync per update, JSON protocol, 100 keys/ms (saturating) to 1,000 HubConnections",
+            1,
+            async () => await SignalRFanOut.StartAsync(FanOutScenario.Clients)),
+        new FanOutScenario(
+            "signalr-fanout-1000-paced",
+            "signalr",
+            "SignalR anchor: Clients.All.SendAsync per update, JSON protocol, 100 keys/100 ms to the same clients",
+            100,
             async () => await SignalRFanOut.StartAsync(FanOutScenario.Clients)),
         new StalledClientsScenario(clients: 0, stalled: 0),
         new StalledClientsScenario(clients: 100, stalled: 100),
@@ -62,4 +85,26 @@ internal static class BenchCatalog
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>
     public const string Baseline = "channel-async";
+
+    /// <summary>
+    /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, an
+    /// engine 1P1C scenario against the hand-rolled ring with the same claim size, a window, TCP or Kafka
+    /// scenario against its group's plain baseline, anything else against <see cref="Baseline"/>. Null for
+    /// a reference itself.
+    /// </summary>
+    public static string? ReferenceOf(string name)
+    {
+        string reference = name switch
+        {
+            "engine-1p1c-metrics" => "engine-1p1c-yielding-event",
+            "engine-1p1c-metrics-batch" => "engine-1p1c-yielding-batch",
+            _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) && name.EndsWith("-publish10", StringComparison.Ordinal) => "handrolled-1p1c-publish10",
+            _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) => "handrolled-1p1c",
+            _ when name.StartsWith("window-", StringComparison.Ordinal) => "window-dictionary-baseline",
+            _ when name.StartsWith("tcp-", StringComparison.Ordinal) => "tcp-networkstream-baseline",
+            _ when name.StartsWith("kafka-", StringComparison.Ordinal) => "kafka-consumer-baseline",
+            _ => Baseline,
+        };
+        return reference == name ? null : reference;
+    }
 }

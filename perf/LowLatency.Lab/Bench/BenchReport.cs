@@ -7,18 +7,41 @@ namespace LowLatency.Lab.Bench;
 /// <summary>The bench table on the console and the JSON report (field names are stable: see the README).</summary>
 internal static class BenchReport
 {
+    /// <summary>
+    /// <paramref name="row"/>'s rate ÷ the rate of the scenario named <paramref name="other"/>: the median of
+    /// per-round ratios when the run had rounds, else the ratio of medians; null when that scenario did not run.
+    /// </summary>
+    private static double? RatioTo(IReadOnlyList<BenchRow> rows, BenchRow row, string other, CoreToCoreFloor floor)
+    {
+        BenchRow? reference = rows.FirstOrDefault(r => r.Scenario.Name == other);
+        if (reference is null || reference.Median.EventsPerSecond <= 0)
+        {
+            return null;
+        }
+
+        return floor.InRounds ? BenchRounds.MedianRatio(row, reference) : row.Median.EventsPerSecond / reference.Median.EventsPerSecond;
+    }
+
+    private static string Format(double? ratio, string format = "F1") => ratio?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+
     public static string Table(IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor)
     {
-        double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {MachineInfo.Current}");
         text.AppendLine(CultureInfo.InvariantCulture, $"core-to-core round trip (two spinning threads, no ring): {floor.BeforeNanoseconds:F0} ns before, {(floor.AfterNanoseconds is { } after ? $"{after:F0} ns after" : "not measured after (interrupted)")}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-34} {"M events/s",12} {"× " + BenchCatalog.Baseline,17} {"B/event",9}  description");
+        if (floor.InRounds)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{floor.RoundNanoseconds!.Count} rounds, order rotated; core-to-core at each round's start: {string.Join(", ", floor.RoundNanoseconds.Select(p => p.ToString("F0", CultureInfo.InvariantCulture)))} ns; rates are medians over rounds, ratios medians of per-round ratios");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"scenario",-34} {"M events/s",12} {"× " + BenchCatalog.Baseline,17} {"× reference",12} {"reference",-28} {"B/event",9}  description");
         foreach (BenchRow row in rows)
         {
             BenchResult median = row.Median;
-            string ratio = baseline is > 0 ? (median.EventsPerSecond / baseline.Value).ToString("F1", CultureInfo.InvariantCulture) : "-";
-            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Scenario.Name,-34} {median.EventsPerSecond / 1e6,12:F1} {ratio,17} {median.AllocatedBytesPerEvent,9:F2}  {row.Scenario.Description}");
+            string ratio = Format(RatioTo(rows, row, BenchCatalog.Baseline, floor));
+            string? referenceName = BenchCatalog.ReferenceOf(row.Scenario.Name);
+            string toReference = referenceName is null ? "-" : Format(RatioTo(rows, row, referenceName, floor), "F2");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{row.Scenario.Name,-34} {median.EventsPerSecond / 1e6,12:F1} {ratio,17} {toReference,12} {referenceName ?? "-",-28} {median.AllocatedBytesPerEvent,9:F2}  {row.Scenario.Description}");
             if (median.Figures is { Count: > 0 } figures)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"{"",-34} {string.Join("  ", figures.Select(f => $"{f.Key} {f.Value:G4}"))}");
@@ -34,7 +57,6 @@ internal static class BenchReport
     /// </summary>
     public static void WriteJson(string path, IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor, TimeSpan? elapsed = null, bool interrupted = false)
     {
-        double? baseline = rows.FirstOrDefault(r => r.Scenario.Name == BenchCatalog.Baseline)?.Median.EventsPerSecond;
         using FileStream file = File.Create(path);
         using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -55,10 +77,23 @@ internal static class BenchReport
         {
             json.WriteNull("after");
         }
+
+        if (floor.InRounds)
+        {
+            json.WriteStartArray("rounds");
+            foreach (double probe in floor.RoundNanoseconds!)
+            {
+                json.WriteNumberValue(Math.Round(probe, 1));
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteString("baseline", BenchCatalog.Baseline);
         json.WriteBoolean("interrupted", interrupted);
+        json.WriteNumber("rounds", floor.InRounds ? floor.RoundNanoseconds!.Count : 1);
         if (elapsed is { } e)
         {
             json.WriteNumber("elapsedSeconds", Math.Round(e.TotalSeconds, 3));
@@ -74,9 +109,18 @@ internal static class BenchReport
             json.WriteString("description", row.Scenario.Description);
             json.WriteNumber("eventsPerSecond", Math.Round(median.EventsPerSecond));
             json.WriteNumber("allocatedBytesPerEvent", Math.Round(median.AllocatedBytesPerEvent, 4));
-            if (baseline is > 0)
+            if (RatioTo(rows, row, BenchCatalog.Baseline, floor) is { } toBaseline)
             {
-                json.WriteNumber("ratioToBaseline", Math.Round(median.EventsPerSecond / baseline.Value, 3));
+                json.WriteNumber("ratioToBaseline", Math.Round(toBaseline, 3));
+            }
+
+            if (BenchCatalog.ReferenceOf(row.Scenario.Name) is { } reference)
+            {
+                json.WriteString("reference", reference);
+                if (RatioTo(rows, row, reference, floor) is { } toReference)
+                {
+                    json.WriteNumber("ratioToReference", Math.Round(toReference, 3));
+                }
             }
 
             json.WriteNumber("events", median.Events);

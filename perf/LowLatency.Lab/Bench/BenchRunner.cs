@@ -22,9 +22,32 @@ internal static class BenchRunner
     /// </summary>
     public static BenchRow? Run(IBenchScenario scenario, bool quick, Action<string>? progress = null, CancellationToken cancel = default)
     {
-        TimeSpan budget = quick ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(2);
         int iterations = quick ? 3 : 5;
+        long? events = WarmUp(scenario, quick, Budget(quick), cancel);
+        if (events is null)
+        {
+            return null;
+        }
 
+        var results = new List<BenchResult>(iterations);
+        for (int i = 0; i < iterations && !cancel.IsCancellationRequested; i++)
+        {
+            results.Add(Measure(scenario, quick, events.Value));
+            progress?.Invoke($"{scenario.Name}: {results[^1].EventsPerSecond / 1e6:F1} M/s");
+        }
+
+        return results.Count > 0 ? new BenchRow(scenario, results) : null;
+    }
+
+    /// <summary>The time one measured run aims at: 200 ms quick, 2 s full.</summary>
+    public static TimeSpan Budget(bool quick) => quick ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Warms <paramref name="scenario"/> up (see remarks) and returns the events a measured run needs to last
+    /// <paramref name="budget"/>, or null when cancelled first.
+    /// </summary>
+    public static long? WarmUp(IBenchScenario scenario, bool quick, TimeSpan budget, CancellationToken cancel = default)
+    {
         BenchResult warm = scenario.Run(new BenchContext(quick, FirstWarmUpEvents));
         if (cancel.IsCancellationRequested)
         {
@@ -43,17 +66,14 @@ internal static class BenchRunner
             }
         }
 
-        long events = EventsFor(warm, budget);
+        return EventsFor(warm, budget);
+    }
 
-        var results = new List<BenchResult>(iterations);
-        for (int i = 0; i < iterations && !cancel.IsCancellationRequested; i++)
-        {
-            Collect();
-            results.Add(scenario.Run(new BenchContext(quick, events)));
-            progress?.Invoke($"{scenario.Name}: {results[^1].EventsPerSecond / 1e6:F1} M/s");
-        }
-
-        return results.Count > 0 ? new BenchRow(scenario, results) : null;
+    /// <summary>One measured run of <paramref name="events"/> events, on a clean heap.</summary>
+    public static BenchResult Measure(IBenchScenario scenario, bool quick, long events)
+    {
+        Collect();
+        return scenario.Run(new BenchContext(quick, events));
     }
 
     private static long EventsFor(BenchResult sample, TimeSpan budget)

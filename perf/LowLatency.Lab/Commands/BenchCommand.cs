@@ -18,10 +18,15 @@ internal static class BenchCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var list = new Option<bool>("--list") { Description = "List the scenarios and exit." };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Measure every scenario once per round, in N rounds with the order rotated and the core-to-core probe read each round; ratios are medians of per-round ratios (each scenario's reference runs too). 1 (default): each scenario's iterations back to back.",
+            DefaultValueFactory = _ => 1,
+        };
 
         var command = new Command("bench", "Throughput of the engine next to Channel<T> and BlockingCollection<T>, side by side in one run.")
         {
-            quick, json, only, list,
+            quick, json, only, list, rounds,
         };
         command.SetAction(parse =>
         {
@@ -35,15 +40,24 @@ internal static class BenchCommand
                 return RunGuard.Passed;
             }
 
-            IBenchScenario[] selected = Select(parse.GetValue(only) ?? []);
+            int roundCount = parse.GetValue(rounds);
+            if (roundCount is < 1 or > 100)
+            {
+                throw new UsageException($"--rounds must be between 1 and 100 (got {roundCount}).");
+            }
+
+            IBenchScenario[] selected = Select(parse.GetValue(only) ?? [], withReferences: roundCount > 1);
             string? path = parse.GetValue(json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
-            return Run(selected, parse.GetValue(quick), path);
+            return roundCount > 1 ? RunRounds(selected, roundCount, parse.GetValue(quick), path) : Run(selected, parse.GetValue(quick), path);
         });
         return command;
     }
 
-    /// <summary>The scenarios the filters name (the baseline always); a filter that matches nothing is a usage error listing the names.</summary>
-    internal static IBenchScenario[] Select(IReadOnlyList<string> filters)
+    /// <summary>
+    /// The scenarios the filters name (the baseline always, and with <paramref name="withReferences"/> each one's
+    /// reference); a filter that matches nothing is a usage error listing the names.
+    /// </summary>
+    internal static IBenchScenario[] Select(IReadOnlyList<string> filters, bool withReferences = false)
     {
         foreach (string filter in filters)
         {
@@ -53,8 +67,40 @@ internal static class BenchCommand
             }
         }
 
-        return [.. BenchCatalog.All.Where(s =>
+        IBenchScenario[] named = [.. BenchCatalog.All.Where(s =>
             filters.Count == 0 || s.Name == BenchCatalog.Baseline || filters.Any(f => s.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))];
+        if (!withReferences)
+        {
+            return named;
+        }
+
+        HashSet<string> wanted = [.. named.Select(s => s.Name), .. named.Select(s => BenchCatalog.ReferenceOf(s.Name)).OfType<string>()];
+        return [.. BenchCatalog.All.Where(s => wanted.Contains(s.Name))];
+    }
+
+    private static int RunRounds(IBenchScenario[] selected, int rounds, bool quick, string? jsonPath)
+    {
+        using var ctrlC = new CtrlC();
+        long start = Stopwatch.GetTimestamp();
+        double floorBefore = CoreToCoreProbe.RoundTripNanoseconds();
+        RoundsResult result = BenchRounds.Run(selected, rounds, quick, line => Console.Error.WriteLine(line), ctrlC.Token);
+        bool interrupted = ctrlC.Token.IsCancellationRequested;
+        var floor = new CoreToCoreFloor(floorBefore, interrupted ? null : CoreToCoreProbe.RoundTripNanoseconds(), result.ProbeNanoseconds);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        Console.WriteLine();
+        if (interrupted)
+        {
+            Console.WriteLine($"interrupted: Ctrl+C after {elapsed.TotalSeconds:F1} s; {(result.Rows.Count > 0 ? result.Rows[0].Iterations.Count : 0)} of {rounds} rounds complete");
+        }
+
+        Console.Write(BenchReport.Table(result.Rows, floor));
+        if (jsonPath is not null)
+        {
+            BenchReport.WriteJson(jsonPath, result.Rows, floor, elapsed, interrupted);
+            Console.WriteLine($"json: {jsonPath}");
+        }
+
+        return RunGuard.Passed;
     }
 
     private static int Run(IBenchScenario[] selected, bool quick, string? jsonPath)

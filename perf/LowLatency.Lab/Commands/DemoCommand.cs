@@ -38,15 +38,11 @@ internal static class DemoCommand
             Description = "Take ticks over TCP from `lowlatency feed --connect HOST:PORT` instead of the synthetic feed. " +
                 "IP:PORT, localhost:PORT, or *:PORT (every interface: opt-in exposure). Latency is then measured from arrival.",
         };
-        var kafka = new Option<bool>("--kafka")
+        var token = new Option<string?>("--token")
         {
-            Description = "Run the demo through Kafka instead: feed → topic `ticks` → engine (1 s windows) → topic `bars`, verified. " +
-                "Uses an embedded librdkafka mock cluster (its bootstrap address is printed) unless --bootstrap is given.",
+            Description = "With --listen: the token a publisher's hello must carry (`lowlatency feed --token T`); at most 256 UTF-8 bytes. Without it any publisher is accepted.",
         };
-        var bootstrap = new Option<string?>("--bootstrap")
-        {
-            Description = "With --kafka: HOST:PORT of a real cluster whose `ticks` and `bars` topics the demo may use.",
-        };
+        var kafka = new Kafka.KafkaDemoOptions();
         var journal = new Option<DirectoryInfo?>("--journal")
         {
             Description = "Record every tick into a journal in this (new or empty) folder, with the output hash; `lowlatency replay DIR` replays it.",
@@ -55,12 +51,12 @@ internal static class DemoCommand
         options.AddTo(command);
         command.Options.Add(dashboard);
         command.Options.Add(listen);
-        command.Options.Add(kafka);
-        command.Options.Add(bootstrap);
+        command.Options.Add(token);
+        kafka.AddTo(command);
         command.Options.Add(journal);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(kafka))
+            if (kafka.IsKafka(parse))
             {
                 if (parse.GetValue(listen) is not null)
                 {
@@ -72,13 +68,19 @@ internal static class DemoCommand
                     throw new UsageException("--journal records the in-process demo; with --kafka the topic `ticks` is the record.");
                 }
 
-                using var ctrlC = new CtrlC();
-                return Kafka.KafkaDemo.RunAsync(parse.GetValue(bootstrap), Console.Out, ctrlC.Token).GetAwaiter().GetResult();
-            }
+                if (parse.GetValue(token) is not null)
+                {
+                    throw new UsageException("--token goes with --listen.");
+                }
 
-            if (parse.GetValue(bootstrap) is not null)
-            {
-                throw new UsageException("--bootstrap goes with --kafka.");
+                if (parse.GetResult(dashboard) is not null)
+                {
+                    throw new UsageException("--dashboard serves the in-process demo; it does not run with --kafka.");
+                }
+
+                Kafka.KafkaDemoSpec kafkaSpec = kafka.ToSpec(parse, options);
+                using var ctrlC = new CtrlC();
+                return Kafka.KafkaDemo.RunAsync(kafkaSpec, Console.Out, Console.Error, ctrlC.Token).GetAwaiter().GetResult();
             }
 
             IPEndPoint? endpoint = null;
@@ -87,7 +89,13 @@ internal static class DemoCommand
                 throw new UsageException($"--listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
             }
 
-            RunSpec spec = options.ToValidSpec(parse, Console.Error, listen: endpoint);
+            string? secret = parse.GetValue(token);
+            if (secret is not null && (endpoint is null || secret.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(secret) > 256))
+            {
+                throw new UsageException(endpoint is null ? "--token goes with --listen." : "--token must be 1 to 256 UTF-8 bytes.");
+            }
+
+            RunSpec spec = options.ToValidSpec(parse, Console.Error, listen: endpoint) with { ListenToken = secret };
             if (parse.GetValue(journal) is { } journalFolder)
             {
                 spec = spec with { Journal = CheckedJournalFolder(journalFolder.FullName) };
@@ -115,6 +123,7 @@ internal static class DemoCommand
         // Before the first line: a Ctrl+C as soon as the run announces itself ends it early instead of killing it.
         using var ctrlC = new CtrlC();
         output.WriteLine(Title);
+        output.WriteLine($"  layout: {StageLayout.Describe(spec.StageThreads, spec.Topology)}, {spec.WaitStrategy} wait, {Environment.ProcessorCount} cores");
         output.WriteLine(spec.Listen is not null
             ? $"  {spec.Duration.TotalSeconds:F0} s of ticks over TCP, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop"
             : spec.Feed.Rate > 0
@@ -144,6 +153,12 @@ internal static class DemoCommand
         if (spec.Journal is not null)
         {
             output.WriteLine($"  journal        {spec.Journal} (output hash {OutputHash.Format(run.OutputHash)}; `lowlatency replay {spec.Journal}` replays it)");
+        }
+
+        if (run.Events == 0 && spec.Listen is not null)
+        {
+            // Nothing arrived: "0 of 0 verified" would be a pass that proved nothing.
+            return RunGuard.NothingToVerify;
         }
 
         return run.Verification.IsClean ? 0 : 1;

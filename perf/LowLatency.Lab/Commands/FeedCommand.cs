@@ -123,9 +123,21 @@ internal static class FeedCommand
 
         // Interrupted: give the acks a moment, so the whole command still ends within 2 s of Ctrl+C.
         bool interrupted = stop.IsCancellationRequested;
-        bool acked = publisher.WaitUntilAcked(interrupted ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10));
+        bool acked = true;
+        string outcome = "every tick acked";
+        try
+        {
+            publisher.WaitUntilAcked(interrupted ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is TimeoutException or ProtocolException)
+        {
+            // The message says how far it got and why (refused session, timeout, last connect error).
+            acked = false;
+            outcome = e.Message;
+        }
+
         Report(publisher, start);
-        Console.Error.WriteLine(acked ? "every tick acked" : "timed out waiting for acks (the source may be gone)");
+        Console.Error.WriteLine(outcome);
         if (jsonPath is not null)
         {
             ReportFiles.WriteJson(jsonPath, new FeedReport

@@ -49,6 +49,36 @@ internal static class JournalCommand
             return inspection.Corrupt ? RunGuard.InvariantFailed : RunGuard.Passed;
         });
         command.Subcommands.Add(inspect);
+        command.Subcommands.Add(AppendWorker());
+        command.Subcommands.Add(TailWorker());
+        return command;
+    }
+
+    /// <summary>Hidden: the writer the SIGKILL test kills (`journal append-worker DIR`).</summary>
+    private static Command AppendWorker()
+    {
+        var directory = new Argument<DirectoryInfo>("DIR");
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64 };
+        var segment = new Option<long>("--segment-bytes") { DefaultValueFactory = _ => 256 << 10 };
+        var command = new Command("append-worker", "Test worker: appends probe events, sync per batch, until killed.") { Hidden = true };
+        command.Arguments.Add(directory);
+        command.Options.Add(batch);
+        command.Options.Add(segment);
+        command.SetAction(parse => JournalWorkers.Append(parse.GetValue(directory)!.FullName, parse.GetValue(batch), parse.GetValue(segment), Console.Out));
+        return command;
+    }
+
+    /// <summary>Hidden: the tailer in a second process (`journal tail-worker DIR --count N`).</summary>
+    private static Command TailWorker()
+    {
+        var directory = new Argument<DirectoryInfo>("DIR");
+        var count = new Option<long>("--count") { Required = true };
+        var timeout = new Option<double>("--timeout") { DefaultValueFactory = _ => 60 };
+        var command = new Command("tail-worker", "Test worker: follows a journal, checks every probe event in order.") { Hidden = true };
+        command.Arguments.Add(directory);
+        command.Options.Add(count);
+        command.Options.Add(timeout);
+        command.SetAction(parse => JournalWorkers.Tail(parse.GetValue(directory)!.FullName, parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(timeout)), Console.Out));
         return command;
     }
 }

@@ -30,6 +30,24 @@ internal static class KafkaWorkerCommand
         command.Hidden = true;
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(window) < 1)
+            {
+                throw new UsageException($"--window {parse.GetValue(window)} must be ≥ 1 (event-time ticks per window).");
+            }
+
+            if (parse.GetValue(session) < 100)
+            {
+                throw new UsageException($"--session-timeout-ms {parse.GetValue(session)} must be ≥ 100.");
+            }
+
+            foreach (Option<string> name in new[] { bootstrap, input, output, group })
+            {
+                if (string.IsNullOrWhiteSpace(parse.GetValue(name)))
+                {
+                    throw new UsageException($"{name.Name} must not be empty.");
+                }
+            }
+
             await using KafkaBarsWorker worker = KafkaBarsWorker.Start(
                 parse.GetRequiredValue(bootstrap),
                 parse.GetRequiredValue(input),

@@ -48,6 +48,7 @@ internal static class LatencyCommand
         // Before the first line: a Ctrl+C as soon as the run announces itself ends it early instead of killing it.
         using var ctrlC = new CtrlC();
         output.WriteLine($"LowLatency latency: {topology}, offered {(spec.Feed.Rate > 0 ? Units.Rate(spec.Feed.Rate) : "max speed")}, {spec.WaitStrategy} wait, {spec.Duration.TotalSeconds:F0} s");
+        output.WriteLine($"  layout: {StageLayout.Describe(spec.StageThreads, spec.Topology)}, {Environment.ProcessorCount} cores");
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
         RunResult run = LabRun.Execute(spec, progress.Update, cancel: ctrlC.Token);

@@ -21,6 +21,9 @@ internal static class RunGuard
     /// <summary>The peer could not be reached (connection refused, unreachable, connect timed out).</summary>
     public const int Unreachable = 4;
 
+    /// <summary><c>demo --listen</c> received no event (no publisher came, or none was accepted): nothing was verified.</summary>
+    public const int NothingToVerify = 5;
+
     /// <summary>
     /// Parses and runs: a parse error or a <see cref="UsageException"/> prints one line naming the option on
     /// <paramref name="error"/> and returns <see cref="InvalidOptions"/> (no help dump, no stack trace).

@@ -67,6 +67,15 @@ internal sealed class RunOptions
             Description = "Ring slots (power of two).",
             DefaultValueFactory = _ => new RunSpec().Capacity,
         };
+        Layout = new Option<string>("--layout")
+        {
+            Description = $"Stages on threads: {StageLayout.Auto} (a thread per stage when the box has a core for each and the feed, else grouped on the cores but the feed's), {StageLayout.Grouped} (on --threads threads, default 1), {StageLayout.PerStage}.",
+            DefaultValueFactory = _ => StageLayout.Auto,
+        };
+        Threads = new Option<int?>("--threads")
+        {
+            Description = "Threads the stages may use (consecutive stages share one); implies grouping.",
+        };
         if (topology is { } t)
         {
             Topology = new Option<Topology>("--topology", "-t")
@@ -103,6 +112,10 @@ internal sealed class RunOptions
 
     public Option<Topology>? Topology { get; }
 
+    public Option<string> Layout { get; }
+
+    public Option<int?> Threads { get; }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Duration);
@@ -114,6 +127,8 @@ internal sealed class RunOptions
             command.Options.Add(Topology);
         }
 
+        command.Options.Add(Layout);
+        command.Options.Add(Threads);
         command.Options.Add(Warmup);
         command.Options.Add(Interval);
         command.Options.Add(DropWhenFull);
@@ -138,7 +153,7 @@ internal sealed class RunOptions
             throw new UsageException(e.Message);
         }
 
-        if (parse.GetValue(WaitStrategy) is { } chosen && WaitDefaults.Note(chosen, spec.Topology) is { } note)
+        if (parse.GetValue(WaitStrategy) is { } chosen && WaitDefaults.Note(chosen, spec.Topology, spec.StageThreads) is { } note)
         {
             notes.WriteLine($"lowlatency: {note}");
         }
@@ -155,6 +170,7 @@ internal sealed class RunOptions
         double duration = parse.GetValue(Duration);
         double warmup = parse.GetValue(Warmup) ?? Math.Min(duration * _warmupShare, _warmupCap);
         Topology topology = Topology is null ? Latency.Topology.Demo : parse.GetValue(Topology);
+        int stageThreads = StageLayout.StageThreads(parse.GetValue(Layout) ?? StageLayout.Auto, parse.GetValue(Threads), topology);
         return new RunSpec
         {
             Feed = FeedSettings.Default with
@@ -168,7 +184,8 @@ internal sealed class RunOptions
             Duration = TimeSpan.FromSeconds(duration),
             Warmup = TimeSpan.FromSeconds(warmup),
             Interval = TimeSpan.FromSeconds(parse.GetValue(Interval)),
-            WaitStrategy = parse.GetValue(WaitStrategy) ?? WaitDefaults.For(_spinning, topology),
+            WaitStrategy = parse.GetValue(WaitStrategy) ?? WaitDefaults.For(_spinning, topology, stageThreads),
+            StageThreads = stageThreads,
             Capacity = parse.GetValue(Capacity),
             SampleProcess = sampleProcess,
         };

@@ -35,7 +35,7 @@ internal sealed class DemoDashboard : IBarListener, IAsyncDisposable
     public static DemoDashboard Start(IPEndPoint endpoint, PipelineMetrics metrics, IReadOnlyList<EventProcessor> stages)
     {
         var hub = new WebSocketHub(WebSocketHubOptions.Default with { Name = "demo" });
-        LiveTopic bars = hub.AddTopic("bars", BarFields, DefaultFeed.BusiestKeys, busiestKeys: 4);
+        LiveTopic bars = hub.AddTopic("bars", BarFields, DefaultFeed.BusiestKeys, busiestKeys: 4, busiestBy: "count");
         LiveMetricsFeed feed = LiveMetricsFeed.AddTo(hub, metrics, [.. stages.Select(s => s.Name)]);
         hub.Start();
         WebSocketServer server = WebSocketServer.StartAsync(hub, WebSocketServerOptions.Default with { Endpoint = endpoint }).GetAwaiter().GetResult();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using HdrHistogram;
 using LowLatency.Adapters.Sockets;
@@ -9,6 +10,7 @@ using LowLatency.Lab.Feed;
 using LowLatency.Lab.Journal;
 using LowLatency.Lab.Latency;
 using LowLatency.Lab.Measurement;
+using LowLatency.Lab.Reporting;
 using LowLatency.Lab.Tcp;
 using LowLatency.Lab.Verification;
 
@@ -47,6 +49,7 @@ internal static class LabRun
             Name = spec.Topology.ToString().ToLowerInvariant(),
             Capacity = spec.Capacity,
             WaitStrategy = spec.WaitStrategy,
+            Threads = spec.StageThreads,
             DrainTimeout = TimeSpan.FromSeconds(30),
         });
         // demo --journal: a journaling stage first, so every later stage sees only journaled ticks.
@@ -93,6 +96,7 @@ internal static class LabRun
             {
                 Endpoint = spec.Listen!,
                 SchemaId = MarketTickCodec.SchemaId,
+                AuthToken = spec.ListenToken is null ? default : System.Text.Encoding.UTF8.GetBytes(spec.ListenToken),
             });
             tcp.Start();
             onListening?.Invoke(tcp.LocalEndPoint!);
@@ -222,6 +226,7 @@ internal static class LabRun
             PriceBandBreaches = Volatile.Read(ref counters.PriceBandBreaches),
             NotionalBreaches = Volatile.Read(ref counters.NotionalBreaches),
             WindowSamples = samples,
+            Edge = tcp is null ? null : EdgeFigures.From(tcp.LocalEndPoint!, tcp.Metrics, spec.ListenToken is not null),
             OutputHash = outputHash,
         };
     }
@@ -251,7 +256,7 @@ internal static class LabRun
         };
     }
 
-    private static StageGroup<DemoTick> First<THandler>(Pipeline<DemoTick> pipeline, StageGroup<DemoTick>? head, THandler handler, StageOptions options)
+    private static StageGroup<DemoTick> First<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.Interfaces | DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] THandler>(Pipeline<DemoTick> pipeline, StageGroup<DemoTick>? head, THandler handler, StageOptions options)
         where THandler : struct, IEventHandler<DemoTick> =>
         head is null ? pipeline.HandleEventsWith(handler, options) : head.Then(handler, options);
 

@@ -1,5 +1,6 @@
 using HdrHistogram;
 using LowLatency.Lab.Measurement;
+using LowLatency.Lab.Reporting;
 using LowLatency.Lab.Verification;
 
 namespace LowLatency.Lab.Demo;
@@ -48,6 +49,9 @@ internal sealed record RunResult
     public required long NotionalBreaches { get; init; }
 
     public required IReadOnlyList<WindowResult> WindowSamples { get; init; }
+
+    /// <summary>With <c>--listen</c>: what the TCP source saw at the edge (connections, disconnects by reason, resumes, duplicates, gaps).</summary>
+    public EdgeFigures? Edge { get; init; }
 
     /// <summary>The sink's <see cref="Demo.OutputHash"/> over every tick it saw.</summary>
     public ulong OutputHash { get; init; }

@@ -23,6 +23,9 @@ internal sealed record RunSpec
 
     public WaitStrategyKind WaitStrategy { get; init; } = WaitStrategyKind.Hybrid;
 
+    /// <summary>Threads the stages may use (<c>PipelineOptions.Threads</c>): 0 = a thread per stage.</summary>
+    public int StageThreads { get; init; }
+
     /// <summary>Ring slots (power of two).</summary>
     public int Capacity { get; init; } = 16_384;
 
@@ -31,6 +34,9 @@ internal sealed record RunSpec
     /// of the synthetic feed; the feed settings other than <see cref="FeedSettings.Symbols"/> do not apply.
     /// </summary>
     public IPEndPoint? Listen { get; init; }
+
+    /// <summary>With <see cref="Listen"/>: the token a publisher's hello must carry (<c>--token</c>); null accepts any.</summary>
+    public string? ListenToken { get; init; }
 
     /// <summary>When set, a journaling stage records every tick into this folder first (<c>demo --journal DIR</c>).</summary>
     public string? Journal { get; init; }

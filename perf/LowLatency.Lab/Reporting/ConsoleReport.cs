@@ -17,7 +17,7 @@ internal static class ConsoleReport
         o.WriteLine();
         o.WriteLine(title);
         o.WriteLine($"  machine        {machine}");
-        o.WriteLine($"  setup          {spec.Feed.Symbols:N0} symbols (Zipf {spec.Feed.Skew}), {spec.WaitStrategy} wait, ring {spec.Capacity:N0}, seed {spec.Feed.Seed}");
+        o.WriteLine($"  setup          {spec.Feed.Symbols:N0} symbols (Zipf {spec.Feed.Skew}), {spec.WaitStrategy} wait, {(spec.StageThreads == 0 ? "a thread per stage" : $"stages on {spec.StageThreads} thread(s)")}, ring {spec.Capacity:N0}, seed {spec.Feed.Seed}");
         if (run.Interrupted)
         {
             o.WriteLine($"  interrupted    Ctrl+C after {run.Elapsed.TotalSeconds:F1} s of {spec.Duration.TotalSeconds:F0} s: the figures cover what ran");
@@ -29,8 +29,9 @@ internal static class ConsoleReport
         o.WriteLine($"  GC (steady)    gen0 {run.SteadyGc.Gen0} | gen1 {run.SteadyGc.Gen1} | gen2 {run.SteadyGc.Gen2} | allocated {Units.Bytes(run.SteadyGc.AllocatedBytes)} in {run.SteadyElapsed.TotalSeconds:F1} s (all threads, monitor included)");
         o.WriteLine($"  windows        {run.WindowsEmitted:N0} emitted | late {run.Late:N0} | dropped {run.Dropped:N0} | rejected {run.Rejected:N0} | risk breaches {run.PriceBandBreaches + run.NotionalBreaches:N0}");
         var v = run.Verification;
-        string verdict = v.IsClean ? "verified" : "FAILED";
+        string verdict = run.Events == 0 ? "NOTHING TO VERIFY" : v.IsClean ? "verified" : "FAILED";
         o.WriteLine($"  verifier       lost {v.Lost} | duplicated {v.Duplicated} | reordered {v.Reordered} | corrupted {v.Corrupted} of {v.Expected:N0} published: {verdict}");
+        run.Edge?.Print(o, run.Spec.Duration);
         if (run.WindowSamples.Count > 0)
         {
             o.WriteLine("  sample windows");

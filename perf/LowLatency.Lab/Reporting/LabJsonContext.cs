@@ -7,6 +7,7 @@ namespace LowLatency.Lab.Reporting;
 [JsonSerializable(typeof(LabReport))]
 [JsonSerializable(typeof(PingPongReport))]
 [JsonSerializable(typeof(FeedReport))]
+[JsonSerializable(typeof(KafkaDemoReport))]
 [JsonSerializable(typeof(LowLatency.Lab.Journal.RecordedRun))]
 [JsonSerializable(typeof(LowLatency.Lab.Journal.ReplayReport))]
 [JsonSerializable(typeof(LowLatency.Lab.Journal.JournalInspection))]

@@ -29,6 +29,10 @@ internal sealed record LabReport
     [JsonPropertyName("waitStrategy")]
     public required string WaitStrategy { get; init; }
 
+    /// <summary>Threads the stages ran on: 0 = a thread per stage (<c>--layout</c>, <c>--threads</c>).</summary>
+    [JsonPropertyName("stageThreads")]
+    public int StageThreads { get; init; }
+
     /// <summary>Where ticks came from: <c>synthetic</c> (the built-in feed) or <c>tcp</c> (<c>demo --listen</c>).</summary>
     [JsonPropertyName("source")]
     public string Source { get; init; } = "synthetic";
@@ -120,6 +124,10 @@ internal sealed record LabReport
     [JsonPropertyName("soak")]
     public SoakVerdict? Soak { get; init; }
 
+    /// <summary>With <c>--listen</c>: the TCP source's edge (connections, disconnects by reason, resumes, duplicates, gaps).</summary>
+    [JsonPropertyName("edge")]
+    public EdgeFigures? Edge { get; init; }
+
     /// <summary>The sink's hash over every tick's output, in sequence order (16 hex digits); a replay of a journal reports the same.</summary>
     [JsonPropertyName("outputHash")]
     public string? OutputHash { get; init; }
@@ -151,6 +159,7 @@ internal sealed record LabReport
             Command = command,
             Topology = run.Spec.Topology.ToString().ToLowerInvariant(),
             WaitStrategy = run.Spec.WaitStrategy.ToString().ToLowerInvariant(),
+            StageThreads = run.Spec.StageThreads,
             Source = run.Spec.Listen is null ? "synthetic" : "tcp",
             OfferedRate = run.Spec.Listen is null ? run.Spec.Feed.Rate : 0,
             Symbols = run.Spec.Feed.Symbols,
@@ -170,7 +179,7 @@ internal sealed record LabReport
             Duplicated = run.Verification.Duplicated,
             Reordered = run.Verification.Reordered,
             Corrupted = run.Verification.Corrupted,
-            Verified = run.Verification.Verifiable,
+            Verified = run.Verification.Verifiable && run.Events > 0,
             Late = run.Late,
             Dropped = run.Dropped,
             Rejected = run.Rejected,
@@ -178,6 +187,7 @@ internal sealed record LabReport
             WindowSamples = samples,
             Intervals = intervals,
             Soak = soak,
+            Edge = run.Edge,
             OutputHash = Demo.OutputHash.Format(run.OutputHash),
             Journal = run.Spec.Journal,
             Files = files ?? [],

@@ -14,5 +14,8 @@ internal static class ReportFiles
     public static void WriteJson(string path, FeedReport report) =>
         File.WriteAllText(path, JsonSerializer.Serialize(report, LabJsonContext.Default.FeedReport));
 
+    public static void WriteJson(string path, KafkaDemoReport report) =>
+        File.WriteAllText(path, JsonSerializer.Serialize(report, LabJsonContext.Default.KafkaDemoReport));
+
     public static string Serialize(LabReport report) => JsonSerializer.Serialize(report, LabJsonContext.Default.LabReport);
 }

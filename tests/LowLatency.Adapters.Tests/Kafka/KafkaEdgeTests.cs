@@ -30,7 +30,7 @@ public sealed class KafkaEdgeTests
         TestContext.Out.WriteLine($"{elapsed.TotalSeconds:0.0} s: {fault.Message}");
         Assert.Multiple(() =>
         {
-            Assert.That(log.Lines, Has.Some.StartsWith("Warning: Kafka source 'edge': no broker has answered yet"), "the wait is logged when it starts");
+            Assert.That(log.Lines, Has.Some.Match("^Warning: Kafka source 'edge': .*; waiting \\(bounded by BrokerTimeout\\)$"), "the wait is logged when it starts");
             Assert.That(log.Lines, Has.Some.StartsWith("Error: Kafka source 'edge' stopped: Kafka source 'edge' gave up"), "and the fault when it ends");
             Assert.That(elapsed, Is.GreaterThanOrEqualTo(s_brokerTimeout - TimeSpan.FromMilliseconds(50)), "waits the whole bound first");
             Assert.That(elapsed, Is.LessThan(s_brokerTimeout + s_slack));
@@ -165,6 +165,116 @@ public sealed class KafkaEdgeTests
         KafkaSourceException fault = await FaultWithin(rig.Source, TimeSpan.FromSeconds(20));
         TestContext.Out.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {fault.Message}");
         Assert.That(fault.Message, Does.Contain("fatal").And.Contain(nameof(ErrorCode.FencedInstanceId)).And.Not.Contain("\n"));
+    }
+
+    [Test]
+    [CancelAfter(45_000)]
+    public async Task Source_MalformedRecords_CountedPerReasonOnMeterAndDeadLettered()
+    {
+        using var cluster = new KafkaMockCluster(brokers: 1);
+        cluster.CreateTopic("mixed", 1);
+        cluster.CreateTopic("mixed-dlq", 1);
+        var expectedOrigins = new List<long>();
+        using (IProducer<Null, byte[]> producer = new ProducerBuilder<Null, byte[]>(cluster.ProducerConfig()).SetLogHandler((_, _) => { }).Build())
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                byte[]? value = (i % 10) switch
+                {
+                    3 => new byte[TickCodec.Size + 1], // the 29-byte record of the issue
+                    7 => null,                         // a tombstone
+                    _ => TickCodec.Encode(new Tick { Key = i, Seq = i, Time = i, Price = 1 }),
+                };
+                if (i % 10 is 3 or 7)
+                {
+                    expectedOrigins.Add(i);
+                }
+
+                producer.Produce(new TopicPartition("mixed", 0), new Message<Null, byte[]> { Value = value! });
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(10));
+        }
+
+        var meter = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "lowlatency.kafka.consumer.malformed")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "reason")
+                {
+                    lock (meter)
+                    {
+                        meter[(string)tag.Value!] = meter.GetValueOrDefault((string)tag.Value!) + value;
+                    }
+                }
+            }
+        });
+        listener.Start();
+
+        await using var rig = new SourceRig(SourceOptions(cluster.BootstrapServers, "mixed") with { DeadLetterTopic = "mixed-dlq" });
+        await WaitUntil(() => rig.Source.IsCaughtUp && rig.Consumed == 24, TimeSpan.FromSeconds(20), "caught up", rig);
+        var origins = new List<long>();
+        var reasons = new List<string>();
+        TopicReader.ReadToEnd(cluster.BootstrapServers, "mixed-dlq", 1, TimeSpan.FromSeconds(10), record =>
+        {
+            origins.Add(BitConverter.ToInt64(record.Message.Headers.GetLastBytes("lowlatency.source.offset")));
+            reasons.Add(System.Text.Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes("lowlatency.reason")));
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rig.Source.Consumed, Is.EqualTo(24), "the good records, none lost around the bad ones");
+            Assert.That(rig.Source.MalformedOf(KafkaMalformedReason.Undecodable), Is.EqualTo(3));
+            Assert.That(rig.Source.MalformedOf(KafkaMalformedReason.NullValue), Is.EqualTo(3));
+            Assert.That(rig.Source.Malformed, Is.EqualTo(6));
+            Assert.That(meter, Is.EquivalentTo(new Dictionary<string, long> { ["Undecodable"] = 3, ["NullValue"] = 3 }), "the meter counts per reason");
+            Assert.That(rig.Source.DeadLettered, Is.EqualTo(6));
+            Assert.That(origins, Is.EqualTo(expectedOrigins), "each dead letter names its origin offset, in order");
+            Assert.That(reasons, Is.EqualTo(new[] { "Undecodable", "NullValue", "Undecodable", "NullValue", "Undecodable", "NullValue" }));
+        });
+    }
+
+    [Test]
+    [CancelAfter(45_000)]
+    public async Task BarsWorker_TickWithOutOfRangeKey_CountedAndSkippedStageKeepsRunning(CancellationToken cancellationToken)
+    {
+        const int keys = 4;
+        const long ticksPerKey = 200;
+        using var cluster = new KafkaMockCluster(brokers: 1);
+        cluster.CreateTopic("keyed", 2);
+        cluster.CreateTopic("keyed-bars", 2);
+        using (IProducer<Null, byte[]> producer = new ProducerBuilder<Null, byte[]>(cluster.ProducerConfig()).SetLogHandler((_, _) => { }).Build())
+        {
+            // The issue's kcat tick with key 16 (maxKeys 16), and a negative key.
+            producer.Produce(new TopicPartition("keyed", 0), new Message<Null, byte[]> { Value = TickCodec.Encode(new Tick { Key = 16, Seq = 1, Time = 5, Price = 1 }) });
+            producer.Produce(new TopicPartition("keyed", 1), new Message<Null, byte[]> { Value = TickCodec.Encode(new Tick { Key = -1, Seq = 1, Time = 5, Price = 1 }) });
+            producer.Flush(TimeSpan.FromSeconds(10));
+        }
+
+        TickFeed.Produce(cluster.BootstrapServers, "keyed", 2, keys, ticksPerKey, seed: 5);
+        await using KafkaBarsWorker worker = KafkaBarsWorker.Start(cluster.BootstrapServers, "keyed", "keyed-bars", group: "keyed", maxKeys: 16);
+        await worker.WaitCaughtUpAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+        await worker.StopAsync();
+
+        BarVerifier result = BarVerifier.Verify(cluster.BootstrapServers, "keyed-bars", 2, keys, ticksPerKey, TimeSpan.FromSeconds(20));
+        TestContext.Out.WriteLine($"{result} {worker}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(worker.Pipeline.Fault, Is.Null, "the stage never fails on input from outside");
+            Assert.That(worker.Windows.RejectedKeys, Is.EqualTo(2));
+            Assert.That(result.Lost, Is.Zero);
+            Assert.That(result.Duplicates, Is.Zero);
+            Assert.That(worker.Sink.SafeSequence, Is.EqualTo(keys * ticksPerKey + 2 - 1), "the rejected ticks are covered, so committed past");
+        });
     }
 
     private static KafkaSourceOptions SourceOptions(string bootstrap, string topic) => KafkaSourceOptions.Default with

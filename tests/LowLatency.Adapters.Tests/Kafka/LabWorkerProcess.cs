@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace LowLatency.Adapters.Tests.Kafka;
 
-/// <summary>A <c>lowlatency kafka-worker</c> child process (the lab is built with this test project).</summary>
-internal sealed class LabWorkerProcess : IDisposable
+/// <summary>A <c>lowlatency kafka-worker</c> (or any lab command) child process (the lab is built with this test project).</summary>
+internal sealed partial class LabWorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -29,7 +30,10 @@ internal sealed class LabWorkerProcess : IDisposable
         }
     }
 
-    public static LabWorkerProcess Start(params string[] arguments)
+    public static LabWorkerProcess Start(params string[] arguments) => StartLab(["kafka-worker", .. arguments]);
+
+    /// <summary>Starts <c>lowlatency</c> with <paramref name="arguments"/> (the command first).</summary>
+    public static LabWorkerProcess StartLab(params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -38,7 +42,6 @@ internal sealed class LabWorkerProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(LabDll());
-        info.ArgumentList.Add("kafka-worker");
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -52,6 +55,15 @@ internal sealed class LabWorkerProcess : IDisposable
     {
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit();
+    }
+
+    /// <summary>SIGINT, as Ctrl+C in the child's terminal.</summary>
+    public void Interrupt()
+    {
+        if (Kill(_process.Id, 2) != 0)
+        {
+            throw new InvalidOperationException($"kill(SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
     }
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
@@ -69,6 +81,9 @@ internal sealed class LabWorkerProcess : IDisposable
 
         _process.Dispose();
     }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 
     private void Append(string? line)
     {

@@ -1,103 +1,51 @@
-using System.Buffers.Binary;
-using LowLatency.Adapters.Sockets;
-using LowLatency.Engine.Pipelines;
-using LowLatency.Engine.Processing;
 using NUnit.Framework;
+using TradeFeed;
 
 namespace LowLatency.Adapters.Tests.Sockets;
 
-/// <summary>The README's example, compiled and run as it is printed there.</summary>
+/// <summary>
+/// The sockets README's example is <c>ReadmeExample.cs</c>, compiled with this project and run here; the first
+/// test extracts the README's block and requires it to be that file, character for character.
+/// </summary>
 public sealed class ReadmeExampleTests
 {
-    // --- README example begins ---
-    public struct Trade
+    private static string Find(string relative)
     {
-        public long Timestamp;
-        public long Price;
-        public int Quantity;
-        public int InstrumentId;
-    }
-
-    // 24 bytes on the wire, little-endian. The codec is a struct: the JIT inlines it into the receive loop.
-    public readonly struct TradeCodec : IEventCodec<Trade>
-    {
-        public const uint Schema = 0x54524431; // "TRD1": the only thing on the wire that names the layout
-
-        public int EventSize => 24;
-
-        public void Encode(in Trade value, Span<byte> destination)
+        for (DirectoryInfo? dir = new(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(destination, value.Timestamp);
-            BinaryPrimitives.WriteInt64LittleEndian(destination[8..], value.Price);
-            BinaryPrimitives.WriteInt32LittleEndian(destination[16..], value.Quantity);
-            BinaryPrimitives.WriteInt32LittleEndian(destination[20..], value.InstrumentId);
-        }
-
-        public void Decode(ReadOnlySpan<byte> source, ref Trade destination)
-        {
-            destination.Timestamp = BinaryPrimitives.ReadInt64LittleEndian(source);
-            destination.Price = BinaryPrimitives.ReadInt64LittleEndian(source[8..]);
-            destination.Quantity = BinaryPrimitives.ReadInt32LittleEndian(source[16..]);
-            destination.InstrumentId = BinaryPrimitives.ReadInt32LittleEndian(source[20..]);
-        }
-    }
-
-    public sealed class Volume
-    {
-        public long Total;
-    }
-
-    public readonly struct VolumeHandler(Volume volume) : IEventHandler<Trade>
-    {
-        public void OnEvent(ref Trade data, long sequence, bool endOfBatch) => volume.Total += data.Quantity;
-    }
-
-    public static async Task<long> RunExample()
-    {
-        // Engine side: a pipeline whose ring the TCP source decodes into.
-        var volume = new Volume();
-        await using var pipeline = Pipeline<Trade>.Create(PipelineOptions.Default with { ProducerType = ProducerType.Multi });
-        var sink = new TcpSink<Trade, TradeCodec>(default, TcpSinkOptions.Default with { SchemaId = TradeCodec.Schema });
-        pipeline.HandleEventsWith(new VolumeHandler(volume)).Then(sink.CreateHandler());
-        pipeline.Start();
-        sink.Start(); // subscribers connect to sink.LocalEndPoint and receive batch frames
-
-        var source = new TcpSource<Trade, TradeCodec>(pipeline, default, TcpSourceOptions.Default with
-        {
-            SchemaId = TradeCodec.Schema,
-            AuthToken = "s3cret"u8.ToArray(),
-        });
-        source.Start(); // loopback, free port: source.LocalEndPoint
-
-        // Feeding side (usually another process): batches, resends after a reconnect, waits for acks.
-        using (var publisher = new TcpPublisher<Trade, TradeCodec>(source.LocalEndPoint!, default, TcpPublisherOptions.Default with
-        {
-            SchemaId = TradeCodec.Schema,
-            AuthToken = "s3cret"u8.ToArray(),
-            Compression = FrameCompression.Lz4,
-        }))
-        {
-            publisher.Start();
-            for (int i = 0; i < 100_000; i++)
+            string candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(candidate))
             {
-                publisher.Publish(new Trade { Timestamp = i, Price = 100_00, Quantity = 1, InstrumentId = i % 8 });
+                return candidate;
             }
-
-            publisher.WaitUntilAcked(TimeSpan.FromSeconds(10)); // acked = done by every terminal stage
         }
 
-        await source.DisposeAsync();
-        await pipeline.DrainAsync();
-        await sink.DisposeAsync();
-        return volume.Total; // 100 000
+        throw new FileNotFoundException(relative + " not found above the test directory.");
     }
 
-    // --- README example ends ---
+    /// <summary>The first ```csharp block after the "## Example" heading.</summary>
+    private static string ExampleBlock(string readme)
+    {
+        string[] lines = File.ReadAllLines(readme);
+        int heading = Array.IndexOf(lines, "## Example");
+        Assert.That(heading, Is.GreaterThanOrEqualTo(0), "the README has an '## Example' heading");
+        int open = Array.FindIndex(lines, heading, l => l == "```csharp");
+        int close = Array.FindIndex(lines, open + 1, l => l == "```");
+        return string.Join('\n', lines[(open + 1)..close]);
+    }
+
+    [Test]
+    public void ReadmeExample_IsTheCompiledFile()
+    {
+        string printed = ExampleBlock(Find(Path.Combine("adapters", "LowLatency.Adapters.Sockets", "README.md")));
+        string compiled = string.Join('\n', File.ReadAllLines(Find(Path.Combine("tests", "LowLatency.Adapters.Tests", "Sockets", "ReadmeExample.cs"))));
+        Assert.That(printed, Is.EqualTo(compiled));
+    }
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task Example_Runs_EveryTradeCounted()
+    public async Task ReadmeExample_Runs_EveryTradeCounted(CancellationToken token)
     {
-        Assert.That(await RunExample(), Is.EqualTo(100_000));
+        Assert.That(await TradeFeedExample.RunAsync(token), Is.EqualTo(100_000));
     }
 }

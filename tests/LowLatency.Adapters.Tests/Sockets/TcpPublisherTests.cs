@@ -1,5 +1,7 @@
 using System.Net;
 using LowLatency.Adapters.Sockets;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Processing;
 using NUnit.Framework;
 
 namespace LowLatency.Adapters.Tests.Sockets;
@@ -27,7 +29,7 @@ public sealed class TcpPublisherTests
             }
         }
 
-        Assert.That(await Task.Run(() => publisher.WaitUntilAcked(TimeSpan.FromSeconds(20))), Is.True, "acked");
+        await publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(20));
         var verifier = new Verifier(keys);
         foreach (VerifiedTick tick in h.Collected.Snapshot())
         {
@@ -69,7 +71,7 @@ public sealed class TcpPublisherTests
         publisher.Start();
         publisher.Publish(VerifiedTick.Create(1, 0, 0));
         await using var h = Harness<VerifiedTick, VerifiedTickCodec>.Start(s_source with { Endpoint = endpoint });
-        Assert.That(await Task.Run(() => publisher.WaitUntilAcked(TimeSpan.FromSeconds(15))), Is.True);
+        await publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(15));
         Assert.That(h.Collected.Count, Is.EqualTo(1));
     }
 
@@ -132,14 +134,14 @@ public sealed class TcpPublisherTests
         }
 
         await producer.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.That(await Task.Run(() => publisher.WaitUntilAcked(TimeSpan.FromSeconds(30))), Is.True, "every event acked");
+        await publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(30));
         var verifier = new Verifier(keys);
         foreach (VerifiedTick tick in h.Collected.Snapshot())
         {
             verifier.Observe(tick);
         }
 
-        TestContext.Out.WriteLine($"reconnects {publisher.Reconnects}, resends dropped as duplicates {h.Metrics.DuplicateEvents}, kills {proxy.Kills}");
+        TestContext.Out.WriteLine($"reconnects {publisher.Reconnects}, resent {publisher.ResentEvents}, resends dropped as duplicates {h.Metrics.DuplicateEvents}, kills {proxy.Kills}");
         Assert.Multiple(() =>
         {
             Assert.That(publisher.Reconnects, Is.GreaterThanOrEqualTo(kills));
@@ -148,6 +150,182 @@ public sealed class TcpPublisherTests
             Assert.That(verifier.Reordered, Is.Zero, "reordered");
             Assert.That(verifier.Corrupt, Is.Zero, "corrupt");
             Assert.That(h.Metrics.MissingEvents, Is.Zero, "gaps");
+            Assert.That(publisher.ResentEvents, Is.GreaterThanOrEqualTo(h.Metrics.DuplicateEvents), "every duplicate the source dropped was a counted resend");
         });
+    }
+
+    /// <summary>
+    /// Conservation through the publisher's ring: a small ring wraps thousands of times, the producer blocks
+    /// on a full ring until each ack (a ring's worth per 1 ms ack interval bounds the rate), and Publish,
+    /// PublishBatch and TryPublish are mixed; the source must see every event exactly once, in order.
+    /// </summary>
+    [TestCase(200_000, 64)]
+    [TestCase(10_000_000, 4096, Category = "Long")]
+    [CancelAfter(600_000)]
+    public async Task Publish_SmallRingWrappingManyTimes_EveryEventOnceInOrder(int events, int ring)
+    {
+        var order = new InOrder();
+        await using var pipeline = Pipeline<VerifiedTick>.Create(PipelineOptions.Default with { Capacity = 1 << 12, ProducerType = ProducerType.Multi, WaitStrategy = WaitStrategyKind.Blocking });
+        pipeline.HandleEventsWith(new InOrderCheck(order));
+        pipeline.Start();
+        await using var source = new TcpSource<VerifiedTick, VerifiedTickCodec>(pipeline, default, s_source);
+        source.Start();
+        await using var publisher = new TcpPublisher<VerifiedTick, VerifiedTickCodec>(source.LocalEndPoint!, default, s_publisher with { MaxUnackedEvents = ring, MaxBatchEvents = 16 });
+        publisher.Start();
+        var batch = new VerifiedTick[7];
+        var producer = Task.Factory.StartNew(
+            () =>
+            {
+                int s = 0;
+                while (s < events)
+                {
+                    switch (s % 3)
+                    {
+                        case 0:
+                            publisher.Publish(VerifiedTick.Create(5, 0, s++));
+                            break;
+                        case 1:
+                            int n = Math.Min(batch.Length, events - s);
+                            for (int i = 0; i < n; i++)
+                            {
+                                batch[i] = VerifiedTick.Create(5, 0, s + i);
+                            }
+
+                            publisher.PublishBatch(batch.AsSpan(0, n));
+                            s += n;
+                            break;
+                        default:
+                            if (publisher.TryPublish(VerifiedTick.Create(5, 0, s)))
+                            {
+                                s++;
+                            }
+                            else
+                            {
+                                publisher.Publish(VerifiedTick.Create(5, 0, s++));
+                            }
+
+                            break;
+                    }
+                }
+            },
+            TaskCreationOptions.LongRunning);
+
+        await producer.WaitAsync(TimeSpan.FromSeconds(500));
+        await publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(60));
+        await pipeline.DrainAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(order.Next, Is.EqualTo(events), "every sequence arrived (none lost)");
+            Assert.That(order.OutOfOrder, Is.Zero, "duplicated or reordered");
+            Assert.That(order.Corrupt, Is.Zero, "corrupt");
+            Assert.That(publisher.Acked, Is.EqualTo(events));
+            Assert.That(source.Metrics.DuplicateEvents + source.Metrics.MissingEvents, Is.Zero);
+        });
+    }
+
+    /// <summary>What <see cref="InOrderCheck"/> saw; written by the stage thread, read after the drain.</summary>
+    private sealed class InOrder
+    {
+        public long Next;
+        public long OutOfOrder;
+        public long Corrupt;
+    }
+
+    /// <summary>Exactly once and in order, streaming: the n-th event seen must carry sequence n.</summary>
+    private readonly struct InOrderCheck(InOrder state) : IEventHandler<VerifiedTick>
+    {
+        public void OnEvent(ref VerifiedTick data, long sequence, bool endOfBatch)
+        {
+            if (!data.IsIntact)
+            {
+                state.Corrupt++;
+            }
+            else if (data.KeySequence != state.Next)
+            {
+                state.OutOfOrder++;
+            }
+
+            state.Next++;
+        }
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task Dispose_WhileProducerBlockedOnFullRing_PublishThrowsClosed()
+    {
+        // Nothing listens: nothing is ever acked, so the 4th event blocks.
+        using var publisher = new TcpPublisher<VerifiedTick, VerifiedTickCodec>(new IPEndPoint(IPAddress.Loopback, 1), default, s_publisher with { MaxUnackedEvents = 4 });
+        publisher.Start();
+        var blocked = Task.Factory.StartNew(
+            () =>
+            {
+                for (int s = 0; s < 5; s++)
+                {
+                    publisher.Publish(VerifiedTick.Create(1, 0, s));
+                }
+            },
+            TaskCreationOptions.LongRunning);
+        await Eventually.Until(() => publisher.Published == 4, "the ring filled");
+        Assert.That(publisher.TryPublish(VerifiedTick.Create(1, 0, 9)), Is.False, "full ring");
+
+        await publisher.DisposeAsync();
+
+        Assert.That(async () => await blocked.WaitAsync(TimeSpan.FromSeconds(10)), Throws.TypeOf<Engine.PipelineClosedException>());
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task WaitUntilAckedAsync_NoSource_ThrowsTimeoutSayingHowFarItGot()
+    {
+        await using var publisher = new TcpPublisher<VerifiedTick, VerifiedTickCodec>(new IPEndPoint(IPAddress.Loopback, 1), default, s_publisher);
+        publisher.Start();
+        publisher.Publish(VerifiedTick.Create(1, 0, 0));
+
+        var thrown = Assert.ThrowsAsync<TimeoutException>(() => publisher.WaitUntilAckedAsync(TimeSpan.FromMilliseconds(300)));
+
+        Assert.That(thrown!.Message, Does.Contain("0 of 1 events acked").And.Contain("connected: no"));
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task WaitUntilAckedAsync_SourceRefusesToken_ThrowsProtocolExceptionBeforeTheTimeout()
+    {
+        await using var h = Harness<VerifiedTick, VerifiedTickCodec>.Start(s_source);
+        await using var publisher = new TcpPublisher<VerifiedTick, VerifiedTickCodec>(h.Endpoint, default, s_publisher with { AuthToken = "wrong"u8.ToArray() });
+        publisher.Start();
+        publisher.Publish(VerifiedTick.Create(1, 0, 0));
+        long start = Environment.TickCount64;
+
+        var thrown = Assert.ThrowsAsync<ProtocolException>(() => publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown!.Reason, Is.EqualTo(DisconnectReason.AuthenticationFailed));
+            Assert.That(Environment.TickCount64 - start, Is.LessThan(30_000), "failed on the refusal, not on the 60 s timeout");
+        });
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task WaitUntilAckedAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        await using var publisher = new TcpPublisher<VerifiedTick, VerifiedTickCodec>(new IPEndPoint(IPAddress.Loopback, 1), default, s_publisher);
+        publisher.Start();
+        publisher.Publish(VerifiedTick.Create(1, 0, 0));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(async () => await publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(60), cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task WaitUntilAckedAsync_AfterDispose_ThrowsObjectDisposed()
+    {
+        var publisher = new TcpPublisher<VerifiedTick, VerifiedTickCodec>(new IPEndPoint(IPAddress.Loopback, 1), default, s_publisher);
+        publisher.Start();
+        publisher.Publish(VerifiedTick.Create(1, 0, 0));
+        await publisher.DisposeAsync();
+
+        Assert.That(async () => await publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(5)), Throws.TypeOf<ObjectDisposedException>());
     }
 }

@@ -208,4 +208,59 @@ public sealed class TcpSinkTests
         var e = Assert.ThrowsAsync<ProtocolException>(() => Task.Run(() => TcpSubscriber<LongEvent, LongCodec>.Connect(sink.LocalEndPoint!, default, 9, "nope"u8).Dispose()));
         Assert.That(e!.Reason, Is.EqualTo(DisconnectReason.AuthenticationFailed));
     }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task TcpSubscriberAsync_ReadsEveryEventInOrder_ThenZeroWhenTheSinkStops(CancellationToken token)
+    {
+        var sink = new TcpSink<LongEvent, LongCodec>(default, s_options);
+        sink.Start();
+        await using Pipeline<LongEvent> pipeline = Pipeline(sink);
+        await using var subscriber = await TcpSubscriber<LongEvent, LongCodec>.ConnectAsync(sink.LocalEndPoint!, default, 9, "sub"u8.ToArray(), cancellationToken: token);
+        await Eventually.Until(() => sink.Metrics.Subscribers == 1, "subscribed");
+        const int n = 5_000;
+        for (int i = 0; i < n; i++)
+        {
+            pipeline.RingBuffer.Publish(new LongEvent { Value = i * 3 });
+        }
+
+        var received = new List<long>();
+        var chunk = new LongEvent[300];
+        while (received.Count < n)
+        {
+            (int read, long first) = await subscriber.ReadAsync(chunk, token);
+            Assert.That(first, Is.EqualTo(received.Count), "ring sequences, no gap");
+            received.AddRange(chunk.Take(read).Select(e => e.Value));
+        }
+
+        await sink.DisposeAsync();
+        (int after, _) = await subscriber.ReadAsync(new LongEvent[1], token);
+        Assert.Multiple(() =>
+        {
+            Assert.That(received, Is.EqualTo(Enumerable.Range(0, n).Select(i => i * 3L)));
+            Assert.That(after, Is.Zero, "0 once the sink closed");
+        });
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task TcpSubscriberAsync_NothingFlows_ReadAsyncHonoursCancellation()
+    {
+        await using var sink = new TcpSink<LongEvent, LongCodec>(default, s_options);
+        sink.Start();
+        await using var subscriber = await TcpSubscriber<LongEvent, LongCodec>.ConnectAsync(sink.LocalEndPoint!, default, 9, "sub"u8.ToArray());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(async () => await subscriber.ReadAsync(new LongEvent[4], cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task TcpSubscriberAsync_WrongToken_ThrowsProtocolExceptionWithReason()
+    {
+        await using var sink = new TcpSink<LongEvent, LongCodec>(default, s_options);
+        sink.Start();
+        var e = Assert.ThrowsAsync<ProtocolException>(async () => await TcpSubscriber<LongEvent, LongCodec>.ConnectAsync(sink.LocalEndPoint!, default, 9, "nope"u8.ToArray()));
+        Assert.That(e!.Reason, Is.EqualTo(DisconnectReason.AuthenticationFailed));
+    }
 }

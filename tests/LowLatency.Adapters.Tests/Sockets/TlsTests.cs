@@ -44,7 +44,7 @@ public sealed class TlsTests
             publisher.Publish(VerifiedTick.Create(1, s % 4, s / 4));
         }
 
-        Assert.That(await Task.Run(() => publisher.WaitUntilAcked(TimeSpan.FromSeconds(20))), Is.True);
+        await publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(20));
         Assert.That(h.Collected.Snapshot().Count(t => t.IsIntact), Is.EqualTo(10_000));
     }
 

@@ -287,23 +287,23 @@ public sealed class WireIntegrityTests
         Assert.That(ReadmeVectors.Hex(close), Is.EqualTo(ReadmeVectors.CloseV1));
     }
 
+    private static async Task ReceiveExactlyAsync(Socket socket, byte[] buffer)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None);
+            Assert.That(n, Is.Positive, "the client closed early");
+            read += n;
+        }
+    }
+
     /// <summary>What a v1 server does with a v2 hello: refuses its version byte with a v1 close frame.</summary>
     private static async Task<byte> ServeAsV1Async(TcpListener listener)
     {
         using Socket socket = await listener.AcceptSocketAsync();
         byte[] header = new byte[WireFormat.HeaderSize];
-        int read = 0;
-        while (read < header.Length)
-        {
-            int n = await socket.ReceiveAsync(header.AsMemory(read), SocketFlags.None);
-            if (n == 0)
-            {
-                break;
-            }
-
-            read += n;
-        }
-
+        await ReceiveExactlyAsync(socket, header);
         await socket.SendAsync(ReadmeVectors.Bytes(ReadmeVectors.CloseV1), SocketFlags.None);
         socket.Shutdown(SocketShutdown.Both);
         return header[2];
@@ -316,11 +316,18 @@ public sealed class WireIntegrityTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         Task<byte> server = ServeAsV1Async(listener);
-        using var publisher = new TcpPublisher<LongEvent, LongCodec>(listener.LocalEndpoint, default, TcpPublisherOptions.Default with { SchemaId = 7 });
+        await using var publisher = new TcpPublisher<LongEvent, LongCodec>(listener.LocalEndpoint, default, TcpPublisherOptions.Default with { SchemaId = 7 });
         publisher.Start();
+        publisher.Publish(new LongEvent { Value = 1 });
 
-        Assert.That(await server, Is.EqualTo(WireFormat.Version), "the publisher spoke v2");
-        await Eventually.Until(() => publisher.LastCloseReason == DisconnectReason.UnsupportedVersion, "the refusal's reason");
+        var thrown = Assert.ThrowsAsync<ProtocolException>(() => publisher.WaitUntilAckedAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await server, Is.EqualTo(WireFormat.Version), "the publisher spoke v2");
+            Assert.That(thrown!.Reason, Is.EqualTo(DisconnectReason.UnsupportedVersion));
+            Assert.That(publisher.LastCloseReason, Is.EqualTo(DisconnectReason.UnsupportedVersion));
+        });
     }
 
     [Test]
@@ -349,12 +356,7 @@ public sealed class WireIntegrityTests
         Task server = Task.Run(async () =>
         {
             using Socket socket = await listener.AcceptSocketAsync();
-            byte[] hello = new byte[WireFormat.HeaderSize + WireFormat.HelloFixedSize];
-            int read = 0;
-            while (read < hello.Length)
-            {
-                read += await socket.ReceiveAsync(hello.AsMemory(read), SocketFlags.None);
-            }
+            await ReceiveExactlyAsync(socket, new byte[WireFormat.HeaderSize + WireFormat.HelloFixedSize]);
 
             byte[] welcome = new byte[WireFormat.HeaderSize + WireFormat.WelcomeSize];
             WireFormat.WriteWelcome(welcome, 1, -1, -1);

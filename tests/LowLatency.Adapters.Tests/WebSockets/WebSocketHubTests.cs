@@ -47,6 +47,42 @@ public sealed class WebSocketHubTests
     }
 
     [Test]
+    public async Task DefaultFeed_BusiestBy_RanksKeysByTheFieldSum()
+    {
+        var hub = new WebSocketHub();
+        LiveTopic bars = hub.AddTopic("bars", ["close", "count"], DefaultFeed.BusiestKeys, busiestKeys: 1, busiestBy: "count");
+        hub.Start();
+        await using WebSocketServer server = await WebSocketServer.StartAsync(hub);
+        using LivePublisher publisher = hub.CreatePublisher();
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri($"ws://{server.LocalEndPoint}/ws"), CancellationToken.None);
+        await client.ReceiveJsonAsync(Timeout);
+
+        // Key 6 updates ten times as often, key 5 trades a hundred times as much: key 5 is the busiest.
+        using var stop = new CancellationTokenSource();
+        Task publishing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                publisher.Publish(bars, 5, 0, [10, 1000]);
+                for (int i = 0; i < 10; i++)
+                {
+                    publisher.Publish(bars, 6, 0, [10, 1]);
+                }
+
+                await Task.Delay(20);
+            }
+        });
+
+        JsonElement frame = await client.ReceiveJsonAsync(Timeout); // after the first one-second period
+        await stop.CancelAsync();
+        await publishing;
+        long[] received = [.. frame.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetInt64())];
+
+        Assert.That(received, Is.Not.Empty.And.All.EqualTo(5));
+    }
+
+    [Test]
     public async Task Subscribe_WithKeys_GetsOnlyThoseKeys_UntilUnsubscribed()
     {
         await using LiveTestServer server = await LiveTestServer.StartAsync();
@@ -161,7 +197,30 @@ public sealed class WebSocketHubTests
         Assert.That(BinaryPrimitives.ReadInt64LittleEndian(frame.AsSpan(14)), Is.EqualTo(1_733_450_000_000_000_000), "time");
         Assert.That(BinaryPrimitives.ReadDoubleLittleEndian(frame.AsSpan(22)), Is.EqualTo(1234.5));
         Assert.That(BinaryPrimitives.ReadDoubleLittleEndian(frame.AsSpan(30)), Is.EqualTo(17));
+        Assert.That(Convert.ToHexString(frame), Is.EqualTo(ReadmeBinaryExample.Replace(" ", "", StringComparison.Ordinal)), "the README's example, byte for byte");
     }
+
+    [Test]
+    public async Task JsonFormat_FramesAreTheReadmeExample()
+    {
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        using ClientWebSocket client = await server.ConnectAsync();
+        await client.ReceiveJsonAsync(Timeout);
+        await client.SendTextAsync("""{"op":"subscribe","topic":"metrics","keys":[2]}""");
+        Assert.That((await client.ReceiveAsync(Timeout)).Payload, Is.EqualTo("""{"type":"subscribed","topic":"metrics","keys":[2]}"""u8.ToArray()));
+
+        server.Publisher.Publish(server.Metrics, 2, 1_733_450_000_000_000_000, [1234.5, 17]);
+        (WebSocketMessageType type, byte[] frame) = await client.ReceiveAsync(Timeout);
+
+        Assert.That(type, Is.EqualTo(WebSocketMessageType.Text));
+        Assert.That(System.Text.Encoding.UTF8.GetString(frame), Is.EqualTo(ReadmeJsonExample));
+    }
+
+    /// <summary>adapters/LowLatency.Adapters.WebSockets/README.md, "Binary frames".</summary>
+    private const string ReadmeBinaryExample = "4C 01 01 00 01 02 02 00 00 00 00 00 00 00 00 A0 E6 3D 97 73 0E 18 00 00 00 00 00 4A 93 40 00 00 00 00 00 00 31 40";
+
+    /// <summary>adapters/LowLatency.Adapters.WebSockets/README.md, "JSON frames".</summary>
+    private const string ReadmeJsonExample = """{"type":"updates","items":[{"topic":"metrics","key":2,"time":1733450000000000000,"events_per_second":1234.5,"lag":17}]}""";
 
     /// <summary>The items of the next "updates" frame.</summary>
     private static async Task<JsonElement[]> ItemsAsync(ClientWebSocket client)

@@ -10,7 +10,7 @@ using NUnit.Framework;
 namespace LowLatency.Engine.Tests.Architecture;
 
 /// <summary>
-/// The engine's arrows run one way (DESIGN.md §1): Sequencing and Waiting (with the ring and the root
+/// The engine's arrows run one way (DESIGN.md §1): Sequencing, Waiting and Integrity (with the ring and the root
 /// types) ← Processing ← Pipelines ← Flow, Diagnostics, Time, Windowing, State, Journal. A type may refer
 /// to engine types of its own layer or a lower one, never a higher one; checked over signatures and IL.
 /// </summary>
@@ -24,6 +24,7 @@ public sealed class LayeringTests
         [Root] = 0,
         [$"{Root}.Sequencing"] = 0,
         [$"{Root}.Waiting"] = 0,
+        [$"{Root}.Integrity"] = 0,
         [$"{Root}.Processing"] = 1,
         [$"{Root}.Pipelines"] = 2,
         [$"{Root}.Flow"] = 3,

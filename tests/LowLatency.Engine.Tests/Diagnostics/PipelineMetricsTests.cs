@@ -62,7 +62,7 @@ public sealed class PipelineMetricsTests
         return new KnownRun { Pipeline = pipeline, Metrics = metrics, Source = source };
     }
 
-    private static Dictionary<string, double> Collect(string pipeline)
+    internal static Dictionary<string, double> Collect(string pipeline)
     {
         var values = new ConcurrentDictionary<string, double>();
         using var listener = new MeterListener();

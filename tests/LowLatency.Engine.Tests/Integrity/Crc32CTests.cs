@@ -47,6 +47,55 @@ public sealed class Crc32CTests
         }
     }
 
+    /// <summary>Every length around the three-lane stripes (768 bytes) against a bit-at-a-time reference.</summary>
+    [Test]
+    public void Compute_LengthsAcrossTheStripedLoop_MatchBitwiseReference()
+    {
+        byte[] data = new byte[3 * 768 + 40];
+        new Random(768).NextBytes(data);
+        for (int length = 0; length <= data.Length; length += length < 800 ? 1 : 7)
+        {
+            Assert.That(Crc32C.Compute(data.AsSpan(0, length)), Is.EqualTo(Bitwise(data.AsSpan(0, length))), $"length {length}");
+        }
+
+        Assert.That(Crc32C.Compute(data.AsSpan(3, 1600)), Is.EqualTo(Bitwise(data.AsSpan(3, 1600))), "unaligned start");
+    }
+
+    /// <summary>Each path on its own (the public entry picks one per CPU), where this CPU has it.</summary>
+    [TestCase("lanes")]
+    [TestCase("fold")]
+    [TestCase("fold-wide")]
+    public void EveryPath_LengthsAcrossItsLoops_MatchBitwiseReference(string path)
+    {
+        Assume.That(path == "lanes" || System.Runtime.Intrinsics.X86.Pclmulqdq.IsSupported, "no PCLMULQDQ on this CPU");
+        Assume.That(path != "fold-wide" || System.Runtime.Intrinsics.X86.Pclmulqdq.V512.IsSupported, "no VPCLMULQDQ on this CPU");
+        byte[] data = new byte[2100];
+        new Random(17).NextBytes(data);
+        for (int length = path == "lanes" ? 0 : 64; length <= data.Length; length += length < 600 ? 1 : 13)
+        {
+            ReadOnlySpan<byte> piece = data.AsSpan(1, Math.Min(length, data.Length - 1));
+            uint raw = path == "lanes"
+                ? Crc32C.UpdateWithLanes(0xFFFFFFFF, piece)
+                : Crc32C.UpdateFolding(0xFFFFFFFF, piece, wide: path == "fold-wide");
+            Assert.That(~raw, Is.EqualTo(Bitwise(piece)), $"{path}, length {piece.Length}");
+        }
+    }
+
+    private static uint Bitwise(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
     [Test]
     public void Append_MultiSegmentSequence_EqualsComputeOfTheWhole()
     {

@@ -81,7 +81,7 @@ public sealed class LabReportTests
                 "schema", "command", "timestampUtc", "machine", "source", "topology", "waitStrategy", "offeredRate", "symbols", "seed",
                 "durationSeconds", "elapsedSeconds", "interrupted", "warmupSeconds", "steadyStateSeconds", "offered", "events", "eventsPerSecond", "latencyNs", "gc",
                 "allocatedBytes", "lost", "duplicated", "reordered", "corrupted", "verified", "late", "dropped", "rejected",
-                "windowsEmitted", "windowSamples", "intervals", "soak", "files", "outputHash",
+                "windowsEmitted", "windowSamples", "intervals", "soak", "outputHash", "files",
             }));
             Assert.That(PropertyNames(root.GetProperty("latencyNs")), Is.EquivalentTo(new[] { "p50", "p90", "p99", "p999", "p9999", "max", "mean", "count" }));
             Assert.That(PropertyNames(root.GetProperty("machine")), Is.EquivalentTo(new[] { "cpu", "cores", "os", "runtime", "memoryBytes" }));

@@ -6,6 +6,8 @@ using NUnit.Framework;
 
 namespace LowLatency.Engine.Tests.Windowing;
 
+using TradeWindows = Windows<ReadmeExampleTests.Trade, long, ReadmeExampleTests.Bar>;
+
 /// <summary>The README's window example, compiled and run, so it cannot rot.</summary>
 public sealed class ReadmeExampleTests
 {
@@ -52,7 +54,27 @@ public sealed class ReadmeExampleTests
         public readonly void OnEvent(ref WindowResult<long, Bar> r, long sequence, bool endOfBatch) =>
             printed.Lines.Add(r.IsEndOfStream
                 ? "end"
-                : $"{r.Key} [{r.Start}, {r.End}) v{r.Version}{(r.IsFinal ? " final" : "")} O={r.Value.Ohlc.Open} C={r.Value.Ohlc.Close} VWAP={r.Value.Vwap.Vwap}");
+                : $"{r.Key} [{r.Start}, {r.End}) v{r.Version} {r.Timing}{(r.IsFinal ? " final" : "")} after {(r.TriggerSequence == TriggerSequences.Drain ? "drain" : $"#{r.TriggerSequence}")} O={r.Value.Ohlc.Open} C={r.Value.Ohlc.Close} VWAP={r.Value.Vwap.Vwap}");
+    }
+
+    public struct PrintLate(Printed printed) : IEventHandler<LateEvent<Trade>>
+    {
+        public readonly void OnEvent(ref LateEvent<Trade> late, long sequence, bool endOfBatch) =>
+            printed.Lines.Add($"late {late.Reason}: ts={late.Event.Ts} (watermark {late.Watermark})");
+    }
+
+    /// <summary>A sink of your own: any struct implementing <see cref="IWindowSink{TEvent, TKey, TAcc}"/>, here counting.</summary>
+    public struct CountingSink : IWindowSink<Trade, long, Bar>
+    {
+        public long Results;
+        public long Late;
+        public bool Ended;
+
+        public void OnResult(in WindowResult<long, Bar> result) => Results++;
+
+        public void OnLate(in Trade e, LateReason reason, long watermark) => Late++;
+
+        public void OnEndOfStream() => Ended = true;
     }
 
     [Test]
@@ -60,43 +82,64 @@ public sealed class ReadmeExampleTests
     public async Task ReadmeExample_RunsAndPrintsBars()
     {
         var printed = new Printed();
+        var printedLate = new Printed();
 
-        // Results flow on as events: a downstream pipeline of WindowResult<long, Bar>.
+        // Results and late trades flow on as events, into pipelines of their own.
         await using var bars = Pipeline<WindowResult<long, Bar>>.Create(PipelineOptions.Default with { WaitStrategy = WaitStrategyKind.Blocking });
         bars.HandleEventsWith(new PrintBars(printed));
         bars.Start();
+        await using var late = Pipeline<LateEvent<Trade>>.Create(PipelineOptions.Default with { WaitStrategy = WaitStrategyKind.Blocking });
+        late.HandleEventsWith(new PrintLate(printedLate));
+        late.Start();
 
-        // Per-symbol 1 s tumbling OHLC + VWAP, events up to 5 ms out of order.
-        const long second = 1_000_000_000;
-        var op = new TimeWindowOperator<Trade, long, Bar, BarFunction, RingWindowSink<Trade, long, Bar>>(
-            WindowOptions.Tumbling(second) with
+        // Per-symbol 1 s tumbling OHLC + VWAP, events up to 5 ms out of order, timestamps in ns.
+        const long ns = ProcessingClock.TicksPerSecondNanoseconds;
+        var op = TradeWindows.Time(
+            WindowOptions.Tumbling(TimeSpan.FromSeconds(1), ns) with
             {
-                Watermark = new WatermarkOptions { OutOfOrderness = 5_000_000 },
+                Watermark = new WatermarkOptions { OutOfOrderness = WindowOptions.Ticks(TimeSpan.FromMilliseconds(5), ns) },
                 Capacity = 1 << 16,     // live (symbol, window) entries, allocated once
                 KeyCapacity = 1 << 14,  // live symbols
             },
-            default,
-            new RingWindowSink<Trade, long, Bar>(bars));
+            new BarFunction(),
+            new RingWindowSink<Trade, long, Bar>(bars.RingBuffer, late.RingBuffer));
 
         // The window stage: processing time from the injected clock, once per batch; drain fires everything.
         await using var trades = Pipeline<Trade>.Create(PipelineOptions.Default with { WaitStrategy = WaitStrategyKind.Blocking });
-        trades.HandleEventsWith(new WindowStage<Trade, TimeWindowOperator<Trade, long, Bar, BarFunction, RingWindowSink<Trade, long, Bar>>>(
-            op, new ProcessingClock(TimeProvider.System)));
+        trades.HandleEventsWith(TradeWindows.Stage(op, new ProcessingClock(TimeProvider.System)));
         trades.Start();
 
         trades.RingBuffer.Publish(new Trade { Ts = 100, Symbol = 1, Price = 10, Qty = 1 });
         trades.RingBuffer.Publish(new Trade { Ts = 200, Symbol = 1, Price = 12, Qty = 3 });
-        trades.RingBuffer.Publish(new Trade { Ts = second + 10_000_000, Symbol = 1, Price = 11, Qty = 1 }); // W passes 1 s − 1: [0, 1 s) fires
+        trades.RingBuffer.Publish(new Trade { Ts = ns + 10_000_000, Symbol = 1, Price = 11, Qty = 1 }); // W passes 1 s − 1: [0, 1 s) fires
+        trades.RingBuffer.Publish(new Trade { Ts = 300, Symbol = 1, Price = 9, Qty = 1 });              // its window is closed: late output
 
         await trades.DrainAsync(); // watermark +∞: [1 s, 2 s) fires final, then the end marker
         await bars.DrainAsync();
+        await late.DrainAsync();
 
         Assert.That(printed.Lines, Is.EqualTo(new[]
         {
-            "1 [0, 1000000000) v1 final O=10 C=12 VWAP=11.5",
-            "1 [1000000000, 2000000000) v1 final O=11 C=11 VWAP=11",
+            "1 [0, 1000000000) v1 OnTime final after #2 O=10 C=12 VWAP=11.5",
+            "1 [1000000000, 2000000000) v1 OnTime final after drain O=11 C=11 VWAP=11",
             "end",
         }));
-        Assert.That(op.LateDropped, Is.Zero);
+        Assert.That(printedLate.Lines, Is.EqualTo(new[] { "late WindowClosed: ts=300 (watermark 1004999999)" }));
+        Assert.That(op.Counters.LateDropped, Is.EqualTo(1));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public void ReadmeExample_OwnSink_CountsResultsAndLateEvents()
+    {
+        var op = TradeWindows.Session(WindowOptions.Session(TimeSpan.FromMilliseconds(50), ProcessingClock.TicksPerSecondNanoseconds), new BarFunction(), new CountingSink());
+        foreach (long ts in new long[] { 0, 10_000_000, 200_000_000, 5_000_000 })
+        {
+            var t = new Trade { Ts = ts, Symbol = 7, Price = 1, Qty = 1 };
+            op.OnEvent(ref t);
+        }
+
+        op.Drain();
+        Assert.That((op.Sink.Results, op.Sink.Late, op.Sink.Ended), Is.EqualTo((2L, 1L, true)));
     }
 }

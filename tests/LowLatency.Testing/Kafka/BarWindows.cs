@@ -16,9 +16,12 @@ public sealed class BarWindows
     private long _lastSequence = -1;
     private long _ticks;
     private long _bars;
+    private long _rejectedKeys;
 
     public BarWindows(KafkaSink<Bar> sink, long windowSize, int maxKeys)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
         _sink = sink;
         _size = windowSize;
         _open = new Window[maxKeys];
@@ -28,9 +31,18 @@ public sealed class BarWindows
 
     public long Bars => Volatile.Read(ref _bars);
 
+    /// <summary>Ticks whose key is outside [0, maxKeys): input from outside is never trusted to index state; counted and skipped.</summary>
+    public long RejectedKeys => Volatile.Read(ref _rejectedKeys);
+
     public void OnTick(in Tick tick, long sequence)
     {
         _lastSequence = sequence;
+        if ((uint)tick.Key >= (uint)_open.Length)
+        {
+            Volatile.Write(ref _rejectedKeys, _rejectedKeys + 1);
+            return;
+        }
+
         Volatile.Write(ref _ticks, _ticks + 1);
         long start = tick.Time - (((tick.Time % _size) + _size) % _size);
         ref Window window = ref _open[tick.Key];

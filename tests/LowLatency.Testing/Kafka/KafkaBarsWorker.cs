@@ -13,7 +13,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
 {
     private bool _stopped;
 
-    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys)
+    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys, TimeSpan brokerTimeout)
     {
         Pipeline = Pipeline<Tick>.Create(PipelineOptions.Default with { Name = "kafka-worker", Capacity = ringCapacity, WaitStrategy = WaitStrategyKind.Blocking });
         Sink = new KafkaSink<Bar>(BarCodec.Instance, KafkaSinkOptions.Default with { Name = "bars", BootstrapServers = bootstrap, Topic = output });
@@ -26,6 +26,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
             GroupId = group,
             Topics = [input],
             SessionTimeout = sessionTimeout,
+            BrokerTimeout = brokerTimeout,
         });
         Source.AddCommitGate(Sink);
     }
@@ -38,9 +39,9 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
 
     public BarWindows Windows { get; }
 
-    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024)
+    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024, TimeSpan? brokerTimeout = null)
     {
-        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys);
+        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys, brokerTimeout ?? KafkaSourceOptions.Default.BrokerTimeout);
         worker.Pipeline.Start();
         worker.Source.Start();
         return worker;
@@ -48,7 +49,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
 
     public override string ToString() =>
         $"consumed={Source.Consumed} caughtUp={Source.IsCaughtUp} paused={Source.IsPaused} revocations={Source.Revocations} " +
-        $"cursor={Pipeline.RingBuffer.Cursor.ValueAcquire} completed={Pipeline.CompletedSequence} ticks={Windows.Ticks} bars={Windows.Bars} " +
+        $"cursor={Pipeline.RingBuffer.Cursor.ValueAcquire} completed={Pipeline.CompletedSequence} ticks={Windows.Ticks} bars={Windows.Bars} rejectedKeys={Windows.RejectedKeys} malformed={Source.Malformed} " +
         $"produced={Sink.Produced} delivered={Sink.Delivered} safe={Sink.SafeSequence} source={Source.Completion.Status} pipeline={Pipeline.Completion.Status}";
 
     /// <summary>Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row.</summary>

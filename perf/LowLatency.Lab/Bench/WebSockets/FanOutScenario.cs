@@ -3,12 +3,13 @@ using System.Diagnostics;
 namespace LowLatency.Lab.Bench.WebSockets;
 
 /// <summary>
-/// Window-result fan-out to a thousand loopback clients: rounds of one update for each of 100 keys, one round per
-/// millisecond (100 k updates/s offered, 100 M deliveries/s for 1,000 clients: more than two cores deliver, so every
-/// transport runs saturated and shows what it does then). Measures updates received per second by all clients
-/// together, emission-to-receive p50/p99, and memory per client (server and clients share the process).
+/// Window-result fan-out to a thousand loopback clients: rounds of one update for each of 100 keys, one round every
+/// <c>roundMs</c> (1 ms: 100 k updates/s, 100 M deliveries/s offered, beyond what two cores deliver, so each transport
+/// shows its saturated rate; 100 ms: 1 k updates/s, 1 M deliveries/s, near capacity, for latency). Measures updates
+/// received per second by all clients together, emission-to-receive p50/p99, and memory per client (server and
+/// clients share the process). Scenarios with the same <c>fixtureKey</c> share the connected clients.
 /// </summary>
-internal sealed class FanOutScenario(string name, string description, Func<Task<IFanOutFixture>> create) : IBenchScenario
+internal sealed class FanOutScenario(string name, string fixtureKey, string description, int roundMs, Func<Task<IFanOutFixture>> create) : IBenchScenario
 {
     public const int Clients = 1000;
     private const int Keys = 100;
@@ -22,7 +23,7 @@ internal sealed class FanOutScenario(string name, string description, Func<Task<
 
     public BenchResult Run(BenchContext context)
     {
-        IFanOutFixture fixture = FanOutFixtures.Get(name, create);
+        IFanOutFixture fixture = FanOutFixtures.Get(fixtureKey, create);
         fixture.Latency.TakeInterval();
         long delivered = fixture.Delivered;
         long conflated = fixture.Conflated;
@@ -31,7 +32,7 @@ internal sealed class FanOutScenario(string name, string description, Func<Task<
         while (fixture.Delivered - delivered < context.Events && clock.Elapsed < MaxIteration)
         {
             fixture.PublishRoundAsync(Keys).AsTask().GetAwaiter().GetResult();
-            Thread.Sleep(1);
+            Thread.Sleep(roundMs);
         }
 
         long received = fixture.Delivered - delivered;

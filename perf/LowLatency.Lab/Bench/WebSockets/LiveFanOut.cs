@@ -72,6 +72,7 @@ internal sealed class LiveFanOut : IFanOutFixture
         long rss = new ProcessSampler().ResidentBytes();
         var uri = new Uri($"ws://127.0.0.1:{_server.LocalEndPoint.Port}/ws" + (_binary ? "?format=binary" : ""));
         byte[] subscribe = Encoding.UTF8.GetBytes("""{"op":"subscribe","topic":"bars"}""");
+        using var invoker = new HttpMessageInvoker(LoopbackSockets.Handler());
         for (int i = 0; i < clients; i += 50)
         {
             int batch = Math.Min(50, clients - i);
@@ -79,7 +80,7 @@ internal sealed class LiveFanOut : IFanOutFixture
             {
                 var client = new ClientWebSocket();
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await client.ConnectAsync(uri, timeout.Token);
+                await client.ConnectAsync(uri, invoker, timeout.Token);
                 await client.SendAsync(subscribe, WebSocketMessageType.Text, true, timeout.Token);
                 return client;
             }));

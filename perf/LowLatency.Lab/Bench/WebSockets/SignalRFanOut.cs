@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -40,7 +41,16 @@ internal sealed class SignalRFanOut : IFanOutFixture
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        // The same kernel send buffer per client socket as the hub's default (WebSocketHubOptions.SendBufferBytes).
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => context =>
+        {
+            if (context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+            {
+                socket.SendBufferSize = 64 * 1024;
+            }
+
+            return next(context);
+        })));
         builder.Services.AddSignalR();
         WebApplication app = builder.Build();
         app.UseWebSockets();
@@ -72,7 +82,11 @@ internal sealed class SignalRFanOut : IFanOutFixture
             HubConnection[] connected = await Task.WhenAll(Enumerable.Range(0, batch).Select(async _ =>
             {
                 HubConnection connection = new HubConnectionBuilder()
-                    .WithUrl(url, HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+                    .WithUrl(url, HttpTransportType.WebSockets, o =>
+                    {
+                        o.SkipNegotiation = true;
+                        o.HttpMessageHandlerFactory = _ => LoopbackSockets.Handler();
+                    })
                     .Build();
                 connection.On<long, long, double[]>("bar", (_, time, _) => Latency.OnReceived(time, Stopwatch.GetTimestamp()));
                 await connection.StartAsync();

@@ -1,0 +1,69 @@
+using LowLatency.Engine.Journal;
+using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Time;
+using LowLatency.Engine.Windowing;
+using LowLatency.Lab.Bench.Window;
+
+namespace LowLatency.Lab.Bench.Journal;
+
+/// <summary>
+/// Replay at max speed: a recorded journal of window trades (written before the timer starts) replayed through a
+/// pipeline whose one stage is the 1 s tumbling VWAP over 10k keys (recorded-clock stage, Backoff wait).
+/// </summary>
+internal sealed class JournalReplayTumblingScenario : IBenchScenario
+{
+    private const int Capacity = 1 << 16;
+
+    public string Name => "journal-replay-tumbling-1s";
+
+    public string Group => "journal";
+
+    public string Description => "JournalReplay (max speed) → ring → RecordedClockWindowStage, tumbling 1 s VWAP, 10k keys, Backoff wait";
+
+    public BenchResult Run(BenchContext context)
+    {
+        long n = JournalBenchFiles.Events(context);
+        string folder = JournalBenchFiles.CreateFolder();
+        try
+        {
+            using (var writer = JournalWriter<WindowTrade, BlittableCodec<WindowTrade>>.Open(folder, default, JournalOptions.Default with { SegmentBytes = JournalBenchFiles.SegmentBytes }))
+            {
+                var batch = new WindowTrade[256];
+                for (long i = 0; i < n; i += batch.Length)
+                {
+                    int count = (int)Math.Min(batch.Length, n - i);
+                    for (int k = 0; k < count; k++)
+                    {
+                        WindowBenchStream.Get(i + k, out batch[k]);
+                    }
+
+                    writer.Append(batch.AsSpan(0, count), i);
+                }
+            }
+
+            var op = new TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>(
+                WindowOptions.Tumbling(WindowBenchStream.Second) with
+                {
+                    Watermark = new WatermarkOptions { OutOfOrderness = WindowBenchStream.OutOfOrderness },
+                    Capacity = 3 * WindowBenchStream.Keys,
+                    KeyCapacity = 12 * WindowBenchStream.Keys / 10,
+                });
+            var clock = new RecordedClock(Capacity);
+            var pipeline = Pipeline<WindowTrade>.Create(PipelineOptions.Default with { Capacity = Capacity, WaitStrategy = WaitStrategyKind.Backoff });
+            pipeline.HandleEventsWith(new RecordedClockWindowStage<WindowTrade, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>>(op, clock));
+            pipeline.Start();
+            using var reader = JournalReader.Open<WindowTrade, BlittableCodec<WindowTrade>>(folder, default);
+            var measurement = BenchMeasurement.Start();
+            JournalReplay.Run(reader, default(BlittableCodec<WindowTrade>), pipeline.RingBuffer, clock);
+            pipeline.DrainAsync().GetAwaiter().GetResult();
+            BenchResult result = measurement.Stop(n);
+            pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            WindowScenarioCheck.AllCounted(op.Sink.Trades, n, op.Sink.Late, Name);
+            return result;
+        }
+        finally
+        {
+            JournalBenchFiles.Delete(folder);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using LowLatency.Adapters.Kafka;
+using LowLatency.Lab.Commands;
+
+namespace LowLatency.Lab.Kafka;
+
+/// <summary><c>demo</c>'s Kafka options (with <c>--kafka</c>), checked into a <see cref="KafkaDemoSpec"/> before any work.</summary>
+internal sealed class KafkaDemoOptions
+{
+    public Option<bool> Kafka { get; } = new("--kafka")
+    {
+        Description = "Run the demo through Kafka instead: feed → topic `ticks` → engine (1 s windows) → topic `bars`, verified. " +
+            "Uses an embedded librdkafka mock cluster (its bootstrap address is printed) unless --bootstrap is given. " +
+            "Honours --duration, --rate, --symbols and --json.",
+    };
+
+    public Option<string?> Bootstrap { get; } = new("--bootstrap")
+    {
+        Description = "With --kafka: HOST:PORT[,HOST:PORT…] of a real cluster whose `ticks` and `bars` topics the demo may use.",
+    };
+
+    public Option<bool> Hold { get; } = new("--hold")
+    {
+        Description = "With --kafka: keep the embedded cluster up after the run until Ctrl+C, so outside clients (kcat) can attach.",
+    };
+
+    public Option<double> SessionTimeout { get; } = new("--session-timeout")
+    {
+        Description = "With --kafka: consumer group session timeout in seconds (a real broker refuses less than its group.min.session.timeout.ms, 6 s by default).",
+        DefaultValueFactory = _ => 6,
+    };
+
+    public Option<double> BrokerTimeout { get; } = new("--broker-timeout")
+    {
+        Description = "With --kafka: seconds to wait, at most, on an unreachable cluster or a missing topic before stopping with one line (exit 4).",
+        DefaultValueFactory = _ => 30,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Kafka);
+        command.Options.Add(Bootstrap);
+        command.Options.Add(Hold);
+        command.Options.Add(SessionTimeout);
+        command.Options.Add(BrokerTimeout);
+    }
+
+    /// <summary>True when <c>--kafka</c> was given; Kafka-only options without it are a usage error.</summary>
+    public bool IsKafka(ParseResult parse)
+    {
+        if (parse.GetValue(Kafka))
+        {
+            return true;
+        }
+
+        foreach (Option option in new Option[] { Bootstrap, Hold, SessionTimeout, BrokerTimeout })
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                throw new UsageException($"{option.Name} goes with --kafka.");
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The checked spec; throws <see cref="UsageException"/> naming the first bad option.</summary>
+    public KafkaDemoSpec ToSpec(ParseResult parse, RunOptions run)
+    {
+        double duration = parse.GetValue(run.Duration);
+        long rate = parse.GetValue(run.Rate);
+        int symbols = parse.GetValue(run.Symbols);
+        double session = parse.GetValue(SessionTimeout);
+        double broker = parse.GetValue(BrokerTimeout);
+        string? bootstrap = parse.GetValue(Bootstrap);
+        Check(duration is > 0 and <= 86_400, "--duration", duration, "must be in (0, 86400] seconds.");
+        Check(rate >= 0, "--rate", rate, "must be ≥ 0 (0 = max speed).");
+        Check(symbols is >= 1 and <= 1_000_000, "--symbols", symbols, "must be in [1, 1000000].");
+        Check(session is >= 0.1 and <= 3_600, "--session-timeout", session, "must be in [0.1, 3600] seconds.");
+        Check(broker is >= 0.1 and <= 3_600, "--broker-timeout", broker, "must be in [0.1, 3600] seconds.");
+        if (bootstrap is not null)
+        {
+            try
+            {
+                (KafkaSourceOptions.Default with { BootstrapServers = bootstrap, Topics = ["ticks"] }).Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--bootstrap: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}");
+            }
+
+            if (parse.GetValue(Hold))
+            {
+                throw new UsageException("--hold keeps the embedded cluster up: it does not go with --bootstrap.");
+            }
+        }
+
+        return new KafkaDemoSpec
+        {
+            Bootstrap = bootstrap,
+            Duration = TimeSpan.FromSeconds(duration),
+            Rate = rate,
+            Symbols = symbols,
+            SessionTimeout = TimeSpan.FromSeconds(session),
+            BrokerTimeout = TimeSpan.FromSeconds(broker),
+            Hold = parse.GetValue(Hold),
+            JsonPath = run.CheckedJsonPath(parse),
+        };
+    }
+
+    private static void Check(bool valid, string option, object value, string rule)
+    {
+        if (!valid)
+        {
+            throw new UsageException($"{option} {value} {rule}");
+        }
+    }
+}

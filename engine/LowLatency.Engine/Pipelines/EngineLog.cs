@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace LowLatency.Engine.Pipelines;
 
 /// <summary>
-/// Everything the engine logs, as source-generated messages: each checks <see cref="ILogger.IsEnabled"/>
+/// Everything the engine logs (the pipeline, and the stall watchdog above it), as source-generated messages: each checks <see cref="ILogger.IsEnabled"/>
 /// first and formats nothing when the level is off. None of them is on a per-event path.
 /// </summary>
 internal static partial class EngineLog

@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Sequencing;
-using LowLatency.Engine.Diagnostics;
 using LowLatency.Engine.Waiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -120,6 +120,8 @@ internal static class DemoCommand
     internal static int Run(RunSpec spec, string? jsonPath, TextWriter output, Action<IPEndPoint>? onListening = null)
     {
         MachineInfo machine = MachineInfo.Current;
+        // Before the first line: a Ctrl+C as soon as the run announces itself ends it early instead of killing it.
+        using var ctrlC = new CtrlC();
         output.WriteLine(Title);
         output.WriteLine($"  layout: {StageLayout.Describe(spec.StageThreads, spec.Topology)}, {spec.WaitStrategy} wait, {Environment.ProcessorCount} cores");
         output.WriteLine(spec.Listen is not null
@@ -129,7 +131,6 @@ internal static class DemoCommand
                 : $"  {spec.Duration.TotalSeconds:F0} s at max speed, {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait; Ctrl+C to stop");
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
-        using var ctrlC = new CtrlC();
         RunResult run = LabRun.Execute(
             spec,
             progress.Update,

@@ -45,11 +45,12 @@ internal static class LatencyCommand
         string topology = spec.Topology.ToString().ToLowerInvariant();
         string rate = spec.Feed.Rate > 0 ? spec.Feed.Rate.ToString() : "max";
         string name = $"latency-{topology}-{rate}-{spec.WaitStrategy.ToString().ToLowerInvariant()}";
+        // Before the first line: a Ctrl+C as soon as the run announces itself ends it early instead of killing it.
+        using var ctrlC = new CtrlC();
         output.WriteLine($"LowLatency latency: {topology}, offered {(spec.Feed.Rate > 0 ? Units.Rate(spec.Feed.Rate) : "max speed")}, {spec.WaitStrategy} wait, {spec.Duration.TotalSeconds:F0} s");
         output.WriteLine($"  layout: {StageLayout.Describe(spec.StageThreads, spec.Topology)}, {Environment.ProcessorCount} cores");
 
         var progress = new ProgressLine(output, inPlace: ReferenceEquals(output, Console.Out) && ProgressLine.StdoutIsTerminal, spec.Duration.TotalSeconds);
-        using var ctrlC = new CtrlC();
         RunResult run = LabRun.Execute(spec, progress.Update, cancel: ctrlC.Token);
         progress.Complete();
 

@@ -69,6 +69,8 @@ internal static class SoakCommand
     {
         MachineInfo machine = MachineInfo.Current;
         TextWriter o = Console.Out;
+        // Before the first line: a Ctrl+C as soon as the run announces itself ends it early instead of killing it.
+        using var ctrlC = new CtrlC();
         o.WriteLine($"LowLatency soak: demo pipeline, {spec.Duration.TotalSeconds:F0} s at {Units.Rate(spec.Feed.Rate)} (warm-up {spec.Warmup.TotalSeconds:F0} s), {spec.Feed.Symbols:N0} symbols, {spec.WaitStrategy} wait");
         if (SoakAnalysis.TieredCompilationEnabled && spec.Warmup < TimeSpan.FromSeconds(60))
         {
@@ -76,7 +78,6 @@ internal static class SoakCommand
         }
 
         RunResult run;
-        using var ctrlC = new CtrlC();
         if (ProgressLine.StdoutIsTerminal)
         {
             run = AnsiConsole.Progress()

@@ -79,7 +79,7 @@ public sealed class LabReportTests
             Assert.That(PropertyNames(root), Is.EquivalentTo(new[]
             {
                 "schema", "command", "timestampUtc", "machine", "source", "topology", "waitStrategy", "stageThreads", "offeredRate", "symbols", "seed",
-                "durationSeconds", "warmupSeconds", "steadyStateSeconds", "offered", "events", "eventsPerSecond", "latencyNs", "gc",
+                "durationSeconds", "elapsedSeconds", "interrupted", "warmupSeconds", "steadyStateSeconds", "offered", "events", "eventsPerSecond", "latencyNs", "gc",
                 "allocatedBytes", "lost", "duplicated", "reordered", "corrupted", "verified", "late", "dropped", "rejected",
                 "windowsEmitted", "windowSamples", "intervals", "soak", "outputHash", "files",
             }));

@@ -1,21 +1,9 @@
+using LowLatency.Testing;
+
 namespace LowLatency.Engine.Tests;
 
-/// <summary>The repository's README.md, found from the test's output folder.</summary>
+/// <summary>The repository's README.md.</summary>
 internal static class ReadmeFile
 {
-    public static string Path { get; } = Find();
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = System.IO.Path.Combine(dir.FullName, "README.md");
-            if (File.Exists(candidate) && File.Exists(System.IO.Path.Combine(dir.FullName, "LowLatency.sln")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"README.md not found above {AppContext.BaseDirectory}");
-    }
+    public static string Path { get; } = System.IO.Path.Combine(RepositoryFolder.Path, "README.md");
 }

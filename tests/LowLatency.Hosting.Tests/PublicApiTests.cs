@@ -4,6 +4,7 @@ using System.Text;
 using LowLatency.Adapters.Kafka;
 using LowLatency.Adapters.Sockets;
 using LowLatency.Engine.Pipelines;
+using LowLatency.Testing;
 using NUnit.Framework;
 
 namespace LowLatency.Hosting.Tests;
@@ -32,7 +33,7 @@ public sealed class PublicApiTests
     {
         Assembly assembly = s_shipped.Single(a => a.GetName().Name == assemblyName);
         string actual = Dump(assembly);
-        string file = Path.Combine(SourceFolder(), "PublicApi", assemblyName + ".txt");
+        string file = Path.Combine(RepositoryFolder.Path, "tests", "LowLatency.Hosting.Tests", "PublicApi", assemblyName + ".txt");
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -180,6 +181,4 @@ public sealed class PublicApiTests
 
         return (tick >= 0 ? name[..tick] : name) + (arguments.Length > 0 ? "<" + string.Join(", ", arguments.Select(TypeName)) + ">" : "");
     }
-
-    private static string SourceFolder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using LowLatency.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NUnit.Framework;
@@ -20,7 +21,7 @@ public sealed partial class ReadmeExamplesTests
         ["LowLatency.Adapters.Kafka"] = "needs a Kafka broker at args[0] and runs for 10 s",
     };
 
-    private static readonly string s_root = FindRoot();
+    private static readonly string s_root = RepositoryFolder.Path;
 
     public static IEnumerable<TestCaseData> Examples()
     {
@@ -149,18 +150,6 @@ public sealed partial class ReadmeExamplesTests
         return [.. byName.Values.Select(p => MetadataReference.CreateFromFile(p))];
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LowLatency.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"no LowLatency.sln above {AppContext.BaseDirectory}");
-    }
 
     [GeneratedRegex(@"^```csharp[ \t]*\r?\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

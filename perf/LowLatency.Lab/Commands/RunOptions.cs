@@ -39,7 +39,7 @@ internal sealed class RunOptions
         WaitStrategy = new Option<WaitStrategyKind?>("--wait-strategy", "-w")
         {
             Description = "How stages idle: Yielding, Hybrid, Blocking, Sleeping, BusySpin, Backoff (spinning needs a core per thread). " +
-                $"Default: {spinning} when every thread has a core, else Blocking.",
+                $"Default: {spinning} when every thread has a core (a group of stages is one thread), else Blocking.",
         };
         _warmupCap = warmupCap;
         _warmupShare = warmupShare;

@@ -209,9 +209,11 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
     /// <summary>
     /// Stops fetching, waits (bounded by <see cref="KafkaSourceOptions.StopTimeout"/>) until everything
     /// published is completed and passed by every gate, commits, and leaves the group. Drain the pipeline
-    /// and flush sinks while this runs.
+    /// and flush sinks while this runs. Cancelling <paramref name="cancellationToken"/> ends only the caller's
+    /// wait (with <see cref="OperationCanceledException"/>): the stop carries on, and <see cref="Completion"/>
+    /// says how it ended.
     /// </summary>
-    public Task StopAsync()
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
         _stopRequested = true;
         lock (_lock)
@@ -222,7 +224,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
             }
         }
 
-        return _completion.Task;
+        return _completion.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Stops the source (see <see cref="StopAsync"/>); a fault already surfaced through <see cref="Completion"/> is not rethrown.</summary>

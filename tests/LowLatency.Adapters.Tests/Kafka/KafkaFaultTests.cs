@@ -77,7 +77,7 @@ public sealed class KafkaFaultTests
         await rig.WaitUntilAsync(() => rig.Sink.Fault is not null, TimeSpan.FromSeconds(30), "the failed delivery surfacing");
         // The next record the stage produces halts the pipeline under the default exception policy.
         Assert.That(() => rig.Sink.TryProduce(default, rig.Source.Consumed), Throws.TypeOf<KafkaSinkException>());
-        await rig.Source.StopAsync();
+        await rig.Source.StopAsync(cancellationToken);
 
         long committed = Committed(cluster, input, group);
         string report = $"seed={seed} committed={committed} {rig}";
@@ -127,6 +127,29 @@ public sealed class KafkaFaultTests
             Assert.That(result.Lost, Is.Zero, report);
             Assert.That(result.Reordered, Is.Zero, report);
         });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Stop_CancelledWhileAStageHolds_EndsTheWaitAndTheStopCarriesOn()
+    {
+        const int seed = 4_711;
+        (string input, string output) = Topics("stopcancel", seed);
+        TickFeed.Produce(_cluster.BootstrapServers, input, Partitions, Keys, ticksPerKey: 100, seed);
+        using var gate = new ManualResetEventSlim(false);
+        await using var rig = new ForwardRig(_cluster.BootstrapServers, input, output, $"stopcancel-{seed}", capacity: 64, gate);
+        await rig.WaitUntilAsync(() => rig.Source.Consumed > 0, TimeSpan.FromSeconds(20), "first ticks consumed");
+
+        // The stage holds its first tick, so the stop cannot finish: the caller's wait ends at its token.
+        using var bound = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var clock = Stopwatch.StartNew();
+        Assert.That(async () => await rig.Source.StopAsync(bound.Token), Throws.InstanceOf<OperationCanceledException>());
+        TestContext.Out.WriteLine($"wait cancelled after {clock.Elapsed.TotalMilliseconds:0} ms");
+        Assert.That(rig.Source.Completion.IsCompleted, Is.False, "the stop carries on after the caller stopped waiting");
+
+        gate.Set();
+        await rig.StopAsync();
+        Assert.That(rig.Source.Completion.IsCompletedSuccessfully, Is.True, rig.ToString());
     }
 
     private (string Input, string Output) Topics(string name, int seed)

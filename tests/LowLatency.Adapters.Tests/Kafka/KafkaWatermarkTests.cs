@@ -51,7 +51,7 @@ public sealed class KafkaWatermarkTests
         }
 
         long final = source.Watermark;
-        await source.StopAsync();
+        await source.StopAsync(cancellationToken);
         await pipeline.DrainAsync(cancellationToken);
 
         Assert.Multiple(() =>
@@ -123,7 +123,7 @@ public sealed class KafkaWatermarkTests
             await Task.Delay(20, cancellationToken);
         }
 
-        await source.StopAsync();
+        await source.StopAsync(cancellationToken);
         await pipeline.DrainAsync(cancellationToken);
         Assert.That(lags.Keys, Is.EquivalentTo(new[] { 0, 1 }));
     }

@@ -181,9 +181,17 @@ public sealed class StageThreadTests
         var b = new StageLog();
         await using var pipeline = Pipeline<Slot>.Create(PipelineOptions.Default with { WaitStrategy = WaitStrategyKind.Hybrid, Threads = 1 });
         pipeline.HandleEventsWith(new RecordingHandler(a)).Then(new RecordingHandler(b));
+        a.Gate.Reset();
         pipeline.Start();
         PublishRange(pipeline, 10);
-        await pipeline.StopAsync();
+
+        // The shared thread is inside a's handler (so both stages have started) when the stop is asked for:
+        // the stop waits for the handler, and both stages exit as Stopped once it is released.
+        Assert.That(a.Entered.Wait(TimeSpan.FromSeconds(10)), Is.True, "a's handler was entered");
+        Task stopped = pipeline.StopAsync();
+        Assert.That(stopped.IsCompleted, Is.False, "the stop waits for the stalled handler");
+        a.Gate.Set();
+        await stopped;
         Assert.Multiple(() =>
         {
             Assert.That(a.Shutdown, Is.EqualTo(ShutdownReason.Stopped));

@@ -190,7 +190,25 @@ public abstract class EventProcessor
     /// Handles the events available now, if any, without waiting: how a <see cref="StageThread"/> drives the
     /// stage. Called by the thread that entered the stage.
     /// </summary>
-    internal abstract PollResult Poll();
+    internal PollResult Poll()
+    {
+        long next = Sequence.ValueRelaxed + 1;
+        long available = Barrier.AvailableNow(next);
+        if (available < next)
+        {
+            return PollResult.Idle;
+        }
+
+        return HandleBatch(next, available) == FaultedBatch ? PollResult.Faulted : PollResult.Progressed;
+    }
+
+    /// <summary>
+    /// Hands events <paramref name="next"/> up to <paramref name="available"/> (at most a batch) to the handler
+    /// and releases them; returns the last one handled, or <see cref="FaultedBatch"/> when the pipeline must halt.
+    /// The sealed subclasses' own run loops call it directly (devirtualized); only <see cref="Poll"/> calls it
+    /// through the base, once per batch.
+    /// </summary>
+    private protected abstract long HandleBatch(long next, long available);
 
     /// <summary>Tells the handler that its thread's timeout tick passed with nothing new (see <see cref="ITimeoutAware"/>).</summary>
     internal abstract void OnIdleTimeout();

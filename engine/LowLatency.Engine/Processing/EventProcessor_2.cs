@@ -67,18 +67,6 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
         }
     }
 
-    internal override PollResult Poll()
-    {
-        long next = Sequence.ValueRelaxed + 1;
-        long available = Barrier.AvailableNow(next);
-        if (available < next)
-        {
-            return PollResult.Idle;
-        }
-
-        return HandleBatch(next, available) == FaultedBatch ? PollResult.Faulted : PollResult.Progressed;
-    }
-
     internal override void OnIdleTimeout() => HandlerHooks<THandler>.OnTimeout?.Invoke(ref _handler, Sequence.ValueRelaxed);
 
     /// <summary>
@@ -87,7 +75,7 @@ public sealed class EventProcessor<T, [DynamicallyAccessedMembers(HandlerCapabil
     /// pipeline must halt.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long HandleBatch(long next, long available)
+    private protected override long HandleBatch(long next, long available)
     {
         long end = Math.Min(available, next + _maxBatchMinusOne);
         HandlerHooks<THandler>.OnBatchStart?.Invoke(ref _handler, next, end - next + 1);

@@ -10,7 +10,7 @@ namespace LowLatency.Engine.Processing;
 /// </summary>
 /// <remarks>
 /// <para>One pass polls every stage in the order they were added (dependencies first), so an event runs
-/// through a chain in one pass. Each poll is one virtual call per batch; inside it the handler is a struct
+/// through a chain in one pass. A poll that finds events makes one virtual call per batch; inside it the handler is a struct
 /// generic, called directly per event.</para>
 /// <para>When a pass finds nothing, the thread waits through the ring's wait strategy on the group's
 /// inputs (the sequences every stage with a dependency outside the group depends on, or the producers'

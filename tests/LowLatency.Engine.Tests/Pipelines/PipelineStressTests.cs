@@ -17,7 +17,7 @@ public sealed class PipelineStressTests
     public async Task SingleProducer_TenMillionEventsThroughDiamond_EveryStageSeesEveryEventOnceInOrder()
     {
         StressLog[] logs = await RunDiamondAsync(ProducerType.Single, producers: 1, TotalEvents, capacity: 1024);
-        AssertConserved(logs, TotalEvents, producers: 1);
+        StressRun.AssertConserved(logs, TotalEvents, producers: 1, joinStage: 3);
     }
 
     [Test]
@@ -28,7 +28,7 @@ public sealed class PipelineStressTests
         int producers = Math.Max(4, 2 * Environment.ProcessorCount);
         long perProducer = TotalEvents / producers;
         StressLog[] logs = await RunDiamondAsync(ProducerType.Multi, producers, perProducer, capacity: 1024);
-        AssertConserved(logs, perProducer * producers, producers);
+        StressRun.AssertConserved(logs, perProducer * producers, producers, joinStage: 3);
     }
 
     [Test]
@@ -38,7 +38,7 @@ public sealed class PipelineStressTests
         const int producers = 4;
         const long perProducer = 250_000;
         StressLog[] logs = await RunDiamondAsync(ProducerType.Multi, producers, perProducer, capacity: 8);
-        AssertConserved(logs, perProducer * producers, producers);
+        StressRun.AssertConserved(logs, perProducer * producers, producers, joinStage: 3);
     }
 
     [Test]
@@ -49,7 +49,7 @@ public sealed class PipelineStressTests
         // still wait for the slowest of them.
         const long events = 2_000_000;
         StressLog[] logs = await RunDiamondAsync(ProducerType.Single, 1, events, capacity: 256, WaitStrategyKind.Backoff);
-        AssertConserved(logs, events, 1);
+        StressRun.AssertConserved(logs, events, 1, joinStage: 3);
     }
 
     private static async Task<StressLog[]> RunDiamondAsync(
@@ -67,51 +67,7 @@ public sealed class PipelineStressTests
         StageGroup<StressEvent> left = first.Then(new StressVerifier(logs[1], StressVerifier.Role.MarkLeft));
         StageGroup<StressEvent> right = first.Then(new StressVerifier(logs[2], StressVerifier.Role.MarkRight));
         pipeline.After(left, right).Then(new StressVerifier(logs[3], StressVerifier.Role.CheckMarks));
-        pipeline.Start();
-
-        RingBuffer<StressEvent> ring = pipeline.RingBuffer;
-        var threads = new Thread[producers];
-        for (int p = 0; p < producers; p++)
-        {
-            int producer = p;
-            threads[p] = new Thread(() =>
-            {
-                for (long i = 0; i < perProducer; i++)
-                {
-                    long sequence = ring.Next();
-                    ring[sequence].Fill(producer, i);
-                    ring.Publish(sequence);
-                }
-            })
-            { IsBackground = true, Name = $"stress-producer-{p}" };
-            threads[p].Start();
-        }
-
-        foreach (Thread thread in threads)
-        {
-            thread.Join();
-        }
-
-        await pipeline.DrainAsync();
+        await StressRun.ProduceAndDrainAsync(pipeline, producers, perProducer);
         return logs;
-    }
-
-    private static void AssertConserved(StressLog[] logs, long expected, int producers)
-    {
-        Assert.Multiple(() =>
-        {
-            for (int stage = 0; stage < logs.Length; stage++)
-            {
-                StressLog log = logs[stage];
-                Assert.That(log.Seen, Is.EqualTo(expected), $"stage {stage}: events seen");
-                Assert.That(log.Duplicated, Is.Zero, $"stage {stage}: duplicated");
-                Assert.That(log.Gaps, Is.Zero, $"stage {stage}: per-producer gaps (reordered or lost)");
-                Assert.That(log.BadChecksums, Is.Zero, $"stage {stage}: torn or unpublished slot contents");
-                Assert.That(log.RingOrderViolations, Is.Zero, $"stage {stage}: ring sequences out of order");
-                Assert.That(log.LastPerProducer, Is.All.EqualTo(expected / producers - 1), $"stage {stage}: last sequence per producer");
-            }
-
-            Assert.That(logs[3].BadMarks, Is.Zero, "the join stage saw an event before both branches finished it");
-        });
     }
 }

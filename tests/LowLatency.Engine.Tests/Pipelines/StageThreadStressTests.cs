@@ -33,7 +33,7 @@ public sealed class StageThreadStressTests
     public async Task SingleProducer_SharedThreads_EveryStageSeesEveryEventOnceInOrder(Layout layout)
     {
         StressLog[] logs = await RunAsync(layout, ProducerType.Single, producers: 1, FastEvents, capacity: 1024);
-        AssertConserved(logs, FastEvents, producers: 1);
+        StressRun.AssertConserved(logs, FastEvents, producers: 1, joinStage: 5);
     }
 
     [TestCase(Layout.GroupsInDiamond)]
@@ -44,7 +44,7 @@ public sealed class StageThreadStressTests
         const int producers = 3;
         const long perProducer = FastEvents / producers;
         StressLog[] logs = await RunAsync(layout, ProducerType.Multi, producers, perProducer, capacity: 16);
-        AssertConserved(logs, perProducer * producers, producers);
+        StressRun.AssertConserved(logs, perProducer * producers, producers, joinStage: 5);
     }
 
     [TestCase(Layout.GroupsInDiamond, ProducerType.Single)]
@@ -56,7 +56,7 @@ public sealed class StageThreadStressTests
         int producers = type == ProducerType.Single ? 1 : Math.Max(4, 2 * Environment.ProcessorCount);
         long perProducer = LongEvents / producers;
         StressLog[] logs = await RunAsync(layout, type, producers, perProducer, capacity: 1024);
-        AssertConserved(logs, perProducer * producers, producers);
+        StressRun.AssertConserved(logs, perProducer * producers, producers, joinStage: 5);
     }
 
     private static async Task<StressLog[]> RunAsync(Layout layout, ProducerType type, int producers, long perProducer, int capacity)
@@ -93,51 +93,7 @@ public sealed class StageThreadStressTests
             _ => 4,
         };
         Assert.That(pipeline.Layout, Has.Count.EqualTo(expectedThreads), "threads laid out");
-        pipeline.Start();
-
-        RingBuffer<StressEvent> ring = pipeline.RingBuffer;
-        var threads = new Thread[producers];
-        for (int p = 0; p < producers; p++)
-        {
-            int producer = p;
-            threads[p] = new Thread(() =>
-            {
-                for (long i = 0; i < perProducer; i++)
-                {
-                    long sequence = ring.Next();
-                    ring[sequence].Fill(producer, i);
-                    ring.Publish(sequence);
-                }
-            })
-            { IsBackground = true, Name = $"stress-producer-{p}" };
-            threads[p].Start();
-        }
-
-        foreach (Thread thread in threads)
-        {
-            thread.Join();
-        }
-
-        await pipeline.DrainAsync();
+        await StressRun.ProduceAndDrainAsync(pipeline, producers, perProducer);
         return logs;
-    }
-
-    private static void AssertConserved(StressLog[] logs, long expected, int producers)
-    {
-        Assert.Multiple(() =>
-        {
-            for (int stage = 0; stage < logs.Length; stage++)
-            {
-                StressLog log = logs[stage];
-                Assert.That(log.Seen, Is.EqualTo(expected), $"stage {stage}: events seen");
-                Assert.That(log.Duplicated, Is.Zero, $"stage {stage}: duplicated");
-                Assert.That(log.Gaps, Is.Zero, $"stage {stage}: per-producer gaps (reordered or lost)");
-                Assert.That(log.BadChecksums, Is.Zero, $"stage {stage}: torn or unpublished slot contents");
-                Assert.That(log.RingOrderViolations, Is.Zero, $"stage {stage}: ring sequences out of order");
-                Assert.That(log.LastPerProducer, Is.All.EqualTo(expected / producers - 1), $"stage {stage}: last sequence per producer");
-            }
-
-            Assert.That(logs[5].BadMarks, Is.Zero, "the join stage saw an event before both branches finished it");
-        });
     }
 }

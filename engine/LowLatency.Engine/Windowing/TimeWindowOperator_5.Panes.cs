@@ -11,7 +11,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long PaneStart(long ts)
     {
-        if ((ulong)(ts - _cachedPane) < (ulong)_pane && _cacheValid)
+        if ((ulong)(ts - _cachedPane) < (ulong)_pane)
         {
             return _cachedPane;
         }
@@ -25,7 +25,6 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         long start = ts - TickMath.FloorMod(TickMath.FloorMod(ts, _pane) - TickMath.FloorMod(_offset, _pane), _pane);
         PaneWindows(start, out _cachedFirstEnd, out _cachedLastEnd);
         _cachedPane = start;
-        _cacheValid = true;
         return start;
     }
 

@@ -135,6 +135,5 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _groupCount = 0;
         _paneDirty.Clear();
         _earlyRound = 0;
-        _cacheValid = false;
     }
 }

@@ -77,7 +77,6 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private long _cachedPane;
     private long _cachedFirstEnd;
     private long _cachedLastEnd;
-    private bool _cacheValid;
 
     /// <summary>Creates the operator; <paramref name="options"/> is validated here (Kind Tumbling or Hopping).</summary>
     public TimeWindowOperator(WindowOptions options, TFunction function = default, TSink sink = default)
@@ -123,6 +122,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _scratchAcc = new TAcc[keys];
 
         _paneDirty = new DirtySet(_emission == EmissionMode.EarlyEveryPeriod ? capacity : 0);
+
+        // The cache depends on nothing but the pane: primed with any pane, it is always valid (no flag to test per event).
+        PaneStartSlow(0);
     }
 
     /// <summary>Live (key, pane) entries.</summary>

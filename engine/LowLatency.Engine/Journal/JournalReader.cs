@@ -129,7 +129,7 @@ public sealed unsafe class JournalReader : IDisposable
                         Segment = segment.Path,
                         Offset = _offset,
                         Reason = problem!,
-                        EventsNotJournaled = header.Kind == JournalRecordKind.Events && header.Count > 0 && header.Length == JournalFormat.RecordHeaderBytes + ((long)header.Count * info.EventSize) ? header.Count : -1,
+                        EventsNotJournaled = header.Kind == JournalRecordKind.Events && JournalScan.ExpectedLength(header, info.EventSize) == header.Length ? header.Count : -1,
                         BytesDiscarded = JournalScan.NonZeroEnd(segment, _offset, limit) - _offset,
                     };
                     return false;

@@ -63,13 +63,7 @@ internal static unsafe class JournalScan
             return Outcome.Invalid;
         }
 
-        long expected = header.Kind switch
-        {
-            JournalRecordKind.Events when header.Count > 0 => JournalFormat.RecordHeaderBytes + ((long)header.Count * eventSize),
-            JournalRecordKind.Watermark or JournalRecordKind.Control or JournalRecordKind.SegmentEnd when header.Count == 0 => JournalFormat.RecordHeaderBytes,
-            _ => -1,
-        };
-        if (expected != length)
+        if (ExpectedLength(header, eventSize) != length)
         {
             problem = $"a {header.Kind} record of {header.Count} event(s) cannot be {length} bytes";
             return Outcome.Invalid;
@@ -85,6 +79,14 @@ internal static unsafe class JournalScan
 
         return Outcome.Record;
     }
+
+    /// <summary>The length a record of this header's kind and count must have; -1 when no length fits (a bad kind or count).</summary>
+    public static long ExpectedLength(in RecordHeader header, int eventSize) => header.Kind switch
+    {
+        JournalRecordKind.Events when header.Count > 0 => JournalFormat.RecordHeaderBytes + ((long)header.Count * eventSize),
+        JournalRecordKind.Watermark or JournalRecordKind.Control or JournalRecordKind.SegmentEnd when header.Count == 0 => JournalFormat.RecordHeaderBytes,
+        _ => -1,
+    };
 
     /// <summary>
     /// True when a valid record starts anywhere after the invalid one at <paramref name="offset"/>: then the

@@ -35,10 +35,7 @@ public sealed class JournalDamageTests
     public void TornTail_ReaderStopsAndReports_WriterTruncatesAndContinues()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, JournalWriterTests.Small))
-        {
-            JournalWriterTests.AppendRange(writer, 0, 1_000, batch: 100);
-        }
+        JournalWriterTests.WriteJournal(temp.Directory, 1_000, batch: 100);
 
         (string segment, long offset, int count) = Records(temp.Directory)[^1];
         FlipByte(segment, offset + 40 + 100); // inside the last record's payload: a write that never fully reached the disk
@@ -68,10 +65,7 @@ public sealed class JournalDamageTests
     public void TornTail_GarbageLength_CountUnknownButTruncated()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, JournalWriterTests.Small))
-        {
-            JournalWriterTests.AppendRange(writer, 0, 300, batch: 100);
-        }
+        JournalWriterTests.WriteJournal(temp.Directory, 300, batch: 100);
 
         (string segment, long offset, _) = Records(temp.Directory)[^1];
         using (FileStream file = File.Open(segment, FileMode.Open, FileAccess.ReadWrite))
@@ -91,10 +85,7 @@ public sealed class JournalDamageTests
     public void BitFlip_MidSegment_ErrorNamesSegmentAndOffset_ReaderAndWriter()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, JournalWriterTests.Small))
-        {
-            JournalWriterTests.AppendRange(writer, 0, 1_000, batch: 100);
-        }
+        JournalWriterTests.WriteJournal(temp.Directory, 1_000, batch: 100);
 
         (string segment, long offset, _) = Records(temp.Directory)[4];
         FlipByte(segment, offset + 40 + 7);
@@ -112,10 +103,7 @@ public sealed class JournalDamageTests
     public void BitFlip_InAnEarlierSegment_IsCorruptionNotATornTail()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, JournalWriterTests.Small))
-        {
-            JournalWriterTests.AppendRange(writer, 0, 5_000, batch: 100);
-        }
+        JournalWriterTests.WriteJournal(temp.Directory, 5_000, batch: 100);
 
         string[] segments = temp.Segments();
         (string segment, long offset, _) = Records(temp.Directory).Where(r => r.Segment == segments[0]).Last();
@@ -130,10 +118,7 @@ public sealed class JournalDamageTests
     public void TruncatedSegment_NotLast_ErrorNamesIt()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, JournalWriterTests.Small))
-        {
-            JournalWriterTests.AppendRange(writer, 0, 5_000, batch: 100);
-        }
+        JournalWriterTests.WriteJournal(temp.Directory, 5_000, batch: 100);
 
         string[] segments = temp.Segments();
         Assert.That(segments, Has.Length.GreaterThan(2));
@@ -151,10 +136,7 @@ public sealed class JournalDamageTests
     public void TruncatedSegment_Last_ReportedThenRebuiltByTheWriter()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, JournalWriterTests.Small))
-        {
-            JournalWriterTests.AppendRange(writer, 0, 1_000, batch: 100);
-        }
+        JournalWriterTests.WriteJournal(temp.Directory, 1_000, batch: 100);
 
         (string segment, long offset, _) = Records(temp.Directory)[^1];
         using (FileStream file = File.Open(segment, FileMode.Open, FileAccess.ReadWrite))
@@ -181,10 +163,7 @@ public sealed class JournalDamageTests
     public void MissingSegment_ErrorNamesTheGap()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, JournalWriterTests.Small))
-        {
-            JournalWriterTests.AppendRange(writer, 0, 5_000, batch: 100);
-        }
+        JournalWriterTests.WriteJournal(temp.Directory, 5_000, batch: 100);
 
         string[] segments = temp.Segments();
         File.Delete(segments[1]);

@@ -10,6 +10,13 @@ public sealed class JournalWriterTests
 {
     internal static readonly JournalOptions Small = JournalOptions.Default with { SegmentBytes = 64 << 10 };
 
+    /// <summary>Writes events 0 … <paramref name="count"/> - 1 in batches into a fresh journal of <see cref="Small"/> segments, and closes it.</summary>
+    internal static void WriteJournal(string directory, long count, int batch)
+    {
+        using Writer writer = Writer.Open(directory, default, Small);
+        AppendRange(writer, 0, count, batch);
+    }
+
     internal static void AppendRange(Writer writer, long from, long count, int batch, long clock = 0)
     {
         var events = new JournalTestEvent[batch];
@@ -76,10 +83,7 @@ public sealed class JournalWriterTests
     public void Reopen_ContinuesAtNextPosition()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, Small))
-        {
-            AppendRange(writer, 0, 3_000, batch: 100);
-        }
+        WriteJournal(temp.Directory, 3_000, batch: 100);
 
         using (Writer writer = Writer.Open(temp.Directory, default, Small))
         {
@@ -96,10 +100,7 @@ public sealed class JournalWriterTests
     public void SeekToPosition_LandsOnTheRecordHoldingIt()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, Small))
-        {
-            AppendRange(writer, 0, 10_000, batch: 50);
-        }
+        WriteJournal(temp.Directory, 10_000, batch: 50);
 
         using JournalReader reader = JournalReader.Open<JournalTestEvent, Codec>(temp.Directory, default);
         foreach (long target in new long[] { 0, 1, 49, 50, 4_321, 9_999 })
@@ -114,10 +115,7 @@ public sealed class JournalWriterTests
     public void SeekToEventTime_FindsTheFirstRecordAtOrAfterIt_AcrossSegments()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, Small))
-        {
-            AppendRange(writer, 0, 20_000, batch: 50); // timestamps are id × 10
-        }
+        WriteJournal(temp.Directory, 20_000, batch: 50); // timestamps are id × 10
 
         using JournalReader reader = JournalReader.Open<JournalTestEvent, Codec>(temp.Directory, default);
         foreach ((long time, long expected) in new[] { (0L, 0L), (5L, 50L), (500L, 50L), (501L, 100L), (123_450L, 12_350L), (199_990L, long.MinValue) })
@@ -174,10 +172,7 @@ public sealed class JournalWriterTests
     public void Open_OtherSchema_Refused()
     {
         using var temp = new TempJournal();
-        using (Writer writer = Writer.Open(temp.Directory, default, Small))
-        {
-            AppendRange(writer, 0, 10, batch: 10);
-        }
+        WriteJournal(temp.Directory, 10, batch: 10);
 
         var other = Assert.Throws<JournalSchemaException>(() => JournalReader.Open<OtherEvent, BlittableCodec<OtherEvent>>(temp.Directory, default));
         Assert.That(other!.Message, Does.Contain("JournalTestEvent").And.Contain(temp.Segments()[0]));

@@ -68,7 +68,8 @@ internal sealed partial class LiveConnection
     public void Offer(ReadOnlySpan<LiveUpdate> batch, LiveTopic[] topics, long[][] busiest)
     {
         Subscription subscription = _subscription;
-        bool wake = false;
+        bool queued = false;
+        bool wake;
         lock (_lock)
         {
             if (_finished)
@@ -93,17 +94,10 @@ internal sealed partial class LiveConnection
                     _conflated++;
                 }
 
-                wake = true;
+                queued = true;
             }
 
-            if (wake && !_scheduled)
-            {
-                _scheduled = true;
-            }
-            else
-            {
-                wake = false;
-            }
+            wake = queued && ScheduleUnsynchronized();
         }
 
         if (wake)
@@ -143,17 +137,13 @@ internal sealed partial class LiveConnection
     /// <summary>Asks the send loop to send a close frame after the frame in flight, and stop.</summary>
     public void RequestClose(WebSocketCloseStatus status, string text)
     {
-        bool wake = false;
+        bool wake;
         bool first;
         lock (_lock)
         {
             first = _close is null;
             _close ??= (status, text);
-            if (!_scheduled)
-            {
-                _scheduled = true;
-                wake = true;
-            }
+            wake = ScheduleUnsynchronized();
         }
 
         if (wake)
@@ -182,21 +172,29 @@ internal sealed partial class LiveConnection
     /// <summary>Queues a text control message (hello, acknowledgements) ahead of updates.</summary>
     public void SendControl(byte[] message)
     {
-        bool wake = false;
+        bool wake;
         lock (_lock)
         {
             _controls.Enqueue(message);
-            if (!_scheduled)
-            {
-                _scheduled = true;
-                wake = true;
-            }
+            wake = ScheduleUnsynchronized();
         }
 
         if (wake)
         {
             _signal.Set();
         }
+    }
+
+    /// <summary>Under <see cref="_lock"/>: marks the send loop scheduled; true when the caller must set the signal (it was asleep).</summary>
+    private bool ScheduleUnsynchronized()
+    {
+        if (_scheduled)
+        {
+            return false;
+        }
+
+        _scheduled = true;
+        return true;
     }
 
     /// <summary>Records why the connection ends; the first reason wins.</summary>

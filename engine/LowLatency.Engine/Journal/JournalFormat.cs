@@ -62,6 +62,10 @@ internal static class JournalFormat
 
     public static string SegmentFileName(long index) => $"{index:D12}{FileExtension}";
 
+    /// <summary>The index in a segment file's name (<see cref="SegmentFileName"/>'s inverse); false for a file of another name.</summary>
+    public static bool TryParseSegmentIndex(string path, out long index) =>
+        long.TryParse(Path.GetFileNameWithoutExtension(path), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index);
+
     /// <summary>
     /// Writes a header into a fresh (zeroed) mapping. The magic is stored last, with release: a reader that
     /// sees it sees the whole header; a last segment without it is still being created.

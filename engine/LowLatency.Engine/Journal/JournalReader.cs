@@ -302,8 +302,7 @@ public sealed unsafe class JournalReader : IDisposable
         Span<byte> header = stackalloc byte[JournalFormat.HeaderBytes];
         for (int i = 0; i < files.Length; i++)
         {
-            string name = Path.GetFileNameWithoutExtension(files[i]);
-            if (!long.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long index) || index <= lastKnown)
+            if (!JournalFormat.TryParseSegmentIndex(files[i], out long index) || index <= lastKnown)
             {
                 continue;
             }

@@ -390,7 +390,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         Span<byte> buffer = stackalloc byte[sizeof(ulong)];
         foreach (string file in System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension))
         {
-            if (long.TryParse(Path.GetFileNameWithoutExtension(file), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long index) && index > after)
+            if (JournalFormat.TryParseSegmentIndex(file, out long index) && index > after)
             {
                 Span<byte> magic = buffer;
                 using (var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))

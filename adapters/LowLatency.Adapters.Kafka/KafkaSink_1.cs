@@ -249,12 +249,7 @@ public sealed class KafkaSink<T> : ICommitGate, IAsyncDisposable, IDisposable
         long id = report.Message.Value.Id;
         if (report.Error.IsError)
         {
-            var failure = new KafkaSinkException($"Kafka sink '{_options.Name}': delivery to '{_options.Topic}' failed: {report.Error.Code} {report.Error.Reason}", new KafkaException(report.Error));
-            if (Interlocked.CompareExchange(ref _fault, failure, null) is null)
-            {
-                _logger.LogSinkFaulted(_options.Name, failure.Message);
-            }
-
+            Fail(new KafkaSinkException($"Kafka sink '{_options.Name}': delivery to '{_options.Topic}' failed: {report.Error.Code} {report.Error.Reason}", new KafkaException(report.Error)));
             Interlocked.Increment(ref _failed);
             KafkaTelemetry.DeliveryFailed.Add(1);
             return;
@@ -287,11 +282,16 @@ public sealed class KafkaSink<T> : ICommitGate, IAsyncDisposable, IDisposable
     {
         if (error.IsFatal)
         {
-            var failure = new KafkaSinkException($"Kafka sink '{_options.Name}': fatal producer error {error.Code} {error.Reason}", new KafkaException(error));
-            if (Interlocked.CompareExchange(ref _fault, failure, null) is null)
-            {
-                _logger.LogSinkFaulted(_options.Name, failure.Message);
-            }
+            Fail(new KafkaSinkException($"Kafka sink '{_options.Name}': fatal producer error {error.Code} {error.Reason}", new KafkaException(error)));
+        }
+    }
+
+    /// <summary>Keeps the first failure (the one <see cref="Fault"/> reports) and logs it once.</summary>
+    private void Fail(KafkaSinkException failure)
+    {
+        if (Interlocked.CompareExchange(ref _fault, failure, null) is null)
+        {
+            _logger.LogSinkFaulted(_options.Name, failure.Message);
         }
     }
 

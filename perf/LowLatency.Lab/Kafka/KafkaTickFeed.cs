@@ -25,15 +25,7 @@ internal sealed class KafkaTickFeed(string servers, string topic, int partitions
     /// <summary>Feeds; returns null, or one line saying why it stopped early (delivery failed, worker failed).</summary>
     public string? Run(long rate, TimeSpan duration, Func<string?> workerFailure, CancellationToken cancellationToken)
     {
-        var config = new ProducerConfig
-        {
-            BootstrapServers = servers,
-            EnableIdempotence = true,
-            LingerMs = 5,
-            BatchNumMessages = 10_000,
-            MessageTimeoutMs = (int)brokerTimeout.TotalMilliseconds,
-        };
-        using IProducer<Null, byte[]> producer = new ProducerBuilder<Null, byte[]>(config).SetLogHandler((_, _) => { }).Build();
+        using IProducer<Null, byte[]> producer = TickFeed.CreateProducer(servers, brokerTimeout);
         Action<DeliveryReport<Null, byte[]>> onDelivery = report =>
         {
             if (report.Error.IsError)
@@ -41,11 +33,8 @@ internal sealed class KafkaTickFeed(string servers, string topic, int partitions
                 Interlocked.CompareExchange(ref _deliveryError, report.Error, null);
             }
         };
-        var partitionOf = new TopicPartition[partitions];
-        for (int p = 0; p < partitions; p++)
-        {
-            partitionOf[p] = new TopicPartition(topic, p);
-        }
+
+        TopicPartition[] partitionOf = TickFeed.PartitionsOf(topic, partitions);
 
         var random = new Random(1);
         long start = Stopwatch.GetTimestamp();
@@ -57,20 +46,7 @@ internal sealed class KafkaTickFeed(string servers, string topic, int partitions
             for (int key = 0; key < symbols; key++)
             {
                 var tick = new Tick { Key = key, Seq = round, Time = round * 10, Price = random.Next(1, 1000) };
-                var message = new Message<Null, byte[]> { Value = TickCodec.Encode(in tick) };
-                while (true)
-                {
-                    try
-                    {
-                        producer.Produce(partitionOf[key % partitions], message, onDelivery);
-                        break;
-                    }
-                    catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                    {
-                        producer.Poll(TimeSpan.FromMilliseconds(10));
-                    }
-                }
-
+                TickFeed.ProduceOne(producer, partitionOf[key % partitions], in tick, onDelivery);
                 Volatile.Write(ref _fed, _fed + 1);
             }
 

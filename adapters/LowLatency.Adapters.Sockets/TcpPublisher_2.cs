@@ -46,6 +46,9 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
     private readonly RingBuffer<T> _ring;
     private readonly SequenceBarrier _pending;
     private readonly byte[] _sendBuffer;
+
+    // The room one batch frame may take in the send buffer (LZ4's worst case): fixed by the options.
+    private readonly int _frameBudget;
     private readonly byte[]? _compressScratch;
     private readonly ManualResetEventSlim _stopSignal = new(false);
     private readonly TaskCompletionSource _senderExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -103,6 +106,7 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
         TimeSpan tick = TimeSpan.FromMilliseconds(Math.Min(100, options.HeartbeatInterval.TotalMilliseconds));
         _pending = new SequenceBarrier(_ring.Sequencer, wait, [], tick);
         _sendBuffer = new byte[options.SendBufferSize];
+        _frameBudget = WireFormat.HeaderSize + LZ4Codec.MaximumOutputSize(WireFormat.BatchOverhead + (options.MaxBatchEvents * _eventSize));
         if (options.Compression == FrameCompression.Lz4)
         {
             _compressScratch = new byte[WireFormat.BatchOverhead + (options.MaxBatchEvents * _eventSize)];
@@ -613,11 +617,9 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
     private void SendAvailable(PublisherConnection connection, long available)
     {
         int used = 0;
-        int maxBatch = _options.MaxBatchEvents;
-        int frameBudget = WireFormat.HeaderSize + LZ4Codec.MaximumOutputSize(WireFormat.BatchOverhead + (maxBatch * _eventSize));
-        while (_sent <= available && _sendBuffer.Length - used >= frameBudget)
+        while (_sent <= available && _sendBuffer.Length - used >= _frameBudget)
         {
-            int count = (int)Math.Min(available - _sent + 1, maxBatch);
+            int count = (int)Math.Min(available - _sent + 1, _options.MaxBatchEvents);
             used += WriteBatchFrame(_sendBuffer.AsSpan(used), _sent, count);
             if (_sent <= _sentHigh)
             {

@@ -46,40 +46,13 @@ public sealed class TcpSubscriber<T, TCodec> : IDisposable, IAsyncDisposable
     /// <summary>Largest frame payload accepted (compressed or not).</summary>
     public int MaxFrameSize { get; }
 
-    /// <summary>Connects to a sink and completes the handshake; throws <see cref="ProtocolException"/> if the sink refuses (see its reason).</summary>
-    public static TcpSubscriber<T, TCodec> Connect(EndPoint sink, TCodec codec, uint schemaId, ReadOnlySpan<byte> authToken = default, SslClientAuthenticationOptions? tls = null, int maxFrameSize = 1 << 20)
-    {
-        ArgumentNullException.ThrowIfNull(sink);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Stream? stream = null;
-        try
-        {
-            socket.Connect(sink);
-            stream = new NetworkStream(socket, ownsSocket: false);
-            if (tls is not null)
-            {
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                stream = ssl;
-                ssl.AuthenticateAsClient(tls);
-            }
-
-            byte[] hello = new byte[WireFormat.HeaderSize + WireFormat.HelloFixedSize + authToken.Length];
-            WireFormat.WriteHello(hello, 1, schemaId, codec.EventSize, SessionRole.Subscriber, authToken);
-            stream.Write(hello);
-            var subscriber = new TcpSubscriber<T, TCodec>(socket, stream, codec, maxFrameSize);
-            stream.ReadExactly(subscriber._header);
-            FrameHeader header = subscriber.CheckHeader();
-            stream.ReadExactly(subscriber.PayloadMemory(header.PayloadLength).Span);
-            subscriber.AcceptHandshake(header);
-            return subscriber;
-        }
-        catch
-        {
-            stream?.Dispose();
-            socket.Dispose();
-            throw;
-        }
-    }
+    /// <summary>
+    /// Connects to a sink and completes the handshake, blocking the calling thread: <see cref="ConnectAsync"/> waited on,
+    /// so it throws the same way (<see cref="ProtocolException"/> if the sink refuses, <see cref="OperationCanceledException"/>
+    /// when the connection and handshake take longer than 10 s).
+    /// </summary>
+    public static TcpSubscriber<T, TCodec> Connect(EndPoint sink, TCodec codec, uint schemaId, ReadOnlySpan<byte> authToken = default, SslClientAuthenticationOptions? tls = null, int maxFrameSize = 1 << 20) =>
+        ConnectAsync(sink, codec, schemaId, authToken.ToArray(), tls, maxFrameSize).GetAwaiter().GetResult();
 
     /// <summary>
     /// Connects to a sink and completes the handshake without blocking a thread. Throws <see cref="ProtocolException"/>

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
+using LowLatency.Testing;
 
 namespace LowLatency.Adapters.Tests.Kafka;
 
 /// <summary>A <c>lowlatency kafka-worker</c> (or any lab command) child process (the lab is built with this test project).</summary>
-internal sealed partial class LabWorkerProcess : IDisposable
+internal sealed class LabWorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -33,22 +33,7 @@ internal sealed partial class LabWorkerProcess : IDisposable
     public static LabWorkerProcess Start(params string[] arguments) => StartLab(["kafka-worker", .. arguments]);
 
     /// <summary>Starts <c>lowlatency</c> with <paramref name="arguments"/> (the command first).</summary>
-    public static LabWorkerProcess StartLab(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(LabDll());
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return new LabWorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the lab"));
-    }
+    public static LabWorkerProcess StartLab(params string[] arguments) => new(LabLauncher.Start(arguments));
 
     /// <summary>SIGKILL: no finally block, no flush, no commit runs in the child.</summary>
     public void Kill()
@@ -58,13 +43,7 @@ internal sealed partial class LabWorkerProcess : IDisposable
     }
 
     /// <summary>SIGINT, as Ctrl+C in the child's terminal.</summary>
-    public void Interrupt()
-    {
-        if (Kill(_process.Id, 2) != 0)
-        {
-            throw new InvalidOperationException($"kill(SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
+    public void Interrupt() => LabLauncher.Interrupt(_process);
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
@@ -82,9 +61,6 @@ internal sealed partial class LabWorkerProcess : IDisposable
         _process.Dispose();
     }
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
-
     private void Append(string? line)
     {
         if (line is null)
@@ -96,23 +72,5 @@ internal sealed partial class LabWorkerProcess : IDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    /// <summary>perf/LowLatency.Lab/bin/&lt;configuration&gt;/net10.0/lowlatency.dll, found from this test's own output folder.</summary>
-    private static string LabDll()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = here.Name;
-        string configuration = here.Parent!.Name;
-        for (DirectoryInfo? dir = here; dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "perf", "LowLatency.Lab", "bin", configuration, framework, "lowlatency.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"lowlatency.dll ({configuration}/{framework}) not found above {here.FullName}; build perf/LowLatency.Lab.");
     }
 }

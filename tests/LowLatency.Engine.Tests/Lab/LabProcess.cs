@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
+using LowLatency.Testing;
 
 namespace LowLatency.Engine.Tests.Lab;
 
@@ -8,10 +8,8 @@ namespace LowLatency.Engine.Tests.Lab;
 /// A <c>lowlatency</c> child process (the lab is built with this test project) whose output lines can be
 /// awaited, and which can be sent SIGINT like a Ctrl+C in its terminal.
 /// </summary>
-internal sealed partial class LabProcess : IDisposable
+internal sealed class LabProcess : IDisposable
 {
-    private const int SigInt = 2;
-
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -32,23 +30,8 @@ internal sealed partial class LabProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static LabProcess Start(string workingDirectory, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add(LabDll());
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return new LabProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the lab"));
-    }
+    public static LabProcess Start(string workingDirectory, params string[] arguments) =>
+        new(LabLauncher.Start(arguments, workingDirectory));
 
     /// <summary>Completes with the first output line (stdout or stderr) containing <paramref name="text"/>.</summary>
     public Task<string> LineContaining(string text)
@@ -72,13 +55,7 @@ internal sealed partial class LabProcess : IDisposable
     }
 
     /// <summary>What a terminal sends on Ctrl+C.</summary>
-    public void Interrupt()
-    {
-        if (Kill(_process.Id, SigInt) != 0)
-        {
-            throw new InvalidOperationException($"kill(SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
+    public void Interrupt() => LabLauncher.Interrupt(_process);
 
     /// <summary>Waits for the exit; throws <see cref="TimeoutException"/> naming the output when it does not come within <paramref name="timeout"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -107,24 +84,6 @@ internal sealed partial class LabProcess : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>perf/LowLatency.Lab/bin/&lt;configuration&gt;/net10.0/lowlatency.dll, found from this test's own output folder.</summary>
-    private static string LabDll()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = here.Name;
-        string configuration = here.Parent!.Name;
-        for (DirectoryInfo? dir = here; dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "perf", "LowLatency.Lab", "bin", configuration, framework, "lowlatency.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"lowlatency.dll ({configuration}/{framework}) not found above {here.FullName}; build perf/LowLatency.Lab.");
-    }
-
     private static string Read(StringBuilder text)
     {
         lock (text)
@@ -132,9 +91,6 @@ internal sealed partial class LabProcess : IDisposable
             return text.ToString();
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 
     private void Append(StringBuilder text, string? line)
     {

@@ -244,6 +244,20 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
     private void EmitVersioned(TKey key, long end, in TAcc value, PaneTiming timing, bool isFinal)
     {
+        int w = WindowSlot(key, end);
+        int version = ++_windowVersion[w];
+        _windowFinal[w] = isFinal;
+        if (isFinal)
+        {
+            _windows!.RemoveAt(w);
+        }
+
+        _core.Emit(key, end - _size, end, version, timing, isFinal, in value);
+    }
+
+    /// <summary>The version bookkeeping of window (<paramref name="key"/>, <paramref name="end"/>), added fresh when absent.</summary>
+    private int WindowSlot(TKey key, long end)
+    {
         Debug.Assert(_windows is not null, "versioned emission needs the window table");
         int w = _windows.GetOrAdd(new WindowKey<TKey>(key, end), out bool added);
         if (w < 0)
@@ -258,14 +272,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             _windowEarlyRound[w] = 0;
         }
 
-        int version = ++_windowVersion[w];
-        _windowFinal[w] = isFinal;
-        if (isFinal)
-        {
-            _windows.RemoveAt(w);
-        }
-
-        _core.Emit(key, end - _size, end, version, timing, isFinal, in value);
+        return w;
     }
 
     /// <summary>The watermark moved from <paramref name="before"/> to <paramref name="after"/>: fire on time, then purge, then free dead panes.</summary>
@@ -483,14 +490,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
     private void EmitEarly(TKey key, long end)
     {
-        int w = _windows!.GetOrAdd(new WindowKey<TKey>(key, end), out bool added);
-        if (added)
-        {
-            _windowVersion[w] = 0;
-            _windowFinal[w] = false;
-            _windowEarlyRound[w] = 0;
-        }
-
+        int w = WindowSlot(key, end);
         if (_windowEarlyRound[w] == _earlyRound)
         {
             return;

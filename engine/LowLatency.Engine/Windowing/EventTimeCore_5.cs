@@ -101,8 +101,7 @@ internal struct EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>
             Punctuate(in e, input);
         }
 
-        long after = Tracker.Current;
-        return after > before && after >= WakeAt;
+        return Moved(before);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -185,6 +184,7 @@ internal struct EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>
         Sink.OnEndOfStream();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly bool Moved(long before)
     {
         long after = Tracker.Current;

@@ -43,7 +43,7 @@ public sealed class KafkaSourceTests
             // Event time = seq × 10, windows of 1000: [0, 1000) holds seq 1..99, then 100 per window, and the
             // last window [50000, 51000) holds seq 5000 alone: 51 bars per key.
             Assert.That(result.Bars, Is.EqualTo(keys * ((ticksPerKey * 10 / 1000) + 1)), $"seed {seed}");
-            Assert.That(worker.Sink.SafeSequence, Is.EqualTo(keys * ticksPerKey - 1), "every input covered once drained and delivered");
+            Assert.That(worker.Sink!.SafeSequence, Is.EqualTo(keys * ticksPerKey - 1), "every input covered once drained and delivered");
             Assert.That(worker.Source.Consumed, Is.EqualTo(keys * ticksPerKey));
         });
     }

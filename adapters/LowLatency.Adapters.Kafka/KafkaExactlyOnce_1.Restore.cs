@@ -145,6 +145,7 @@ public sealed partial class KafkaExactlyOnce<T>
             EnablePartitionEof = true,
             IsolationLevel = IsolationLevel.ReadCommitted,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = 10, // a restore waits for the partition's end: do not let the broker hold an empty fetch
         })
             .SetLogHandler((_, message) => _logger.LogClient(message))
             .Build();

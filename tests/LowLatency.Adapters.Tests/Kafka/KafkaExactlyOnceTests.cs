@@ -19,6 +19,9 @@ public sealed class KafkaExactlyOnceTests
 {
     private const int Keys = 12;
     private const int Partitions = 6;
+
+    /// <summary>Chaos runs use 20-tick windows: more bars per epoch, so more kills land between an output and its commit.</summary>
+    private const long ChaosWindow = 200;
     private static readonly TimeSpan s_verifyTimeout = TimeSpan.FromSeconds(60);
 
     private KafkaMockCluster _cluster = null!;
@@ -57,7 +60,7 @@ public sealed class KafkaExactlyOnceTests
     [CancelAfter(240_000)]
     public async Task ThreeWorkers_TwentySigKillsAtSeededPoints_OutputEqualsAnUninterruptedRun(CancellationToken cancellationToken)
     {
-        await ChaosAsync(seed: 1414, sigKills: 20, chunks: 8, ticksPerChunk: 300, cancellationToken);
+        await ChaosAsync(seed: 1414, sigKills: 20, chunks: 10, ticksPerChunk: 300, cancellationToken);
     }
 
     [Test]
@@ -65,7 +68,7 @@ public sealed class KafkaExactlyOnceTests
     [CancelAfter(900_000)]
     public async Task ThreeWorkers_SixtySigKillsAtSeededPoints_OutputEqualsAnUninterruptedRun(CancellationToken cancellationToken)
     {
-        await ChaosAsync(seed: 2718, sigKills: 60, chunks: 20, ticksPerChunk: 500, cancellationToken);
+        await ChaosAsync(seed: 2718, sigKills: 60, chunks: 30, ticksPerChunk: 500, cancellationToken);
     }
 
     [Test]
@@ -119,11 +122,11 @@ public sealed class KafkaExactlyOnceTests
             TickFeed.Produce(_cluster.BootstrapServers, reference.Input, Partitions, Keys, ticksPerChunk, seed + chunk, firstSeq: 1 + (chunk * ticksPerChunk));
         }
 
-        await RunInProcessAsync(reference, $"ref-{seed}", cancellationToken);
+        await RunInProcessAsync(reference, $"ref-{seed}", cancellationToken, ChaosWindow);
         ExactlyOnceVerifier uninterrupted = ExactlyOnceVerifier.Verify(_cluster.BootstrapServers, reference.Output, reference.State, Partitions, Keys, ticksPerKey, s_verifyTimeout);
         TestContext.Out.WriteLine($"uninterrupted: {uninterrupted}");
 
-        string[] arguments = WorkerArguments(topics);
+        string[] arguments = [.. WorkerArguments(topics), "--window", $"{ChaosWindow}"];
         using var fleet = new KafkaWorkerFleet(command => LabWorkerProcess.StartLab([.. command]), arguments, topics.Group, workers: 3);
         fleet.StartAll();
         Task feed = Task.Run(async () =>
@@ -131,7 +134,7 @@ public sealed class KafkaExactlyOnceTests
             for (int chunk = 0; chunk < chunks; chunk++)
             {
                 TickFeed.Produce(_cluster.BootstrapServers, topics.Input, Partitions, Keys, ticksPerChunk, seed + chunk, firstSeq: 1 + (chunk * ticksPerChunk));
-                await Task.Delay(1_500, cancellationToken);
+                await Task.Delay(2_500, cancellationToken);
             }
         }, cancellationToken);
         await fleet.RunChaosAsync(seed, sigKills, TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(1_600), cancellationToken);
@@ -146,9 +149,11 @@ public sealed class KafkaExactlyOnceTests
             Assert.That(fleet.SigKills, Is.GreaterThanOrEqualTo(sigKills), report);
             Assert.That(fleet.PointKills.Keys, Has.Some.StartsWith("restoring").Or.Some.StartsWith("claimed"), "a kill during state restore: " + report);
             Assert.That(fleet.PointKills.Keys, Has.Some.StartsWith("state-written").Or.Some.StartsWith("outputs-flushed"), "a kill between produce and commit: " + report);
+            Assert.That(fleet.PointKills.Keys, Has.Some.StartsWith("revoking"), "a kill during a rebalance: " + report);
             Assert.That(result.Check.Lost, Is.Zero, report);
             Assert.That(result.Check.Duplicates, Is.Zero, report);
             Assert.That(result.Check.Inconsistent, Is.Zero, report);
+            Assert.That(result.Committed, Has.Count.EqualTo(Keys * (ticksPerKey * 10 / ChaosWindow)), "every window but each key's last is closed: " + report);
             Assert.That(result.Committed, Is.EqualTo(uninterrupted.Committed), "every committed bar equals the uninterrupted run's: " + report);
             Assert.That(result.Open, Is.EqualTo(uninterrupted.Open), "and so does every open window: " + report);
         });
@@ -186,10 +191,10 @@ public sealed class KafkaExactlyOnceTests
     }
 
     /// <summary>One in-process exactly-once worker, run until caught up, then stopped (its revocation commits).</summary>
-    private async Task RunInProcessAsync(Topics topics, string transactionalId, CancellationToken cancellationToken)
+    private async Task RunInProcessAsync(Topics topics, string transactionalId, CancellationToken cancellationToken, long windowSize = 1000)
     {
         await using KafkaBarsWorker worker = KafkaBarsWorker.Start(_cluster.BootstrapServers, topics.Input, topics.Output, topics.Group,
-            maxKeys: Keys, exactlyOnce: KafkaExactlyOnceOptions.Default with { StateTopic = topics.State, TransactionalId = transactionalId });
+            windowSize: windowSize, maxKeys: Keys, exactlyOnce: KafkaExactlyOnceOptions.Default with { StateTopic = topics.State, TransactionalId = transactionalId });
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(TimeSpan.FromSeconds(40));
         await worker.WaitCaughtUpAsync(TimeSpan.FromMilliseconds(500), bound.Token);

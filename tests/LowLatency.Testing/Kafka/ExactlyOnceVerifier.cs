@@ -14,9 +14,10 @@ namespace LowLatency.Testing.Kafka;
 /// <param name="Ignored">Bar records read but not committed (aborted, open or zombie epochs, which the mock shows).</param>
 /// <param name="VoidStates">State records <see cref="KafkaTaskLog"/> found void.</param>
 /// <param name="Claims">Take-overs recorded in the state topic.</param>
-public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed, List<Bar> Open, long Ignored, long VoidStates, long Claims)
+/// <param name="Raw">Every bar record plus the open windows, as a reader that trusts the mock's <c>read_committed</c> would count them.</param>
+public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed, List<Bar> Open, long Ignored, long VoidStates, long Claims, BarVerifier Raw)
 {
-    public override string ToString() => $"{Check} committed={Committed.Count} open={Open.Count} ignored={Ignored} voidStates={VoidStates} claims={Claims}";
+    public override string ToString() => $"{Check} committed={Committed.Count} open={Open.Count} ignored={Ignored} voidStates={VoidStates} claims={Claims} (raw read: duplicates={Raw.Duplicates})";
 
     public static ExactlyOnceVerifier Verify(string bootstrap, string barsTopic, string stateTopic, int partitions, int keys, long ticksPerKey, TimeSpan timeout)
     {
@@ -35,10 +36,16 @@ public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed,
         });
 
         var committed = new List<Bar>();
+        var raw = new List<Bar>();
         long ignored = 0;
         TopicReader.ReadToEnd(bootstrap, barsTopic, partitions, timeout, result =>
         {
             Bar bar = default;
+            if (BarCodec.Instance.TryDecode(result.Message.Value, ref bar))
+            {
+                raw.Add(bar);
+            }
+
             if (KafkaTransactionTag.TryRead(result.Message.Headers, out ulong token, out long epoch)
                 && logs.Any(log => log.IsCommitted(token, epoch))
                 && BarCodec.Instance.TryDecode(result.Message.Value, ref bar))
@@ -62,7 +69,7 @@ public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed,
 
         committed.Sort(ByKeyAndWindow);
         open.Sort(ByKeyAndWindow);
-        return new ExactlyOnceVerifier(BarVerifier.Check([.. committed, .. open], keys, ticksPerKey), committed, open, ignored, logs.Sum(l => l.Void), claims);
+        return new ExactlyOnceVerifier(BarVerifier.Check([.. committed, .. open], keys, ticksPerKey), committed, open, ignored, logs.Sum(l => l.Void), claims, BarVerifier.Check([.. raw, .. open], keys, ticksPerKey));
     }
 
     private static int ByKeyAndWindow(Bar a, Bar b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.WindowStart.CompareTo(b.WindowStart);

@@ -5,14 +5,15 @@ namespace LowLatency.Testing.Kafka;
 /// <summary>
 /// N <c>lowlatency kafka-worker --exactly-once</c> processes in one group, one per slot (a slot keeps its
 /// <c>transactional.id</c> across restarts), and a seeded chaos schedule: at random gaps a slot's worker is
-/// killed with SIGKILL and restarted, every other restart armed to SIGKILL itself at a protocol point
+/// killed with SIGKILL and restarted, two restarts in three armed to SIGKILL themselves at a protocol point
 /// (<see cref="ChaosPoint"/>; the points taken in turn, so restore, between produce and commit, and
-/// rebalance are all hit). An armed worker is left alone (up to a bound) until its point fires.
+/// rebalance are all hit). An armed worker is left alone (up to a bound) until its point fires; one that ends
+/// otherwise (e.g. fenced after its session expired) is restarted armed the same way.
 /// </summary>
 /// <remarks>Driven by one caller at a time; counters are read by others after it returns.</remarks>
 public sealed class KafkaWorkerFleet : IDisposable
 {
-    private static readonly string[] s_points = ["restoring:1", "state-written:2", "revoking:1", "outputs-flushed:3", "claimed:1", "committed:2"];
+    private static readonly string[] s_points = ["restoring:1", "state-written:1", "revoking:1", "outputs-flushed:2", "claimed:1", "state-written:3", "committed:1", "revoking:2"];
     private static readonly TimeSpan s_armedBound = TimeSpan.FromSeconds(15);
 
     private readonly Func<IReadOnlyList<string>, LabWorkerProcess> _launch;
@@ -98,19 +99,22 @@ public sealed class KafkaWorkerFleet : IDisposable
                 continue;
             }
 
+            string? rearm;
             if (worker.ExitCode == LabWorkerProcess.KilledExitCode && _armed[slot] is { } point)
             {
                 PointKills[point] = PointKills.GetValueOrDefault(point) + 1;
                 _log.Add($"slot {slot} killed itself at {point}");
+                rearm = NextArming(random);
             }
             else
             {
                 Failures++;
                 _log.Add($"slot {slot} exited {worker.ExitCode}: {worker.LastLine}");
+                rearm = _armed[slot] ?? NextArming(random);
             }
 
             worker.Dispose();
-            Start(slot, NextArming(random));
+            Start(slot, rearm);
         }
     }
 
@@ -126,7 +130,7 @@ public sealed class KafkaWorkerFleet : IDisposable
 
     public void Dispose() => KillAll();
 
-    private string? NextArming(Random random) => random.Next(2) == 0 ? s_points[_armings++ % s_points.Length] : null;
+    private string? NextArming(Random random) => random.Next(3) != 0 ? s_points[_armings++ % s_points.Length] : null;
 
     private void Start(int slot, string? armed)
     {

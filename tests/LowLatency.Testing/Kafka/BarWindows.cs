@@ -30,6 +30,7 @@ public sealed class BarWindows : IKafkaTaskState
     private long _ticks;
     private long _bars;
     private long _rejectedKeys;
+    private long _replays;
 
     public BarWindows(KafkaSink<Bar>? sink, long windowSize, int maxKeys)
     {
@@ -49,6 +50,13 @@ public sealed class BarWindows : IKafkaTaskState
     /// <summary>Ticks whose key is outside [0, maxKeys): input from outside is never trusted to index state; counted and skipped.</summary>
     public long RejectedKeys => Volatile.Read(ref _rejectedKeys);
 
+    /// <summary>
+    /// Open windows dropped because their own inputs arrived again: at least once, a partition revoked and then
+    /// assigned back to this worker is redelivered from its committed offset, which is at or before the first
+    /// input of every window still open (open windows are never committed past).
+    /// </summary>
+    public long Replays => Volatile.Read(ref _replays);
+
     /// <summary>Bars go to <paramref name="exactlyOnce"/> from now on (call before the pipeline starts).</summary>
     public void ProduceExactlyOnce(KafkaExactlyOnce<Bar> exactlyOnce) => _exactlyOnce = exactlyOnce;
 
@@ -66,6 +74,14 @@ public sealed class BarWindows : IKafkaTaskState
         long start = tick.Time - (((tick.Time % _size) + _size) % _size);
         ref Window window = ref _open[tick.Key];
         _taskOfKey[tick.Key] = task;
+        if (window.IsOpen && tick.Seq <= window.LastSeq)
+        {
+            // Folding the redelivered inputs in again would count them twice (a bar whose count disagrees with its
+            // sequence range); firing the window would emit a partial bar. The redelivery rebuilds it.
+            window = default;
+            Volatile.Write(ref _replays, _replays + 1);
+        }
+
         if (window.IsOpen && window.Start != start)
         {
             Bar bar = window.ToBar(tick.Key);

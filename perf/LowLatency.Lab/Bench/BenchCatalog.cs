@@ -87,8 +87,8 @@ internal static class BenchCatalog
     public const string Baseline = "channel-async";
 
     /// <summary>
-    /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, an
-    /// engine 1P1C scenario against the hand-rolled ring with the same claim size, a window, TCP or Kafka
+    /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, a
+    /// checksummed TCP ingest against its <c>-nocrc</c> twin (the checksum's cost, round by round), an engine 1P1C scenario against the hand-rolled ring with the same claim size, a window, TCP or Kafka
     /// scenario against its group's plain baseline, anything else against <see cref="Baseline"/>. Null for
     /// a reference itself.
     /// </summary>
@@ -101,6 +101,7 @@ internal static class BenchCatalog
             _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) && name.EndsWith("-publish10", StringComparison.Ordinal) => "handrolled-1p1c-publish10",
             _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) => "handrolled-1p1c",
             _ when name.StartsWith("window-", StringComparison.Ordinal) => "window-dictionary-baseline",
+            "tcp-ingest" or "tcp-ingest-lz4" => name + "-nocrc",
             _ when name.StartsWith("tcp-", StringComparison.Ordinal) => "tcp-networkstream-baseline",
             _ when name.StartsWith("kafka-", StringComparison.Ordinal) => "kafka-consumer-baseline",
             _ => Baseline,

@@ -20,6 +20,7 @@ internal static class KafkaWorkerCommand
         var output = new Option<string>("--out") { Description = "Output topic of bars.", DefaultValueFactory = _ => "bars" };
         var group = new Option<string>("--group") { Description = "Consumer group.", DefaultValueFactory = _ => "bars-worker" };
         var window = new Option<long>("--window") { Description = "Tumbling window size in event-time ticks.", DefaultValueFactory = _ => 1000 };
+        var keys = new Option<int>("--max-keys") { Description = "Instruments the bar stage keeps windows for (ticks of others are counted and skipped).", DefaultValueFactory = _ => 1024 };
         var session = new Option<int>("--session-timeout-ms") { Description = "Group session timeout.", DefaultValueFactory = _ => 1500 };
         var exitWhenCaughtUp = new Option<int>("--exit-when-caught-up-ms")
         {
@@ -35,7 +36,7 @@ internal static class KafkaWorkerCommand
 
         var command = new Command("kafka-worker", "Run the engine as a Kafka ticks→bars worker (used by the Kafka crash tests and demo --kafka --workers).")
         {
-            bootstrap, input, output, group, window, session, exitWhenCaughtUp, exactlyOnce, state, transactionalId, commitInterval, chaosKill, chaosStop,
+            bootstrap, input, output, group, window, keys, session, exitWhenCaughtUp, exactlyOnce, state, transactionalId, commitInterval, chaosKill, chaosStop,
         };
         command.Hidden = true;
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,6 +44,11 @@ internal static class KafkaWorkerCommand
             if (parse.GetValue(window) < 1)
             {
                 throw new UsageException($"--window {parse.GetValue(window)} must be ≥ 1 (event-time ticks per window).");
+            }
+
+            if (parse.GetValue(keys) is < 1 or > 1_000_000)
+            {
+                throw new UsageException($"--max-keys {parse.GetValue(keys)} must be in [1, 1000000].");
             }
 
             if (parse.GetValue(session) < 100)
@@ -81,6 +87,7 @@ internal static class KafkaWorkerCommand
                 parse.GetRequiredValue(group),
                 parse.GetValue(window),
                 sessionTimeout: TimeSpan.FromMilliseconds(parse.GetValue(session)),
+                maxKeys: parse.GetValue(keys),
                 exactlyOnce: exactly);
             int quietMs = parse.GetValue(exitWhenCaughtUp);
             if (quietMs > 0)

@@ -20,6 +20,11 @@ internal static class KafkaDemo
     /// <summary>Runs the demo; returns the process exit code (<see cref="RunGuard"/>).</summary>
     public static async Task<int> RunAsync(KafkaDemoSpec spec, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        if (spec.Workers > 0)
+        {
+            return await KafkaFleetDemo.RunAsync(spec, output, error, cancellationToken).ConfigureAwait(false);
+        }
+
         string suffix = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         using KafkaMockCluster? cluster = spec.Bootstrap is null ? new KafkaMockCluster(brokers: 3) : null;
         string servers = spec.Bootstrap ?? cluster!.BootstrapServers;
@@ -151,7 +156,7 @@ internal static class KafkaDemo
     /// Null when a broker answers within <paramref name="timeout"/> and lists every topic; else one line saying
     /// what is missing. Asks in half-second slices so Ctrl+C is honoured at once.
     /// </summary>
-    private static string? CheckCluster(string servers, string[] topics, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static string? CheckCluster(string servers, string[] topics, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).SetLogHandler((_, _) => { }).Build();
         var clock = Stopwatch.StartNew();
@@ -185,7 +190,7 @@ internal static class KafkaDemo
         }
     }
 
-    private static async Task HoldAsync(CancellationToken cancellationToken)
+    internal static async Task HoldAsync(CancellationToken cancellationToken)
     {
         try
         {

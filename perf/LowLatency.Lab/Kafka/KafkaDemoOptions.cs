@@ -36,6 +36,22 @@ internal sealed class KafkaDemoOptions
         DefaultValueFactory = _ => 30,
     };
 
+    public Option<int> Workers { get; } = new("--workers")
+    {
+        Description = "With --kafka: run the engine in N worker processes (`lowlatency kafka-worker`) in one consumer group; a rebalance moves partitions between them. 0: in this process.",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public Option<bool> ExactlyOnce { get; } = new("--exactly-once")
+    {
+        Description = "With --kafka --workers N: exactly once (bars, window state and input offsets in one transaction per 100 ms epoch); read back through the state topic, duplicated must be 0.",
+    };
+
+    public Option<bool> Chaos { get; } = new("--chaos")
+    {
+        Description = "With --kafka --workers N: SIGKILL and restart workers at seeded times (--seed) and protocol points (restore, between produce and commit, rebalance) during the run.",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Kafka);
@@ -43,6 +59,9 @@ internal sealed class KafkaDemoOptions
         command.Options.Add(Hold);
         command.Options.Add(SessionTimeout);
         command.Options.Add(BrokerTimeout);
+        command.Options.Add(Workers);
+        command.Options.Add(ExactlyOnce);
+        command.Options.Add(Chaos);
     }
 
     /// <summary>True when <c>--kafka</c> was given; Kafka-only options without it are a usage error.</summary>
@@ -53,7 +72,7 @@ internal sealed class KafkaDemoOptions
             return true;
         }
 
-        foreach (Option option in new Option[] { Bootstrap, Hold, SessionTimeout, BrokerTimeout })
+        foreach (Option option in new Option[] { Bootstrap, Hold, SessionTimeout, BrokerTimeout, Workers, ExactlyOnce, Chaos })
         {
             if (parse.GetResult(option) is { Implicit: false })
             {
@@ -78,6 +97,13 @@ internal sealed class KafkaDemoOptions
         Check(symbols is >= 1 and <= 1_000_000, "--symbols", symbols, "must be in [1, 1000000].");
         Check(session is >= 0.1 and <= 3_600, "--session-timeout", session, "must be in [0.1, 3600] seconds.");
         Check(broker is >= 0.1 and <= 3_600, "--broker-timeout", broker, "must be in [0.1, 3600] seconds.");
+        int workers = parse.GetValue(Workers);
+        Check(workers is >= 0 and <= 16, "--workers", workers, "must be in [0, 16] (0: the engine runs in this process).");
+        if (workers == 0 && (parse.GetValue(ExactlyOnce) || parse.GetValue(Chaos)))
+        {
+            throw new UsageException($"{(parse.GetValue(ExactlyOnce) ? "--exactly-once" : "--chaos")} runs the engine in worker processes: give --workers N (N ≥ 1).");
+        }
+
         if (bootstrap is not null)
         {
             try
@@ -104,6 +130,10 @@ internal sealed class KafkaDemoOptions
             SessionTimeout = TimeSpan.FromSeconds(session),
             BrokerTimeout = TimeSpan.FromSeconds(broker),
             Hold = parse.GetValue(Hold),
+            Workers = workers,
+            ExactlyOnce = parse.GetValue(ExactlyOnce),
+            Chaos = parse.GetValue(Chaos),
+            Seed = parse.GetValue(run.Seed),
             JsonPath = run.CheckedJsonPath(parse),
         };
     }

@@ -55,4 +55,34 @@ internal sealed record KafkaDemoReport
 
     /// <summary>The one-line error that stopped the run, if one did.</summary>
     public string? Error { get; init; }
+
+    /// <summary>Worker processes (0: the engine ran in the lab's process).</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Whether the workers committed exactly once; then lost and duplicated are as read through the state topic.</summary>
+    public bool ExactlyOnce { get; init; }
+
+    /// <summary>Whether workers were SIGKILLed and restarted during the run.</summary>
+    public bool Chaos { get; init; }
+
+    /// <summary>Worker processes started beyond the first N (after a kill or a failure).</summary>
+    public int Restarts { get; init; }
+
+    /// <summary>SIGKILLs: sent by the schedule plus those workers sent themselves at protocol points.</summary>
+    public int SigKills { get; init; }
+
+    /// <summary>Workers that stopped on their own with an error (e.g. fenced after their session expired).</summary>
+    public int WorkerFailures { get; init; }
+
+    /// <summary>Exactly once: tasks taken over (claims) beyond each partition's first.</summary>
+    public long Rebalances { get; init; }
+
+    /// <summary>Exactly once: output records on the log that belong to no committed epoch (the mock shows aborted and open transactions), ignored.</summary>
+    public long Uncommitted { get; init; }
+
+    /// <summary>Exactly once: mean and longest commit (flush, state records, offsets, commit) over the workers' last reports, ms.</summary>
+    public double CommitMeanMs { get; init; }
+
+    /// <summary>Exactly once: the longest commit seen in the workers' last reports, ms.</summary>
+    public double CommitMaxMs { get; init; }
 }

@@ -29,4 +29,16 @@ internal sealed record KafkaDemoSpec
     public bool Hold { get; init; }
 
     public string? JsonPath { get; init; }
+
+    /// <summary>Worker processes (<c>kafka-worker</c>) in one group; 0 runs the engine in this process.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Workers commit exactly once (transactions, state topic) instead of at least once.</summary>
+    public bool ExactlyOnce { get; init; }
+
+    /// <summary>Kill and restart workers with SIGKILL at seeded times and protocol points during the run.</summary>
+    public bool Chaos { get; init; }
+
+    /// <summary>Seeds the chaos schedule.</summary>
+    public ulong Seed { get; init; } = 42;
 }

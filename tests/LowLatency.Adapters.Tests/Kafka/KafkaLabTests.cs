@@ -49,6 +49,12 @@ public sealed class KafkaLabTests
     [TestCase("demo --kafka --session-timeout", "0", "--session-timeout")]
     [TestCase("demo --kafka --broker-timeout", "-1", "--broker-timeout")]
     [TestCase("demo --hold", null, "--hold")]
+    [TestCase("demo --kafka --workers", "17", "--workers")]
+    [TestCase("demo --kafka --exactly-once", null, "--workers")]
+    [TestCase("demo --kafka --chaos", null, "--workers")]
+    [TestCase("demo --exactly-once", null, "--exactly-once")]
+    [TestCase("kafka-worker --bootstrap x:1 --chaos-kill", "nowhere:1", "--chaos-kill")]
+    [TestCase("kafka-worker --bootstrap x:1 --state", "s", "--state")]
     [TestCase("kafka-worker --bootstrap x:1 --window", "0", "--window")]
     [TestCase("kafka-worker --bootstrap x:1 --group", "", "--group")]
     [CancelAfter(60_000)]
@@ -61,6 +67,31 @@ public sealed class KafkaLabTests
             Assert.That(exit, Is.EqualTo(2), output);
             Assert.That(output.Trim().Split('\n'), Has.Length.EqualTo(1), output);
             Assert.That(output, Does.StartWith("lowlatency: ").And.Contain(option));
+        });
+    }
+
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task Demo_ThreeWorkersExactlyOnceWithChaos_RestartsAndReportsLostAndDuplicatedZero(CancellationToken cancellationToken)
+    {
+        string json = Path.Combine(_scratch, "fleet.json");
+        (int exit, string output, _) = await Run(cancellationToken, "demo", "--kafka", "--workers", "3", "--exactly-once", "--chaos", "--duration", "20",
+            "--rate", "20000", "--symbols", "50", "--session-timeout", "1.5", "--json", json);
+        TestContext.Out.WriteLine(output);
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement root = report.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(root.GetProperty("workers").GetInt32(), Is.EqualTo(3));
+            Assert.That(root.GetProperty("exactlyOnce").GetBoolean(), Is.True);
+            Assert.That(root.GetProperty("restarts").GetInt32(), Is.GreaterThanOrEqualTo(1), "a 20 s run with --chaos sees at least one restart");
+            Assert.That(root.GetProperty("sigKills").GetInt32(), Is.GreaterThanOrEqualTo(1));
+            Assert.That(root.GetProperty("verified").GetBoolean(), Is.True);
+            Assert.That(root.GetProperty("lost").GetInt64(), Is.Zero);
+            Assert.That(root.GetProperty("duplicated").GetInt64(), Is.Zero);
+            Assert.That(root.GetProperty("inconsistent").GetInt64(), Is.Zero);
+            Assert.That(root.GetProperty("commitMaxMs").GetDouble(), Is.GreaterThan(0));
         });
     }
 

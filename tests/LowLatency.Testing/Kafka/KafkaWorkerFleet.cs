@@ -57,6 +57,9 @@ public sealed class KafkaWorkerFleet : IDisposable
     /// <summary>What happened, one line per event.</summary>
     public IReadOnlyList<string> Log => _log;
 
+    /// <summary>The last line each ended worker printed (its counters), in the order they ended.</summary>
+    public List<string> LastLines { get; } = [];
+
     /// <summary>Starts every slot's worker, unarmed.</summary>
     public void StartAll()
     {
@@ -83,7 +86,7 @@ public sealed class KafkaWorkerFleet : IDisposable
             _workers[slot]!.Kill();
             Kills++;
             _log.Add($"SIGKILL slot {slot} ({_workers[slot]!.LastLine})");
-            _workers[slot]!.Dispose();
+            End(slot);
             Start(slot, NextArming(random));
         }
     }
@@ -113,8 +116,38 @@ public sealed class KafkaWorkerFleet : IDisposable
                 rearm = _armed[slot] ?? NextArming(random);
             }
 
-            worker.Dispose();
+            End(slot);
             Start(slot, rearm);
+        }
+    }
+
+    /// <summary>Ctrl+C to every worker (each commits and leaves the group); those still running after <paramref name="bound"/> get SIGKILL.</summary>
+    public async Task InterruptAllAsync(TimeSpan bound)
+    {
+        foreach (LabWorkerProcess? worker in _workers)
+        {
+            if (worker is { HasExited: false })
+            {
+                worker.Interrupt();
+            }
+        }
+
+        using var timeout = new CancellationTokenSource(bound);
+        for (int slot = 0; slot < _workers.Length; slot++)
+        {
+            if (_workers[slot] is { } worker)
+            {
+                try
+                {
+                    await worker.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    _log.Add($"slot {slot} still running {bound.TotalSeconds:0} s after Ctrl+C: SIGKILL");
+                }
+
+                End(slot);
+            }
         }
     }
 
@@ -123,12 +156,21 @@ public sealed class KafkaWorkerFleet : IDisposable
     {
         for (int slot = 0; slot < _workers.Length; slot++)
         {
-            _workers[slot]?.Dispose();
-            _workers[slot] = null;
+            End(slot);
         }
     }
 
     public void Dispose() => KillAll();
+
+    private void End(int slot)
+    {
+        if (_workers[slot] is { } worker)
+        {
+            worker.Dispose();
+            LastLines.Add(worker.LastLine);
+            _workers[slot] = null;
+        }
+    }
 
     private string? NextArming(Random random) => random.Next(3) != 0 ? s_points[_armings++ % s_points.Length] : null;
 

@@ -72,10 +72,10 @@ public sealed class KafkaLabTests
 
     [Test]
     [CancelAfter(180_000)]
-    public async Task Demo_ThreeWorkersExactlyOnceWithChaos_RestartsAndReportsLostAndDuplicatedZero(CancellationToken cancellationToken)
+    public async Task Demo_ThreeWorkersExactlyOnceWithChaosTenSeconds_RestartsAndReportsLostAndDuplicatedZero(CancellationToken cancellationToken)
     {
         string json = Path.Combine(_scratch, "fleet.json");
-        (int exit, string output, _) = await Run(cancellationToken, "demo", "--kafka", "--workers", "3", "--exactly-once", "--chaos", "--duration", "20",
+        (int exit, string output, _) = await Run(cancellationToken, "demo", "--kafka", "--workers", "3", "--exactly-once", "--chaos", "--duration", "10",
             "--rate", "20000", "--symbols", "50", "--session-timeout", "1.5", "--json", json);
         TestContext.Out.WriteLine(output);
         using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
@@ -85,7 +85,7 @@ public sealed class KafkaLabTests
             Assert.That(exit, Is.Zero, output);
             Assert.That(root.GetProperty("workers").GetInt32(), Is.EqualTo(3));
             Assert.That(root.GetProperty("exactlyOnce").GetBoolean(), Is.True);
-            Assert.That(root.GetProperty("restarts").GetInt32(), Is.GreaterThanOrEqualTo(1), "a 20 s run with --chaos sees at least one restart");
+            Assert.That(root.GetProperty("restarts").GetInt32(), Is.GreaterThanOrEqualTo(1), "a 10 s run with --chaos sees at least one restart");
             Assert.That(root.GetProperty("sigKills").GetInt32(), Is.GreaterThanOrEqualTo(1));
             Assert.That(root.GetProperty("verified").GetBoolean(), Is.True);
             Assert.That(root.GetProperty("lost").GetInt64(), Is.Zero);

@@ -13,7 +13,8 @@ internal static class KafkaBenchCluster
 
     public const long MaxEvents = 800_000;
 
-    private const int Keys = 64;
+    /// <summary>Instruments in the pre-filled topics.</summary>
+    public const int Keys = 64;
 
     private static readonly Lock s_lock = new();
     private static readonly Dictionary<long, string> s_topics = [];
@@ -50,6 +51,9 @@ internal static class KafkaBenchCluster
             return (topic, events);
         }
     }
+
+    /// <summary>Creates an empty topic of <see cref="Partitions"/> partitions (an output or state topic of one iteration).</summary>
+    public static void CreateTopic(string topic) => Cluster.CreateTopic(topic, Partitions);
 
     /// <summary>A fresh group id, so each iteration reads the topic from its beginning.</summary>
     public static string NewGroup(string scenario) => $"{scenario}-{Interlocked.Increment(ref s_groups)}";

@@ -85,26 +85,13 @@ internal static class KafkaDemo
 
         if (spec.JsonPath is not null)
         {
-            ReportFiles.WriteJson(spec.JsonPath, new KafkaDemoReport
+            ReportFiles.WriteJson(spec.JsonPath, KafkaDemoReport.Of(spec, servers, cluster is not null, clock.Elapsed, interrupted, feed.Fed, check, failure) with
             {
-                Bootstrap = servers,
-                Embedded = cluster is not null,
-                DurationSeconds = spec.Duration.TotalSeconds,
-                ElapsedSeconds = clock.Elapsed.TotalSeconds,
-                Interrupted = interrupted,
-                OfferedRate = spec.Rate,
-                Symbols = spec.Symbols,
-                Fed = feed.Fed,
                 Consumed = worker.Source.Consumed,
                 Bars = worker.Windows.Bars,
                 MalformedNullValue = worker.Source.MalformedOf(KafkaMalformedReason.NullValue),
                 MalformedUndecodable = worker.Source.MalformedOf(KafkaMalformedReason.Undecodable),
                 RejectedKeys = worker.Windows.RejectedKeys,
-                Verified = check is not null,
-                Lost = check?.Lost ?? 0,
-                Duplicated = check?.Duplicates ?? 0,
-                Inconsistent = check?.Inconsistent ?? 0,
-                Error = failure,
             });
             output.WriteLine($"  json           {spec.JsonPath}");
         }

@@ -56,6 +56,29 @@ internal sealed record KafkaDemoReport
     /// <summary>The one-line error that stopped the run, if one did.</summary>
     public string? Error { get; init; }
 
+    /// <summary>What every Kafka demo run reports; the caller adds what its mode counts with <c>with</c>.</summary>
+    public static KafkaDemoReport Of(Kafka.KafkaDemoSpec spec, string bootstrap, bool embedded, TimeSpan elapsed, bool interrupted, long fed, Testing.Kafka.BarVerifier? check, string? error) => new()
+    {
+        Bootstrap = bootstrap,
+        Embedded = embedded,
+        DurationSeconds = spec.Duration.TotalSeconds,
+        ElapsedSeconds = elapsed.TotalSeconds,
+        Interrupted = interrupted,
+        OfferedRate = spec.Rate,
+        Symbols = spec.Symbols,
+        Fed = fed,
+        Consumed = 0,
+        Bars = check?.Bars ?? 0,
+        MalformedNullValue = 0,
+        MalformedUndecodable = 0,
+        RejectedKeys = 0,
+        Verified = check is not null,
+        Lost = check?.Lost ?? 0,
+        Duplicated = check?.Duplicates ?? 0,
+        Inconsistent = check?.Inconsistent ?? 0,
+        Error = error,
+    };
+
     /// <summary>Worker processes (0: the engine ran in the lab's process).</summary>
     public int Workers { get; init; }
 

@@ -117,26 +117,10 @@ internal static partial class KafkaFleetDemo
 
         if (spec.JsonPath is not null)
         {
-            ReportFiles.WriteJson(spec.JsonPath, new KafkaDemoReport
+            ReportFiles.WriteJson(spec.JsonPath, KafkaDemoReport.Of(spec, servers, cluster is not null, clock.Elapsed, interrupted, feed.Fed, check, failure) with
             {
-                Bootstrap = servers,
-                Embedded = cluster is not null,
-                DurationSeconds = spec.Duration.TotalSeconds,
-                ElapsedSeconds = clock.Elapsed.TotalSeconds,
-                Interrupted = interrupted,
-                OfferedRate = spec.Rate,
-                Symbols = spec.Symbols,
-                Fed = feed.Fed,
                 Consumed = SumOf(fleet.LastLines, ConsumedPattern()), // every worker incarnation's, replays included
                 Bars = exact?.Committed.Count ?? check?.Bars ?? 0,
-                MalformedNullValue = 0,
-                MalformedUndecodable = 0,
-                RejectedKeys = 0,
-                Verified = check is not null,
-                Lost = check?.Lost ?? 0,
-                Duplicated = check?.Duplicates ?? 0,
-                Inconsistent = check?.Inconsistent ?? 0,
-                Error = failure,
                 Workers = spec.Workers,
                 ExactlyOnce = spec.ExactlyOnce,
                 Chaos = spec.Chaos,

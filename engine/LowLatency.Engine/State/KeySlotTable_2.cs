@@ -10,7 +10,7 @@ namespace LowLatency.Engine.State;
 /// allocated after construction.
 /// </summary>
 /// <remarks>
-/// <para>Linear probing over a bucket array at most half full (so a miss ends after a short run), with
+/// <para>Linear probing over a bucket array at most half full (¾ with values; so a miss ends after a short run), with
 /// backward-shift deletion (no tombstones, so probe runs never degrade over time). Slots are handed out
 /// from a free list and never move, which lets callers thread intrusive lists through them.
 /// Single-threaded: owned by one operator on one stage thread.</para>
@@ -47,7 +47,9 @@ public class KeySlotTable<TKey, TValue>
             ThrowHelper.ThrowOption("capacity", capacity, "must be between 1 and 2^28.");
         }
 
-        int buckets = (int)BitOperations.RoundUpToPowerOf2(HasValues ? (uint)capacity * 4 / 3 : (uint)capacity * 2);
+        // At most half full, or ¾ with values (the value array is sized by buckets: a smaller table stays in cache);
+        // always one empty bucket at least, which ends every probe.
+        int buckets = (int)BitOperations.RoundUpToPowerOf2(HasValues ? ((uint)capacity * 4 / 3) + 1 : (uint)capacity * 2);
         _buckets = new Bucket[buckets];
         _mask = buckets - 1;
         _shift = 32 - BitOperations.Log2((uint)buckets);

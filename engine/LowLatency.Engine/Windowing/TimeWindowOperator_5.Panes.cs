@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using LowLatency.Engine.State;
 using LowLatency.Engine.Time;
@@ -105,6 +106,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             }
 
             _paneAcc[slot] = default;
+            _paneIsNewest[slot] = false;
             _keyRefs[id]++;
             _paneKeyId[slot] = id;
         }
@@ -129,24 +131,28 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         if (newest.Slot >= 0)
         {
             _paneAcc[newest.Slot] = newest.Acc;
+            _paneIsNewest[newest.Slot] = false;
         }
 
         newest.Start = paneStart;
         newest.Slot = slot;
         newest.Acc = _paneAcc[slot];
+        _paneIsNewest[slot] = true;
     }
 
     /// <summary>The accumulator of pane <paramref name="slot"/>: inline in its key's newest-pane entry, or in the pane table.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref TAcc PaneAcc(int slot)
     {
-        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(_paneKeyId[slot]);
-        if (newest.Slot == slot)
+        // A flag by slot, not the key's entry: a firing walks many older panes, which then cost no key-table access.
+        if (!_paneIsNewest[slot])
         {
-            return ref newest.Acc;
+            return ref _paneAcc[slot];
         }
 
-        return ref _paneAcc[slot];
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(_paneKeyId[slot]);
+        Debug.Assert(newest.Slot == slot, "the flag mirrors the key's newest pane");
+        return ref newest.Acc;
     }
 
     private void InitKeyId(int id)
@@ -182,6 +188,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         if (newest.Slot == slot)
         {
             newest.Slot = -1;
+            _paneIsNewest[slot] = false;
         }
 
         if (--_keyRefs[id] == 0)

@@ -48,6 +48,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
     private readonly KeySlotTable<WindowKey<TKey>> _panes;
     private readonly TAcc[] _paneAcc;
+    private readonly bool[] _paneIsNewest;  // pane slot → its accumulator lives in its key's NewestPane, not in _paneAcc
     private readonly int[] _paneNext;
     private readonly PaneGroup[] _groups;
     private int _groupCount;
@@ -94,6 +95,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         int capacity = options.Capacity;
         _panes = new KeySlotTable<WindowKey<TKey>>(capacity);
         _paneAcc = new TAcc[capacity];
+        _paneIsNewest = new bool[capacity];
         _paneNext = new int[capacity];
         _groups = new PaneGroup[options.MaxOpenPanes];
         if (_tracksVersions)

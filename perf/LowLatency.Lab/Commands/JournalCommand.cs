@@ -51,6 +51,7 @@ internal static class JournalCommand
         command.Subcommands.Add(inspect);
         command.Subcommands.Add(AppendWorker());
         command.Subcommands.Add(TailWorker());
+        command.Subcommands.Add(RecoveryWorker());
         return command;
     }
 
@@ -79,6 +80,22 @@ internal static class JournalCommand
         command.Options.Add(count);
         command.Options.Add(timeout);
         command.SetAction(parse => JournalWorkers.Tail(parse.GetValue(directory)!.FullName, parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(timeout)), Console.Out));
+        return command;
+    }
+
+    /// <summary>Hidden: the full pipeline the recovery test kills (`journal recovery-worker DIR --events N`).</summary>
+    private static Command RecoveryWorker()
+    {
+        var directory = new Argument<DirectoryInfo>("DIR");
+        var events = new Option<long>("--events") { Required = true };
+        var snapshotEvery = new Option<long>("--snapshot-every") { DefaultValueFactory = _ => 50_176 };
+        var progressEvery = new Option<long>("--progress-every") { DefaultValueFactory = _ => 10_240 };
+        var command = new Command("recovery-worker", "Test worker: journal → window stage with snapshots; recovers from snapshot + journal on start.") { Hidden = true };
+        command.Arguments.Add(directory);
+        command.Options.Add(events);
+        command.Options.Add(snapshotEvery);
+        command.Options.Add(progressEvery);
+        command.SetAction(parse => Journal.RecoveryWorker.Run(parse.GetValue(directory)!.FullName, parse.GetValue(events), parse.GetValue(snapshotEvery), parse.GetValue(progressEvery), Console.Out));
         return command;
     }
 }

@@ -56,6 +56,16 @@ public sealed unsafe class JournalReader : IDisposable
         return new JournalReader(directory, null, 0, 0);
     }
 
+    /// <summary>
+    /// The segment files of the journal in <paramref name="directory"/> (named as the writer names them: 12 digits and
+    /// <c>.journal</c>), oldest first; empty when the directory does not exist. Other files in the directory are not the journal's.
+    /// </summary>
+    public static IReadOnlyList<string> SegmentFiles(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Directory.Exists(directory) ? JournalFormat.ListSegments(directory) : [];
+    }
+
     /// <summary>Reads the next complete record; false at the current end of the journal (or at a torn tail: see <see cref="Damage"/>).</summary>
     public bool TryRead(out JournalRecord record)
     {
@@ -295,8 +305,7 @@ public sealed unsafe class JournalReader : IDisposable
             throw new DirectoryNotFoundException($"Journal directory '{_directory}' does not exist.");
         }
 
-        string[] files = Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension);
-        Array.Sort(files, StringComparer.Ordinal);
+        string[] files = JournalFormat.ListSegments(_directory);
         int known = _segments.Count;
         long lastKnown = known > 0 ? _segments[^1].Index : -1;
         Span<byte> header = stackalloc byte[JournalFormat.HeaderBytes];

@@ -286,8 +286,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
             return;
         }
 
-        string[] files = System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension);
-        Array.Sort(files, StringComparer.Ordinal);
+        string[] files = JournalFormat.ListSegments(_directory);
         long total = 0;
         foreach (string file in files)
         {
@@ -388,7 +387,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     private void DeleteHeaderlessSegments(long after = -1)
     {
         Span<byte> buffer = stackalloc byte[sizeof(ulong)];
-        foreach (string file in System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension))
+        foreach (string file in JournalFormat.ListSegments(_directory))
         {
             if (JournalFormat.TryParseSegmentIndex(file, out long index) && index > after)
             {

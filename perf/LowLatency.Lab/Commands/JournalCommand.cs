@@ -12,7 +12,7 @@ internal static class JournalCommand
     internal static Command Create()
     {
         var command = new Command("journal", "Journals written by `demo --journal DIR` (or any engine journal): `journal inspect DIR`.");
-        var directory = new Argument<DirectoryInfo>("DIR") { Description = "The journal folder." };
+        Argument<DirectoryInfo> directory = JournalFolder.Create();
         var json = new Option<FileInfo?>("--json") { Description = "Also write the inspection as JSON to this file." };
         var inspect = new Command("inspect", "Prints the segments (file, size, records, events, positions), totals, the durability policy and any damage " +
             "(a torn tail, truncated by the next writer; or corruption, named by segment and offset). Reads every record and checks every CRC. " +
@@ -21,17 +21,13 @@ internal static class JournalCommand
         inspect.Options.Add(json);
         inspect.SetAction(parse =>
         {
-            DirectoryInfo folder = parse.GetValue(directory)!;
-            if (!folder.Exists)
-            {
-                throw new UsageException($"DIR: journal folder '{folder.FullName}' does not exist.");
-            }
+            string folder = JournalFolder.Existing(parse.GetValue(directory)!);
 
             string? jsonPath = parse.GetValue(json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
             JournalInspection inspection;
             try
             {
-                inspection = JournalInspection.Read(folder.FullName);
+                inspection = JournalInspection.Read(folder);
             }
             catch (IOException e) when (e is JournalSchemaException or JournalCorruptException)
             {

@@ -169,6 +169,26 @@ public sealed class JournalWriterTests
     }
 
     [Test]
+    public void RetainBytes_OtherFilesInTheDirectory_NeverDeletedNorRead()
+    {
+        using var temp = new TempJournal();
+        string[] foreign = ["notes.journal", "7.journal", "000000000000.journal.bak", "00000000000x.journal"];
+        foreach (string name in foreign)
+        {
+            File.WriteAllText(Path.Combine(temp.Directory, name), "not a segment");
+        }
+
+        using (Writer writer = Writer.Open(temp.Directory, default, Small with { RetainBytes = 2 * Small.SegmentBytes }))
+        {
+            AppendRange(writer, 0, 30_000, batch: 100);
+        }
+
+        Assert.That(foreign.Select(name => File.Exists(Path.Combine(temp.Directory, name))), Is.All.True, "retention deletes only segment files");
+        Assert.That(JournalReader.SegmentFiles(temp.Directory), Has.Count.InRange(1, 2));
+        Assert.That(ReadAll(temp.Directory, out _)[^1].Position, Is.EqualTo(29_999));
+    }
+
+    [Test]
     public void Open_OtherSchema_Refused()
     {
         using var temp = new TempJournal();

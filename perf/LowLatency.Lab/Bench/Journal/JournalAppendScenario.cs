@@ -24,7 +24,7 @@ internal sealed class JournalAppendScenario : IBenchScenario
             {
                 for (long i = 0; i < n; i += JournalBenchFiles.Batch)
                 {
-                    writer.Append(batch, i);
+                    writer.Append(batch.AsSpan(0, JournalBenchFiles.BatchAt(i, n)), i);
                     writer.EndBatch(0);
                 }
             }

@@ -23,7 +23,7 @@ internal sealed class JournalFileStreamBaselineScenario : IBenchScenario
             {
                 for (long i = 0; i < n; i += JournalBenchFiles.Batch)
                 {
-                    stream.Write(bytes);
+                    stream.Write(bytes, 0, JournalBenchFiles.BatchAt(i, n) * JournalBenchFiles.EventBytes);
                 }
             }
 

@@ -33,6 +33,7 @@ internal static class JournalFormat
     public const int MaxEventTypeBytes = 256;
     public const string FileExtension = ".journal";
     public const int IndexDigits = 12;
+    public const string PreparedSuffix = ".next"; // a segment created ahead by the pretoucher, renamed at the roll
 
     // Header offsets.
     public const int MagicOffset = 0;

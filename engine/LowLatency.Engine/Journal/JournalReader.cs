@@ -109,6 +109,13 @@ public sealed unsafe class JournalReader : IDisposable
                 case JournalScan.Outcome.End:
                     if (NextSegmentExists())
                     {
+                        // A live writer seals a segment before it creates the next: the end record may have landed
+                        // between the look above and this one, so look again before calling it damage.
+                        if (JournalScan.Check(segment, limit, _offset, info.EventSize, out _, out _) != JournalScan.Outcome.End)
+                        {
+                            continue;
+                        }
+
                         throw new JournalCorruptException(segment.Path, _offset, limit < info.SegmentBytes
                             ? $"the segment is truncated ({segment.Length} of {info.SegmentBytes} bytes) and a later segment exists"
                             : "the segment ends without its end record and a later segment exists");

@@ -42,7 +42,8 @@ internal static class BenchCatalog
         new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
-        new JournalAppendScenario(),
+        new JournalAppendScenario(pretouch: true),
+        new JournalAppendScenario(pretouch: false),
         new JournalMappedCopyBaselineScenario(),
         new JournalFileStreamBaselineScenario(),
         new JournalReplayTumblingScenario(),
@@ -88,7 +89,8 @@ internal static class BenchCatalog
 
     /// <summary>
     /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, a
-    /// checksummed TCP ingest against its <c>-nocrc</c> twin (the checksum's cost, round by round), an engine 1P1C scenario against the hand-rolled ring with the same claim size, a window, TCP or Kafka
+    /// checksummed TCP ingest against its <c>-nocrc</c> twin (the checksum's cost, round by round), an engine 1P1C
+    /// scenario against the hand-rolled ring with the same claim size, a window, TCP, Kafka or journal
     /// scenario against its group's plain baseline, anything else against <see cref="Baseline"/>. Null for
     /// a reference itself.
     /// </summary>
@@ -104,6 +106,7 @@ internal static class BenchCatalog
             "tcp-ingest" or "tcp-ingest-lz4" => name + "-nocrc",
             _ when name.StartsWith("tcp-", StringComparison.Ordinal) => "tcp-networkstream-baseline",
             _ when name.StartsWith("kafka-", StringComparison.Ordinal) => "kafka-consumer-baseline",
+            _ when name.StartsWith("journal-", StringComparison.Ordinal) => "journal-mapped-memcpy-baseline",
             _ => Baseline,
         };
         return reference == name ? null : reference;

@@ -33,7 +33,7 @@ internal sealed class LiveFanOut : IFanOutFixture
 
     public long Delivered => Latency.Delivered;
 
-    public long Conflated => _server.Hub.GetClients().Sum(c => c.Conflated + c.Dropped);
+    public long Conflated => _server.Hub.GetClients().Sum(c => c.Conflated + c.Skipped);
 
     public (double HeapBytes, double RssBytes) MemoryPerClient { get; private set; }
 

@@ -20,6 +20,9 @@ internal sealed partial class LiveConnection
     {
         // Cancels a send that waited longer than the idle timeout for the client to read; reset after each send.
         using var stall = new CancellationTokenSource();
+
+        // Paces update frames (MinFrameInterval); a tick missed while sending is not made up.
+        using PeriodicTimer? pace = _hub.Options.MinFrameInterval > TimeSpan.Zero ? new PeriodicTimer(_hub.Options.MinFrameInterval) : null;
         try
         {
             while (true)
@@ -59,6 +62,11 @@ internal sealed partial class LiveConnection
                     }
 
                     _hub.OnSent(count);
+                    if (pace is not null)
+                    {
+                        await pace.WaitForNextTickAsync().ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 
@@ -129,8 +137,10 @@ internal sealed partial class LiveConnection
                 break;
             }
 
+            // Further behind than the table has keys: one pass over the table (each key once) costs less than reading
+            // every update (most of them superseded), and sends the same newest values.
             long from = _position;
-            if (latest.IsStillLogged(from))
+            if (head - from <= latest.SlotCount && latest.IsStillLogged(from))
             {
                 int start = count;
                 long chunkOffered = 0, chunkConflated = 0;
@@ -165,8 +175,8 @@ internal sealed partial class LiveConnection
                 count = start; // entries were overwritten while read: take nothing from them, rescan below
             }
 
-            // Fell more than the log's length behind: the entries from `from` are lost; the table still has every
-            // key's newest value, so send those written at a lost position (later ones come from the log).
+            // Rescan: send the newest value of every key written at a position from `from` on (later ones come from
+            // the log). Also the way back for a connection that fell more than the log's length behind.
             head = latest.Head;
             skipped += head - from;
             _rescanFrom = from;

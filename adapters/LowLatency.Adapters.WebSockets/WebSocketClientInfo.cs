@@ -8,9 +8,9 @@ namespace LowLatency.Adapters.WebSockets;
 /// <param name="Sent">Updates written to the socket.</param>
 /// <param name="Conflated">Updates passed over because their key had a newer value by the time the connection read them.</param>
 /// <param name="Skipped">
-/// Updates (of every topic) the connection never read one by one: it fell more than
-/// <see cref="WebSocketHubOptions.ChangeLogCapacity"/> behind, and was sent its keys' newest values from the hub's
-/// table instead. Not part of <paramref name="Offered"/>.
+/// Updates (of every topic) the connection passed over in bulk: when it was further behind than the hub has keys, or
+/// than its change log holds, it was sent its keys' newest values from the hub's table instead of reading each
+/// update. Not part of <paramref name="Offered"/>.
 /// </param>
 /// <param name="Pending">Updates in the frame being sent now.</param>
 public readonly record struct WebSocketClientInfo(long Id, string Remote, bool Binary, long Offered, long Sent, long Conflated, long Skipped, int Pending);

@@ -48,6 +48,14 @@ public sealed record WebSocketHubOptions
     public int MaxUpdatesPerFrame { get; init; } = 32;
 
     /// <summary>
+    /// The least time between two update frames to one client (zero: the next frame as soon as the previous one is
+    /// written). Meanwhile the hub's table keeps only each key's newest value, so a paced client misses nothing but
+    /// intermediate values, and the hub's sending work per second is bounded by connections × frames per second
+    /// whatever the update rate. A screen repaints at most 60 times a second; dashboards want far fewer.
+    /// </summary>
+    public TimeSpan MinFrameInterval { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
     /// Slots of the ingress ring between publishers and the fan-out thread (power of two). Small on purpose: it is a
     /// FIFO, so whatever waits in it is not conflated; once it is full, publishers keep the newest value per key.
     /// </summary>
@@ -96,6 +104,7 @@ public sealed record WebSocketHubOptions
         Require(FanOutDutyCycle is > 0 and <= 1, $"{nameof(FanOutDutyCycle)} must be in (0, 1], got {FanOutDutyCycle}.");
         Require(PublisherConflationCapacity >= 1, $"{nameof(PublisherConflationCapacity)} must be ≥ 1, got {PublisherConflationCapacity}.");
         Require(SendBufferBytes >= 0, $"{nameof(SendBufferBytes)} must be ≥ 0 (0: the OS default), got {SendBufferBytes}.");
+        Require(MinFrameInterval >= TimeSpan.Zero, $"{nameof(MinFrameInterval)} must not be negative.");
         Require(PingInterval > TimeSpan.Zero, $"{nameof(PingInterval)} must be positive.");
         Require(PingTimeout > TimeSpan.Zero, $"{nameof(PingTimeout)} must be positive.");
         Require(IdleTimeout > TimeSpan.Zero, $"{nameof(IdleTimeout)} must be positive.");

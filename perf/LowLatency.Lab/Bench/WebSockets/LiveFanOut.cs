@@ -46,7 +46,12 @@ internal sealed class LiveFanOut : IFanOutFixture
 
     public LiveTopic Bars => _bars;
 
-    /// <summary>Starts a hub and connects <paramref name="clients"/> clients, of which <paramref name="stalled"/> never read.</summary>
+    /// <summary>
+    /// Starts a hub and connects <c>clients</c> clients, of which <c>stalled</c> never read. With
+    /// <c>clientsInChild</c> they run in a child process (<see cref="ChildClients"/>) and frames are paced at
+    /// <see cref="FrameInterval"/>: the pipeline scenarios, which measure the server's cost. Otherwise they run in
+    /// this process, unpaced: the fan-out scenarios, which measure delivery and latency.
+    /// </summary>
     public static async Task<LiveFanOut> StartAsync(int clients, int stalled, bool binary, bool clientsInChild = false)
     {
         var hub = new WebSocketHub(WebSocketHubOptions.Default with
@@ -54,8 +59,7 @@ internal sealed class LiveFanOut : IFanOutFixture
             Name = "bench",
             MaxConnections = clients + 16,
             MaxBufferBytes = MemoryCapBytes,
-            MinFrameInterval = FrameInterval,
-            MaxUpdatesPerFrame = UpdatesPerFrame,
+            MinFrameInterval = clientsInChild ? FrameInterval : TimeSpan.Zero,
         });
         LiveTopic bars = hub.AddTopic("bars", s_fields);
         hub.Start();
@@ -73,11 +77,8 @@ internal sealed class LiveFanOut : IFanOutFixture
         return fixture;
     }
 
-    /// <summary>The bench's pacing: at most 10 frames a second per client (<see cref="WebSocketHubOptions.MinFrameInterval"/>).</summary>
+    /// <summary>The pipeline scenarios' pacing: at most 10 frames a second per client (<see cref="WebSocketHubOptions.MinFrameInterval"/>).</summary>
     public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>Updates per frame (<see cref="WebSocketHubOptions.MaxUpdatesPerFrame"/>, the default).</summary>
-    public const int UpdatesPerFrame = 32;
 
     /// <summary>The bench's cap on the hub's buffers (<see cref="WebSocketHubOptions.MaxBufferBytes"/>).</summary>
     public const long MemoryCapBytes = 128L << 20;

@@ -83,50 +83,17 @@ public class KeySlotTable<TKey, TValue>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(in TKey key)
     {
-        int hash = Hash(key);
-        Bucket[] buckets = _buckets;
-        int i = Home(hash);
-        while (true)
-        {
-            ref Bucket b = ref buckets[i];
-            if (b.SlotPlusOne == 0)
-            {
-                return -1;
-            }
-
-            if (b.Hash == hash && b.Key.Equals(key))
-            {
-                return b.SlotPlusOne - 1;
-            }
-
-            i = (i + 1) & _mask;
-        }
+        int i = Probe(key, Hash(key));
+        return _buckets[i].SlotPlusOne - 1;
     }
 
     /// <summary>The value of <paramref name="key"/> and its <paramref name="slot"/>; a null reference and -1 when absent.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref TValue FindValue(scoped in TKey key, out int slot)
     {
-        int hash = Hash(key);
-        Bucket[] buckets = _buckets;
-        int i = Home(hash);
-        while (true)
-        {
-            ref Bucket b = ref buckets[i];
-            if (b.SlotPlusOne == 0)
-            {
-                slot = -1;
-                return ref Unsafe.NullRef<TValue>();
-            }
-
-            if (b.Hash == hash && b.Key.Equals(key))
-            {
-                slot = b.SlotPlusOne - 1;
-                return ref _values[i];
-            }
-
-            i = (i + 1) & _mask;
-        }
+        int i = Probe(key, Hash(key));
+        slot = _buckets[i].SlotPlusOne - 1;
+        return ref slot >= 0 ? ref _values[i] : ref Unsafe.NullRef<TValue>();
     }
 
     /// <summary>The value of the key in <paramref name="slot"/>.</summary>
@@ -143,20 +110,29 @@ public class KeySlotTable<TKey, TValue>
     public int GetOrAdd(in TKey key, out bool added)
     {
         int hash = Hash(key);
+        int i = Probe(key, hash);
+        int slot = _buckets[i].SlotPlusOne - 1;
+        if (slot < 0)
+        {
+            return AddAt(i, hash, key, out added);
+        }
+
+        added = false;
+        return slot;
+    }
+
+    /// <summary>The bucket holding <paramref name="key"/>, or the empty bucket that ends its probe run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Probe(in TKey key, int hash)
+    {
         Bucket[] buckets = _buckets;
         int i = Home(hash);
         while (true)
         {
             ref Bucket b = ref buckets[i];
-            if (b.SlotPlusOne == 0)
+            if (b.SlotPlusOne == 0 || (b.Hash == hash && b.Key.Equals(key)))
             {
-                return AddAt(i, hash, key, out added);
-            }
-
-            if (b.Hash == hash && b.Key.Equals(key))
-            {
-                added = false;
-                return b.SlotPlusOne - 1;
+                return i;
             }
 
             i = (i + 1) & _mask;

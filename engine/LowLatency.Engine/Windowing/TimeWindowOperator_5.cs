@@ -163,19 +163,27 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AcceptQuiet(in TEvent e, long ts, long paneStart, long before)
     {
+        int slot = AddToPane(in e, ts, paneStart, before);
+        if (slot >= 0 && _emission == EmissionMode.EarlyEveryPeriod && !_paneDirty.Contains(slot))
+        {
+            _paneDirty.Mark(slot);
+        }
+    }
+
+    /// <summary>Adds the event to its (key, pane) entry and counts it; the entry's slot, or -1 when the state was full (refused).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int AddToPane(in TEvent e, long ts, long paneStart, long before)
+    {
         ref TAcc accumulator = ref FindOrAddPane(in e, paneStart, out int slot);
         if (slot < 0)
         {
             _core.RefuseFull(in e, Options, before);
-            return;
+            return -1;
         }
 
         _core.Function.Add(ref accumulator, in e);
         _core.Accepted(ts, before);
-        if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty.Contains(slot))
-        {
-            _paneDirty.Mark(slot);
-        }
+        return slot;
     }
 
     /// <summary>An event whose pane is in a gap, or has windows fired or purged, or emits on every update.</summary>
@@ -196,15 +204,12 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             return;
         }
 
-        ref TAcc accumulator = ref FindOrAddPane(in e, paneStart, out int slot);
+        int slot = AddToPane(in e, ts, paneStart, before);
         if (slot < 0)
         {
-            _core.RefuseFull(in e, Options, before);
             return;
         }
 
-        _core.Function.Add(ref accumulator, in e);
-        _core.Accepted(ts, before);
         long firstEnd = _cachedFirstEnd;
         if (firstEnd <= purgeBound)
         {

@@ -52,6 +52,9 @@ public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent
             _operator.OnProcessingTime(now);
         }
 
+        // Not the ring sequence: a replay's ring starts again at 0. The operator's own count (from None, restored with a
+        // snapshot) is the event's journal position when the operator has seen the journal from its start, so results
+        // carry the same TriggerSequence in a recorded run, its replay and a recovery.
         _operator.OnEvent(ref data);
         _snapshots?.TryTake(_operator, sequence);
     }

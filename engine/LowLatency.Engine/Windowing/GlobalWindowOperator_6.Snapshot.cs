@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LowLatency.Engine.State;
 
 namespace LowLatency.Engine.Windowing;
@@ -24,8 +23,8 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
             }
 
             TKey key = _keys.KeyAt(k);
-            writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-            writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _acc[k])));
+            writer.WriteRaw(key);
+            writer.WriteRaw(_acc[k]);
             writer.Write(_count[k]);
             writer.Write(_version[k]);
             writer.Write(_first[k]);
@@ -44,17 +43,15 @@ public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, 
             throw new SnapshotFormatException($"The snapshot holds {count} keys; this operator holds at most {_acc.Length} (WindowOptions.Capacity).");
         }
 
-        Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
         for (int i = 0; i < count; i++)
         {
-            reader.BaseStream.ReadExactly(keyBytes);
-            int k = _keys.GetOrAdd(MemoryMarshal.Read<TKey>(keyBytes), out bool added);
+            int k = _keys.GetOrAdd(reader.ReadRaw<TKey>(), out bool added);
             if (k < 0 || !added)
             {
                 throw new SnapshotFormatException("The snapshot repeats a key: it is corrupt.");
             }
 
-            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _acc[k])));
+            reader.ReadRaw(ref _acc[k]);
             _count[k] = reader.ReadInt64();
             _version[k] = reader.ReadInt32();
             _first[k] = reader.ReadInt64();

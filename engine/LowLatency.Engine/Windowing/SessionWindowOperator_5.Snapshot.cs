@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LowLatency.Engine.State;
 
 namespace LowLatency.Engine.Windowing;
@@ -17,19 +16,20 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         writer.Write(_live);
         for (int n = 0; n < _highWater; n++)
         {
-            if (!_timers.Contains(n))
+            ref SessionNode<TAcc> session = ref _nodes[n];
+            if (!session.Queued)
             {
                 continue; // free: every live session is queued
             }
 
-            TKey key = _keys.KeyAt(_keySlot[n]);
-            writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-            writer.Write(_start[n]);
-            writer.Write(_end[n]);
-            writer.Write(_version[n]);
-            writer.Write(_lastFinal[n]);
-            writer.Write(_born[n]);
-            writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in _acc[n])));
+            TKey key = _keys.KeyAt(session.KeySlot);
+            writer.WriteRaw(key);
+            writer.Write(session.Start);
+            writer.Write(session.End);
+            writer.Write(session.Version);
+            writer.Write(session.LastFinal);
+            writer.Write(session.Born);
+            writer.WriteRaw(session.Acc);
         }
 
         // Changed sessions in round order: the order of the next early round's results.
@@ -45,9 +45,9 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             int n = _dirty.LiveAt(i);
             if (n >= 0)
             {
-                TKey key = _keys.KeyAt(_keySlot[n]);
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                writer.Write(_start[n]);
+                TKey key = _keys.KeyAt(_nodes[n].KeySlot);
+                writer.WriteRaw(key);
+                writer.Write(_nodes[n].Start);
             }
         }
     }
@@ -57,42 +57,39 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         _bornCounter = reader.ReadInt64();
         _merges = reader.ReadInt64();
         int live = reader.ReadInt32();
-        if (live < 0 || live > _start.Length)
+        if (live < 0 || live > _nodes.Length)
         {
-            throw new SnapshotFormatException($"The snapshot holds {live} sessions; this operator holds at most {_start.Length} (WindowOptions.Capacity).");
+            throw new SnapshotFormatException($"The snapshot holds {live} sessions; this operator holds at most {_nodes.Length} (WindowOptions.Capacity).");
         }
 
-        Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
         for (int i = 0; i < live; i++)
         {
-            reader.BaseStream.ReadExactly(keyBytes);
-            TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+            TKey key = reader.ReadRaw<TKey>();
             long start = reader.ReadInt64();
             long end = reader.ReadInt64();
-            int k = _keys.Find(key);
-            int n = NewSession(key, ref k, start, end);
+            int n = NewSession(key, _keys.Find(key), start, end);
             if (n < 0)
             {
-                throw new SnapshotFormatException("The snapshot's sessions do not fit this operator (WindowOptions.Capacity).");
+                throw new SnapshotFormatException("The snapshot's sessions do not fit this operator (WindowOptions.Capacity, KeyCapacity).");
             }
 
-            _version[n] = reader.ReadInt32();
-            _lastFinal[n] = reader.ReadBoolean();
-            _born[n] = reader.ReadInt64();
-            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _acc[n])));
-            Schedule(n, _core.Watermark);
+            ref SessionNode<TAcc> session = ref _nodes[n];
+            session.Version = reader.ReadInt32();
+            session.LastFinal = reader.ReadBoolean();
+            session.Born = reader.ReadInt64();
+            reader.ReadRaw(ref session.Acc);
+            Schedule(ref session, n, _core.Watermark);
         }
 
         int dirty = reader.ReadInt32();
         for (int i = 0; i < dirty; i++)
         {
-            reader.BaseStream.ReadExactly(keyBytes);
-            int k = _keys.Find(MemoryMarshal.Read<TKey>(keyBytes));
+            int k = _keys.Find(reader.ReadRaw<TKey>());
             long start = reader.ReadInt64();
-            int n = k < 0 ? -1 : _keyHead[k];
-            while (n >= 0 && _start[n] != start)
+            int n = k < 0 ? -1 : _keys.ValueAt(k);
+            while (n >= 0 && _nodes[n].Start != start)
             {
-                n = _next[n];
+                n = _nodes[n].Next;
             }
 
             if (n < 0 || !_dirty.IsEnabled || _dirty.Contains(n))

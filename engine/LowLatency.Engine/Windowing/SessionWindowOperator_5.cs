@@ -10,9 +10,12 @@ namespace LowLatency.Engine.Windowing;
 /// lateness, late side output and emission modes as for <see cref="TimeWindowOperator{TEvent, TKey, TAcc, TFunction, TSink}"/>.
 /// </summary>
 /// <remarks>
-/// <para>Sessions live in a pre-sized node pool, linked per key in start order (a key rarely has more than a
-/// few open sessions); a key table maps each key to its first session. One indexed heap orders every session
-/// by its next action time: <c>end − 1</c> (fire) until fired, then <c>end − 1 + L</c> (purge).</para>
+/// <para>Sessions live in a pre-sized pool of <see cref="SessionNode{TAcc}"/> entries, linked per key in start order
+/// (a key rarely has more than a few open sessions); a key table maps each key to its first session, kept beside the
+/// key's bucket, so the common event (it extends its key's only session) costs one table probe and one node. A
+/// calendar queue (<see cref="CalendarQueue"/>) orders every session by its next action time: <c>end − 1</c> (fire) until fired, then
+/// <c>end − 1 + L</c> (purge); the node mirrors its queued time, so an event that only extends a session (its time
+/// grows: the queued time stays a lower bound) does not touch the queue.</para>
 /// <para>When sessions merge, the merged session keeps the earliest start, the latest end and the highest
 /// version of its parts; the parts are superseded and emit nothing more. If the merged session has already
 /// fired it re-fires right after the event, with the next version.</para>
@@ -35,23 +38,14 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     private readonly long _gap;
     private readonly EmissionMode _emission;
 
-    private readonly KeySlotTable<TKey> _keys;
-    private readonly int[] _keyHead;      // key slot → first session node (by start)
-
-    private readonly long[] _start;       // node → session start
-    private readonly long[] _end;         // node → session end (exclusive)
-    private readonly TAcc[] _acc;
-    private readonly int[] _version;
-    private readonly bool[] _lastFinal;
-    private readonly int[] _next;         // node → next session of the same key, or free-list link
-    private readonly int[] _keySlot;      // node → key slot
-    private readonly long[] _born;        // node → creation order (heap tie-break: deterministic)
+    private readonly KeySlotTable<TKey, int> _keys;  // key → slot, and its first session node (by start)
+    private readonly SessionNode<TAcc>[] _nodes;
     private readonly DirtySet _dirty;     // early mode: sessions changed since the last early round
     private int _freeHead = -1;
     private int _highWater;
     private int _live;
     private long _bornCounter;
-    private readonly IndexedMinHeap _timers;
+    private readonly CalendarQueue _timers;
     private long _merges;
 
     /// <summary>Creates the operator; <paramref name="options"/> (Kind Session) is validated here.</summary>
@@ -61,18 +55,10 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         _gap = options.Gap;
         _emission = options.Emission;
         int capacity = options.Capacity;
-        _keys = new KeySlotTable<TKey>(capacity);
-        _keyHead = new int[capacity];
-        _start = new long[capacity];
-        _end = new long[capacity];
-        _acc = new TAcc[capacity];
-        _version = new int[capacity];
-        _lastFinal = new bool[capacity];
-        _next = new int[capacity];
-        _keySlot = new int[capacity];
-        _born = new long[capacity];
+        _keys = new KeySlotTable<TKey, int>(Math.Min(options.KeyCapacity ?? capacity, capacity));
+        _nodes = new SessionNode<TAcc>[capacity];
         _dirty = new DirtySet(_emission == EmissionMode.EarlyEveryPeriod ? capacity : 0);
-        _timers = new IndexedMinHeap(capacity);
+        _timers = new CalendarQueue(capacity, Math.Max(1, _gap / 256)); // timers are set about a gap ahead: a lap of 1024 buckets spans 4 gaps
     }
 
     /// <summary>Session merges (two or more sessions became one).</summary>
@@ -110,7 +96,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             if (n >= 0)
             {
                 _dirty.Unmark(n);
-                if (_end[n] > fireBound)
+                if (_nodes[n].End > fireBound)
                 {
                     Emit(n, PaneTiming.Early, isFinal: false);
                 }
@@ -142,7 +128,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         TKey key = _core.Function.GetKey(in e);
         long start = ts;
         long end = ts + _gap; // in range: ts ≤ long.MaxValue − gap
-        int k = _keys.Find(key);
+        ref int head = ref _keys.FindValue(key, out int k);
 
         // Sessions of the key that overlap or touch [start, end), in start order: a contiguous run of the list.
         int first = -1;
@@ -151,9 +137,10 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         long mEnd = end;
         if (k >= 0)
         {
-            for (int n = _keyHead[k]; n >= 0 && _start[n] <= end; n = _next[n])
+            for (int n = head; n >= 0 && _nodes[n].Start <= end; n = _nodes[n].Next)
             {
-                if (start <= _end[n])
+                ref SessionNode<TAcc> node = ref _nodes[n];
+                if (start <= node.End)
                 {
                     if (first < 0)
                     {
@@ -161,8 +148,8 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
                     }
 
                     count++;
-                    mStart = Math.Min(mStart, _start[n]);
-                    mEnd = Math.Max(mEnd, _end[n]);
+                    mStart = Math.Min(mStart, node.Start);
+                    mEnd = Math.Max(mEnd, node.End);
                 }
             }
         }
@@ -177,8 +164,8 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         if (first >= 0)
         {
             target = first;
-            _start[target] = mStart;
-            _end[target] = mEnd;
+            _nodes[target].Start = mStart;
+            _nodes[target].End = mEnd;
             if (count > 1)
             {
                 MergeInto(target, count);
@@ -187,7 +174,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         }
         else
         {
-            target = NewSession(key, ref k, start, end);
+            target = NewSession(key, k, start, end);
             if (target < 0)
             {
                 _core.RefuseFull(in e, Options, before);
@@ -195,10 +182,11 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             }
         }
 
-        _core.Function.Add(ref _acc[target], in e);
+        ref SessionNode<TAcc> session = ref _nodes[target];
+        _core.Function.Add(ref session.Acc, in e);
         _core.Accepted(ts, before);
-        bool fired = _end[target] <= WindowBounds.FireBound(before);
-        Schedule(target, before);
+        bool fired = session.End <= WindowBounds.FireBound(before);
+        Schedule(ref session, target, before);
         if (fired || _emission == EmissionMode.OnEveryUpdate)
         {
             Emit(target, fired ? PaneTiming.Late : PaneTiming.Early, isFinal: false);
@@ -213,12 +201,14 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     private void MergeInto(int target, int count)
     {
         _merges++;
+        ref SessionNode<TAcc> merged = ref _nodes[target];
         for (int i = 1; i < count; i++)
         {
-            int n = _next[target];
-            _core.Function.Merge(ref _acc[target], in _acc[n]);
-            _version[target] = Math.Max(_version[target], _version[n]);
-            _born[target] = Math.Min(_born[target], _born[n]);
+            int n = merged.Next;
+            ref SessionNode<TAcc> part = ref _nodes[n];
+            _core.Function.Merge(ref merged.Acc, in part.Acc);
+            merged.Version = Math.Max(merged.Version, part.Version);
+            merged.Born = Math.Min(merged.Born, part.Born);
             if (_dirty.Contains(n))
             {
                 _dirty.Unmark(n);
@@ -228,20 +218,21 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
                 }
             }
 
-            _next[target] = _next[n];
+            merged.Next = part.Next;
             Free(n);
         }
     }
 
-    private int NewSession(TKey key, ref int k, long start, long end)
+    /// <summary>A new session of <paramref name="key"/> (key slot <paramref name="k"/>, -1: not in the table), linked in start order; -1 when full.</summary>
+    private int NewSession(TKey key, int k, long start, long end)
     {
         int n;
         if (_freeHead >= 0)
         {
             n = _freeHead;
-            _freeHead = _next[n];
+            _freeHead = _nodes[n].Next;
         }
-        else if (_highWater < _start.Length)
+        else if (_highWater < _nodes.Length)
         {
             n = _highWater++;
         }
@@ -260,41 +251,42 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
             if (k < 0)
             {
-                _next[n] = _freeHead;
+                _nodes[n].Next = _freeHead;
                 _freeHead = n;
                 return -1;
             }
 
-            _keyHead[k] = -1;
+            _keys.ValueAt(k) = -1;
         }
 
-        _start[n] = start;
-        _end[n] = end;
-        _acc[n] = default;
-        _version[n] = 0;
-        _lastFinal[n] = false;
-        _keySlot[n] = k;
-        _born[n] = _bornCounter++;
+        _nodes[n] = new SessionNode<TAcc>
+        {
+            Start = start,
+            End = end,
+            Born = _bornCounter++,
+            KeySlot = k,
+        };
         _dirty.Unmark(n);
         _live++;
 
         // Insert in start order; sessions of one key are disjoint, so start order is also end order.
+        ref int head = ref _keys.ValueAt(k);
         int prev = -1;
-        int cur = _keyHead[k];
-        while (cur >= 0 && _start[cur] < start)
+        int cur = head;
+        while (cur >= 0 && _nodes[cur].Start < start)
         {
             prev = cur;
-            cur = _next[cur];
+            cur = _nodes[cur].Next;
         }
 
-        _next[n] = cur;
+        _nodes[n].Next = cur;
         if (prev < 0)
         {
-            _keyHead[k] = n;
+            head = n;
         }
         else
         {
-            _next[prev] = n;
+            _nodes[prev].Next = n;
         }
 
         return n;
@@ -305,28 +297,29 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     {
         _timers.Remove(n);
         _dirty.Unmark(n);
-        _acc[n] = default;
-        _next[n] = _freeHead;
+        _nodes[n].Acc = default;
+        _nodes[n].Queued = false;
+        _nodes[n].Next = _freeHead;
         _freeHead = n;
         _live--;
     }
 
     private void Remove(int n)
     {
-        int k = _keySlot[n];
+        ref int head = ref _keys.ValueAt(_nodes[n].KeySlot);
         int prev = -1;
-        for (int cur = _keyHead[k]; cur != n; cur = _next[cur])
+        for (int cur = head; cur != n; cur = _nodes[cur].Next)
         {
             prev = cur;
         }
 
         if (prev < 0)
         {
-            _keyHead[k] = _next[n];
+            head = _nodes[n].Next;
         }
         else
         {
-            _next[prev] = _next[n];
+            _nodes[prev].Next = _nodes[n].Next;
         }
 
         // A key without sessions keeps its entry (most keys come back soon); SweepIdleKeys frees them when the table fills.
@@ -340,7 +333,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         int freed = 0;
         for (int k = 0; k < _keys.HighWater; k++)
         {
-            if (_keys.IsOccupied(k) && _keyHead[k] < 0)
+            if (_keys.IsOccupied(k) && _keys.ValueAt(k) < 0)
             {
                 _keys.RemoveAt(k);
                 freed++;
@@ -352,15 +345,15 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
     /// <summary>
     /// Queues a session at its next action time, or moves it earlier. A session's queued time is only ever a
-    /// lower bound: sessions grow on almost every event, and instead of re-sifting the heap each time,
+    /// lower bound: sessions grow on almost every event, and instead of re-queueing it each time,
     /// <see cref="Advance"/> re-queues a session whose real time is later when it surfaces.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Schedule(int n, long watermark)
+    private void Schedule(ref SessionNode<TAcc> session, int n, long watermark)
     {
-        long fireAt = _end[n] - 1;
-        long at = fireAt > watermark ? fireAt : _core.PurgeAt(_end[n]);
-        if (!_timers.Contains(n) || at < _timers.TimeOf(n))
+        long fireAt = session.End - 1;
+        long at = fireAt > watermark ? fireAt : _core.PurgeAt(session.End);
+        if (!session.Queued || at < session.QueuedAt)
         {
             SetTimer(n, at);
         }
@@ -370,7 +363,10 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetTimer(int n, long at)
     {
-        _timers.Set(n, at, _born[n]);
+        ref SessionNode<TAcc> session = ref _nodes[n];
+        session.QueuedAt = at;
+        session.Queued = true;
+        _timers.Set(n, at, session.Born);
         if (at < _core.WakeAt)
         {
             _core.WakeAt = at;
@@ -379,15 +375,16 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
     private protected override void Advance(long before, long after)
     {
-        while (_timers.TryPeek(out int n, out long at) && at <= after)
+        while (_timers.TryPeekDue(after, out int n, out long at))
         {
-            long fireAt = _end[n] - 1;
-            long purgeAt = _core.PurgeAt(_end[n]);
+            ref SessionNode<TAcc> session = ref _nodes[n];
+            long fireAt = session.End - 1;
+            long purgeAt = _core.PurgeAt(session.End);
             long due = fireAt > before ? fireAt : purgeAt;
             if (due != at)
             {
                 // Grew since it was queued: re-queue at its real time, so sessions act in (time, age) order.
-                _timers.Set(n, due, _born[n]);
+                Requeue(ref session, n, due);
                 continue;
             }
 
@@ -396,7 +393,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             {
                 Emit(n, PaneTiming.OnTime, purge); // on time, in every emission mode
             }
-            else if (purge && !_lastFinal[n] && _version[n] > 0)
+            else if (purge && !session.LastFinal && session.Version > 0)
             {
                 Emit(n, PaneTiming.Late, isFinal: true);
             }
@@ -407,17 +404,25 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             }
             else
             {
-                _timers.Set(n, purgeAt, _born[n]);
+                Requeue(ref session, n, purgeAt);
             }
         }
 
-        _core.WakeAt = _timers.TryPeek(out _, out long next) ? next : long.MaxValue;
+        _core.WakeAt = _timers.NextDue;
+    }
+
+    /// <summary>Moves a queued session to <paramref name="at"/> during an advance (the gate is set when it ends).</summary>
+    private void Requeue(ref SessionNode<TAcc> session, int n, long at)
+    {
+        session.QueuedAt = at;
+        _timers.Set(n, at, session.Born);
     }
 
     private void Emit(int n, PaneTiming timing, bool isFinal)
     {
-        _version[n]++;
-        _lastFinal[n] = isFinal;
-        _core.Emit(_keys.KeyAt(_keySlot[n]), _start[n], _end[n], _version[n], timing, isFinal, in _acc[n]);
+        ref SessionNode<TAcc> session = ref _nodes[n];
+        session.Version++;
+        session.LastFinal = isFinal;
+        _core.Emit(_keys.KeyAt(session.KeySlot), session.Start, session.End, session.Version, timing, isFinal, in session.Acc);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using LowLatency.Engine.State;
 using LowLatency.Engine.Time;
@@ -25,6 +26,10 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         long start = ts - TickMath.FloorMod(TickMath.FloorMod(ts, _pane) - TickMath.FloorMod(_offset, _pane), _pane);
         PaneWindows(start, out _cachedFirstEnd, out _cachedLastEnd);
         _cachedPane = start;
+
+        // W < firstEnd − 1 is FireBound(W) < firstEnd (and so PurgeBound(W) < firstEnd ≤ lastEnd): no window of the pane has fired.
+        bool assigned = _cachedLastEnd > start;
+        _cachedQuietBelow = assigned && _emission != EmissionMode.OnEveryUpdate ? _cachedFirstEnd - 1 : long.MinValue;
         return start;
     }
 
@@ -57,15 +62,11 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private ref TAcc FindOrAddPane(in TEvent e, long paneStart, out int slot)
     {
         TKey key = _core.Function.GetKey(in e);
-        int id = _keyIds.Find(key);
-        if (id >= 0)
+        ref NewestPane<TAcc> newest = ref _keyIds.FindValue(key, out int id);
+        if (id >= 0 && newest.Start == paneStart && newest.Slot >= 0)
         {
-            ref NewestPane<TAcc> newest = ref _newestPane[id];
-            if (newest.Start == paneStart && newest.Slot >= 0)
-            {
-                slot = newest.Slot;
-                return ref newest.Acc;
-            }
+            slot = newest.Slot;
+            return ref newest.Acc;
         }
 
         return ref FindOrAddPaneSlow(key, id, paneStart, out slot);
@@ -74,7 +75,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ref TAcc FindOrAddPaneSlow(TKey key, int id, long paneStart, out int slot)
     {
-        KeySlotTable<TKey> keyIds = _keyIds;
+        KeySlotTable<TKey, NewestPane<TAcc>> keyIds = _keyIds;
         slot = _panes.GetOrAdd(new WindowKey<TKey>(key, paneStart), out bool added);
         if (slot < 0)
         {
@@ -105,6 +106,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             }
 
             _paneAcc[slot] = default;
+            _paneIsNewest[slot] = false;
             _keyRefs[id]++;
             _paneKeyId[slot] = id;
         }
@@ -120,7 +122,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     /// <summary>Makes <paramref name="slot"/> its key's newest pane if it is newer: the old newest's accumulator moves back to the table.</summary>
     private void PromoteIfNewest(int id, int slot, long paneStart)
     {
-        ref NewestPane<TAcc> newest = ref _newestPane[id];
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(id);
         if (newest.Slot >= 0 && paneStart <= newest.Start)
         {
             return;
@@ -129,31 +131,35 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         if (newest.Slot >= 0)
         {
             _paneAcc[newest.Slot] = newest.Acc;
+            _paneIsNewest[newest.Slot] = false;
         }
 
         newest.Start = paneStart;
         newest.Slot = slot;
         newest.Acc = _paneAcc[slot];
+        _paneIsNewest[slot] = true;
     }
 
     /// <summary>The accumulator of pane <paramref name="slot"/>: inline in its key's newest-pane entry, or in the pane table.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref TAcc PaneAcc(int slot)
     {
-        ref NewestPane<TAcc> newest = ref _newestPane[_paneKeyId[slot]];
-        if (newest.Slot == slot)
+        // A flag by slot, not the key's entry: a firing walks many older panes, which then cost no key-table access.
+        if (!_paneIsNewest[slot])
         {
-            return ref newest.Acc;
+            return ref _paneAcc[slot];
         }
 
-        return ref _paneAcc[slot];
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(_paneKeyId[slot]);
+        Debug.Assert(newest.Slot == slot, "the flag mirrors the key's newest pane");
+        return ref newest.Acc;
     }
 
     private void InitKeyId(int id)
     {
         _keyRefs[id] = 0;
         _gatherStamp[id] = 0;
-        _newestPane[id].Slot = -1;
+        _keyIds.ValueAt(id).Slot = -1;
     }
 
     /// <summary>Gives the key of a restored pane its dense id (shared by all the key's panes).</summary>
@@ -178,9 +184,11 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private void ReleaseKeyId(int slot)
     {
         int id = _paneKeyId[slot];
-        if (_newestPane[id].Slot == slot)
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(id);
+        if (newest.Slot == slot)
         {
-            _newestPane[id].Slot = -1;
+            newest.Slot = -1;
+            _paneIsNewest[slot] = false;
         }
 
         if (--_keyRefs[id] == 0)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LowLatency.Engine.State;
 
 namespace LowLatency.Engine.Windowing;
@@ -20,8 +19,8 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             for (int s = _groups[g].Head; s >= 0; s = _paneNext[s])
             {
                 TKey key = _panes.KeyAt(s).Key;
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TAcc>(in PaneAcc(s))));
+                writer.WriteRaw(key);
+                writer.WriteRaw(PaneAcc(s));
             }
         }
 
@@ -40,7 +39,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             {
                 WindowKey<TKey> pane = _panes.KeyAt(s);
                 TKey key = pane.Key;
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                writer.WriteRaw(key);
                 writer.Write(pane.Time);
             }
         }
@@ -57,7 +56,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
                 WindowKey<TKey> wk = _windows.KeyAt(w);
                 TKey key = wk.Key;
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
+                writer.WriteRaw(key);
                 writer.Write(wk.Time);
                 writer.Write(_windowVersion[w]);
                 writer.Write(_windowFinal[w]);
@@ -73,22 +72,20 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             throw new SnapshotFormatException($"The snapshot holds {groups} pane starts; this operator holds at most {_groups.Length} (WindowOptions.MaxOpenPanes).");
         }
 
-        Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
         for (int g = 0; g < groups; g++)
         {
             long start = reader.ReadInt64();
             int count = reader.ReadInt32();
             for (int i = 0; i < count; i++)
             {
-                reader.BaseStream.ReadExactly(keyBytes);
-                TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+                TKey key = reader.ReadRaw<TKey>();
                 int slot = _panes.GetOrAdd(new WindowKey<TKey>(key, start), out bool added);
                 if (slot < 0 || !added || !Link(slot, start))
                 {
                     throw new SnapshotFormatException("The snapshot's pane entries do not fit this operator (WindowOptions.Capacity) or repeat a key.");
                 }
 
-                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TAcc>(ref _paneAcc[slot])));
+                reader.ReadRaw(ref _paneAcc[slot]);
                 AssignKeyId(slot); // after the accumulator: the newest pane takes it inline
             }
         }
@@ -96,8 +93,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         int dirty = reader.ReadInt32();
         for (int i = 0; i < dirty; i++)
         {
-            reader.BaseStream.ReadExactly(keyBytes);
-            TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+            TKey key = reader.ReadRaw<TKey>();
             int slot = _panes.Find(new WindowKey<TKey>(key, reader.ReadInt64()));
             if (slot < 0 || !_paneDirty.IsEnabled || _paneDirty.Contains(slot))
             {
@@ -110,8 +106,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         int windows = reader.ReadInt32();
         for (int i = 0; i < windows; i++)
         {
-            reader.BaseStream.ReadExactly(keyBytes);
-            TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+            TKey key = reader.ReadRaw<TKey>();
             long end = reader.ReadInt64();
             int version = reader.ReadInt32();
             bool final = reader.ReadBoolean();
@@ -132,6 +127,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _panes.Clear();
         _windows?.Clear();
         _keyIds.Clear();
+        Array.Clear(_paneIsNewest);
         _groupCount = 0;
         _paneDirty.Clear();
         _earlyRound = 0;

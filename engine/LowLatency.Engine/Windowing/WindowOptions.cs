@@ -89,9 +89,10 @@ public sealed record WindowOptions
     public int Capacity { get; init; } = 1 << 16;
 
     /// <summary>
-    /// The most distinct live keys (hopping, or any window with lateness or non-default emission); null: <see cref="Capacity"/>.
-    /// Keys get dense ids so merges and the per-event lookup stay in a table sized by keys, not by (key, pane) pairs.
-    /// An event whose key would exceed it is rejected as <see cref="LateReason.StateFull"/>.
+    /// The most distinct live keys; null: <see cref="Capacity"/>. Tumbling and hopping windows give keys dense ids so
+    /// merges and the per-event lookup stay in a table sized by keys, not by (key, pane) pairs; session windows keep
+    /// a key with no open session until the table fills, then sweep such keys out. An event whose key would exceed it
+    /// is rejected as <see cref="LateReason.StateFull"/>.
     /// </summary>
     public int? KeyCapacity { get; init; }
 

@@ -10,7 +10,11 @@ namespace LowLatency.Engine.Windowing;
 /// pipeline keeps the operator's state, for a snapshot.
 /// </summary>
 /// <typeparam name="TEvent">The input event.</typeparam>
-/// <typeparam name="TOperator">The operator (a <see cref="TimeWindowOperator{TEvent, TKey, TAcc, TFunction, TSink}"/>, ...).</typeparam>
+/// <typeparam name="TOperator">
+/// The operator (a <see cref="TimeWindowOperator{TEvent, TKey, TAcc, TFunction, TSink}"/>, ...). A class, on purpose:
+/// the stage and the host share one operator by reference (the host reads its counters, the snapshot barrier
+/// snapshots it); a struct operator would be copied into the stage and mutate the copy.
+/// </typeparam>
 public struct WindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchAware, ITimeoutAware, ILifecycleAware
     where TEvent : struct
     where TOperator : class, IWindowOperator<TEvent>

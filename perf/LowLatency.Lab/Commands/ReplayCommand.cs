@@ -15,7 +15,7 @@ internal static class ReplayCommand
         var command = new Command("replay",
             "Replays a journal written by `demo --journal DIR` through the same demo pipeline (max speed or paced) and prints the " +
             "output hash next to the recorded run's: equal for a whole-journal replay. Exit 0 equal (or a range), 1 different or corrupt.");
-        var directory = new Argument<DirectoryInfo>("DIR") { Description = "The journal folder." };
+        Argument<DirectoryInfo> directory = JournalFolder.Create();
         var from = new Option<string?>("--from") { Description = "First event: a journal position (SEQ) or an event time (ISO 8601, UTC), e.g. 2026-01-01T00:00:05Z." };
         var to = new Option<string?>("--to") { Description = "Last event: a journal position (inclusive) or an event time (exclusive)." };
         var speed = new Option<string>("--speed") { Description = "max (as fast as the pipeline takes it), 1x (the recorded pace) or Nx (N times it).", DefaultValueFactory = _ => "max" };
@@ -27,17 +27,13 @@ internal static class ReplayCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            DirectoryInfo folder = parse.GetValue(directory)!;
-            if (!folder.Exists)
-            {
-                throw new UsageException($"DIR: journal folder '{folder.FullName}' does not exist.");
-            }
+            string folder = JournalFolder.Existing(parse.GetValue(directory)!);
 
             DemoReplay.Bound start = ParseBound("--from", parse.GetValue(from));
             DemoReplay.Bound end = ParseBound("--to", parse.GetValue(to));
             double factor = ParseSpeed(parse.GetValue(speed)!);
             string? jsonPath = parse.GetValue(json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
-            return Run(folder.FullName, start, end, factor, jsonPath, Console.Out, Console.Error);
+            return Run(folder, start, end, factor, jsonPath, Console.Out, Console.Error);
         });
         return command;
     }

@@ -19,6 +19,7 @@ internal sealed class WindowSessionScenario : IBenchScenario
             {
                 Watermark = new WatermarkOptions { OutOfOrderness = WindowBenchStream.OutOfOrderness },
                 Capacity = 4 * WindowBenchStream.Keys,
+                KeyCapacity = 12 * WindowBenchStream.Keys / 10, // as the other scenarios: 20% headroom, the key table stays in cache
             });
         long n = context.Events;
         var measurement = BenchMeasurement.Start();

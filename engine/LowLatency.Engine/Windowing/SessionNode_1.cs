@@ -1,0 +1,24 @@
+using System.Runtime.InteropServices;
+
+namespace LowLatency.Engine.Windowing;
+
+/// <summary>
+/// One session of a <see cref="SessionWindowOperator{TEvent, TKey, TAcc, TFunction, TSink}"/>, all its fields in
+/// one entry: the per-event update (bounds, accumulator, timer check) touches one place, not one array per field.
+/// </summary>
+/// <typeparam name="TAcc">The accumulator.</typeparam>
+[StructLayout(LayoutKind.Auto)]
+internal struct SessionNode<TAcc>
+    where TAcc : unmanaged
+{
+    public long Start;
+    public long End;       // exclusive
+    public long QueuedAt;  // its time in the timer heap (a lower bound of its next action), when Queued
+    public long Born;      // creation order: the heap's tie-break, deterministic
+    public int Next;       // the key's next session (by start), or the free-list link
+    public int KeySlot;
+    public int Version;
+    public bool LastFinal;
+    public bool Queued;    // in the timer heap: every live session is
+    public TAcc Acc;
+}

@@ -1,0 +1,72 @@
+using LowLatency.Engine.State;
+using NUnit.Framework;
+
+namespace LowLatency.Engine.Tests.State;
+
+public sealed class CalendarQueueTests
+{
+    /// <summary>
+    /// Random sets, moves and removals ahead of a clock that moves forward in steps of every size (within a bucket,
+    /// across a lap, to the end of Int64): what is due comes out in exactly the (time, tie) order of one heap.
+    /// </summary>
+    [Test]
+    [CancelAfter(20_000)]
+    public void RandomSetRemoveAdvance_PopsDueInTimeThenTieOrder()
+    {
+        for (int seed = 1; seed <= 30; seed++)
+        {
+            var random = Seeds.Create(seed);
+            long width = 1L << random.Next(0, 6);
+            long origin = random.Next(3) switch { 0 => long.MinValue, 1 => -500, _ => long.MaxValue - 100_000 };
+            var queue = new CalendarQueue(64, width);
+            var reference = new Dictionary<int, (long Time, long Tie)>();
+            long clock = origin;
+            long tie = 0;
+            for (int step = 0; step < 4_000; step++)
+            {
+                int id = random.Next(64);
+                switch (random.Next(5))
+                {
+                    case 0:
+                    case 1:
+                        long ahead = random.Next(4) == 0 ? random.Next(50_000) : random.Next(300);
+                        long time = clock > long.MaxValue - ahead ? long.MaxValue : clock + ahead;
+                        queue.Set(id, time, tie);
+                        reference[id] = (time, tie++);
+                        break;
+                    case 2:
+                        queue.Remove(id);
+                        reference.Remove(id);
+                        break;
+                    default:
+                        long by = random.Next(10) == 0 ? 20_000 : random.Next(40);
+                        clock = random.Next(200) == 0 || clock > long.MaxValue - by ? long.MaxValue : clock + by;
+                        foreach (var expected in reference.Where(kv => kv.Value.Time <= clock).OrderBy(kv => kv.Value.Time).ThenBy(kv => kv.Value.Tie).ToList())
+                        {
+                            Assert.That(queue.TryPeekDue(clock, out int due, out long at), Is.True, $"seed {seed} step {step}");
+                            Assert.That((due, at), Is.EqualTo((expected.Key, expected.Value.Time)), $"seed {seed} step {step}");
+                            queue.Remove(due);
+                            reference.Remove(due);
+                        }
+
+                        Assert.That(queue.TryPeekDue(clock, out _, out _), Is.False, $"seed {seed} step {step}: nothing else is due");
+                        long earliest = reference.Count == 0 ? long.MaxValue : reference.Values.Min(v => v.Time);
+                        Assert.That(queue.NextDue, Is.LessThanOrEqualTo(earliest), $"seed {seed} step {step}: NextDue is a lower bound");
+                        if (clock < long.MaxValue)
+                        {
+                            Assert.That(queue.NextDue, Is.GreaterThan(clock), $"seed {seed} step {step}: nothing is due at the clock");
+                        }
+                        else
+                        {
+                            clock = origin; // a new stream: the queue is empty
+                            Assert.That(queue.Count, Is.Zero);
+                        }
+
+                        break;
+                }
+
+                Assert.That(queue.Count, Is.EqualTo(reference.Count), $"seed {seed} step {step}");
+            }
+        }
+    }
+}

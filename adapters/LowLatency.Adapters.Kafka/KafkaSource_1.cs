@@ -12,7 +12,8 @@ namespace LowLatency.Adapters.Kafka;
 /// <summary>
 /// Consumes a Kafka consumer-group subscription into a pipeline's ring, at least once: a partition's offset
 /// is committed only after every terminal stage, and every <see cref="ICommitGate"/>, has finished with every
-/// event of that partition at or below it.
+/// event of that partition at or below it. Or exactly once, with per-partition state, after
+/// <see cref="UseExactlyOnce{TOut}"/> (<c>KafkaSource_1.Tasks.cs</c>).
 /// </summary>
 /// <remarks>
 /// <para><b>Threading.</b> One poll thread owns the consumer and is the ring's only producer (the pipeline

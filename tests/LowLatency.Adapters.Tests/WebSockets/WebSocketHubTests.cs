@@ -259,6 +259,110 @@ public sealed class WebSocketHubTests
         }
     }
 
+    [Test]
+    public async Task StalledClient_WithAFrameInFlight_IsNotTouchedPerUpdate()
+    {
+        const int Keys = 100;
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        using ClientWebSocket client = await server.ConnectAsync();
+        await client.ReceiveJsonAsync(Timeout);
+        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
+        await client.ReceiveJsonAsync(Timeout);
+
+        // Publish until the client's socket buffers are full and a frame waits to be written: the connection's
+        // counters stop moving.
+        long version = 0;
+        long offered = -1;
+        var filling = Stopwatch.StartNew();
+        while (offered != server.Hub.GetClients().Single().Offered)
+        {
+            Assert.That(filling.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the socket buffers never filled");
+            offered = server.Hub.GetClients().Single().Offered;
+            for (int i = 0; i < 200; i++)
+            {
+                version++;
+                for (int key = 0; key < Keys; key++)
+                {
+                    server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
+                }
+
+                await FlushAsync(server.Publisher);
+            }
+
+            await Task.Delay(100);
+        }
+
+        // 100,000 more updates: the hub reads nothing for this connection while its frame is in flight.
+        for (int i = 0; i < 1000; i++)
+        {
+            version++;
+            for (int key = 0; key < Keys; key++)
+            {
+                server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
+            }
+
+            await FlushAsync(server.Publisher);
+        }
+
+        await Task.Delay(200);
+        WebSocketClientInfo info = server.Hub.GetClients().Single();
+        TestContext.Out.WriteLine($"published {version * Keys}, offered {info.Offered}, sent {info.Sent}, pending {info.Pending}");
+        Assert.That(info.Offered, Is.EqualTo(offered), "no update was read for the stalled connection");
+        Assert.That(info.Pending, Is.GreaterThan(0), "its frame is in flight");
+    }
+
+    [Test]
+    public async Task MinFrameInterval_PacesFrames_AndTheLastValueStillArrives()
+    {
+        const int Keys = 8;
+        var interval = TimeSpan.FromMilliseconds(200);
+        await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { MinFrameInterval = interval });
+        using ClientWebSocket client = await server.ConnectAsync();
+        await client.ReceiveJsonAsync(Timeout);
+        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
+        await client.ReceiveJsonAsync(Timeout);
+
+        // Publish every key every millisecond or so for a second while the client reads every frame.
+        var received = new double[Keys];
+        int frames = 0;
+        Task reading = Task.Run(async () =>
+        {
+            while (received.AsSpan().IndexOfAnyExcept(-1.0) >= 0)
+            {
+                foreach (JsonElement item in await ItemsAsync(client))
+                {
+                    received[item.GetProperty("key").GetInt64()] = item.GetProperty("close").GetDouble();
+                }
+
+                frames++;
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        long version = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            version++;
+            for (int key = 0; key < Keys; key++)
+            {
+                server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
+            }
+
+            await Task.Delay(1);
+        }
+
+        // The last value: -1 for every key, then wait for the reader to see it.
+        for (int key = 0; key < Keys; key++)
+        {
+            server.Publisher.Publish(server.Bars, key, version + 1, [-1, -1, -1, -1, -1, key]);
+        }
+
+        await FlushAsync(server.Publisher);
+        await reading.WaitAsync(Timeout);
+        TimeSpan elapsed = clock.Elapsed;
+        TestContext.Out.WriteLine($"{frames} frames in {elapsed.TotalMilliseconds:F0} ms for {version * Keys} updates");
+        Assert.That(frames, Is.LessThanOrEqualTo((elapsed / interval) + 2), "at most one frame per interval");
+    }
+
     /// <summary>Reads until every key has shown version <paramref name="last"/>; asserts each key's versions never go back. Returns the updates read.</summary>
     private static async Task<long> ReadUntilLatestAsync(ClientWebSocket client, int keys, int last)
     {

@@ -32,6 +32,8 @@ internal static class JournalFormat
     public const long MinSegmentBytes = 64 << 10;
     public const int MaxEventTypeBytes = 256;
     public const string FileExtension = ".journal";
+    public const int IndexDigits = 12;
+    public const string PreparedSuffix = ".next"; // a segment created ahead by the pretoucher, renamed at the roll
 
     // Header offsets.
     public const int MagicOffset = 0;
@@ -60,11 +62,50 @@ internal static class JournalFormat
 
     public static long Align(long bytes) => (bytes + RecordAlignment - 1) & ~(long)(RecordAlignment - 1);
 
-    public static string SegmentFileName(long index) => $"{index:D12}{FileExtension}";
+    public static string SegmentFileName(long index) => index.ToString("D12", System.Globalization.CultureInfo.InvariantCulture) + FileExtension;
 
-    /// <summary>The index in a segment file's name (<see cref="SegmentFileName"/>'s inverse); false for a file of another name.</summary>
-    public static bool TryParseSegmentIndex(string path, out long index) =>
-        long.TryParse(Path.GetFileNameWithoutExtension(path), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index);
+    /// <summary>
+    /// The index in a segment file's name (<see cref="SegmentFileName"/>'s inverse: exactly <see cref="IndexDigits"/> digits
+    /// and the extension); false for a file of any other name, which no reader or writer ever opens or deletes.
+    /// </summary>
+    public static bool TryParseSegmentIndex(string path, out long index)
+    {
+        ReadOnlySpan<char> name = Path.GetFileName(path.AsSpan());
+        index = 0;
+        if (name.Length != IndexDigits + FileExtension.Length || !name.EndsWith(FileExtension, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (char c in name[..IndexDigits])
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        index = long.Parse(name[..IndexDigits], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    /// <summary>The segment files in <paramref name="directory"/> (named as <see cref="SegmentFileName"/> names them), oldest first.</summary>
+    public static string[] ListSegments(string directory)
+    {
+        string[] files = Directory.GetFiles(directory, "*" + FileExtension);
+        int kept = 0;
+        foreach (string file in files)
+        {
+            if (TryParseSegmentIndex(file, out _))
+            {
+                files[kept++] = file;
+            }
+        }
+
+        Array.Resize(ref files, kept);
+        Array.Sort(files, StringComparer.Ordinal);
+        return files;
+    }
 
     /// <summary>
     /// Writes a header into a fresh (zeroed) mapping. The magic is stored last, with release: a reader that

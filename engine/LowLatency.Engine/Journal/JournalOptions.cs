@@ -15,6 +15,15 @@ public sealed record JournalOptions
     /// <summary>With <see cref="JournalDurability.IntervalSync"/>: the longest time between syncs while records arrive.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// True: a background thread keeps the pages ahead of the writer resident and writable, creates the next segment
+    /// before the roll, and unmaps closed ones, so the journaling thread's appends take no page faults and its rolls
+    /// allocate nothing. It pays off with a spare core; on a saturated box the same kernel work only moves to a thread
+    /// that competes with the pipeline's (see the README's journal figures). False (default): the journaling thread
+    /// faults in its own pages and creates and unmaps its segments.
+    /// </summary>
+    public bool Pretouch { get; init; }
+
     /// <summary>Oldest closed segments are deleted while the journal holds more than this many bytes (0: keep everything).</summary>
     public long RetainBytes { get; init; }
 

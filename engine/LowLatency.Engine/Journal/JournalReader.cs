@@ -56,6 +56,16 @@ public sealed unsafe class JournalReader : IDisposable
         return new JournalReader(directory, null, 0, 0);
     }
 
+    /// <summary>
+    /// The segment files of the journal in <paramref name="directory"/> (named as the writer names them: 12 digits and
+    /// <c>.journal</c>), oldest first; empty when the directory does not exist. Other files in the directory are not the journal's.
+    /// </summary>
+    public static IReadOnlyList<string> SegmentFiles(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Directory.Exists(directory) ? JournalFormat.ListSegments(directory) : [];
+    }
+
     /// <summary>Reads the next complete record; false at the current end of the journal (or at a torn tail: see <see cref="Damage"/>).</summary>
     public bool TryRead(out JournalRecord record)
     {
@@ -99,6 +109,13 @@ public sealed unsafe class JournalReader : IDisposable
                 case JournalScan.Outcome.End:
                     if (NextSegmentExists())
                     {
+                        // A live writer seals a segment before it creates the next: the end record may have landed
+                        // between the look above and this one, so look again before calling it damage.
+                        if (JournalScan.Check(segment, limit, _offset, info.EventSize, out _, out _) != JournalScan.Outcome.End)
+                        {
+                            continue;
+                        }
+
                         throw new JournalCorruptException(segment.Path, _offset, limit < info.SegmentBytes
                             ? $"the segment is truncated ({segment.Length} of {info.SegmentBytes} bytes) and a later segment exists"
                             : "the segment ends without its end record and a later segment exists");
@@ -295,8 +312,7 @@ public sealed unsafe class JournalReader : IDisposable
             throw new DirectoryNotFoundException($"Journal directory '{_directory}' does not exist.");
         }
 
-        string[] files = Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension);
-        Array.Sort(files, StringComparer.Ordinal);
+        string[] files = JournalFormat.ListSegments(_directory);
         int known = _segments.Count;
         long lastKnown = known > 0 ? _segments[^1].Index : -1;
         Span<byte> header = stackalloc byte[JournalFormat.HeaderBytes];

@@ -29,7 +29,10 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         _base = pointer + view.PointerOffset;
     }
 
-    public string Path { get; }
+    public string Path { get; private set; }
+
+    /// <summary>Delete the file when disposed (a prepared segment never used, a retired one the writer gave up).</summary>
+    public bool DeleteOnDispose { get; set; }
 
     /// <summary>Mapped bytes (the file's length when mapped).</summary>
     public long Length { get; }
@@ -96,6 +99,13 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         }
     }
 
+    /// <summary>Renames the file (the mapping stays valid); throws <see cref="IOException"/> when <paramref name="path"/> exists.</summary>
+    public void Rename(string path)
+    {
+        File.Move(Path, path, overwrite: false);
+        Path = path;
+    }
+
     /// <summary>Writes the dirty pages of [<paramref name="offset"/>, +<paramref name="length"/>) to the disk and waits.</summary>
     public void Sync(long offset, long length)
     {
@@ -130,6 +140,10 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _file.Dispose();
+        if (DeleteOnDispose)
+        {
+            TryDelete(Path);
+        }
     }
 
     private static void TryDelete(string path)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Time;
 
@@ -49,10 +48,10 @@ public struct JournalStage<T, TCodec> : IBatchEventHandler<T>, IBatchAware, ITim
     }
 
     /// <inheritdoc/>
-    public readonly void OnBatchEnd(long lastSequence) => _writer.EndBatch(Stopwatch.GetTimestamp());
+    public readonly void OnBatchEnd(long lastSequence) => _writer.EndBatch();
 
     /// <inheritdoc/>
-    public readonly void OnTimeout(long lastSequence) => _writer.EndBatch(Stopwatch.GetTimestamp());
+    public readonly void OnTimeout(long lastSequence) => _writer.EndBatch();
 
     /// <inheritdoc/>
     public readonly void OnStart()

@@ -30,6 +30,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     private readonly int _eventSize;
     private readonly long _syncIntervalTicks;
     private TCodec _codec;
+    private JournalPretoucher? _pretoucher;
 
     // Owned by the appending thread.
     private JournalSegment? _segment;
@@ -38,6 +39,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     private long _syncedOffset;
     private long _position;
     private long _lastSyncTimestamp;
+    private long _reportAt = long.MaxValue;
     private bool _disposed;
 
     private JournalWriter(string directory, TCodec codec, JournalOptions options)
@@ -68,6 +70,9 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     /// <summary>Syncs performed (<see cref="JournalDurability"/>).</summary>
     public long Syncs { get; private set; }
 
+    /// <summary>Segments the pretouch thread created ahead of a roll (<see cref="JournalOptions.Pretouch"/>).</summary>
+    public long PretouchedSegments => _pretoucher?.Prepared ?? 0;
+
     /// <summary>Times a segment could not be allocated at first try (disk full episodes).</summary>
     public long FullEpisodes { get; private set; }
 
@@ -80,6 +85,12 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         System.IO.Directory.CreateDirectory(directory);
         var writer = new JournalWriter<T, TCodec>(directory, codec, options);
         writer.Recover();
+        if (options.Pretouch)
+        {
+            writer._pretoucher = new JournalPretoucher(directory);
+            writer.BeginSegment();
+        }
+
         return writer;
     }
 
@@ -161,6 +172,16 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         }
     }
 
+    /// <summary>The end of a batch, as <see cref="EndBatch(long)"/>; the <see cref="Stopwatch"/> is read only when <see cref="JournalDurability.IntervalSync"/> needs it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void EndBatch()
+    {
+        if (_options.Durability != JournalDurability.None)
+        {
+            EndBatch(_options.Durability == JournalDurability.IntervalSync ? Stopwatch.GetTimestamp() : 0);
+        }
+    }
+
     /// <summary>Writes every appended record to the disk and waits (whatever the policy).</summary>
     public void Sync()
     {
@@ -186,6 +207,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
             Sync();
         }
 
+        _pretoucher?.Dispose();
         _segment?.Dispose();
         _segment = null;
     }
@@ -205,6 +227,31 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         // Release: the record is complete before its length says so (pairs with the acquire in JournalScan.Check).
         Volatile.Write(ref Unsafe.AsRef<uint>(record), BitConverter.IsLittleEndian ? (uint)length : BinaryPrimitives.ReverseEndianness((uint)length));
         _offset += JournalFormat.Align(length);
+        if (_offset >= _reportAt)
+        {
+            ReportSlow();
+        }
+    }
+
+    /// <summary>Once per <see cref="JournalPretoucher.ReportStep"/> written: tells the pretouch thread where the writer is.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReportSlow()
+    {
+        _reportAt = _offset + JournalPretoucher.ReportStep(_options.SegmentBytes);
+        _pretoucher!.Report(_offset);
+    }
+
+    /// <summary>The pretouch thread follows the segment being written (if any) and prepares the next one.</summary>
+    private void BeginSegment()
+    {
+        if (_pretoucher is null)
+        {
+            return;
+        }
+
+        long next = _segment is null ? _segmentIndex : _segmentIndex + 1;
+        _pretoucher.Begin(_segment, _offset, Path.Combine(_directory, JournalFormat.SegmentFileName(next)), _options.SegmentBytes);
+        _reportAt = _segment is null ? long.MaxValue : _offset + JournalPretoucher.ReportStep(_options.SegmentBytes);
     }
 
     /// <summary>Closes the current segment with an end record (synced unless the policy is None); the next append rolls.</summary>
@@ -218,8 +265,17 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
             Sync();
         }
 
-        _segment.Dispose();
+        if (_pretoucher is not null)
+        {
+            _pretoucher.Retire(_segment);
+        }
+        else
+        {
+            _segment.Dispose();
+        }
+
         _segment = null;
+        _reportAt = long.MaxValue;
         _segmentIndex++;
     }
 
@@ -231,12 +287,12 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         string path = Path.Combine(_directory, JournalFormat.SegmentFileName(_segmentIndex));
         long started = Stopwatch.GetTimestamp();
         bool reported = false;
-        while (true)
+        _segment = TakePrepared(path);
+        while (_segment is null)
         {
             try
             {
                 _segment = JournalSegment.Create(path, _options.SegmentBytes);
-                break;
             }
             catch (IOException e)
             {
@@ -276,6 +332,20 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         {
             Sync();
         }
+
+        BeginSegment();
+    }
+
+    private JournalSegment? TakePrepared(string path)
+    {
+        try
+        {
+            return _pretoucher?.TakePrepared(path);
+        }
+        catch (IOException)
+        {
+            return null; // the name is taken: creating it reports that, as any other creation failure
+        }
     }
 
     /// <summary>Deletes the oldest closed segments beyond the size or age limit (never the one being written).</summary>
@@ -286,8 +356,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
             return;
         }
 
-        string[] files = System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension);
-        Array.Sort(files, StringComparer.Ordinal);
+        string[] files = JournalFormat.ListSegments(_directory);
         long total = 0;
         foreach (string file in files)
         {
@@ -384,11 +453,19 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         File.Move(temporary, last.Path, overwrite: true);
     }
 
-    /// <summary>A segment file without a header is one a writer died creating: nothing was ever appended to it.</summary>
+    /// <summary>
+    /// A segment file without a header is one a writer died creating: nothing was ever appended to it. A prepared
+    /// segment (<see cref="JournalFormat.PreparedSuffix"/>) is one a writer's pretouch thread created and never used.
+    /// </summary>
     private void DeleteHeaderlessSegments(long after = -1)
     {
+        foreach (string prepared in System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension + JournalFormat.PreparedSuffix))
+        {
+            File.Delete(prepared);
+        }
+
         Span<byte> buffer = stackalloc byte[sizeof(ulong)];
-        foreach (string file in System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension))
+        foreach (string file in JournalFormat.ListSegments(_directory))
         {
             if (JournalFormat.TryParseSegmentIndex(file, out long index) && index > after)
             {

@@ -12,7 +12,7 @@ internal static class JournalCommand
     internal static Command Create()
     {
         var command = new Command("journal", "Journals written by `demo --journal DIR` (or any engine journal): `journal inspect DIR`.");
-        var directory = new Argument<DirectoryInfo>("DIR") { Description = "The journal folder." };
+        Argument<DirectoryInfo> directory = JournalFolder.Create();
         var json = new Option<FileInfo?>("--json") { Description = "Also write the inspection as JSON to this file." };
         var inspect = new Command("inspect", "Prints the segments (file, size, records, events, positions), totals, the durability policy and any damage " +
             "(a torn tail, truncated by the next writer; or corruption, named by segment and offset). Reads every record and checks every CRC. " +
@@ -21,17 +21,13 @@ internal static class JournalCommand
         inspect.Options.Add(json);
         inspect.SetAction(parse =>
         {
-            DirectoryInfo folder = parse.GetValue(directory)!;
-            if (!folder.Exists)
-            {
-                throw new UsageException($"DIR: journal folder '{folder.FullName}' does not exist.");
-            }
+            string folder = JournalFolder.Existing(parse.GetValue(directory)!);
 
             string? jsonPath = parse.GetValue(json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
             JournalInspection inspection;
             try
             {
-                inspection = JournalInspection.Read(folder.FullName);
+                inspection = JournalInspection.Read(folder);
             }
             catch (IOException e) when (e is JournalSchemaException or JournalCorruptException)
             {
@@ -51,6 +47,7 @@ internal static class JournalCommand
         command.Subcommands.Add(inspect);
         command.Subcommands.Add(AppendWorker());
         command.Subcommands.Add(TailWorker());
+        command.Subcommands.Add(RecoveryWorker());
         return command;
     }
 
@@ -79,6 +76,22 @@ internal static class JournalCommand
         command.Options.Add(count);
         command.Options.Add(timeout);
         command.SetAction(parse => JournalWorkers.Tail(parse.GetValue(directory)!.FullName, parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(timeout)), Console.Out));
+        return command;
+    }
+
+    /// <summary>Hidden: the full pipeline the recovery test kills (`journal recovery-worker DIR --events N`).</summary>
+    private static Command RecoveryWorker()
+    {
+        var directory = new Argument<DirectoryInfo>("DIR");
+        var events = new Option<long>("--events") { Required = true };
+        var snapshotEvery = new Option<long>("--snapshot-every") { DefaultValueFactory = _ => 50_176 };
+        var progressEvery = new Option<long>("--progress-every") { DefaultValueFactory = _ => 10_240 };
+        var command = new Command("recovery-worker", "Test worker: journal → window stage with snapshots; recovers from snapshot + journal on start.") { Hidden = true };
+        command.Arguments.Add(directory);
+        command.Options.Add(events);
+        command.Options.Add(snapshotEvery);
+        command.Options.Add(progressEvery);
+        command.SetAction(parse => Journal.RecoveryWorker.Run(parse.GetValue(directory)!.FullName, parse.GetValue(events), parse.GetValue(snapshotEvery), parse.GetValue(progressEvery), Console.Out));
         return command;
     }
 }

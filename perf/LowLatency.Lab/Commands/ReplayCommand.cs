@@ -15,7 +15,7 @@ internal static class ReplayCommand
         var command = new Command("replay",
             "Replays a journal written by `demo --journal DIR` through the same demo pipeline (max speed or paced) and prints the " +
             "output hash next to the recorded run's: equal for a whole-journal replay. Exit 0 equal (or a range), 1 different or corrupt.");
-        var directory = new Argument<DirectoryInfo>("DIR") { Description = "The journal folder." };
+        Argument<DirectoryInfo> directory = JournalFolder.Create();
         var from = new Option<string?>("--from") { Description = "First event: a journal position (SEQ) or an event time (ISO 8601, UTC), e.g. 2026-01-01T00:00:05Z." };
         var to = new Option<string?>("--to") { Description = "Last event: a journal position (inclusive) or an event time (exclusive)." };
         var speed = new Option<string>("--speed") { Description = "max (as fast as the pipeline takes it), 1x (the recorded pace) or Nx (N times it).", DefaultValueFactory = _ => "max" };
@@ -27,25 +27,21 @@ internal static class ReplayCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            DirectoryInfo folder = parse.GetValue(directory)!;
-            if (!folder.Exists)
-            {
-                throw new UsageException($"DIR: journal folder '{folder.FullName}' does not exist.");
-            }
+            string folder = JournalFolder.Existing(parse.GetValue(directory)!);
 
             DemoReplay.Bound start = ParseBound("--from", parse.GetValue(from));
             DemoReplay.Bound end = ParseBound("--to", parse.GetValue(to));
             double factor = ParseSpeed(parse.GetValue(speed)!);
             string? jsonPath = parse.GetValue(json) is { } file ? OutputPaths.CheckFile("--json", file.FullName) : null;
-            return Run(folder.FullName, start, end, factor, jsonPath, Console.Out, Console.Error);
+            return Run(folder, start, end, factor, jsonPath, Console.Out, Console.Error);
         });
         return command;
     }
 
     internal static int Run(string directory, DemoReplay.Bound from, DemoReplay.Bound to, double speed, string? jsonPath, TextWriter output, TextWriter error)
     {
-        output.WriteLine($"LowLatency replay: {directory} → validate/enrich → windows → risk check → sink, {(speed == 0 ? "max speed" : $"{speed.ToString(CultureInfo.InvariantCulture)}× the recorded pace")}");
         using var ctrlC = new CtrlC();
+        output.WriteLine($"LowLatency replay: {directory} → validate/enrich → windows → risk check → sink, {(speed == 0 ? "max speed" : $"{speed.ToString(CultureInfo.InvariantCulture)}× the recorded pace")}");
         ReplayReport report;
         try
         {
@@ -66,7 +62,12 @@ internal static class ReplayCommand
         output.WriteLine($"  windows        {report.WindowsEmitted:N0} emitted, {report.Late:N0} late");
         output.WriteLine($"  output hash    {report.OutputHash} (replay)");
         output.WriteLine($"                 {report.RecordedOutputHash ?? "— (no recorded-run.json: the recording did not finish)"} (recorded)"
-            + (report.Identical is { } same ? (same ? "  identical" : "  DIFFERENT") : "  (a range: not comparable)"));
+            + (report.Identical is { } same ? (same ? "  identical" : "  DIFFERENT") : report.Interrupted ? "  (interrupted: not comparable)" : "  (a range: not comparable)"));
+        if (report.Interrupted)
+        {
+            output.WriteLine($"  interrupted    Ctrl+C after {report.ElapsedSeconds:F1} s: the figures cover what ran");
+        }
+
         if (report.Damage is not null)
         {
             output.WriteLine($"  damage         {report.Damage}");

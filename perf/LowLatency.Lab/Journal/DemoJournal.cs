@@ -24,7 +24,7 @@ internal sealed class DemoJournal : IDisposable
 
     /// <summary>True when <paramref name="directory"/> already holds journal segments.</summary>
     public static bool HoldsJournal(string directory) =>
-        Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*.journal").Any();
+        JournalReader.SegmentFiles(directory).Count > 0;
 
     public StageGroup<DemoTick> AddStage(Pipeline<DemoTick> pipeline) =>
         pipeline.HandleBatchesWith(

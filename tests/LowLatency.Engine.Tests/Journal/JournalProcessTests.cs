@@ -1,3 +1,4 @@
+using System.Globalization;
 using LowLatency.Engine.Journal;
 using LowLatency.Engine.Tests.Lab;
 using LowLatency.Lab.Journal;
@@ -73,6 +74,71 @@ public sealed class JournalProcessTests
         List<ProbeEvent> final = ReadProbes(temp.Directory, out _);
         Assert.That(final[^1].IsAt(final.Count - 1), Is.True);
         Assert.That(final.Count, Is.GreaterThan(lastAcked));
+    }
+
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task Sigkill_FullPipeline_TenSeededPoints_SnapshotPlusJournal_EqualsUninterruptedRun()
+    {
+        const long Events = 3_000_000;
+        const long SnapshotEvery = 50_176;
+        const long ProgressEvery = 10_240;
+        string[] worker = ["journal", "recovery-worker", "{0}", "--events", Events.ToString(CultureInfo.InvariantCulture),
+            "--snapshot-every", SnapshotEvery.ToString(CultureInfo.InvariantCulture), "--progress-every", ProgressEvery.ToString(CultureInfo.InvariantCulture)];
+
+        using var uninterrupted = new TempJournal();
+        string expected = await RunToEndAsync(uninterrupted.Directory, worker);
+
+        using var temp = new TempJournal();
+        long journaled = 0;
+        int restoredFromSnapshot = 0;
+        for (int seed = 1; seed <= 10; seed++)
+        {
+            LabProcess child = StartWorker(temp.Directory, worker);
+            try
+            {
+                string recovered = await child.LineContaining("recovered").WaitAsync(TimeSpan.FromSeconds(60));
+                long next = Field(recovered, "next=");
+                Assert.That(next, Is.GreaterThanOrEqualTo(journaled), $"seed {seed}: nothing journaled is lost across a kill");
+                Assert.That(Field(recovered, "snapshot=") + 1 + Field(recovered, "replayed="), Is.EqualTo(next),
+                    $"seed {seed}: the replay covers the journal after the snapshot exactly");
+                restoredFromSnapshot += Field(recovered, "snapshot=") >= 0 ? 1 : 0;
+                journaled = next;
+
+                // A seeded point in the live run: a kill right after the child reports a seeded position.
+                long target = ((next / ProgressEvery) + 1 + new Random(seed).Next(2, 12)) * ProgressEvery;
+                await child.LineContaining($"published {target} events").WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            finally
+            {
+                child.Dispose(); // SIGKILL: no finally block, no drain, no flush runs in the child
+            }
+
+            Assert.That(child.Stdout, Does.Not.Contain("done "), $"seed {seed}: the kill landed mid-run");
+        }
+
+        Assert.That(restoredFromSnapshot, Is.GreaterThanOrEqualTo(8), "the restarts restored snapshots (not only replayed the whole journal)");
+        string recoveredRun = await RunToEndAsync(temp.Directory, worker);
+        Assert.That(recoveredRun, Is.EqualTo(expected), "ten kills, each followed by snapshot + journal recovery, give the uninterrupted run's output");
+    }
+
+    private static LabProcess StartWorker(string directory, string[] worker) =>
+        LabProcess.Start(directory, [.. worker.Select(a => a == "{0}" ? directory : a)]);
+
+    /// <summary>Runs the worker to its end; returns its <c>done …</c> line.</summary>
+    private static async Task<string> RunToEndAsync(string directory, string[] worker)
+    {
+        using LabProcess child = StartWorker(directory, worker);
+        int exit = await child.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.That(exit, Is.Zero, child.Stdout + child.Stderr);
+        return child.Stdout.Split('\n').Single(l => l.StartsWith("done ", StringComparison.Ordinal)).Trim();
+    }
+
+    private static long Field(string line, string name)
+    {
+        int at = line.IndexOf(name, StringComparison.Ordinal) + name.Length;
+        int end = line.IndexOf(' ', at);
+        return long.Parse(line.AsSpan(at, (end < 0 ? line.Length : end) - at), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
     }
 
     [Test]

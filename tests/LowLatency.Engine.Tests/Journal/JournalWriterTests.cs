@@ -169,6 +169,73 @@ public sealed class JournalWriterTests
     }
 
     [Test]
+    public void RetainBytes_OtherFilesInTheDirectory_NeverDeletedNorRead()
+    {
+        using var temp = new TempJournal();
+        string[] foreign = ["notes.journal", "7.journal", "000000000000.journal.bak", "00000000000x.journal"];
+        foreach (string name in foreign)
+        {
+            File.WriteAllText(Path.Combine(temp.Directory, name), "not a segment");
+        }
+
+        using (Writer writer = Writer.Open(temp.Directory, default, Small with { RetainBytes = 2 * Small.SegmentBytes }))
+        {
+            AppendRange(writer, 0, 30_000, batch: 100);
+        }
+
+        Assert.That(foreign.Select(name => File.Exists(Path.Combine(temp.Directory, name))), Is.All.True, "retention deletes only segment files");
+        Assert.That(JournalReader.SegmentFiles(temp.Directory), Has.Count.InRange(1, 2));
+        Assert.That(ReadAll(temp.Directory, out _)[^1].Position, Is.EqualTo(29_999));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Pretouch_RollsOntoPreparedSegments_EveryEventRead_NoPreparedFileLeft()
+    {
+        using var temp = new TempJournal();
+        JournalOptions options = Small with { SegmentBytes = 1 << 20, Pretouch = true };
+        long events = 0;
+        using (Writer writer = Writer.Open(temp.Directory, default, options))
+        {
+            // Slowly (a short pause per 1,000 events) so that the pretouch thread, woken every quarter segment,
+            // prepares each next segment once the writer is past half of the current one: the rolls take them.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (writer.PretouchedSegments < 3 && DateTime.UtcNow < deadline)
+            {
+                AppendRange(writer, events, 1_000, batch: 100);
+                events += 1_000;
+                await Task.Delay(1);
+            }
+
+            Assert.That(writer.PretouchedSegments, Is.EqualTo(3), "three segments were prepared ahead within 30 s");
+            AppendRange(writer, events, 40_000, batch: 100); // past the roll onto the last prepared one
+            events += 40_000;
+        }
+
+        Assert.That(Directory.GetFiles(temp.Directory, "*" + JournalFormat.PreparedSuffix), Is.Empty, "an unused prepared segment is deleted");
+        Assert.That(temp.Segments(), Has.Length.GreaterThanOrEqualTo(4));
+        List<(long Position, JournalTestEvent Event, long Clock)> all = ReadAll(temp.Directory, out JournalDamage? damage);
+        Assert.That(damage, Is.Null);
+        Assert.That(all.Select(e => e.Event.Id), Is.EqualTo(Enumerable.Range(0, (int)events).Select(i => (long)i)));
+    }
+
+    [Test]
+    public void Open_PreparedSegmentLeftByAKilledWriter_Deleted()
+    {
+        using var temp = new TempJournal();
+        WriteJournal(temp.Directory, 1_000, batch: 100);
+        string leftover = Path.Combine(temp.Directory, JournalFormat.SegmentFileName(7) + JournalFormat.PreparedSuffix);
+        File.WriteAllBytes(leftover, new byte[Small.SegmentBytes]);
+
+        using (Writer writer = Writer.Open(temp.Directory, default, Small))
+        {
+            Assert.That(writer.NextPosition, Is.EqualTo(1_000));
+        }
+
+        Assert.That(File.Exists(leftover), Is.False);
+    }
+
+    [Test]
     public void Open_OtherSchema_Refused()
     {
         using var temp = new TempJournal();

@@ -12,7 +12,12 @@ internal static class JournalBenchFiles
     public const long SegmentBytes = 64L << 20;
     public const long MaxEvents = 8L << 20;
 
+    public static int EventBytes => System.Runtime.CompilerServices.Unsafe.SizeOf<ProbeEvent>();
+
     public static long Events(BenchContext context) => Math.Min(context.Events, MaxEvents);
+
+    /// <summary>Events in the batch that starts at event <paramref name="i"/> of <paramref name="n"/>: a full batch, or what is left (so a run writes exactly n).</summary>
+    public static int BatchAt(long i, long n) => (int)Math.Min(Batch, n - i);
 
     public static ProbeEvent[] CreateBatch()
     {

@@ -42,8 +42,9 @@ internal sealed unsafe class JournalMappedCopyBaselineScenario : IBenchScenario
                     offset = 0;
                 }
 
-                bytes.CopyTo(new Span<byte>(at + offset, bytes.Length));
-                offset += bytes.Length;
+                int length = JournalBenchFiles.BatchAt(i, n) * JournalBenchFiles.EventBytes;
+                bytes[..length].CopyTo(new Span<byte>(at + offset, length));
+                offset += length;
             }
 
             Close(map, view);

@@ -1,0 +1,294 @@
+using System.Runtime.InteropServices;
+
+namespace LowLatency.Engine.Journal;
+
+/// <summary>
+/// Takes the page faults off the journaling thread, as Chronicle Queue's pretoucher does: a background thread keeps
+/// the pages of the segment being written resident and writable a window ahead of the writer (Linux:
+/// <c>madvise(MADV_POPULATE_WRITE)</c>; elsewhere a compare-and-swap of 0 over 0 on each page, which never changes
+/// a byte the writer stored), creates, allocates and populates the next segment under a temporary name before the
+/// writer needs it, and unmaps the segments the writer is done with. The writer's stores then hit resident pages;
+/// the kernel's work (allocating, zeroing and mapping pages, unmapping) runs on the other thread.
+/// </summary>
+/// <remarks>
+/// The writer wakes the thread once per <see cref="ReportStep"/> it writes (one release store and one event set), and
+/// hands segments over under <c>_gate</c> at a roll. The thread only populates ranges ahead of the writer's last
+/// reported offset, and is the only one to dispose retired segments, so it never touches an unmapped range.
+/// </remarks>
+internal sealed unsafe partial class JournalPretoucher : IDisposable
+{
+    /// <summary>Bytes populated per step.</summary>
+    public const long Chunk = 1L << 20;
+
+    /// <summary>How far ahead of the writer pages are kept resident.</summary>
+    public const long Ahead = 16L << 20;
+
+    private const int MadvPopulateWrite = 23; // Linux ≥ 5.14
+    private static readonly TimeSpan s_stopBound = TimeSpan.FromSeconds(10);
+
+    private readonly Thread _thread;
+    private readonly AutoResetEvent _wake = new(initialState: false);
+    private readonly Lock _gate = new();
+    private readonly List<JournalSegment> _retired = [];
+
+    // Written by the writer under _gate (Begin), read by the thread under _gate.
+    private JournalSegment? _current;
+    private string? _nextPath;
+    private long _nextBytes;
+
+    // Written by the thread under _gate, taken by the writer under _gate (TakePrepared).
+    private JournalSegment? _prepared;
+
+    // Written by the writer (release, once per Chunk), read by the thread (acquire).
+    private long _writerOffset;
+
+    // Written by Dispose (release), read by the thread (acquire).
+    private bool _stopping;
+
+    // Thread-local to the pretouching thread.
+    private JournalSegment? _touching;
+    private long _touched;
+    private string? _failedPath;
+    private bool _madviseWorks = OperatingSystem.IsLinux();
+
+    public JournalPretoucher(string directory)
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "journal-pretouch " + Path.GetFileName(directory) };
+        _thread.Start();
+    }
+
+    /// <summary>Segments the thread created ahead (each one a roll that paid no allocation on the writer's thread).</summary>
+    public long Prepared { get; private set; }
+
+    /// <summary>
+    /// Writer: <paramref name="segment"/> is now written from <paramref name="offset"/> on (null: none yet, the next append
+    /// creates one); prepare <paramref name="nextPath"/> once the writer is half way through it.
+    /// </summary>
+    public void Begin(JournalSegment? segment, long offset, string nextPath, long nextBytes)
+    {
+        lock (_gate)
+        {
+            _current = segment;
+            _nextPath = nextPath;
+            _nextBytes = nextBytes;
+        }
+
+        Report(offset);
+    }
+
+    /// <summary>How often the writer reports its offset: every <see cref="Chunk"/>, or a quarter of a smaller segment.</summary>
+    public static long ReportStep(long segmentBytes) => Math.Min(Chunk, segmentBytes / 4);
+
+    /// <summary>Writer: its offset in the current segment (called once per <see cref="ReportStep"/>).</summary>
+    public void Report(long offset)
+    {
+        Volatile.Write(ref _writerOffset, offset);
+        _wake.Set();
+    }
+
+    /// <summary>Writer: the segment prepared for <paramref name="path"/>, renamed to it; null when none is ready (the writer creates it itself).</summary>
+    public JournalSegment? TakePrepared(string path)
+    {
+        JournalSegment? prepared;
+        lock (_gate)
+        {
+            prepared = _prepared is not null && _nextPath == path ? _prepared : null;
+            _prepared = prepared is null ? _prepared : null;
+            _nextPath = null; // not ready: the thread drops it when it finishes
+        }
+
+        if (prepared is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            prepared.Rename(path);
+            return prepared;
+        }
+        catch (IOException)
+        {
+            Retire(prepared, delete: true);
+            throw;
+        }
+    }
+
+    /// <summary>Writer: it is done with <paramref name="segment"/>; the thread unmaps it (and deletes its file when <paramref name="delete"/>).</summary>
+    public void Retire(JournalSegment segment, bool delete = false)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_current, segment))
+            {
+                _current = null;
+            }
+
+            segment.DeleteOnDispose = delete;
+            _retired.Add(segment);
+        }
+
+        _wake.Set();
+    }
+
+    /// <summary>Stops the thread (bounded), unmaps what it holds and deletes an unused prepared segment.</summary>
+    public void Dispose()
+    {
+        Volatile.Write(ref _stopping, true);
+        _wake.Set();
+        if (!_thread.Join(s_stopBound))
+        {
+            throw new TimeoutException($"The journal pretouch thread did not stop within {s_stopBound.TotalSeconds} s.");
+        }
+
+        lock (_gate)
+        {
+            if (_prepared is not null)
+            {
+                _prepared.DeleteOnDispose = true;
+                _retired.Add(_prepared);
+                _prepared = null;
+            }
+        }
+
+        DisposeRetired();
+        _wake.Dispose();
+    }
+
+    private void Run()
+    {
+        while (!Volatile.Read(ref _stopping))
+        {
+            _wake.WaitOne();
+            if (Volatile.Read(ref _stopping))
+            {
+                return;
+            }
+
+            DisposeRetired();
+            TouchAhead();
+            PrepareNext();
+        }
+    }
+
+    /// <summary>Populates the current segment up to <see cref="Ahead"/> past the writer.</summary>
+    private void TouchAhead()
+    {
+        JournalSegment? segment;
+        lock (_gate)
+        {
+            segment = _current;
+        }
+
+        if (segment is null)
+        {
+            return;
+        }
+
+        if (!ReferenceEquals(segment, _touching))
+        {
+            _touching = segment;
+            _touched = 0;
+        }
+
+        long target = Math.Min(segment.Length, Volatile.Read(ref _writerOffset) + Ahead);
+        _touched = Math.Max(_touched, Volatile.Read(ref _writerOffset) & ~(Chunk - 1));
+        while (_touched < target && !Volatile.Read(ref _stopping))
+        {
+            long length = Math.Min(Chunk, segment.Length - _touched);
+            Populate(segment, _touched, length);
+            _touched += length;
+        }
+    }
+
+    /// <summary>Creates, allocates and populates the next segment (under a temporary name) once the writer is half way through the current one.</summary>
+    private void PrepareNext()
+    {
+        string? path;
+        long bytes;
+        lock (_gate)
+        {
+            // Only while a segment is being written: at a roll the writer creates the segment itself (racing it would do the work twice).
+            bool due = _current is not null && Volatile.Read(ref _writerOffset) >= _current.Length / 2;
+            path = due && _prepared is null && _nextPath != _failedPath ? _nextPath : null;
+            bytes = _nextBytes;
+        }
+
+        if (path is null)
+        {
+            return;
+        }
+
+        JournalSegment segment;
+        try
+        {
+            segment = JournalSegment.Create(path + JournalFormat.PreparedSuffix, bytes);
+        }
+        catch (IOException)
+        {
+            _failedPath = path; // a full disk: the writer meets it at the roll, with its policy
+            return;
+        }
+
+        for (long offset = 0; offset < Math.Min(bytes, Ahead) && !Volatile.Read(ref _stopping); offset += Chunk)
+        {
+            Populate(segment, offset, Math.Min(Chunk, bytes - offset));
+        }
+
+        lock (_gate)
+        {
+            if (_nextPath == path && _prepared is null)
+            {
+                _prepared = segment;
+                Prepared++;
+                return;
+            }
+        }
+
+        segment.DeleteOnDispose = true; // the writer rolled without it
+        segment.Dispose();
+    }
+
+    private void Populate(JournalSegment segment, long offset, long length)
+    {
+        if (_madviseWorks && MAdvise(segment.Base + offset, (nuint)length, MadvPopulateWrite) == 0)
+        {
+            return;
+        }
+
+        _madviseWorks = false;
+        long page = Environment.SystemPageSize;
+        for (long at = offset; at < offset + length; at += page)
+        {
+            Interlocked.CompareExchange(ref *(int*)(segment.Base + at), 0, 0);
+        }
+    }
+
+    private void DisposeRetired()
+    {
+        JournalSegment[] retired;
+        lock (_gate)
+        {
+            if (_retired.Count == 0)
+            {
+                return;
+            }
+
+            retired = [.. _retired];
+            _retired.Clear();
+        }
+
+        foreach (JournalSegment segment in retired)
+        {
+            if (ReferenceEquals(segment, _touching))
+            {
+                _touching = null;
+            }
+
+            segment.Dispose();
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int MAdvise(byte* address, nuint length, int advice);
+}

@@ -10,8 +10,9 @@ internal sealed partial class LiveConnection
     private readonly LiveUpdate[] _batch;
     private readonly byte[] _frame;
 
-    // The next log position to read; while a rescan runs, the positions [_rescanFrom, _rescanTo) were lost from the
-    // log and the slots from _rescanSlot on are still to be looked at. Send loop only.
+    // The next log position to read; while a rescan runs, the positions [_rescanFrom, _rescanTo) are passed over (too
+    // many to read one by one, or lost from the log) and the slots from _rescanSlot on are still to be looked at.
+    // Send loop only.
     private long _position;
     private long _rescanFrom;
     private long _rescanTo = -1;

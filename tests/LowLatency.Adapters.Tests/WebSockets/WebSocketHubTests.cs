@@ -186,10 +186,7 @@ public sealed class WebSocketHubTests
         const int Versions = 2000;
         for (int version = 1; version <= Versions; version++)
         {
-            for (int key = 0; key < Keys; key++)
-            {
-                server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
-            }
+            PublishRound(server, Keys, version);
 
             if (version % 50 == 0)
             {
@@ -236,15 +233,7 @@ public sealed class WebSocketHubTests
         }
 
         Task<long>[] readers = [.. clients.Select(c => ReadUntilLatestAsync(c, Keys, Versions))];
-        for (int version = 1; version <= Versions; version++)
-        {
-            for (int key = 0; key < Keys; key++)
-            {
-                server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
-            }
-
-            await FlushAsync(server.Publisher);
-        }
+        await PublishRoundsAsync(server, Keys, 0, Versions);
 
         long[] read = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
         TestContext.Out.WriteLine($"updates read per client: {string.Join(", ", read)}; skipped: {string.Join(", ", server.Hub.GetClients().Select(c => c.Skipped))}");
@@ -278,31 +267,13 @@ public sealed class WebSocketHubTests
         {
             Assert.That(filling.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the socket buffers never filled");
             offered = server.Hub.GetClients().Single().Offered;
-            for (int i = 0; i < 200; i++)
-            {
-                version++;
-                for (int key = 0; key < Keys; key++)
-                {
-                    server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
-                }
-
-                await FlushAsync(server.Publisher);
-            }
+            version = await PublishRoundsAsync(server, Keys, version, 200);
 
             await Task.Delay(100);
         }
 
         // 100,000 more updates: the hub reads nothing for this connection while its frame is in flight.
-        for (int i = 0; i < 1000; i++)
-        {
-            version++;
-            for (int key = 0; key < Keys; key++)
-            {
-                server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
-            }
-
-            await FlushAsync(server.Publisher);
-        }
+        version = await PublishRoundsAsync(server, Keys, version, 1000);
 
         await Task.Delay(200);
         WebSocketClientInfo info = server.Hub.GetClients().Single();
@@ -342,10 +313,7 @@ public sealed class WebSocketHubTests
         while (clock.Elapsed < TimeSpan.FromSeconds(1))
         {
             version++;
-            for (int key = 0; key < Keys; key++)
-            {
-                server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
-            }
+            PublishRound(server, Keys, version);
 
             await Task.Delay(1);
         }
@@ -403,6 +371,27 @@ public sealed class WebSocketHubTests
         }
 
         return items;
+    }
+
+    /// <summary>Publishes version <paramref name="version"/> of every key of <c>bars</c> (close = the version).</summary>
+    private static void PublishRound(LiveTestServer server, int keys, long version)
+    {
+        for (int key = 0; key < keys; key++)
+        {
+            server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
+        }
+    }
+
+    /// <summary>Publishes <paramref name="rounds"/> more versions of every key, each flushed into the hub; returns the last version.</summary>
+    private static async Task<long> PublishRoundsAsync(LiveTestServer server, int keys, long version, int rounds)
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            PublishRound(server, keys, ++version);
+            await FlushAsync(server.Publisher);
+        }
+
+        return version;
     }
 
     private static async Task FlushAsync(LivePublisher publisher)

@@ -126,28 +126,10 @@ internal sealed class LiveFanOut : IFanOutFixture
         long heap = GC.GetTotalMemory(forceFullCollection: true);
         long rss = new ProcessSampler().ResidentBytes();
         var uri = new Uri($"ws://127.0.0.1:{_server.LocalEndPoint.Port}/ws" + (_binary ? "?format=binary" : ""));
-        byte[] subscribe = Encoding.UTF8.GetBytes("""{"op":"subscribe","topic":"bars"}""");
-        using var invoker = new HttpMessageInvoker(LoopbackSockets.Handler());
-        for (int i = 0; i < clients; i += 50)
+        _clients.AddRange(await LoopbackSockets.ConnectSubscribedAsync(uri, clients));
+        foreach (ClientWebSocket client in _clients.Skip(stalled))
         {
-            int batch = Math.Min(50, clients - i);
-            ClientWebSocket[] connected = await Task.WhenAll(Enumerable.Range(0, batch).Select(async _ =>
-            {
-                var client = new ClientWebSocket();
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await client.ConnectAsync(uri, invoker, timeout.Token);
-                await client.SendAsync(subscribe, WebSocketMessageType.Text, true, timeout.Token);
-                return client;
-            }));
-            foreach (ClientWebSocket client in connected)
-            {
-                bool stalls = _clients.Count < stalled;
-                _clients.Add(client);
-                if (!stalls)
-                {
-                    _readers.Add(Task.Run(() => ReadAsync(client)));
-                }
-            }
+            _readers.Add(Task.Run(() => ReadAsync(client)));
         }
 
         Collect();

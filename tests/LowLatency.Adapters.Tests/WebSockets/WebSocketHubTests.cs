@@ -127,10 +127,7 @@ public sealed class WebSocketHubTests
     {
         const int Keys = 100;
         await using LiveTestServer server = await LiveTestServer.StartAsync();
-        using ClientWebSocket client = await server.ConnectAsync();
-        await client.ReceiveJsonAsync(Timeout);
-        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
-        await client.ReceiveJsonAsync(Timeout);
+        using ClientWebSocket client = await ConnectToBarsAsync(server);
 
         // Publish for 5 s while the client reads nothing: every key gets a new value every millisecond or so.
         var latest = new double[Keys];
@@ -177,10 +174,7 @@ public sealed class WebSocketHubTests
     {
         const int Keys = 100;
         await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { ChangeLogCapacity = 512 });
-        using ClientWebSocket client = await server.ConnectAsync();
-        await client.ReceiveJsonAsync(Timeout);
-        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
-        await client.ReceiveJsonAsync(Timeout);
+        using ClientWebSocket client = await ConnectToBarsAsync(server);
 
         // Far more updates than the log keeps (and than the socket buffers hold), while the client reads nothing.
         const int Versions = 2000;
@@ -225,11 +219,7 @@ public sealed class WebSocketHubTests
         var clients = new List<ClientWebSocket>();
         for (int i = 0; i < 4; i++)
         {
-            ClientWebSocket client = await server.ConnectAsync(i % 2 == 0 ? "" : "?format=binary");
-            await client.ReceiveJsonAsync(Timeout);
-            await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
-            await client.ReceiveJsonAsync(Timeout);
-            clients.Add(client);
+            clients.Add(await ConnectToBarsAsync(server, i % 2 == 0 ? "" : "?format=binary"));
         }
 
         Task<long>[] readers = [.. clients.Select(c => ReadUntilLatestAsync(c, Keys, Versions))];
@@ -253,10 +243,7 @@ public sealed class WebSocketHubTests
     {
         const int Keys = 100;
         await using LiveTestServer server = await LiveTestServer.StartAsync();
-        using ClientWebSocket client = await server.ConnectAsync();
-        await client.ReceiveJsonAsync(Timeout);
-        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
-        await client.ReceiveJsonAsync(Timeout);
+        using ClientWebSocket client = await ConnectToBarsAsync(server);
 
         // Publish until the client's socket buffers are full and a frame waits to be written: the connection's
         // counters stop moving.
@@ -288,10 +275,7 @@ public sealed class WebSocketHubTests
         const int Keys = 8;
         var interval = TimeSpan.FromMilliseconds(200);
         await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { MinFrameInterval = interval });
-        using ClientWebSocket client = await server.ConnectAsync();
-        await client.ReceiveJsonAsync(Timeout);
-        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
-        await client.ReceiveJsonAsync(Timeout);
+        using ClientWebSocket client = await ConnectToBarsAsync(server);
 
         // Publish every key every millisecond or so for a second while the client reads every frame.
         var received = new double[Keys];
@@ -371,6 +355,16 @@ public sealed class WebSocketHubTests
         }
 
         return items;
+    }
+
+    /// <summary>A client past the hello, subscribed to every key of <c>bars</c> (the acknowledgement read).</summary>
+    private static async Task<ClientWebSocket> ConnectToBarsAsync(LiveTestServer server, string query = "")
+    {
+        ClientWebSocket client = await server.ConnectAsync(query);
+        await client.ReceiveJsonAsync(Timeout);
+        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
+        await client.ReceiveJsonAsync(Timeout);
+        return client;
     }
 
     /// <summary>Publishes version <paramref name="version"/> of every key of <c>bars</c> (close = the version).</summary>

@@ -14,8 +14,9 @@ namespace LowLatency.Adapters.WebSockets;
 /// slot's version is still <c>p</c> (no newer value of that key since) and counts it conflated otherwise. A slot's
 /// version is −1 while the writer copies a value in, so a reader that saw version <c>p</c>, copied the value and sees
 /// <c>p</c> again holds a value that was not torn (a sequence lock).</para>
-/// <para>The log holds <see cref="LogCapacity"/> positions; a reader more than that behind has lost entries and
-/// rescans the table instead: every slot whose version is in the positions it missed (<see cref="LiveConnection"/>).</para>
+/// <para>The log holds <see cref="LogCapacity"/> positions; a reader more than that behind has lost entries, and one
+/// further behind than there are slots would mostly read superseded ones: either rescans the table instead, every slot
+/// whose version is in the positions it passed over (<see cref="LiveConnection"/>).</para>
 /// </remarks>
 internal sealed class LatestValues
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 
 namespace LowLatency.Adapters.WebSockets;
@@ -9,8 +10,9 @@ internal sealed partial class LiveConnection
     private readonly LiveUpdate[] _batch;
     private readonly byte[] _frame;
 
-    // The next log position to read; while a rescan runs, the positions [_rescanFrom, _rescanTo) were lost from the
-    // log and the slots from _rescanSlot on are still to be looked at. Send loop only.
+    // The next log position to read; while a rescan runs, the positions [_rescanFrom, _rescanTo) are passed over (too
+    // many to read one by one, or lost from the log) and the slots from _rescanSlot on are still to be looked at.
+    // Send loop only.
     private long _position;
     private long _rescanFrom;
     private long _rescanTo = -1;
@@ -21,8 +23,11 @@ internal sealed partial class LiveConnection
         // Cancels a send that waited longer than the idle timeout for the client to read; reset after each send.
         using var stall = new CancellationTokenSource();
 
-        // Paces update frames (MinFrameInterval); a tick missed while sending is not made up.
-        using PeriodicTimer? pace = _hub.Options.MinFrameInterval > TimeSpan.Zero ? new PeriodicTimer(_hub.Options.MinFrameInterval) : null;
+        // Paces update frames (MinFrameInterval): a one-shot timer sets a reusable signal, so a wait allocates nothing.
+        long interval = (long)(_hub.Options.MinFrameInterval.TotalSeconds * Stopwatch.Frequency);
+        AsyncSignal? paced = interval > 0 ? new AsyncSignal() : null;
+        using Timer? pace = paced is null ? null : new Timer(static s => ((AsyncSignal)s!).Set(), paced, Timeout.Infinite, Timeout.Infinite);
+        long lastFrame = long.MinValue / 2;
         try
         {
             while (true)
@@ -47,9 +52,20 @@ internal sealed partial class LiveConnection
                     continue;
                 }
 
+                long sinceLast = Stopwatch.GetTimestamp() - lastFrame;
+                if (pace is not null && sinceLast < interval)
+                {
+                    // Too soon after the previous frame: wait out the interval, then look again (a close or a control
+                    // message may have come meanwhile; newer values replaced older ones in the hub's table).
+                    pace.Change(TimeSpan.FromSeconds((double)(interval - sinceLast) / Stopwatch.Frequency), Timeout.InfiniteTimeSpan);
+                    await paced!.WaitAsync().ConfigureAwait(false);
+                    continue;
+                }
+
                 int count = Collect();
                 if (count > 0)
                 {
+                    lastFrame = Stopwatch.GetTimestamp();
                     ReadOnlySpan<LiveUpdate> batch = _batch.AsSpan(0, count);
                     int length = Binary
                         ? FrameEncoder.WriteBinary(batch, _hub.TopicArray, _frame)
@@ -62,11 +78,6 @@ internal sealed partial class LiveConnection
                     }
 
                     _hub.OnSent(count);
-                    if (pace is not null)
-                    {
-                        await pace.WaitForNextTickAsync().ConfigureAwait(false);
-                    }
-
                     continue;
                 }
 

@@ -24,7 +24,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     private static readonly Regex s_name = new("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant);
     private static readonly string[] s_reserved = ["type", "topic", "key", "time"];
 
-    /// <summary>The most updates the fan-out thread hands to a connection under one lock.</summary>
+    /// <summary>The most updates the fan-out thread appends to the change log before it publishes them (and wakes waiting connections).</summary>
     internal const int FanOutBatch = 256;
 
     private readonly List<LiveTopic> _topics = [];

@@ -44,7 +44,7 @@ public sealed record WebSocketHubOptions
     /// </summary>
     public long MaxBufferBytes { get; init; } = 256L << 20;
 
-    /// <summary>Updates copied out of a connection's queue per frame.</summary>
+    /// <summary>The most updates in one frame.</summary>
     public int MaxUpdatesPerFrame { get; init; } = 32;
 
     /// <summary>

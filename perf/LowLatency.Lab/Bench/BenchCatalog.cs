@@ -56,7 +56,7 @@ internal static class BenchCatalog
         new FanOutScenario(
             "websocket-fanout-1000",
             "hub-json",
-            "WebSocketHub JSON: 100 keys/ms (saturating) to 1,000 loopback clients, per-client conflation",
+            "WebSocketHub JSON: 100 keys/ms (saturating) to 1,000 loopback clients, conflating, ≤ 20 frames/s per client",
             1,
             async () => await LiveFanOut.StartAsync(FanOutScenario.Clients, stalled: 0, binary: false)),
         new FanOutScenario(

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net.WebSockets;
-using System.Text;
 using LowLatency.Lab.Bench.WebSockets;
 
 namespace LowLatency.Lab.Commands;
@@ -37,29 +36,11 @@ internal static class FanOutClientsCommand
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var sockets = new List<ClientWebSocket>();
+            List<ClientWebSocket> sockets = await LoopbackSockets.ConnectSubscribedAsync(target, count);
             var readers = new List<Task>();
-            byte[] subscribe = Encoding.UTF8.GetBytes("""{"op":"subscribe","topic":"bars"}""");
-            using var invoker = new HttpMessageInvoker(LoopbackSockets.Handler());
-            for (int i = 0; i < count; i += 50)
+            foreach (ClientWebSocket client in sockets.Skip(silent))
             {
-                ClientWebSocket[] connected = await Task.WhenAll(Enumerable.Range(0, Math.Min(50, count - i)).Select(async _ =>
-                {
-                    var client = new ClientWebSocket();
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                    await client.ConnectAsync(target, invoker, timeout.Token);
-                    await client.SendAsync(subscribe, WebSocketMessageType.Text, true, timeout.Token);
-                    return client;
-                }));
-                foreach (ClientWebSocket client in connected)
-                {
-                    if (sockets.Count >= silent)
-                    {
-                        readers.Add(Task.Run(() => DiscardAsync(client, stop.Token), CancellationToken.None));
-                    }
-
-                    sockets.Add(client);
-                }
+                readers.Add(Task.Run(() => DiscardAsync(client, stop.Token), CancellationToken.None));
             }
 
             Console.WriteLine($"connected {sockets.Count}");

@@ -127,10 +127,7 @@ public sealed class WebSocketHubTests
     {
         const int Keys = 100;
         await using LiveTestServer server = await LiveTestServer.StartAsync();
-        using ClientWebSocket client = await server.ConnectAsync();
-        await client.ReceiveJsonAsync(Timeout);
-        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
-        await client.ReceiveJsonAsync(Timeout);
+        using ClientWebSocket client = await ConnectToBarsAsync(server);
 
         // Publish for 5 s while the client reads nothing: every key gets a new value every millisecond or so.
         var latest = new double[Keys];
@@ -177,19 +174,13 @@ public sealed class WebSocketHubTests
     {
         const int Keys = 100;
         await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { ChangeLogCapacity = 512 });
-        using ClientWebSocket client = await server.ConnectAsync();
-        await client.ReceiveJsonAsync(Timeout);
-        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
-        await client.ReceiveJsonAsync(Timeout);
+        using ClientWebSocket client = await ConnectToBarsAsync(server);
 
         // Far more updates than the log keeps (and than the socket buffers hold), while the client reads nothing.
         const int Versions = 2000;
         for (int version = 1; version <= Versions; version++)
         {
-            for (int key = 0; key < Keys; key++)
-            {
-                server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
-            }
+            PublishRound(server, Keys, version);
 
             if (version % 50 == 0)
             {
@@ -228,23 +219,11 @@ public sealed class WebSocketHubTests
         var clients = new List<ClientWebSocket>();
         for (int i = 0; i < 4; i++)
         {
-            ClientWebSocket client = await server.ConnectAsync(i % 2 == 0 ? "" : "?format=binary");
-            await client.ReceiveJsonAsync(Timeout);
-            await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
-            await client.ReceiveJsonAsync(Timeout);
-            clients.Add(client);
+            clients.Add(await ConnectToBarsAsync(server, i % 2 == 0 ? "" : "?format=binary"));
         }
 
         Task<long>[] readers = [.. clients.Select(c => ReadUntilLatestAsync(c, Keys, Versions))];
-        for (int version = 1; version <= Versions; version++)
-        {
-            for (int key = 0; key < Keys; key++)
-            {
-                server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
-            }
-
-            await FlushAsync(server.Publisher);
-        }
+        await PublishRoundsAsync(server, Keys, 0, Versions);
 
         long[] read = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
         TestContext.Out.WriteLine($"updates read per client: {string.Join(", ", read)}; skipped: {string.Join(", ", server.Hub.GetClients().Select(c => c.Skipped))}");
@@ -257,6 +236,83 @@ public sealed class WebSocketHubTests
         {
             client.Dispose();
         }
+    }
+
+    [Test]
+    public async Task StalledClient_WithAFrameInFlight_IsNotTouchedPerUpdate()
+    {
+        const int Keys = 100;
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        using ClientWebSocket client = await ConnectToBarsAsync(server);
+
+        // Publish until the client's socket buffers are full and a frame waits to be written: the connection's
+        // counters stop moving.
+        long version = 0;
+        long offered = -1;
+        var filling = Stopwatch.StartNew();
+        while (offered != server.Hub.GetClients().Single().Offered)
+        {
+            Assert.That(filling.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the socket buffers never filled");
+            offered = server.Hub.GetClients().Single().Offered;
+            version = await PublishRoundsAsync(server, Keys, version, 200);
+
+            await Task.Delay(100);
+        }
+
+        // 100,000 more updates: the hub reads nothing for this connection while its frame is in flight.
+        version = await PublishRoundsAsync(server, Keys, version, 1000);
+
+        await Task.Delay(200);
+        WebSocketClientInfo info = server.Hub.GetClients().Single();
+        TestContext.Out.WriteLine($"published {version * Keys}, offered {info.Offered}, sent {info.Sent}, pending {info.Pending}");
+        Assert.That(info.Offered, Is.EqualTo(offered), "no update was read for the stalled connection");
+        Assert.That(info.Pending, Is.GreaterThan(0), "its frame is in flight");
+    }
+
+    [Test]
+    public async Task MinFrameInterval_PacesFrames_AndTheLastValueStillArrives()
+    {
+        const int Keys = 8;
+        var interval = TimeSpan.FromMilliseconds(200);
+        await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { MinFrameInterval = interval });
+        using ClientWebSocket client = await ConnectToBarsAsync(server);
+
+        // Publish every key every millisecond or so for a second while the client reads every frame.
+        var received = new double[Keys];
+        int frames = 0;
+        Task reading = Task.Run(async () =>
+        {
+            while (received.AsSpan().IndexOfAnyExcept(-1.0) >= 0)
+            {
+                foreach (JsonElement item in await ItemsAsync(client))
+                {
+                    received[item.GetProperty("key").GetInt64()] = item.GetProperty("close").GetDouble();
+                }
+
+                frames++;
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        long version = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            version++;
+            PublishRound(server, Keys, version);
+
+            await Task.Delay(1);
+        }
+
+        // The last value: -1 for every key, then wait for the reader to see it.
+        for (int key = 0; key < Keys; key++)
+        {
+            server.Publisher.Publish(server.Bars, key, version + 1, [-1, -1, -1, -1, -1, key]);
+        }
+
+        await FlushAsync(server.Publisher);
+        await reading.WaitAsync(Timeout);
+        TimeSpan elapsed = clock.Elapsed;
+        TestContext.Out.WriteLine($"{frames} frames in {elapsed.TotalMilliseconds:F0} ms for {version * Keys} updates");
+        Assert.That(frames, Is.LessThanOrEqualTo((elapsed / interval) + 2), "at most one frame per interval");
     }
 
     /// <summary>Reads until every key has shown version <paramref name="last"/>; asserts each key's versions never go back. Returns the updates read.</summary>
@@ -299,6 +355,37 @@ public sealed class WebSocketHubTests
         }
 
         return items;
+    }
+
+    /// <summary>A client past the hello, subscribed to every key of <c>bars</c> (the acknowledgement read).</summary>
+    private static async Task<ClientWebSocket> ConnectToBarsAsync(LiveTestServer server, string query = "")
+    {
+        ClientWebSocket client = await server.ConnectAsync(query);
+        await client.ReceiveJsonAsync(Timeout);
+        await client.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
+        await client.ReceiveJsonAsync(Timeout);
+        return client;
+    }
+
+    /// <summary>Publishes version <paramref name="version"/> of every key of <c>bars</c> (close = the version).</summary>
+    private static void PublishRound(LiveTestServer server, int keys, long version)
+    {
+        for (int key = 0; key < keys; key++)
+        {
+            server.Publisher.Publish(server.Bars, key, version, [version, version, version, version, version, key]);
+        }
+    }
+
+    /// <summary>Publishes <paramref name="rounds"/> more versions of every key, each flushed into the hub; returns the last version.</summary>
+    private static async Task<long> PublishRoundsAsync(LiveTestServer server, int keys, long version, int rounds)
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            PublishRound(server, keys, ++version);
+            await FlushAsync(server.Publisher);
+        }
+
+        return version;
     }
 
     private static async Task FlushAsync(LivePublisher publisher)

@@ -61,11 +61,7 @@ public sealed class WebSocketLimitsTests
         await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { MaxConnections = 2 });
         using ClientWebSocket first = await server.ConnectAsync();
         using ClientWebSocket second = await server.ConnectAsync();
-        await first.ReceiveJsonAsync(Timeout);
-        await second.ReceiveJsonAsync(Timeout);
-
-        using ClientWebSocket third = await server.ConnectAsync();
-        (WebSocketCloseStatus? status, string? reason) = await third.ReceiveCloseAsync(Timeout);
+        (WebSocketCloseStatus? status, string? reason) = await ThirdAfterAsync(server, first, second);
 
         Assert.That((int?)status, Is.EqualTo(1013));
         Assert.That(reason, Does.Contain("connection cap (2)"));
@@ -88,11 +84,7 @@ public sealed class WebSocketLimitsTests
         await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { MaxBufferBytes = cap });
         using ClientWebSocket first = await server.ConnectAsync();
         using ClientWebSocket second = await server.ConnectAsync();
-        await first.ReceiveJsonAsync(Timeout);
-        await second.ReceiveJsonAsync(Timeout);
-
-        using ClientWebSocket third = await server.ConnectAsync();
-        (WebSocketCloseStatus? status, string? reason) = await third.ReceiveCloseAsync(Timeout);
+        (WebSocketCloseStatus? status, string? reason) = await ThirdAfterAsync(server, first, second);
 
         Assert.That((int?)status, Is.EqualTo(1013));
         Assert.That(reason, Does.Contain($"memory cap ({cap} bytes)"));
@@ -243,6 +235,15 @@ public sealed class WebSocketLimitsTests
         }
 
         return head.ToString();
+    }
+
+    /// <summary>Waits for the hellos of two open connections, then opens a third; returns how the third was closed.</summary>
+    private static async Task<(WebSocketCloseStatus? Status, string? Reason)> ThirdAfterAsync(LiveTestServer server, ClientWebSocket first, ClientWebSocket second)
+    {
+        await first.ReceiveJsonAsync(Timeout);
+        await second.ReceiveJsonAsync(Timeout);
+        using ClientWebSocket third = await server.ConnectAsync();
+        return await third.ReceiveCloseAsync(Timeout);
     }
 
     internal static async Task Eventually(Func<bool> condition)

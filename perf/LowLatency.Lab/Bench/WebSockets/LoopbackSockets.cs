@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
 
 namespace LowLatency.Lab.Bench.WebSockets;
 
@@ -28,4 +30,25 @@ internal static class LoopbackSockets
             }
         },
     };
+
+    /// <summary>Connects <paramref name="count"/> clients to <paramref name="uri"/>, 50 at a time, each subscribed to every key of <c>bars</c>.</summary>
+    public static async Task<List<ClientWebSocket>> ConnectSubscribedAsync(Uri uri, int count)
+    {
+        byte[] subscribe = Encoding.UTF8.GetBytes("""{"op":"subscribe","topic":"bars"}""");
+        using var invoker = new HttpMessageInvoker(Handler());
+        var clients = new List<ClientWebSocket>(count);
+        for (int i = 0; i < count; i += 50)
+        {
+            clients.AddRange(await Task.WhenAll(Enumerable.Range(0, Math.Min(50, count - i)).Select(async _ =>
+            {
+                var client = new ClientWebSocket();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await client.ConnectAsync(uri, invoker, timeout.Token);
+                await client.SendAsync(subscribe, WebSocketMessageType.Text, true, timeout.Token);
+                return client;
+            })));
+        }
+
+        return clients;
+    }
 }

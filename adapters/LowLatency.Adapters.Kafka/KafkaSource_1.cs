@@ -36,7 +36,7 @@ namespace LowLatency.Adapters.Kafka;
 /// new owner: duplicates, never loss. Lost partitions (session expired) are forgotten without a commit.</para>
 /// </remarks>
 /// <typeparam name="T">The event type.</typeparam>
-public sealed partial class KafkaSource<T> : IAsyncDisposable
+public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
     where T : struct
 {
     private const int RoundCheckEvery = 64;
@@ -70,6 +70,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
     private readonly List<KafkaPartitionState> _touched = [];
     private readonly List<TopicPartitionOffset> _toCommit = [];
     private ICommitGate[] _gates = [];
+    private IKafkaTaskOwner? _owner; // set before Start; then the owner places partitions and the source commits no offsets
     private IConsumer<Ignore, Null>? _consumer;
     private KafkaPartitionState? _lastState;
     private long _scanned = Sequence.InitialValue;
@@ -234,7 +235,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         {
             await StopAsync().ConfigureAwait(false);
         }
-        catch (KafkaSourceException)
+        catch (Exception e) when (e is KafkaSourceException or KafkaFencedException)
         {
             // Already surfaced through Completion.
         }
@@ -275,7 +276,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
 
         return new ConsumerBuilder<Ignore, Null>(config)
             .SetValueDeserializer(new StagingDeserializer(this))
-            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsAssignedHandler((consumer, partitions) => OnAssigned(consumer, partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .SetErrorHandler((_, error) => OnError(error))
@@ -515,6 +516,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         ScanCompleted();
         StoreSafeOffsets();
         CheckIdle();
+        OfferIdleCommit();
         UpdateLag();
         UpdateCaughtUp();
         CheckLiveness();
@@ -569,6 +571,11 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
 
     private void StoreSafeOffsets()
     {
+        if (_owner is not null)
+        {
+            return;
+        }
+
         long safe = SafeSequence();
         IConsumer<Ignore, Null> consumer = _consumer!;
         foreach (KafkaPartitionState state in _assigned)
@@ -752,6 +759,11 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
 
     private void CommitStoredSync(List<KafkaPartitionState> states)
     {
+        if (_owner is not null)
+        {
+            return;
+        }
+
         _toCommit.Clear();
         foreach (KafkaPartitionState state in states)
         {
@@ -777,8 +789,9 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         }
     }
 
-    private void OnAssigned(List<TopicPartition> partitions)
+    private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Null> consumer, List<TopicPartition> partitions)
     {
+        List<TopicPartitionOffset> starts = _owner is null ? partitions.ConvertAll(p => new TopicPartitionOffset(p, Offset.Unset)) : AssignTasks(consumer, partitions);
         foreach (TopicPartition partition in partitions)
         {
             _assigned.Add(new KafkaPartitionState(partition) { LastEventTimestamp = _time.GetTimestamp() });
@@ -789,12 +802,14 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
         _lastState = null;
         Volatile.Write(ref _lagView, [.. _assigned]);
         UpdateCaughtUp();
+        return starts;
     }
 
     private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
         FlushPublished();
         FinishInFlight(_options.RevocationTimeout, untilGatesSettle: true);
+        RevokeTasks(partitions);
         List<KafkaPartitionState> revoked = Forget(partitions);
         CommitStoredSync(revoked);
         foreach (KafkaPartitionState state in revoked)
@@ -808,6 +823,7 @@ public sealed partial class KafkaSource<T> : IAsyncDisposable
     private void OnLost(List<TopicPartitionOffset> partitions)
     {
         FlushPublished();
+        LoseTasks(partitions);
         foreach (KafkaPartitionState state in Forget(partitions))
         {
             state.Assigned = false;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using LowLatency.Engine;
 
 namespace LowLatency.Adapters.Sockets;
 
@@ -14,4 +15,7 @@ internal static class SocketsThrowHelper
 
     [DoesNotReturn]
     public static void ThrowInvalidOperation(string message) => throw new InvalidOperationException(message);
+
+    [DoesNotReturn]
+    public static void ThrowClosed() => throw new PipelineClosedException();
 }

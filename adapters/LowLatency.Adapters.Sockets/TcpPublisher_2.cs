@@ -162,13 +162,20 @@ public sealed class TcpPublisher<T, TCodec> : IDisposable, IAsyncDisposable
         _ring.Publish(sequence);
     }
 
-    /// <summary>Like <see cref="Publish"/>, but returns false instead of blocking when the resend ring is full.</summary>
+    /// <summary>
+    /// Like <see cref="Publish"/>, but returns false instead of blocking when the resend ring is full; throws
+    /// <see cref="PipelineClosedException"/> once the publisher is disposed, as <see cref="Publish"/> does.
+    /// </summary>
     public bool TryPublish(in T value)
     {
         PublishResult result = _ring.TryNext(out long sequence);
         if (result != PublishResult.Ok)
         {
-            ObjectDisposedException.ThrowIf(result == PublishResult.Closed, this);
+            if (result == PublishResult.Closed)
+            {
+                SocketsThrowHelper.ThrowClosed();
+            }
+
             return false;
         }
 

@@ -38,4 +38,7 @@ public enum CloseReason
 
     /// <summary>The hub shut down (1001).</summary>
     ServerShutdown,
+
+    /// <summary>Refused: one more connection would take the hub's buffers over <see cref="WebSocketHubOptions.MaxBufferBytes"/> (1013).</summary>
+    MemoryCap,
 }

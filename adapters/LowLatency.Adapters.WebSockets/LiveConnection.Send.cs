@@ -2,34 +2,37 @@ using System.Net.WebSockets;
 
 namespace LowLatency.Adapters.WebSockets;
 
-/// <summary>The send loop: the socket's only writer.</summary>
+/// <summary>The send loop: the socket's only writer, and the only reader of this connection's position in the hub's log.</summary>
 internal sealed partial class LiveConnection
 {
     // Send loop only.
     private readonly LiveUpdate[] _batch;
     private readonly byte[] _frame;
+
+    // The next log position to read; while a rescan runs, the positions [_rescanFrom, _rescanTo) were lost from the
+    // log and the slots from _rescanSlot on are still to be looked at. Send loop only.
+    private long _position;
+    private long _rescanFrom;
+    private long _rescanTo = -1;
+    private int _rescanSlot;
+
     private async Task SendLoopAsync()
     {
         // Cancels a send that waited longer than the idle timeout for the client to read; reset after each send.
         using var stall = new CancellationTokenSource();
+
+        // Paces update frames (MinFrameInterval); a tick missed while sending is not made up.
+        using PeriodicTimer? pace = _hub.Options.MinFrameInterval > TimeSpan.Zero ? new PeriodicTimer(_hub.Options.MinFrameInterval) : null;
         try
         {
             while (true)
             {
-                byte[]? control = null;
+                byte[]? control;
                 (WebSocketCloseStatus Status, string Text)? close;
-                int count = 0;
                 lock (_lock)
                 {
                     close = _close;
-                    if (close is null && !_controls.TryDequeue(out control))
-                    {
-                        count = DrainUnsynchronized();
-                        if (count == 0)
-                        {
-                            _scheduled = false;
-                        }
-                    }
+                    _controls.TryDequeue(out control);
                 }
 
                 if (close is { } c)
@@ -41,21 +44,33 @@ internal sealed partial class LiveConnection
                 if (control is not null)
                 {
                     await SendAsync(control, WebSocketMessageType.Text, stall).ConfigureAwait(false);
+                    continue;
                 }
-                else if (count > 0)
+
+                int count = Collect();
+                if (count > 0)
                 {
                     ReadOnlySpan<LiveUpdate> batch = _batch.AsSpan(0, count);
                     int length = Binary
                         ? FrameEncoder.WriteBinary(batch, _hub.TopicArray, _frame)
                         : FrameEncoder.WriteJson(batch, _hub.TopicArray, _frame);
                     await SendAsync(_frame.AsMemory(0, length), Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, stall).ConfigureAwait(false);
-                    Volatile.Write(ref _sent, _sent + count);
+                    lock (_lock)
+                    {
+                        _sent += count;
+                        _pending = 0;
+                    }
+
                     _hub.OnSent(count);
+                    if (pace is not null)
+                    {
+                        await pace.WaitForNextTickAsync().ConfigureAwait(false);
+                    }
+
+                    continue;
                 }
-                else
-                {
-                    await _signal.WaitAsync().ConfigureAwait(false);
-                }
+
+                await SleepAsync().ConfigureAwait(false);
             }
         }
         catch (Exception e) when (stall.IsCancellationRequested && e is OperationCanceledException or WebSocketException or IOException)
@@ -71,17 +86,146 @@ internal sealed partial class LiveConnection
         }
     }
 
-    /// <summary>Copies up to a frame's worth of queued updates into <see cref="_batch"/>, oldest key first.</summary>
-    private int DrainUnsynchronized()
+    /// <summary>
+    /// Waits until there may be something to send: sleeps unless a control, a close or an update arrived since the
+    /// loop last looked (each of those wakers exchanges <see cref="_asleep"/> after making its work visible).
+    /// </summary>
+    private ValueTask SleepAsync()
     {
-        int count = 0;
-        while (count < _batch.Length && _queue.Count > 0)
+        Interlocked.Exchange(ref _asleep, 1);
+        bool work;
+        lock (_lock)
         {
-            _batch[count++] = _queue.Head;
-            _queue.RemoveHead();
+            work = _close is not null || _controls.Count > 0;
+        }
+
+        if ((work || !_hub.TryWaitForUpdates(this, _position)) && Interlocked.Exchange(ref _asleep, 0) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // Asleep, or a waker already took _asleep and sets the signal: the wait completes at once then.
+        return _signal.WaitAsync();
+    }
+
+    /// <summary>
+    /// Copies into <see cref="_batch"/> up to a frame's worth of the newest values this connection wants, oldest
+    /// position first, and counts what it passed over; returns how many it copied.
+    /// </summary>
+    private int Collect()
+    {
+        LatestValues latest = _hub.Latest;
+        Subscription subscription = _subscription;
+        int count = 0;
+        long offered = 0, conflated = 0, skipped = 0;
+        while (count < _batch.Length)
+        {
+            if (_rescanTo >= 0)
+            {
+                count = Rescan(latest, subscription, count, ref offered);
+                if (_rescanTo >= 0)
+                {
+                    break; // the frame is full
+                }
+
+                continue;
+            }
+
+            long head = latest.Head;
+            if (_position == head)
+            {
+                break;
+            }
+
+            // Further behind than the table has keys: one pass over the table (each key once) costs less than reading
+            // every update (most of them superseded), and sends the same newest values.
+            long from = _position;
+            if (head - from <= latest.SlotCount && latest.IsStillLogged(from))
+            {
+                int start = count;
+                long chunkOffered = 0, chunkConflated = 0;
+                long position = from;
+                for (; position < head && count < _batch.Length; position++)
+                {
+                    int slot = latest.SlotAt(position);
+                    if (!Wants(subscription, latest.KeyOf(slot)))
+                    {
+                        continue;
+                    }
+
+                    chunkOffered++;
+                    if (latest.TryRead(slot, position, out _batch[count]))
+                    {
+                        count++;
+                    }
+                    else
+                    {
+                        chunkConflated++;
+                    }
+                }
+
+                if (latest.IsStillLogged(from))
+                {
+                    _position = position;
+                    offered += chunkOffered;
+                    conflated += chunkConflated;
+                    continue;
+                }
+
+                count = start; // entries were overwritten while read: take nothing from them, rescan below
+            }
+
+            // Rescan: send the newest value of every key written at a position from `from` on (later ones come from
+            // the log). Also the way back for a connection that fell more than the log's length behind.
+            head = latest.Head;
+            skipped += head - from;
+            _rescanFrom = from;
+            _rescanTo = head;
+            _rescanSlot = 0;
+            _position = head;
+        }
+
+        lock (_lock)
+        {
+            _offered += offered;
+            _conflated += conflated;
+            _skipped += skipped;
+            _pending = count;
         }
 
         return count;
+    }
+
+    /// <summary>Continues the rescan into <see cref="_batch"/> from <paramref name="count"/>; ends it (<see cref="_rescanTo"/> = −1) when every slot was looked at.</summary>
+    private int Rescan(LatestValues latest, Subscription subscription, int count, ref long offered)
+    {
+        int slots = latest.SlotCount;
+        while (_rescanSlot < slots && count < _batch.Length)
+        {
+            int slot = _rescanSlot++;
+            long version = latest.VersionOf(slot);
+
+            // A version at or past _rescanTo (or −1: being written now, for a position past it) is in the log ahead.
+            if (version >= _rescanFrom && version < _rescanTo && Wants(subscription, latest.KeyOf(slot))
+                && latest.TryRead(slot, version, out _batch[count]))
+            {
+                count++;
+                offered++;
+            }
+        }
+
+        if (_rescanSlot == slots)
+        {
+            _rescanTo = -1;
+        }
+
+        return count;
+    }
+
+    private bool Wants(Subscription subscription, long conflationKey)
+    {
+        int topic = LatestValues.TopicOf(conflationKey);
+        return subscription.Wants(_hub.TopicArray[topic], LatestValues.KeyPart(conflationKey), _hub.BusiestOf(topic));
     }
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationTokenSource stall)

@@ -1,18 +1,19 @@
 using System.Net.WebSockets;
-using LowLatency.Engine.Flow;
 
 namespace LowLatency.Adapters.WebSockets;
 
 /// <summary>
-/// One client: a bounded queue that keeps the newest value per (topic, key) (the engine's
-/// <see cref="ConflationBuffer{T}"/>), a send loop that is the socket's only writer, and a receive loop that
-/// applies the client's commands.
+/// One client: a position in the hub's log of newest values (<see cref="LatestValues"/>), a send loop that is the
+/// socket's only writer, and a receive loop that applies the client's commands.
 /// </summary>
 /// <remarks>
-/// <para>The fan-out thread calls <see cref="Offer"/>; it takes <see cref="_lock"/> for a table insert and never
-/// touches the socket. The send loop takes the lock to copy up to a frame's worth of updates out, then encodes
-/// and sends without it. <see cref="_scheduled"/> (under the lock) is true while the send loop is awake or
-/// about to be woken, so the signal is set at most once per wait.</para>
+/// <para>Nothing is pushed to a connection: when its previous frame has been written, the send loop reads the log
+/// from its position on and sends the updates its subscription wants whose key has no newer value since (the
+/// others are conflated, counted). So at most one frame per connection is in flight, whatever is published
+/// meanwhile waits in the hub's table where newer values replace it, and a client that does not read costs the
+/// hub nothing per update. With nothing to send, the loop sleeps: it registers with the hub, which wakes it after
+/// the next batch of updates (<see cref="WebSocketHub.TryWaitForUpdates"/>), or <see cref="SendControl"/> and
+/// <see cref="RequestClose"/> wake it. <see cref="_asleep"/> makes exactly one waker set the signal per sleep.</para>
 /// <para>Closing goes through the send loop too (<see cref="RequestClose"/>): a WebSocket allows one sender.</para>
 /// </remarks>
 internal sealed partial class LiveConnection
@@ -23,20 +24,23 @@ internal sealed partial class LiveConnection
     private readonly AsyncSignal _signal = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Guarded by _lock: written by the fan-out thread (Offer) and the send loop (drain).
-    private readonly ConflationBuffer<LiveUpdate> _queue;
+    // Guarded by _lock: controls and close written by the receive loop and the hub, taken by the send loop; the
+    // counters written by the send loop, read by Snapshot.
     private readonly Queue<byte[]> _controls = new();
-    private bool _scheduled = true;
     private (WebSocketCloseStatus Status, string Text)? _close;
-    private bool _finished;
     private long _offered;
-    private long _conflated;
-    private long _dropped;
-
-    // Written by the send loop only; read by anyone with Volatile.Read.
     private long _sent;
+    private long _conflated;
+    private long _skipped;
+    private int _pending;
 
-    // Written by the receive loop (volatile); read by the fan-out thread for every update.
+    // True while on the hub's list of loops waiting for updates (guarded by the hub's wait lock).
+    internal bool WaitListed { get; set; }
+
+    // 1 while the send loop sleeps or is about to; whoever exchanges it to 0 sets the signal (Interlocked).
+    private int _asleep;
+
+    // Written by the receive loop (volatile); read by the send loop for every update it reads.
     private volatile Subscription _subscription = Subscription.Default;
 
     // The first reason recorded wins (CompareExchange); -1 while open.
@@ -49,10 +53,10 @@ internal sealed partial class LiveConnection
         Id = id;
         Remote = remote;
         Binary = binary;
-        _queue = new ConflationBuffer<LiveUpdate>(hub.Options.QueueCapacity);
         _batch = new LiveUpdate[hub.Options.MaxUpdatesPerFrame];
         _frame = new byte[hub.MaxFrameBytes];
         _inbound = new byte[hub.Options.MaxMessageBytes + 1];
+        _position = hub.Latest.Head;
     }
 
     public long Id { get; }
@@ -61,56 +65,11 @@ internal sealed partial class LiveConnection
 
     public bool Binary { get; }
 
-    /// <summary>
-    /// Fan-out thread: queues the updates of <paramref name="batch"/> this connection wants, each replacing an unsent
-    /// value of its key. Never blocks on the socket; allocates nothing.
-    /// </summary>
-    public void Offer(ReadOnlySpan<LiveUpdate> batch, LiveTopic[] topics, long[][] busiest)
-    {
-        Subscription subscription = _subscription;
-        bool queued = false;
-        bool wake;
-        lock (_lock)
-        {
-            if (_finished)
-            {
-                return;
-            }
-
-            foreach (ref readonly LiveUpdate update in batch)
-            {
-                if (!subscription.Wants(topics[update.Topic], update.Key, busiest[update.Topic]))
-                {
-                    continue;
-                }
-
-                _offered++;
-                if (!_queue.Put(update.ConflationKey, in update, out bool replaced))
-                {
-                    _dropped++;
-                }
-                else if (replaced)
-                {
-                    _conflated++;
-                }
-
-                queued = true;
-            }
-
-            wake = queued && ScheduleUnsynchronized();
-        }
-
-        if (wake)
-        {
-            _signal.Set();
-        }
-    }
-
     public WebSocketClientInfo Snapshot()
     {
         lock (_lock)
         {
-            return new WebSocketClientInfo(Id, Remote, Binary, _offered, Volatile.Read(ref _sent), _conflated, _dropped, _queue.Count);
+            return new WebSocketClientInfo(Id, Remote, Binary, _offered, _sent, _conflated, _skipped, _pending);
         }
     }
 
@@ -124,11 +83,7 @@ internal sealed partial class LiveConnection
 
         // The send loop sends the close frame (or the close reply) and ends; AbortLaterAsync bounds it.
         await sending.ConfigureAwait(false);
-        lock (_lock)
-        {
-            _finished = true;
-        }
-
+        _hub.StopWaiting(this);
         _done.TrySetResult();
         _socket.Dispose();
         return (CloseReason)_reason;
@@ -137,19 +92,14 @@ internal sealed partial class LiveConnection
     /// <summary>Asks the send loop to send a close frame after the frame in flight, and stop.</summary>
     public void RequestClose(WebSocketCloseStatus status, string text)
     {
-        bool wake;
         bool first;
         lock (_lock)
         {
             first = _close is null;
             _close ??= (status, text);
-            wake = ScheduleUnsynchronized();
         }
 
-        if (wake)
-        {
-            _signal.Set();
-        }
+        Wake();
 
         if (first)
         {
@@ -172,29 +122,21 @@ internal sealed partial class LiveConnection
     /// <summary>Queues a text control message (hello, acknowledgements) ahead of updates.</summary>
     public void SendControl(byte[] message)
     {
-        bool wake;
         lock (_lock)
         {
             _controls.Enqueue(message);
-            wake = ScheduleUnsynchronized();
         }
 
-        if (wake)
+        Wake();
+    }
+
+    /// <summary>Any thread: wakes the send loop if it sleeps (a no-op otherwise: it looks for work before it sleeps).</summary>
+    public void Wake()
+    {
+        if (Interlocked.Exchange(ref _asleep, 0) == 1)
         {
             _signal.Set();
         }
-    }
-
-    /// <summary>Under <see cref="_lock"/>: marks the send loop scheduled; true when the caller must set the signal (it was asleep).</summary>
-    private bool ScheduleUnsynchronized()
-    {
-        if (_scheduled)
-        {
-            return false;
-        }
-
-        _scheduled = true;
-        return true;
     }
 
     /// <summary>Records why the connection ends; the first reason wins.</summary>
@@ -203,7 +145,7 @@ internal sealed partial class LiveConnection
     internal static WebSocketCloseStatus CloseStatusOf(CloseReason reason) => reason switch
     {
         CloseReason.BadToken or CloseReason.BadOrigin or CloseReason.BadFormat => WebSocketCloseStatus.PolicyViolation,
-        CloseReason.TooManyConnections => (WebSocketCloseStatus)1013,
+        CloseReason.TooManyConnections or CloseReason.MemoryCap => (WebSocketCloseStatus)1013,
         CloseReason.MessageTooBig => WebSocketCloseStatus.MessageTooBig,
         CloseReason.InvalidMessage => WebSocketCloseStatus.InvalidPayloadData,
         CloseReason.ServerShutdown => WebSocketCloseStatus.EndpointUnavailable,

@@ -23,11 +23,13 @@ public sealed partial class WebSocketHub
     // Under _registry: totals of connections already closed, so the meter's counters never go back.
     private long _closedOffered;
     private long _closedConflated;
-    private long _closedDropped;
+    private long _closedSkipped;
 
     // Interlocked.
     private long _sent;
     private long _nextId;
+
+    // Connections admitted and not yet ended (Interlocked): each holds BufferBytesPerConnection of the memory cap.
     private int _open;
 
     // Set once by DisposeAsync (volatile): refuse new connections.
@@ -45,21 +47,21 @@ public sealed partial class WebSocketHub
     /// <summary>Every open connection's counters.</summary>
     public IReadOnlyList<WebSocketClientInfo> GetClients() => Array.ConvertAll(_connections, c => c.Snapshot());
 
-    /// <summary>(offered, conflated, dropped) over every connection, open or closed.</summary>
-    internal (long Offered, long Conflated, long Dropped) Totals()
+    /// <summary>(offered, conflated, skipped) over every connection, open or closed.</summary>
+    internal (long Offered, long Conflated, long Skipped) Totals()
     {
         lock (_registry)
         {
-            long offered = _closedOffered, conflated = _closedConflated, dropped = _closedDropped;
+            long offered = _closedOffered, conflated = _closedConflated, skipped = _closedSkipped;
             foreach (LiveConnection connection in _connections)
             {
                 WebSocketClientInfo info = connection.Snapshot();
                 offered += info.Offered;
                 conflated += info.Conflated;
-                dropped += info.Dropped;
+                skipped += info.Skipped;
             }
 
-            return (offered, conflated, dropped);
+            return (offered, conflated, skipped);
         }
     }
 
@@ -85,10 +87,16 @@ public sealed partial class WebSocketHub
         bool reserved = false;
         if (refusal is null)
         {
-            if (Interlocked.Increment(ref _open) > Options.MaxConnections)
+            int open = Interlocked.Increment(ref _open);
+            if (open > Options.MaxConnections)
             {
                 Interlocked.Decrement(ref _open);
                 refusal = (CloseReason.TooManyConnections, $"connection cap ({Options.MaxConnections}) reached; try again later");
+            }
+            else if (SharedBufferBytes + (open * BufferBytesPerConnection) > Options.MaxBufferBytes)
+            {
+                Interlocked.Decrement(ref _open);
+                refusal = (CloseReason.MemoryCap, $"memory cap ({Options.MaxBufferBytes} bytes) reached; try again later");
             }
             else
             {
@@ -278,7 +286,7 @@ public sealed partial class WebSocketHub
             _connections = Array.FindAll(_connections, c => c != connection);
             _closedOffered += info.Offered;
             _closedConflated += info.Conflated;
-            _closedDropped += info.Dropped;
+            _closedSkipped += info.Skipped;
         }
     }
 

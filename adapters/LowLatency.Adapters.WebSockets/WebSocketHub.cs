@@ -9,9 +9,11 @@ namespace LowLatency.Adapters.WebSockets;
 
 /// <summary>
 /// Pushes live values to WebSocket clients. Producers publish through <see cref="LivePublisher"/>s into an engine
-/// ring; one fan-out thread (the ring's only stage) hands each update to the connections whose subscription wants
-/// it, and each connection keeps only the newest unsent value per (topic, key) in a bounded queue. A slow client
-/// therefore sees fewer, fresher updates and costs a bounded amount of memory; the producers never wait on a socket.
+/// ring; one fan-out thread (the ring's only stage) writes each update into one table of the newest value per
+/// (topic, key) and a log of changes, then wakes the connections that wait for updates. Each connection's send loop
+/// reads the log at its own pace, one frame in flight at a time, and sends the newest values its subscription
+/// wants. A slow client therefore sees fewer, fresher updates; a stalled one costs nothing per update; memory is
+/// bounded (<see cref="WebSocketHubOptions.MaxBufferBytes"/>); the producers never wait on a socket.
 /// </summary>
 /// <remarks>
 /// Register topics, <see cref="Start"/>, then serve <see cref="HandleAsync"/> on a WebSocket route: with its own
@@ -29,11 +31,20 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     private readonly Lock _registry = new();
     private Pipeline<LiveUpdate>? _pipeline;
     private LiveTopic[] _topicArray = [];
+    private LatestValues? _latest;
 
     // Fan-out thread only.
     private KeyActivity?[] _activity = [];
-    private long[][] _busiest = [];
     private long _nextBusiest;
+
+    // Per topic, its busiest keys: replaced whole by the fan-out thread once a second (Volatile.Write), read by send loops.
+    private long[][] _busiest = [];
+
+    // Send loops waiting for updates, under _waitLock: a loop adds itself (TryWaitForUpdates); the fan-out thread
+    // swaps the list out after each batch and wakes them. LiveConnection.WaitListed is guarded by _waitLock too.
+    private readonly Lock _waitLock = new();
+    private List<LiveConnection> _waiting = [];
+    private List<LiveConnection> _waking = [];
 
     /// <summary>Creates a hub; add topics, then <see cref="Start"/>.</summary>
     public WebSocketHub(WebSocketHubOptions? options = null)
@@ -56,21 +67,30 @@ public sealed partial class WebSocketHub : IAsyncDisposable
 
     internal int MaxFrameBytes { get; private set; }
 
+    internal LatestValues Latest => _latest ?? throw new InvalidOperationException("The hub is not started.");
+
     /// <summary>
-    /// The most memory the hub's own buffers take per connection (after <see cref="Start"/>): the conflating queue
-    /// (<see cref="WebSocketHubOptions.QueueCapacity"/> updates and its key index), one frame's batch and encoding
-    /// buffer, and the inbound message buffer. Kestrel's and the kernel's socket buffers come on top.
+    /// The most memory the hub's buffers take per connection (after <see cref="Start"/>): one frame's batch and
+    /// encoding buffer, the inbound message buffer, and the kernel send buffer the hub sets (twice
+    /// <see cref="WebSocketHubOptions.SendBufferBytes"/>, as Linux allocates). A connection holds no queue of its own:
+    /// updates wait in the hub's table (<see cref="SharedBufferBytes"/>).
     /// </summary>
-    public long BufferBytesPerConnection
-    {
-        get
-        {
-            long fifo = (long)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Options.QueueCapacity);
-            long queue = (fifo * (sizeof(long) + Unsafe.SizeOf<LiveUpdate>())) + (2 * fifo * (sizeof(long) + sizeof(int)));
-            long batch = (long)Options.MaxUpdatesPerFrame * Unsafe.SizeOf<LiveUpdate>();
-            return queue + batch + MaxFrameBytes + Options.MaxMessageBytes + 1;
-        }
-    }
+    public long BufferBytesPerConnection =>
+        ((long)Options.MaxUpdatesPerFrame * Unsafe.SizeOf<LiveUpdate>()) + MaxFrameBytes + Options.MaxMessageBytes + 1 + (2L * Options.SendBufferBytes);
+
+    /// <summary>
+    /// What the hub's shared buffers take (after <see cref="Start"/>): the newest-value table
+    /// (<see cref="WebSocketHubOptions.MaxKeys"/>), the change log and the ingress ring. Each publisher's conflation
+    /// table (<see cref="WebSocketHubOptions.PublisherConflationCapacity"/>) comes on top.
+    /// </summary>
+    public long SharedBufferBytes =>
+        LatestValues.BytesFor(Options.MaxKeys, Options.ChangeLogCapacity) + ((long)Options.IngressCapacity * Unsafe.SizeOf<LiveUpdate>());
+
+    /// <summary>What the hub's buffers take now: <see cref="SharedBufferBytes"/> plus <see cref="BufferBytesPerConnection"/> per open connection; never above <see cref="WebSocketHubOptions.MaxBufferBytes"/>.</summary>
+    public long BufferBytes => SharedBufferBytes + (Volatile.Read(ref _open) * BufferBytesPerConnection);
+
+    /// <summary>Updates refused because the hub's table held <see cref="WebSocketHubOptions.MaxKeys"/> keys.</summary>
+    public long RefusedKeys => _latest?.Refused ?? 0;
 
     /// <summary>Registers a topic (before <see cref="Start"/>).</summary>
     /// <param name="name">What clients subscribe to: 1–64 of <c>A–Z a–z 0–9 _ . -</c>.</param>
@@ -129,6 +149,12 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         MaxFrameBytes = FrameEncoder.MaxFrameBytes(_topicArray, Options.MaxUpdatesPerFrame);
         _activity = Array.ConvertAll(_topicArray, t => t.DefaultFeed == DefaultFeed.BusiestKeys ? new KeyActivity(t.BusiestKeys, t.BusiestByIndex) : null);
         _busiest = Array.ConvertAll(_topicArray, _ => Array.Empty<long>());
+        if (SharedBufferBytes + BufferBytesPerConnection > Options.MaxBufferBytes)
+        {
+            throw new ArgumentException($"{nameof(WebSocketHubOptions.MaxBufferBytes)} ({Options.MaxBufferBytes} bytes) does not fit the hub's table, log and ring ({SharedBufferBytes} bytes) and one connection ({BufferBytesPerConnection} bytes).");
+        }
+
+        _latest = new LatestValues(Options.MaxKeys, Options.ChangeLogCapacity, FanOutBatch);
         _nextBusiest = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
         var pipeline = Pipeline<LiveUpdate>.Create(PipelineOptions.Default with
         {
@@ -162,21 +188,21 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     public LiveTopic? FindTopic(string name) => _topics.Find(t => t.Name == name);
 
     /// <summary>
-    /// Fan-out thread: offers a batch of updates to every connection, one lock per connection per batch (a batch is
-    /// at most <see cref="FanOutBatch"/> updates, which bounds how long a connection's sender can wait for the lock).
+    /// Fan-out thread: writes a batch (at most <see cref="FanOutBatch"/> updates) into the table and the log, then
+    /// wakes the connections waiting for updates. The cost per update does not depend on how many clients listen.
     /// </summary>
     internal void FanOut(ReadOnlySpan<LiveUpdate> batch)
     {
         long start = Stopwatch.GetTimestamp();
+        LatestValues latest = _latest!;
         foreach (ref readonly LiveUpdate update in batch)
         {
             _activity[update.Topic]?.Count(in update);
+            latest.Append(in update);
         }
 
-        foreach (LiveConnection connection in _connections)
-        {
-            connection.Offer(batch, _topicArray, _busiest);
-        }
+        latest.Publish();
+        WakeWaiting();
 
         long now = Stopwatch.GetTimestamp();
         if (now >= _nextBusiest)
@@ -192,6 +218,72 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Send loop: the busiest keys of <paramref name="topic"/> this second.</summary>
+    internal long[] BusiestOf(int topic) => Volatile.Read(ref _busiest[topic]);
+
+    /// <summary>
+    /// Send loop, before it sleeps: false when the log already has updates past <paramref name="position"/>;
+    /// otherwise lists <paramref name="connection"/> to be woken (<see cref="LiveConnection.Wake"/>) after the next
+    /// batch. The fan-out thread publishes a batch before it takes the list, so a loop that checked an old head here
+    /// is on the list it takes.
+    /// </summary>
+    internal bool TryWaitForUpdates(LiveConnection connection, long position)
+    {
+        lock (_waitLock)
+        {
+            if (Latest.Head != position)
+            {
+                return false;
+            }
+
+            if (!connection.WaitListed)
+            {
+                connection.WaitListed = true;
+                _waiting.Add(connection);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>A connection that ended leaves the list (it would otherwise be held until the next update).</summary>
+    internal void StopWaiting(LiveConnection connection)
+    {
+        lock (_waitLock)
+        {
+            if (connection.WaitListed)
+            {
+                connection.WaitListed = false;
+                _waiting.Remove(connection);
+            }
+        }
+    }
+
+    private void WakeWaiting()
+    {
+        lock (_waitLock)
+        {
+            if (_waiting.Count == 0)
+            {
+                return;
+            }
+
+            (_waiting, _waking) = (_waking, _waiting);
+            foreach (LiveConnection connection in _waking)
+            {
+                connection.WaitListed = false;
+            }
+        }
+
+        // Outside the lock: a woken loop may list itself again at once.
+        foreach (LiveConnection connection in _waking)
+        {
+            connection.Wake();
+        }
+
+        _waking.Clear();
+    }
+
     private void RefreshBusiest(long now)
     {
         // Once a second, not per event: a few small arrays.
@@ -200,7 +292,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         {
             if (_activity[i] is { } activity)
             {
-                _busiest[i] = activity.TakeBusiest();
+                Volatile.Write(ref _busiest[i], activity.TakeBusiest());
             }
         }
     }

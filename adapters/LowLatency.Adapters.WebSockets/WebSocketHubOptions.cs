@@ -24,11 +24,36 @@ public sealed record WebSocketHubOptions
     /// <summary>Largest client message; a larger one closes the connection with 1009.</summary>
     public int MaxMessageBytes { get; init; } = 4096;
 
-    /// <summary>Distinct (topic, key) values held per connection while it is behind; a new key beyond it is dropped and counted.</summary>
-    public int QueueCapacity { get; init; } = 256;
+    /// <summary>
+    /// Distinct (topic, key) pairs the hub keeps the newest value of, for every connection together; an update of a new
+    /// key beyond it is refused and counted (<see cref="WebSocketHub.RefusedKeys"/>).
+    /// </summary>
+    public int MaxKeys { get; init; } = 16_384;
+
+    /// <summary>
+    /// Updates the hub's change log remembers (power of two). A connection that falls further behind than this (it
+    /// did not read for a while) no longer sees each update: it is sent its keys' newest values from the table
+    /// instead, and the updates it passed over are counted as skipped.
+    /// </summary>
+    public int ChangeLogCapacity { get; init; } = 1 << 16;
+
+    /// <summary>
+    /// The most memory the hub's buffers may take: its table and log, and per connection one frame, the inbound
+    /// message buffer and the kernel send buffer it sets (<see cref="WebSocketHub.BufferBytes"/>). A connection that
+    /// would go over it is refused with 1013. Checked at <see cref="WebSocketHub.Start"/> to fit at least one connection.
+    /// </summary>
+    public long MaxBufferBytes { get; init; } = 256L << 20;
 
     /// <summary>Updates copied out of a connection's queue per frame.</summary>
     public int MaxUpdatesPerFrame { get; init; } = 32;
+
+    /// <summary>
+    /// The least time between two update frames to one client (zero: the next frame as soon as the previous one is
+    /// written). Meanwhile the hub's table keeps only each key's newest value, so a paced client misses nothing but
+    /// intermediate values, and the hub's sending work per second is bounded by connections × frames per second
+    /// whatever the update rate. A screen repaints at most 60 times a second; dashboards want far fewer.
+    /// </summary>
+    public TimeSpan MinFrameInterval { get; init; } = TimeSpan.Zero;
 
     /// <summary>
     /// Slots of the ingress ring between publishers and the fan-out thread (power of two). Small on purpose: it is a
@@ -48,11 +73,11 @@ public sealed record WebSocketHubOptions
     public int PublisherConflationCapacity { get; init; } = 8192;
 
     /// <summary>
-    /// The kernel send buffer of each client socket (SO_SNDBUF), so a slow reader's backlog waits in the conflating
-    /// queue, where newer values replace it, rather than in the kernel, where nothing can; 0 keeps the OS default (on
-    /// Linux it grows to megabytes: seconds of stale frames for a slow client).
+    /// The kernel send buffer of each client socket (SO_SNDBUF), so a slow reader's backlog waits in the hub's table,
+    /// where newer values replace it, rather than in the kernel, where nothing can; 0 keeps the OS default (on Linux
+    /// it grows to megabytes: seconds of stale frames for a slow client). Linux doubles the value asked for.
     /// </summary>
-    public int SendBufferBytes { get; init; } = 64 * 1024;
+    public int SendBufferBytes { get; init; } = 16 * 1024;
 
     /// <summary>How often the server pings; with <see cref="PingTimeout"/>, a peer that stops answering is closed.</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
@@ -71,12 +96,15 @@ public sealed record WebSocketHubOptions
     {
         Require(MaxConnections >= 1, $"{nameof(MaxConnections)} must be ≥ 1, got {MaxConnections}.");
         Require(MaxMessageBytes >= 64, $"{nameof(MaxMessageBytes)} must be ≥ 64, got {MaxMessageBytes}.");
-        Require(QueueCapacity >= 1, $"{nameof(QueueCapacity)} must be ≥ 1, got {QueueCapacity}.");
+        Require(MaxKeys >= 1, $"{nameof(MaxKeys)} must be ≥ 1, got {MaxKeys}.");
+        Require(ChangeLogCapacity >= 2 * WebSocketHub.FanOutBatch && int.IsPow2(ChangeLogCapacity), $"{nameof(ChangeLogCapacity)} must be a power of two ≥ {2 * WebSocketHub.FanOutBatch}, got {ChangeLogCapacity}.");
+        Require(MaxBufferBytes > 0, $"{nameof(MaxBufferBytes)} must be positive, got {MaxBufferBytes}.");
         Require(MaxUpdatesPerFrame is >= 1 and <= ushort.MaxValue, $"{nameof(MaxUpdatesPerFrame)} must be in [1, 65535], got {MaxUpdatesPerFrame}.");
         Require(IngressCapacity >= 2 && int.IsPow2(IngressCapacity), $"{nameof(IngressCapacity)} must be a power of two ≥ 2, got {IngressCapacity}.");
         Require(FanOutDutyCycle is > 0 and <= 1, $"{nameof(FanOutDutyCycle)} must be in (0, 1], got {FanOutDutyCycle}.");
         Require(PublisherConflationCapacity >= 1, $"{nameof(PublisherConflationCapacity)} must be ≥ 1, got {PublisherConflationCapacity}.");
         Require(SendBufferBytes >= 0, $"{nameof(SendBufferBytes)} must be ≥ 0 (0: the OS default), got {SendBufferBytes}.");
+        Require(MinFrameInterval >= TimeSpan.Zero, $"{nameof(MinFrameInterval)} must not be negative.");
         Require(PingInterval > TimeSpan.Zero, $"{nameof(PingInterval)} must be positive.");
         Require(PingTimeout > TimeSpan.Zero, $"{nameof(PingTimeout)} must be positive.");
         Require(IdleTimeout > TimeSpan.Zero, $"{nameof(IdleTimeout)} must be positive.");

@@ -55,6 +55,10 @@ public sealed class WebSocketServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.RequestHeadersTimeout = options.HandshakeTimeout;
             kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+
+            // A send completes when Kestrel has handed the frame to the socket, not when it sits in Kestrel's output
+            // buffer: with one frame in flight per connection, a slow client's backlog waits in the hub's table.
+            kestrel.Limits.MaxResponseBufferSize = 0;
             kestrel.Listen(options.Endpoint, listen => listen.Use(next => context => CountHandshakeTimeoutsAsync(next, context, hub)));
         });
 

@@ -4,7 +4,7 @@ namespace LowLatency.Adapters.WebSockets;
 
 /// <summary>
 /// The adapter's instruments on the <c>LowLatency</c> meter, tagged <c>hub</c>: connections open, updates by
-/// outcome (<c>sent</c>, <c>conflated</c>, <c>dropped</c>), and connections closed or refused by <c>reason</c>.
+/// outcome (<c>sent</c>, <c>conflated</c>, <c>skipped</c>, <c>dropped</c>), and connections closed or refused by <c>reason</c>.
 /// Observable: read from the hubs' counters when a listener collects.
 /// </summary>
 internal static class WebSocketTelemetry
@@ -28,6 +28,7 @@ internal static class WebSocketTelemetry
         CloseReason.HandshakeTimeout => "handshake_timeout",
         CloseReason.Stalled => "stalled",
         CloseReason.ServerShutdown => "server_shutdown",
+        CloseReason.MemoryCap => "memory_cap",
         _ => r.ToString(),
     });
 
@@ -38,7 +39,7 @@ internal static class WebSocketTelemetry
         "lowlatency.websocket.connections", () => Each(h => h.ConnectionCount), "{connection}", "WebSocket connections open.");
 
     public static readonly ObservableCounter<long> Updates = s_meter.CreateObservableCounter(
-        "lowlatency.websocket.updates", ObserveUpdates, "{update}", "Updates selected for clients, by outcome: sent, conflated (replaced by a newer value before sending), dropped (queue full).");
+        "lowlatency.websocket.updates", ObserveUpdates, "{update}", "Updates for clients, by outcome: sent, conflated (a newer value of the key was there first), skipped (the client fell more than the change log behind; its keys' newest values were sent), dropped (a new key beyond the hub's MaxKeys).");
 
     public static readonly ObservableCounter<long> Closed = s_meter.CreateObservableCounter(
         "lowlatency.websocket.closed", ObserveClosed, "{connection}", "Connections closed or refused, by reason.");
@@ -77,10 +78,11 @@ internal static class WebSocketTelemetry
         var list = new List<Measurement<long>>();
         foreach (WebSocketHub hub in s_hubs)
         {
-            (_, long conflated, long dropped) = hub.Totals();
+            (_, long conflated, long skipped) = hub.Totals();
             list.Add(new Measurement<long>(hub.Sent, Hub(hub), new("outcome", "sent")));
             list.Add(new Measurement<long>(conflated, Hub(hub), new("outcome", "conflated")));
-            list.Add(new Measurement<long>(dropped, Hub(hub), new("outcome", "dropped")));
+            list.Add(new Measurement<long>(skipped, Hub(hub), new("outcome", "skipped")));
+            list.Add(new Measurement<long>(hub.RefusedKeys, Hub(hub), new("outcome", "dropped")));
         }
 
         return list;

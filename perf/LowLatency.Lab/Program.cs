@@ -24,6 +24,7 @@ internal static class Program
         root.Subcommands.Add(PingPongCommand.Create());
         root.Subcommands.Add(FeedCommand.Create());
         root.Subcommands.Add(KafkaWorkerCommand.Create());
+        root.Subcommands.Add(FanOutClientsCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(JournalCommand.Create());
         return root;

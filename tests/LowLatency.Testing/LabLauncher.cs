@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 
 namespace LowLatency.Testing;
 
@@ -7,10 +6,8 @@ namespace LowLatency.Testing;
 /// Starts the built lab (<c>lowlatency.dll</c>) as a child process with redirected output, and sends it SIGINT
 /// like a Ctrl+C in its terminal. The test project must build perf/LowLatency.Lab alongside itself.
 /// </summary>
-public static partial class LabLauncher
+public static class LabLauncher
 {
-    private const int SigInt = 2;
-
     /// <summary>Starts <c>dotnet lowlatency.dll</c> with <paramref name="arguments"/> (the command first), stdout and stderr redirected.</summary>
     public static Process Start(IEnumerable<string> arguments, string? workingDirectory = null)
     {
@@ -35,16 +32,7 @@ public static partial class LabLauncher
     }
 
     /// <summary>What a terminal sends on Ctrl+C.</summary>
-    public static void Interrupt(Process process)
-    {
-        if (Kill(process.Id, SigInt) != 0)
-        {
-            throw new InvalidOperationException($"kill(SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    public static void Interrupt(Process process) => UnixSignal.Send(process.Id, UnixSignal.Interrupt);
 
     /// <summary>perf/LowLatency.Lab/bin/&lt;configuration&gt;/net10.0/lowlatency.dll, found from this test's own output folder.</summary>
     private static string LabDll()

@@ -23,6 +23,8 @@ namespace LowLatency.Engine.Integrity;
 /// three lanes computed as independent chains and joined by shifting the first two lanes' state past the
 /// bytes that follow them (the CRC is linear: shifting a state by <c>n</c> zero bytes is a fixed 32×32 bit
 /// matrix, applied as four 256-entry tables). Short buffers take the single chain.</para>
+/// <para>The loops are compiled fully optimised on first call (no tiering): a connection's first batches are checked
+/// at full speed rather than by unoptimised vector code for the first second or so.</para>
 /// <para>Values are the finished CRC (initial value and final XOR 0xFFFFFFFF applied), so
 /// <see cref="Append(uint, ReadOnlySpan{byte})"/> continues a CRC across pieces:
 /// <c>Append(Compute(a), b) == Compute(a ++ b)</c>.</para>
@@ -80,6 +82,7 @@ public static class Crc32C
             : UpdateWithLanes(state, data);
 
     /// <summary>The raw update (no inversions) by carry-less folding; the caller checked <see cref="Pclmulqdq"/> (and its V512 for <paramref name="wide"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static uint UpdateFolding(uint state, ReadOnlySpan<byte> data, bool wide)
     {
         Debug.Assert(data.Length >= 64, "the four accumulators start on 64 bytes");
@@ -89,6 +92,7 @@ public static class Crc32C
     }
 
     /// <summary>The raw update (no inversions) with the <c>crc32</c> instruction: three lanes per stripe, then one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static uint UpdateWithLanes(uint state, ReadOnlySpan<byte> data)
     {
         ref byte start = ref MemoryMarshal.GetReference(data);
@@ -140,6 +144,7 @@ public static class Crc32C
     /// the 128-bit block's alignment, so the constants are <c>x^(D+63) mod P</c> and <c>x^(D−1) mod P</c>,
     /// computed at start-up rather than copied as magic numbers (<see cref="FoldConstants"/>).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint Fold(uint state, ref byte start, nuint length, bool wide)
     {
         Vector128<ulong> by512 = s_foldBy512;

@@ -25,6 +25,10 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         long start = ts - TickMath.FloorMod(TickMath.FloorMod(ts, _pane) - TickMath.FloorMod(_offset, _pane), _pane);
         PaneWindows(start, out _cachedFirstEnd, out _cachedLastEnd);
         _cachedPane = start;
+
+        // W < firstEnd − 1 is FireBound(W) < firstEnd (and so PurgeBound(W) < firstEnd ≤ lastEnd): no window of the pane has fired.
+        bool assigned = _cachedLastEnd > start;
+        _cachedQuietBelow = assigned && _emission != EmissionMode.OnEveryUpdate ? _cachedFirstEnd - 1 : long.MinValue;
         return start;
     }
 
@@ -57,15 +61,11 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private ref TAcc FindOrAddPane(in TEvent e, long paneStart, out int slot)
     {
         TKey key = _core.Function.GetKey(in e);
-        int id = _keyIds.Find(key);
-        if (id >= 0)
+        ref NewestPane<TAcc> newest = ref _keyIds.FindValue(key, out int id);
+        if (id >= 0 && newest.Start == paneStart && newest.Slot >= 0)
         {
-            ref NewestPane<TAcc> newest = ref _newestPane[id];
-            if (newest.Start == paneStart && newest.Slot >= 0)
-            {
-                slot = newest.Slot;
-                return ref newest.Acc;
-            }
+            slot = newest.Slot;
+            return ref newest.Acc;
         }
 
         return ref FindOrAddPaneSlow(key, id, paneStart, out slot);
@@ -74,7 +74,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ref TAcc FindOrAddPaneSlow(TKey key, int id, long paneStart, out int slot)
     {
-        KeySlotTable<TKey> keyIds = _keyIds;
+        KeySlotTable<TKey, NewestPane<TAcc>> keyIds = _keyIds;
         slot = _panes.GetOrAdd(new WindowKey<TKey>(key, paneStart), out bool added);
         if (slot < 0)
         {
@@ -120,7 +120,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     /// <summary>Makes <paramref name="slot"/> its key's newest pane if it is newer: the old newest's accumulator moves back to the table.</summary>
     private void PromoteIfNewest(int id, int slot, long paneStart)
     {
-        ref NewestPane<TAcc> newest = ref _newestPane[id];
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(id);
         if (newest.Slot >= 0 && paneStart <= newest.Start)
         {
             return;
@@ -140,7 +140,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref TAcc PaneAcc(int slot)
     {
-        ref NewestPane<TAcc> newest = ref _newestPane[_paneKeyId[slot]];
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(_paneKeyId[slot]);
         if (newest.Slot == slot)
         {
             return ref newest.Acc;
@@ -153,7 +153,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     {
         _keyRefs[id] = 0;
         _gatherStamp[id] = 0;
-        _newestPane[id].Slot = -1;
+        _keyIds.ValueAt(id).Slot = -1;
     }
 
     /// <summary>Gives the key of a restored pane its dense id (shared by all the key's panes).</summary>
@@ -178,9 +178,10 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private void ReleaseKeyId(int slot)
     {
         int id = _paneKeyId[slot];
-        if (_newestPane[id].Slot == slot)
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(id);
+        if (newest.Slot == slot)
         {
-            _newestPane[id].Slot = -1;
+            newest.Slot = -1;
         }
 
         if (--_keyRefs[id] == 0)

@@ -57,14 +57,13 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private readonly bool[] _windowFinal;
     private readonly int[] _windowEarlyRound;
 
-    // Keys get dense ids when their first pane opens: the per-event lookup goes through the small key table
-    // (with the key's newest pane cached by id), and the per-firing merge indexes arrays instead of hashing:
+    // Keys get dense ids when their first pane opens: the per-event lookup goes through the small key table,
+    // whose value is the key's newest pane, and the per-firing merge indexes arrays instead of hashing:
     // _scratchAcc[id] is valid when _gatherStamp[id] equals the current gather round, and _gathered lists the ids
     // of one gather in first-seen order.
-    private readonly KeySlotTable<TKey> _keyIds;
+    private readonly KeySlotTable<TKey, NewestPane<TAcc>> _keyIds;  // key → id, and its newest pane with the accumulator inline (see PaneAcc)
     private readonly int[] _paneKeyId;                         // pane slot → key id
     private readonly int[] _keyRefs;                           // key id → live panes
-    private readonly NewestPane<TAcc>[] _newestPane;           // key id → its newest pane, accumulator inline (see PaneAcc)
     private readonly int[] _gatherStamp;
     private readonly int[] _gathered;
     private readonly TAcc[] _scratchAcc;                       // key id → merged value of the current gather
@@ -77,6 +76,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private long _cachedPane;
     private long _cachedFirstEnd;
     private long _cachedLastEnd;
+    private long _cachedQuietBelow; // watermarks below it: the pane's windows are all open, its events emit nothing (AcceptQuiet)
 
     /// <summary>Creates the operator; <paramref name="options"/> is validated here (Kind Tumbling or Hopping).</summary>
     public TimeWindowOperator(WindowOptions options, TFunction function = default, TSink sink = default)
@@ -113,10 +113,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
 
         int keys = options.KeyCapacity ?? capacity;
-        _keyIds = new KeySlotTable<TKey>(keys);
+        _keyIds = new KeySlotTable<TKey, NewestPane<TAcc>>(keys);
         _paneKeyId = new int[capacity];
         _keyRefs = new int[keys];
-        _newestPane = new NewestPane<TAcc>[keys];
         _gatherStamp = new int[keys];
         _gathered = new int[keys];
         _scratchAcc = new TAcc[keys];
@@ -143,18 +142,13 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
 
         long paneStart = PaneStart(ts);
-        long lastEnd = _cachedLastEnd;
-        if (lastEnd <= paneStart)
+        if (before < _cachedQuietBelow)
         {
-            _core.Refuse(in e, LateReason.Unassigned, before);
-        }
-        else if (lastEnd <= _core.PurgeBound(before))
-        {
-            _core.Refuse(in e, LateReason.WindowClosed, before);
+            AcceptQuiet(in e, ts, paneStart, before);
         }
         else
         {
-            Accept(in e, ts, paneStart, before);
+            Judge(in e, ts, paneStart, before);
         }
 
         if (!IsProcessingTime && _core.AfterEvent(in e, ts, input, before))
@@ -163,8 +157,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
     }
 
+    /// <summary>The common event: every window of its pane is still open and nothing is emitted for it now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Accept(in TEvent e, long ts, long paneStart, long before)
+    private void AcceptQuiet(in TEvent e, long ts, long paneStart, long before)
     {
         ref TAcc accumulator = ref FindOrAddPane(in e, paneStart, out int slot);
         if (slot < 0)
@@ -175,8 +170,40 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
         _core.Function.Add(ref accumulator, in e);
         _core.Accepted(ts, before);
-        long firstEnd = _cachedFirstEnd;
+        if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty.Contains(slot))
+        {
+            _paneDirty.Mark(slot);
+        }
+    }
+
+    /// <summary>An event whose pane is in a gap, or has windows fired or purged, or emits on every update.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Judge(in TEvent e, long ts, long paneStart, long before)
+    {
+        long lastEnd = _cachedLastEnd;
         long purgeBound = _core.PurgeBound(before);
+        if (lastEnd <= paneStart)
+        {
+            _core.Refuse(in e, LateReason.Unassigned, before);
+            return;
+        }
+
+        if (lastEnd <= purgeBound)
+        {
+            _core.Refuse(in e, LateReason.WindowClosed, before);
+            return;
+        }
+
+        ref TAcc accumulator = ref FindOrAddPane(in e, paneStart, out int slot);
+        if (slot < 0)
+        {
+            _core.RefuseFull(in e, Options, before);
+            return;
+        }
+
+        _core.Function.Add(ref accumulator, in e);
+        _core.Accepted(ts, before);
+        long firstEnd = _cachedFirstEnd;
         if (firstEnd <= purgeBound)
         {
             // Too late for the pane's earliest windows (hopping), on time for later ones: count each window missed.

@@ -82,6 +82,7 @@ internal static class BenchCatalog
             async () => await SignalRFanOut.StartAsync(FanOutScenario.Clients)),
         new StalledClientsScenario(clients: 0, stalled: 0),
         new StalledClientsScenario(clients: 100, stalled: 100),
+        new StalledClientsScenario(clients: 900, stalled: 0),
         new StalledClientsScenario(clients: 1000, stalled: 100),
     ];
 
@@ -89,9 +90,11 @@ internal static class BenchCatalog
     public const string Baseline = "channel-async";
 
     /// <summary>
-    /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, an
-    /// engine 1P1C scenario against the hand-rolled ring with the same claim size, a window, TCP, Kafka or journal
-    /// scenario against its group's plain baseline, anything else against <see cref="Baseline"/>. Null for
+    /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, a
+    /// checksummed TCP ingest against its <c>-nocrc</c> twin (the checksum's cost, round by round), an engine 1P1C
+    /// scenario against the hand-rolled ring with the same claim size, a window, TCP, Kafka or journal
+    /// scenario against its group's plain baseline, a WebSocket pipeline scenario against the run with no clients, a
+    /// WebSocket fan-out against the SignalR anchor, anything else against <see cref="Baseline"/>. Null for
     /// a reference itself.
     /// </summary>
     public static string? ReferenceOf(string name)
@@ -103,9 +106,13 @@ internal static class BenchCatalog
             _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) && name.EndsWith("-publish10", StringComparison.Ordinal) => "handrolled-1p1c-publish10",
             _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) => "handrolled-1p1c",
             _ when name.StartsWith("window-", StringComparison.Ordinal) => "window-dictionary-baseline",
+            "tcp-ingest" or "tcp-ingest-lz4" => name + "-nocrc",
             _ when name.StartsWith("tcp-", StringComparison.Ordinal) => "tcp-networkstream-baseline",
             _ when name.StartsWith("kafka-", StringComparison.Ordinal) => "kafka-consumer-baseline",
             _ when name.StartsWith("journal-", StringComparison.Ordinal) => "journal-mapped-memcpy-baseline",
+            _ when name.StartsWith("websocket-pipeline-", StringComparison.Ordinal) => "websocket-pipeline-no-clients",
+            _ when name.StartsWith("websocket-fanout-", StringComparison.Ordinal) && name.EndsWith("-paced", StringComparison.Ordinal) => "signalr-fanout-1000-paced",
+            _ when name.StartsWith("websocket-fanout-", StringComparison.Ordinal) => "signalr-fanout-1000",
             _ => Baseline,
         };
         return reference == name ? null : reference;

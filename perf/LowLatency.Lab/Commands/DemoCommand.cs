@@ -56,6 +56,12 @@ internal static class DemoCommand
         command.Options.Add(journal);
         command.SetAction(parse =>
         {
+            string? secret = parse.GetValue(token);
+            if (secret is not null && parse.GetValue(listen) is null)
+            {
+                throw new UsageException("--token goes with --listen.");
+            }
+
             if (kafka.IsKafka(parse))
             {
                 if (parse.GetValue(listen) is not null)
@@ -66,11 +72,6 @@ internal static class DemoCommand
                 if (parse.GetValue(journal) is not null)
                 {
                     throw new UsageException("--journal records the in-process demo; with --kafka the topic `ticks` is the record.");
-                }
-
-                if (parse.GetValue(token) is not null)
-                {
-                    throw new UsageException("--token goes with --listen.");
                 }
 
                 if (parse.GetResult(dashboard) is not null)
@@ -89,10 +90,9 @@ internal static class DemoCommand
                 throw new UsageException($"--listen must be IP:PORT, localhost:PORT or *:PORT, got '{address}'.");
             }
 
-            string? secret = parse.GetValue(token);
-            if (secret is not null && (endpoint is null || secret.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(secret) > 256))
+            if (secret is not null && (secret.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(secret) > 256))
             {
-                throw new UsageException(endpoint is null ? "--token goes with --listen." : "--token must be 1 to 256 UTF-8 bytes.");
+                throw new UsageException("--token must be 1 to 256 UTF-8 bytes.");
             }
 
             RunSpec spec = options.ToValidSpec(parse, Console.Error, listen: endpoint) with { ListenToken = secret };

@@ -1,11 +1,15 @@
 using System.CommandLine;
+using LowLatency.Adapters.Kafka;
+using LowLatency.Testing;
 using LowLatency.Testing.Kafka;
 
 namespace LowLatency.Lab.Commands;
 
 /// <summary>
-/// <c>lowlatency kafka-worker</c> (hidden): the engine as a Kafka worker process, ticks → bars, committing at
-/// least once. Tests start it as a child process and kill it with SIGKILL; it prints one line per second.
+/// <c>lowlatency kafka-worker</c> (hidden): the engine as a Kafka worker process, ticks → bars, at least once
+/// or (<c>--exactly-once</c>) exactly once. Tests and <c>demo --kafka --workers N</c> start it as a child
+/// process and kill it with SIGKILL (or make it kill itself at a protocol point, <c>--chaos-kill</c>); it
+/// prints one line per second, and exits 3 with one line when its source or pipeline stops on its own.
 /// </summary>
 internal static class KafkaWorkerCommand
 {
@@ -22,10 +26,16 @@ internal static class KafkaWorkerCommand
             Description = "Drain, commit and exit once every assigned partition has been at its end this long (0: run until killed).",
             DefaultValueFactory = _ => 0,
         };
+        var exactlyOnce = new Option<bool>("--exactly-once") { Description = "Commit bars, window state and input offsets in one transaction per commit interval." };
+        var state = new Option<string?>("--state") { Description = "With --exactly-once: the state topic (as many partitions as the input); default <out>-state." };
+        var transactionalId = new Option<string?>("--transactional-id") { Description = "With --exactly-once: the producer's transactional.id (stable per worker slot); default <group>-<pid>." };
+        var commitInterval = new Option<int>("--commit-interval-ms") { Description = "With --exactly-once: commit interval.", DefaultValueFactory = _ => 100 };
+        var chaosKill = new Option<string?>("--chaos-kill") { Description = $"With --exactly-once: SIGKILL itself at the n-th point:n ({ChaosPoint.Names})." };
+        var chaosStop = new Option<string?>("--chaos-stop") { Description = "With --exactly-once: SIGSTOP itself at the n-th point:n (a zombie once resumed)." };
 
-        var command = new Command("kafka-worker", "Run the engine as a Kafka ticks→bars worker (used by the Kafka crash tests).")
+        var command = new Command("kafka-worker", "Run the engine as a Kafka ticks→bars worker (used by the Kafka crash tests and demo --kafka --workers).")
         {
-            bootstrap, input, output, group, window, session, exitWhenCaughtUp,
+            bootstrap, input, output, group, window, session, exitWhenCaughtUp, exactlyOnce, state, transactionalId, commitInterval, chaosKill, chaosStop,
         };
         command.Hidden = true;
         command.SetAction(async (parse, cancellationToken) =>
@@ -48,17 +58,40 @@ internal static class KafkaWorkerCommand
                 }
             }
 
+            KafkaExactlyOnceOptions? exactly = null;
+            if (parse.GetValue(exactlyOnce))
+            {
+                exactly = ExactlyOnceOptions(parse, state, transactionalId, commitInterval, chaosKill, chaosStop, parse.GetRequiredValue(output), parse.GetRequiredValue(group));
+            }
+            else
+            {
+                foreach (Option option in new Option[] { state, transactionalId, chaosKill, chaosStop })
+                {
+                    if (parse.GetResult(option) is { Implicit: false })
+                    {
+                        throw new UsageException($"{option.Name} goes with --exactly-once.");
+                    }
+                }
+            }
+
             await using KafkaBarsWorker worker = KafkaBarsWorker.Start(
                 parse.GetRequiredValue(bootstrap),
                 parse.GetRequiredValue(input),
                 parse.GetRequiredValue(output),
                 parse.GetRequiredValue(group),
                 parse.GetValue(window),
-                sessionTimeout: TimeSpan.FromMilliseconds(parse.GetValue(session)));
+                sessionTimeout: TimeSpan.FromMilliseconds(parse.GetValue(session)),
+                exactlyOnce: exactly);
             int quietMs = parse.GetValue(exitWhenCaughtUp);
             if (quietMs > 0)
             {
                 await worker.WaitCaughtUpAsync(TimeSpan.FromMilliseconds(quietMs), cancellationToken, Console.WriteLine);
+                if (worker.Failure is { } failed)
+                {
+                    await Console.Error.WriteLineAsync($"lowlatency: {failed}");
+                    return RunGuard.PipelineHalted;
+                }
+
                 await worker.StopAsync();
                 Console.WriteLine($"stopped {worker}");
                 return 0;
@@ -68,11 +101,45 @@ internal static class KafkaWorkerCommand
             {
                 await Task.Delay(1000, CancellationToken.None);
                 Console.WriteLine(worker.ToString());
+                if (worker.Failure is { } failure)
+                {
+                    await Console.Error.WriteLineAsync($"lowlatency: {failure}");
+                    return RunGuard.PipelineHalted;
+                }
             }
 
             await worker.StopAsync();
             return 0;
         });
         return command;
+    }
+
+    private static KafkaExactlyOnceOptions ExactlyOnceOptions(ParseResult parse, Option<string?> state, Option<string?> transactionalId, Option<int> commitInterval, Option<string?> chaosKill, Option<string?> chaosStop, string output, string group)
+    {
+        int intervalMs = parse.GetValue(commitInterval);
+        if (intervalMs is < 1 or > 600_000)
+        {
+            throw new UsageException($"--commit-interval-ms {intervalMs} must be in [1, 600000].");
+        }
+
+        ChaosPoint? chaos = null;
+        try
+        {
+            chaos = parse.GetValue(chaosKill) is { } kill ? ChaosPoint.Parse(kill, UnixSignal.Kill)
+                : parse.GetValue(chaosStop) is { } stop ? ChaosPoint.Parse(stop, UnixSignal.Stop)
+                : null;
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--chaos-kill/--chaos-stop: {e.Message}");
+        }
+
+        return KafkaExactlyOnceOptions.Default with
+        {
+            StateTopic = parse.GetValue(state) ?? output + "-state",
+            TransactionalId = parse.GetValue(transactionalId) ?? $"{group}-{Environment.ProcessId}",
+            CommitInterval = TimeSpan.FromMilliseconds(intervalMs),
+            OnPoint = chaos is null ? null : chaos.OnPoint,
+        };
     }
 }

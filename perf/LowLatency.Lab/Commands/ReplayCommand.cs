@@ -40,8 +40,8 @@ internal static class ReplayCommand
 
     internal static int Run(string directory, DemoReplay.Bound from, DemoReplay.Bound to, double speed, string? jsonPath, TextWriter output, TextWriter error)
     {
-        output.WriteLine($"LowLatency replay: {directory} → validate/enrich → windows → risk check → sink, {(speed == 0 ? "max speed" : $"{speed.ToString(CultureInfo.InvariantCulture)}× the recorded pace")}");
         using var ctrlC = new CtrlC();
+        output.WriteLine($"LowLatency replay: {directory} → validate/enrich → windows → risk check → sink, {(speed == 0 ? "max speed" : $"{speed.ToString(CultureInfo.InvariantCulture)}× the recorded pace")}");
         ReplayReport report;
         try
         {
@@ -62,7 +62,12 @@ internal static class ReplayCommand
         output.WriteLine($"  windows        {report.WindowsEmitted:N0} emitted, {report.Late:N0} late");
         output.WriteLine($"  output hash    {report.OutputHash} (replay)");
         output.WriteLine($"                 {report.RecordedOutputHash ?? "— (no recorded-run.json: the recording did not finish)"} (recorded)"
-            + (report.Identical is { } same ? (same ? "  identical" : "  DIFFERENT") : "  (a range: not comparable)"));
+            + (report.Identical is { } same ? (same ? "  identical" : "  DIFFERENT") : report.Interrupted ? "  (interrupted: not comparable)" : "  (a range: not comparable)"));
+        if (report.Interrupted)
+        {
+            output.WriteLine($"  interrupted    Ctrl+C after {report.ElapsedSeconds:F1} s: the figures cover what ran");
+        }
+
         if (report.Damage is not null)
         {
             output.WriteLine($"  damage         {report.Damage}");

@@ -78,6 +78,7 @@ internal static class DemoReplay
             RecordedOutputHash = recorded?.OutputHash,
             Identical = whole && recorded is not null ? recorded.OutputHash == hash : null,
             Damage = result.Damage?.ToString(),
+            Interrupted = cancel.IsCancellationRequested,
         };
     }
 

@@ -61,4 +61,8 @@ internal sealed record ReplayReport
     /// <summary>A torn tail the replay stopped at.</summary>
     [JsonPropertyName("damage")]
     public string? Damage { get; init; }
+
+    /// <summary>True when Ctrl+C ended the replay early: the figures cover what ran, and no hash is compared.</summary>
+    [JsonPropertyName("interrupted")]
+    public bool Interrupted { get; init; }
 }

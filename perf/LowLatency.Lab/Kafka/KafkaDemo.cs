@@ -121,9 +121,7 @@ internal static class KafkaDemo
     }
 
     /// <summary>One line if the worker's source or pipeline stopped on its own, else null.</summary>
-    private static string? WorkerFailure(KafkaBarsWorker worker) =>
-        worker.Source.Completion.Exception?.InnerException?.Message
-        ?? (worker.Pipeline.Fault is { } fault ? $"the pipeline halted: stage {fault.Stage} at sequence {fault.Sequence}: {fault.Error.Message}" : null);
+    private static string? WorkerFailure(KafkaBarsWorker worker) => worker.Failure;
 
     /// <summary>Waits until the worker has taken everything fed and emitted what it can, bounded by the broker timeout.</summary>
     private static async Task<string?> WaitCaughtUpAsync(KafkaBarsWorker worker, TimeSpan brokerTimeout, CancellationToken cancellationToken)

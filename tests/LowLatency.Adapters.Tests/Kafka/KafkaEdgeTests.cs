@@ -273,7 +273,7 @@ public sealed class KafkaEdgeTests
             Assert.That(worker.Windows.RejectedKeys, Is.EqualTo(2));
             Assert.That(result.Lost, Is.Zero);
             Assert.That(result.Duplicates, Is.Zero);
-            Assert.That(worker.Sink.SafeSequence, Is.EqualTo(keys * ticksPerKey + 2 - 1), "the rejected ticks are covered, so committed past");
+            Assert.That(worker.Sink!.SafeSequence, Is.EqualTo(keys * ticksPerKey + 2 - 1), "the rejected ticks are covered, so committed past");
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using LowLatency.Testing.Kafka;
 using NUnit.Framework;
 
 namespace LowLatency.Adapters.Tests.Kafka;

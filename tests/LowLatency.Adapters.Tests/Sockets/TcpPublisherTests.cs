@@ -271,6 +271,8 @@ public sealed class TcpPublisherTests
         await publisher.DisposeAsync();
 
         Assert.That(async () => await blocked.WaitAsync(TimeSpan.FromSeconds(10)), Throws.TypeOf<Engine.PipelineClosedException>());
+        Assert.That(() => publisher.TryPublish(VerifiedTick.Create(1, 0, 10)), Throws.TypeOf<Engine.PipelineClosedException>(), "TryPublish fails the same way");
+        Assert.That(() => publisher.PublishBatch([VerifiedTick.Create(1, 0, 11)]), Throws.TypeOf<Engine.PipelineClosedException>(), "and so does PublishBatch");
     }
 
     [Test]

@@ -74,6 +74,44 @@ public sealed class WebSocketLimitsTests
     }
 
     [Test]
+    public async Task MemoryCap_Reached_NextClosedWith1013_AndTheBuffersStayUnderIt()
+    {
+        // The cap fits the shared table and log and exactly two connections (sizes read from a hub like the server's).
+        long shared, perConnection;
+        await using (LiveTestServer probe = await LiveTestServer.StartAsync())
+        {
+            shared = probe.Hub.SharedBufferBytes;
+            perConnection = probe.Hub.BufferBytesPerConnection;
+        }
+
+        long cap = shared + (2 * perConnection) + (perConnection / 2);
+        await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { MaxBufferBytes = cap });
+        using ClientWebSocket first = await server.ConnectAsync();
+        using ClientWebSocket second = await server.ConnectAsync();
+        await first.ReceiveJsonAsync(Timeout);
+        await second.ReceiveJsonAsync(Timeout);
+
+        using ClientWebSocket third = await server.ConnectAsync();
+        (WebSocketCloseStatus? status, string? reason) = await third.ReceiveCloseAsync(Timeout);
+
+        Assert.That((int?)status, Is.EqualTo(1013));
+        Assert.That(reason, Does.Contain($"memory cap ({cap} bytes)"));
+        Assert.That(server.Hub.GetClosed(CloseReason.MemoryCap), Is.EqualTo(1));
+        Assert.That(server.Hub.ConnectionCount, Is.EqualTo(2));
+        Assert.That(server.Hub.BufferBytes, Is.EqualTo(shared + (2 * perConnection)).And.LessThanOrEqualTo(cap));
+    }
+
+    [Test]
+    public void MemoryCap_TooSmallForOneConnection_StartFailsNamingTheOption()
+    {
+        var hub = new WebSocketHub(WebSocketHubOptions.Default with { MaxBufferBytes = 1024 });
+        hub.AddTopic("bars", LiveTestServer.BarFields);
+
+        var error = Assert.Throws<ArgumentException>(hub.Start);
+        Assert.That(error!.Message, Does.StartWith("MaxBufferBytes (1024 bytes) does not fit"));
+    }
+
+    [Test]
     public async Task Format_Unknown_ClosedWith1008()
     {
         await using LiveTestServer server = await LiveTestServer.StartAsync();

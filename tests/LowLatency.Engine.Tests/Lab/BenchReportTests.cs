@@ -63,4 +63,23 @@ public sealed class BenchReportTests
         // Bounds no working probe leaves: zero or less if nothing was timed, about 10^11 if the clock started at 0.
         Assert.That(nanoseconds, Is.GreaterThan(0).And.LessThan(1e9), "a mean round trip");
     }
+
+    [Test]
+    public void ReferenceOf_EveryScenario_NamesAScenarioOfTheCatalog()
+    {
+        var names = BenchCatalog.All.Select(scenario => scenario.Name).ToHashSet();
+        foreach (string name in names)
+        {
+            if (BenchCatalog.ReferenceOf(name) is { } reference)
+            {
+                Assert.That(names, Does.Contain(reference), $"{name} is judged against {reference}");
+            }
+        }
+    }
+
+    [TestCase("tcp-ingest", "tcp-ingest-nocrc")]
+    [TestCase("tcp-ingest-lz4", "tcp-ingest-lz4-nocrc")]
+    [TestCase("tcp-ingest-nocrc", "tcp-networkstream-baseline")]
+    public void ReferenceOf_ChecksummedIngest_IsItsUncheckedTwin(string name, string expected) =>
+        Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
 }

@@ -136,6 +136,33 @@ public sealed class LabInterruptTests
         AssertInterrupted(demoReport.RootElement, requestedSeconds: 120, demo);
     }
 
+    [CancelAfter(120_000)]
+    [Test]
+    public async Task Replay_CtrlCMidRun_StopsAndWritesInterruptedReport()
+    {
+        string journal = Path.Combine(_scratch, "journal");
+        using (LabProcess record = LabProcess.Start(
+            _scratch, "demo", "--journal", journal, "--duration", "2", "--warmup", "1", "--rate", "50000", "--symbols", "16", "--wait-strategy", "Blocking"))
+        {
+            Assert.That(await record.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.Zero, record.Stdout + record.Stderr);
+        }
+
+        // A hundredth of the recorded pace: some 200 s of replay, stopped a moment after it starts.
+        string json = Path.Combine(_scratch, "replay.json");
+        using LabProcess lab = LabProcess.Start(_scratch, "replay", journal, "--speed", "0.01x", "--json", json);
+        int exit = await InterruptWhenRunning(lab, "LowLatency replay:");
+
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, "an interrupted replay is not a different one: " + lab.Stdout);
+            Assert.That(report.RootElement.GetProperty("interrupted").GetBoolean(), Is.True);
+            Assert.That(report.RootElement.TryGetProperty("identical", out _), Is.False, "nothing to compare");
+            Assert.That(report.RootElement.GetProperty("elapsedSeconds").GetDouble(), Is.Positive.And.LessThan(60));
+            Assert.That(lab.Stdout, Does.Contain("(interrupted: not comparable)"));
+        });
+    }
+
     /// <summary>
     /// Waits for <paramref name="running"/> in the output, sends SIGINT, checks the run says it was interrupted
     /// within <see cref="StopBound"/> (feed, which has no such line, must exit within it), and returns the exit code.

@@ -46,6 +46,8 @@ public sealed class LabUsageErrorTests
     [TestCase("demo --listen 127.0.0.1:0 --drop-when-full", "--drop-when-full")]
     [TestCase("demo --bootstrap localhost:9092", "--bootstrap")]
     [TestCase("demo --kafka --listen 127.0.0.1:0", "--listen")]
+    [TestCase("demo --token secret", "--token")]
+    [TestCase("demo --kafka --token secret", "--token")]
     [TestCase("demo --json {0}/missing/deeper/report.json", "--json")]
     [TestCase("demo --json {0}/a-folder", "--json")]
     [TestCase("demo --json {0}/a-file/report.json", "--json")]

@@ -9,9 +9,12 @@ public sealed record BarVerifier(long Expected, long Lost, long Duplicates, long
 {
     public override string ToString() => $"expected={Expected} lost={Lost} duplicates={Duplicates} inconsistent={Inconsistent} bars={Bars}";
 
-    public static BarVerifier Verify(string bootstrap, string topic, int partitions, int keys, long ticksPerKey, TimeSpan timeout)
+    public static BarVerifier Verify(string bootstrap, string topic, int partitions, int keys, long ticksPerKey, TimeSpan timeout) =>
+        Check(ReadAll(bootstrap, topic, partitions, timeout), keys, ticksPerKey);
+
+    /// <summary>Checks <paramref name="bars"/> against the ticks fed.</summary>
+    public static BarVerifier Check(IReadOnlyCollection<Bar> bars, int keys, long ticksPerKey)
     {
-        List<Bar> bars = ReadAll(bootstrap, topic, partitions, timeout);
         var seen = new int[keys][];
         for (int key = 0; key < keys; key++)
         {

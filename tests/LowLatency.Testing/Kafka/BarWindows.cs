@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using LowLatency.Adapters.Kafka;
 
 namespace LowLatency.Testing.Kafka;
@@ -5,26 +6,41 @@ namespace LowLatency.Testing.Kafka;
 /// <summary>
 /// A deliberately simple tumbling event-time aggregation per key (a window closes when the key's next tick
 /// falls in a later window, or on drain), producing <see cref="Bar"/>s to a <see cref="KafkaSink{T}"/> with
-/// the coverage that makes the source's commits safe: inputs held in open windows are not covered.
+/// the coverage that makes the source's commits safe: inputs held in open windows are not covered. Exactly
+/// once instead (after <see cref="ProduceExactlyOnce"/>): bars go to the source's
+/// <see cref="KafkaExactlyOnce{T}"/> and the open windows are the tasks' state (<see cref="IKafkaTaskState"/>),
+/// handed over rather than fired at a stop.
 /// </summary>
-/// <remarks>Stage thread only (the <see cref="BarStage"/> that owns it); counters are read by others after a volatile read.</remarks>
-public sealed class BarWindows
+/// <remarks>
+/// Stage thread only (the <see cref="BarStage"/> that owns it), except the <see cref="IKafkaTaskState"/> calls,
+/// which the exactly-once owner makes under its lock while no event of that task is in the ring; a task's keys
+/// are touched by its events only. Counters are read by others after a volatile read.
+/// </remarks>
+public sealed class BarWindows : IKafkaTaskState
 {
-    private readonly KafkaSink<Bar> _sink;
+    /// <summary>Bytes of one open window in a task's state: key, start, count, first seq, last seq, sum.</summary>
+    public const int StateEntrySize = 44;
+
+    private readonly KafkaSink<Bar>? _sink;
     private readonly long _size;
     private readonly Window[] _open;
+    private readonly int[] _taskOfKey; // exactly once: the partition whose events fed the key's window (−1: none)
+    private KafkaExactlyOnce<Bar>? _exactlyOnce;
     private long _lastSequence = -1;
     private long _ticks;
     private long _bars;
     private long _rejectedKeys;
+    private long _replays;
 
-    public BarWindows(KafkaSink<Bar> sink, long windowSize, int maxKeys)
+    public BarWindows(KafkaSink<Bar>? sink, long windowSize, int maxKeys)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windowSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
         _sink = sink;
         _size = windowSize;
         _open = new Window[maxKeys];
+        _taskOfKey = new int[maxKeys];
+        Array.Fill(_taskOfKey, -1);
     }
 
     public long Ticks => Volatile.Read(ref _ticks);
@@ -34,9 +50,20 @@ public sealed class BarWindows
     /// <summary>Ticks whose key is outside [0, maxKeys): input from outside is never trusted to index state; counted and skipped.</summary>
     public long RejectedKeys => Volatile.Read(ref _rejectedKeys);
 
+    /// <summary>
+    /// Open windows dropped because their own inputs arrived again: at least once, a partition revoked and then
+    /// assigned back to this worker is redelivered from its committed offset, which is at or before the first
+    /// input of every window still open (open windows are never committed past).
+    /// </summary>
+    public long Replays => Volatile.Read(ref _replays);
+
+    /// <summary>Bars go to <paramref name="exactlyOnce"/> from now on (call before the pipeline starts).</summary>
+    public void ProduceExactlyOnce(KafkaExactlyOnce<Bar> exactlyOnce) => _exactlyOnce = exactlyOnce;
+
     public void OnTick(in Tick tick, long sequence)
     {
         _lastSequence = sequence;
+        int task = _exactlyOnce?.Track(sequence) ?? -1;
         if ((uint)tick.Key >= (uint)_open.Length)
         {
             Volatile.Write(ref _rejectedKeys, _rejectedKeys + 1);
@@ -46,12 +73,29 @@ public sealed class BarWindows
         Volatile.Write(ref _ticks, _ticks + 1);
         long start = tick.Time - (((tick.Time % _size) + _size) % _size);
         ref Window window = ref _open[tick.Key];
+        _taskOfKey[tick.Key] = task;
+        if (window.IsOpen && tick.Seq <= window.LastSeq)
+        {
+            // Folding the redelivered inputs in again would count them twice (a bar whose count disagrees with its
+            // sequence range); firing the window would emit a partial bar. The redelivery rebuilds it.
+            window = default;
+            Volatile.Write(ref _replays, _replays + 1);
+        }
+
         if (window.IsOpen && window.Start != start)
         {
             Bar bar = window.ToBar(tick.Key);
             window = default;
             window.Open(start, in tick, sequence);
-            _sink.Produce(in bar, Covered(sequence));
+            if (_exactlyOnce is not null)
+            {
+                _exactlyOnce.Produce(in bar, task);
+            }
+            else
+            {
+                _sink!.Produce(in bar, Covered(sequence));
+            }
+
             Volatile.Write(ref _bars, _bars + 1);
             return;
         }
@@ -66,12 +110,27 @@ public sealed class BarWindows
         }
     }
 
-    /// <summary>Called at each batch end: every input not held by an open window is covered.</summary>
-    public void CoverThrough(long lastSequence) => _sink.Cover(Covered(lastSequence + 1));
+    /// <summary>Called at each batch end: every input not held by an open window is covered (exactly once: a commit is due?).</summary>
+    public void CoverThrough(long lastSequence)
+    {
+        if (_exactlyOnce is not null)
+        {
+            _exactlyOnce.OnBatchEnd();
+        }
+        else
+        {
+            _sink!.Cover(Covered(lastSequence + 1));
+        }
+    }
 
-    /// <summary>End of stream: every open window fires.</summary>
+    /// <summary>End of stream: every open window fires. Exactly once, open windows are state handed to the next owner instead.</summary>
     public void FireAll()
     {
+        if (_exactlyOnce is not null)
+        {
+            return;
+        }
+
         for (int key = 0; key < _open.Length; key++)
         {
             ref Window window = ref _open[key];
@@ -79,10 +138,74 @@ public sealed class BarWindows
             {
                 Bar bar = window.ToBar(key);
                 window = default;
-                _sink.Produce(in bar, Covered(_lastSequence + 1));
+                _sink!.Produce(in bar, Covered(_lastSequence + 1));
                 Volatile.Write(ref _bars, _bars + 1);
             }
         }
+    }
+
+    public int WriteState(int partition, Span<byte> destination)
+    {
+        int length = 4;
+        int count = 0;
+        for (int key = 0; key < _open.Length; key++)
+        {
+            ref Window window = ref _open[key];
+            if (window.IsOpen && _taskOfKey[key] == partition)
+            {
+                BarCodec.Instance.EncodeValue(window.ToBar(key), destination.Slice(length, StateEntrySize));
+                length += StateEntrySize;
+                count++;
+            }
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(destination, count);
+        return length;
+    }
+
+    public void RestoreState(int partition, ReadOnlySpan<byte> state)
+    {
+        DropState(partition);
+        foreach (Bar bar in ReadState(state))
+        {
+            if ((uint)bar.Key < (uint)_open.Length)
+            {
+                _open[bar.Key] = Window.Of(in bar);
+                _taskOfKey[bar.Key] = partition;
+            }
+        }
+    }
+
+    public void DropState(int partition)
+    {
+        for (int key = 0; key < _open.Length; key++)
+        {
+            if (_taskOfKey[key] == partition)
+            {
+                _open[key] = default;
+                _taskOfKey[key] = -1;
+            }
+        }
+    }
+
+    /// <summary>The open windows in a task's state, as bars (what a verifier adds to the output to account for every tick).</summary>
+    public static List<Bar> ReadState(ReadOnlySpan<byte> state)
+    {
+        var bars = new List<Bar>();
+        if (state.Length < 4)
+        {
+            return bars;
+        }
+
+        int count = BinaryPrimitives.ReadInt32LittleEndian(state);
+        for (int i = 0; i < count; i++)
+        {
+            Bar bar = default;
+            BarCodec.Instance.TryDecode(state.Slice(4 + (i * StateEntrySize), StateEntrySize), ref bar);
+            bars.Add(bar);
+        }
+
+        return bars;
     }
 
     /// <summary>The highest sequence below <paramref name="ceiling"/> and below every open window's first input.</summary>
@@ -127,6 +250,16 @@ public sealed class BarWindows
             LastSeq = tick.Seq;
             Sum += tick.Price;
         }
+
+        public static Window Of(in Bar bar) => new()
+        {
+            IsOpen = true,
+            Start = bar.WindowStart,
+            Count = bar.Count,
+            FirstSeq = bar.FirstSeq,
+            LastSeq = bar.LastSeq,
+            Sum = bar.SumPrice,
+        };
 
         public readonly Bar ToBar(int key) => new()
         {

@@ -6,17 +6,19 @@ namespace LowLatency.Testing.Kafka;
 
 /// <summary>
 /// The engine as a Kafka worker: ticks topic → <see cref="KafkaSource{T}"/> → <see cref="BarStage"/> →
-/// <see cref="KafkaSink{T}"/> → bars topic, the sink gating the source's commits. Used in-process by tests,
-/// and by the lab's <c>kafka-worker</c> command (a child process tests kill) and <c>demo --kafka</c>.
+/// <see cref="KafkaSink{T}"/> → bars topic, the sink gating the source's commits (at least once). Or exactly
+/// once: bars and the open windows (per-partition state) commit through the source's
+/// <see cref="KafkaExactlyOnce{T}"/>. Used in-process by tests, and by the lab's <c>kafka-worker</c> command (a
+/// child process tests kill) and <c>demo --kafka</c>.
 /// </summary>
 public sealed class KafkaBarsWorker : IAsyncDisposable
 {
     private bool _stopped;
 
-    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys, TimeSpan brokerTimeout)
+    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys, TimeSpan brokerTimeout, KafkaExactlyOnceOptions? exactlyOnce)
     {
         Pipeline = Pipeline<Tick>.Create(PipelineOptions.Default with { Name = "kafka-worker", Capacity = ringCapacity, WaitStrategy = WaitStrategyKind.Blocking });
-        Sink = new KafkaSink<Bar>(BarCodec.Instance, KafkaSinkOptions.Default with { Name = "bars", BootstrapServers = bootstrap, Topic = output });
+        Sink = exactlyOnce is null ? new KafkaSink<Bar>(BarCodec.Instance, KafkaSinkOptions.Default with { Name = "bars", BootstrapServers = bootstrap, Topic = output }) : null;
         Windows = new BarWindows(Sink, windowSize, maxKeys);
         Pipeline.HandleEventsWith(new BarStage(Windows));
         Source = new KafkaSource<Tick>(Pipeline, TickCodec.Instance, KafkaSourceOptions.Default with
@@ -28,20 +30,41 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
             SessionTimeout = sessionTimeout,
             BrokerTimeout = brokerTimeout,
         });
-        Source.AddCommitGate(Sink);
+        if (exactlyOnce is null)
+        {
+            Source.AddCommitGate(Sink!);
+        }
+        else
+        {
+            ExactlyOnce = Source.UseExactlyOnce(BarCodec.Instance, Windows, exactlyOnce with { BootstrapServers = bootstrap, OutputTopic = output });
+            Windows.ProduceExactlyOnce(ExactlyOnce);
+        }
     }
 
     public Pipeline<Tick> Pipeline { get; }
 
     public KafkaSource<Tick> Source { get; }
 
-    public KafkaSink<Bar> Sink { get; }
+    /// <summary>The bars sink (at least once); null when exactly once.</summary>
+    public KafkaSink<Bar>? Sink { get; }
+
+    /// <summary>The transactional bars output and state (exactly once); null when at least once.</summary>
+    public KafkaExactlyOnce<Bar>? ExactlyOnce { get; }
+
+    /// <summary>One line if the source or the pipeline stopped on its own, else null.</summary>
+    public string? Failure =>
+        Source.Completion.Exception?.InnerException?.Message
+        ?? (Pipeline.Fault is { } fault ? $"the pipeline halted: stage {fault.Stage} at sequence {fault.Sequence}: {fault.Error.Message}" : null);
 
     public BarWindows Windows { get; }
 
-    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024, TimeSpan? brokerTimeout = null)
+    /// <summary>
+    /// Starts a worker. <paramref name="exactlyOnce"/>: exactly once with these options (state topic,
+    /// transactional id, commit interval; bootstrap and output topic are filled in), or null for at least once.
+    /// </summary>
+    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024, TimeSpan? brokerTimeout = null, KafkaExactlyOnceOptions? exactlyOnce = null)
     {
-        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys, brokerTimeout ?? KafkaSourceOptions.Default.BrokerTimeout);
+        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys, brokerTimeout ?? KafkaSourceOptions.Default.BrokerTimeout, exactlyOnce);
         worker.Pipeline.Start();
         worker.Source.Start();
         return worker;
@@ -50,7 +73,10 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
     public override string ToString() =>
         $"consumed={Source.Consumed} caughtUp={Source.IsCaughtUp} paused={Source.IsPaused} revocations={Source.Revocations} " +
         $"cursor={Pipeline.RingBuffer.Cursor.ValueAcquire} completed={Pipeline.CompletedSequence} ticks={Windows.Ticks} bars={Windows.Bars} rejectedKeys={Windows.RejectedKeys} malformed={Source.Malformed} " +
-        $"produced={Sink.Produced} delivered={Sink.Delivered} safe={Sink.SafeSequence} source={Source.Completion.Status} pipeline={Pipeline.Completion.Status}";
+        (Sink is not null
+            ? $"produced={Sink.Produced} delivered={Sink.Delivered} safe={Sink.SafeSequence} "
+            : $"produced={ExactlyOnce!.Produced} commits={ExactlyOnce.Commits} claims={ExactlyOnce.Claims} commitMeanMs={ExactlyOnce.MeanCommitLatency.TotalMilliseconds:F1} commitMaxMs={ExactlyOnce.MaxCommitLatency.TotalMilliseconds:F1} ") +
+        $"source={Source.Completion.Status} pipeline={Pipeline.Completion.Status}";
 
     /// <summary>Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row.</summary>
     public async Task WaitCaughtUpAsync(TimeSpan quiet, CancellationToken cancellationToken, Action<string>? progress = null)
@@ -102,11 +128,20 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
         }
 
         _stopped = true;
+        if (ExactlyOnce is not null)
+        {
+            // The source's stop leaves the group: the revocation commits every task with the pipeline idle.
+            await Source.StopAsync().ConfigureAwait(false);
+            await Pipeline.DrainAsync().ConfigureAwait(false);
+            ExactlyOnce.Dispose();
+            return;
+        }
+
         Task sourceStopped = Source.StopAsync();
         await Pipeline.DrainAsync().ConfigureAwait(false);
         using (var flushBound = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
-            await Sink.FlushAsync(flushBound.Token).ConfigureAwait(false);
+            await Sink!.FlushAsync(flushBound.Token).ConfigureAwait(false);
         }
 
         await sourceStopped.ConfigureAwait(false);
@@ -120,7 +155,12 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
             _stopped = true;
             await Source.DisposeAsync().ConfigureAwait(false);
             await Pipeline.DisposeAsync().ConfigureAwait(false);
-            await Sink.DisposeAsync().ConfigureAwait(false);
+            if (Sink is not null)
+            {
+                await Sink.DisposeAsync().ConfigureAwait(false);
+            }
+
+            ExactlyOnce?.Dispose();
         }
     }
 }

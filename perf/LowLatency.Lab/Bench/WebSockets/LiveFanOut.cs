@@ -7,7 +7,11 @@ using LowLatency.Lab.Measurement;
 
 namespace LowLatency.Lab.Bench.WebSockets;
 
-/// <summary>The WebSocket adapter on its own Kestrel with N loopback <see cref="ClientWebSocket"/>s subscribed to every key of <c>bars</c>; some may never read.</summary>
+/// <summary>
+/// The WebSocket adapter on its own Kestrel with N loopback <see cref="ClientWebSocket"/>s subscribed to every key of
+/// <c>bars</c>, some of which may never read: in this process (latency measured), or in a child process
+/// (<see cref="ChildClients"/>: the server's CPU and memory alone).
+/// </summary>
 internal sealed class LiveFanOut : IFanOutFixture
 {
     private static readonly string[] s_fields = ["open", "high", "low", "close", "vwap", "volume"];
@@ -20,6 +24,7 @@ internal sealed class LiveFanOut : IFanOutFixture
     private readonly List<Task> _readers = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly bool _binary;
+    private ChildClients? _child;
 
     private LiveFanOut(WebSocketServer server, LiveTopic bars, bool binary)
     {
@@ -33,7 +38,7 @@ internal sealed class LiveFanOut : IFanOutFixture
 
     public long Delivered => Latency.Delivered;
 
-    public long Conflated => _server.Hub.GetClients().Sum(c => c.Conflated + c.Dropped);
+    public long Conflated => _server.Hub.GetClients().Sum(c => c.Conflated + c.Skipped);
 
     public (double HeapBytes, double RssBytes) MemoryPerClient { get; private set; }
 
@@ -41,17 +46,42 @@ internal sealed class LiveFanOut : IFanOutFixture
 
     public LiveTopic Bars => _bars;
 
-    /// <summary>Starts a hub and connects <paramref name="clients"/> clients, of which <paramref name="stalled"/> never read.</summary>
-    public static async Task<LiveFanOut> StartAsync(int clients, int stalled, bool binary)
+    /// <summary>
+    /// Starts a hub and connects <c>clients</c> clients, of which <c>stalled</c> never read. With
+    /// <c>clientsInChild</c> they run in a child process (<see cref="ChildClients"/>) and frames are paced at
+    /// <see cref="FrameInterval"/>: the pipeline scenarios, which measure the server's cost. Otherwise they run in
+    /// this process, unpaced: the fan-out scenarios, which measure delivery and latency.
+    /// </summary>
+    public static async Task<LiveFanOut> StartAsync(int clients, int stalled, bool binary, bool clientsInChild = false)
     {
-        var hub = new WebSocketHub(WebSocketHubOptions.Default with { Name = "bench", MaxConnections = clients + 16 });
+        var hub = new WebSocketHub(WebSocketHubOptions.Default with
+        {
+            Name = "bench",
+            MaxConnections = clients + 16,
+            MaxBufferBytes = MemoryCapBytes,
+            MinFrameInterval = clientsInChild ? FrameInterval : TimeSpan.Zero,
+        });
         LiveTopic bars = hub.AddTopic("bars", s_fields);
         hub.Start();
         WebSocketServer server = await WebSocketServer.StartAsync(hub, WebSocketServerOptions.Default with { Dashboard = false });
         var fixture = new LiveFanOut(server, bars, binary);
-        await fixture.ConnectAsync(clients, stalled);
+        if (clientsInChild)
+        {
+            await fixture.ConnectChildAsync(clients, stalled);
+        }
+        else
+        {
+            await fixture.ConnectAsync(clients, stalled);
+        }
+
         return fixture;
     }
+
+    /// <summary>The pipeline scenarios' pacing: at most 10 frames a second per client (<see cref="WebSocketHubOptions.MinFrameInterval"/>).</summary>
+    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The bench's cap on the hub's buffers (<see cref="WebSocketHubOptions.MaxBufferBytes"/>).</summary>
+    public const long MemoryCapBytes = 128L << 20;
 
     public ValueTask PublishRoundAsync(int keys)
     {
@@ -63,6 +93,27 @@ internal sealed class LiveFanOut : IFanOutFixture
 
         _publisher.Flush();
         return ValueTask.CompletedTask;
+    }
+
+    private async Task ConnectChildAsync(int clients, int stalled)
+    {
+        Collect();
+        long heap = GC.GetTotalMemory(forceFullCollection: true);
+        long rss = new ProcessSampler().ResidentBytes();
+        _child = await ChildClients.StartAsync(new Uri($"ws://127.0.0.1:{_server.LocalEndPoint.Port}/ws"), clients, stalled);
+        var waited = Stopwatch.StartNew();
+        while (_server.Hub.ConnectionCount < clients)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"{_server.Hub.ConnectionCount} of {clients} child clients open after 30 s (refused for the memory cap: {_server.Hub.GetClosed(CloseReason.MemoryCap)}).");
+            }
+
+            await Task.Delay(10);
+        }
+
+        Collect();
+        MemoryPerClient = ((GC.GetTotalMemory(forceFullCollection: true) - heap) / (double)clients, (new ProcessSampler().ResidentBytes() - rss) / (double)clients);
     }
 
     private async Task ConnectAsync(int clients, int stalled)
@@ -178,6 +229,11 @@ internal sealed class LiveFanOut : IFanOutFixture
         await _stop.CancelAsync();
         _publisher.Dispose();
         await _server.DisposeAsync();
+        if (_child is not null)
+        {
+            await _child.DisposeAsync();
+        }
+
         foreach (ClientWebSocket client in _clients)
         {
             client.Abort();

@@ -1,13 +1,17 @@
+using System.Runtime.InteropServices;
+
 namespace LowLatency.Lab.Bench.Window;
 
 /// <summary>
 /// Baseline: the same keyed 1 s tumbling VWAP as a hand-written loop over a
-/// <c>Dictionary&lt;(symbol, windowStart), VwapState&gt;</c> with a class per window, flushed each time the
-/// watermark crosses a window end: what a careful .NET developer writes without a window library.
+/// <c>Dictionary&lt;(symbol, windowStart), VwapState&gt;</c>, flushed each time the watermark crosses a window
+/// end: what a careful .NET developer writes without a window library, tuned as such a developer would tune it:
+/// a struct value updated in place through <c>CollectionsMarshal.GetValueRefOrAddDefault</c> (one hash
+/// lookup per event, nothing allocated per window) and closed windows removed while enumerating.
 /// </summary>
 internal sealed class WindowDictionaryBaselineScenario : IBenchScenario
 {
-    private sealed class VwapState
+    private struct VwapState
     {
         public double Notional;
         public double Volume;
@@ -18,13 +22,12 @@ internal sealed class WindowDictionaryBaselineScenario : IBenchScenario
 
     public string Group => "window";
 
-    public string Description => "Dictionary<(symbol, start), class> + flush on watermark, 10k keys";
+    public string Description => "Dictionary<(symbol, start), struct> by ref + flush on watermark, 10k keys";
 
     public BenchResult Run(BenchContext context)
     {
         const long size = WindowBenchStream.Second;
-        var state = new Dictionary<(long Symbol, long Start), VwapState>();
-        var closed = new List<(long Symbol, long Start)>();
+        var state = new Dictionary<(long Symbol, long Start), VwapState>(3 * WindowBenchStream.Keys); // pre-sized like the operator
         long results = 0;
         long counted = 0;
         long n = context.Events;
@@ -35,12 +38,7 @@ internal sealed class WindowDictionaryBaselineScenario : IBenchScenario
         {
             WindowBenchStream.Get(i, out WindowTrade trade);
             var key = (trade.Symbol, trade.Timestamp - (trade.Timestamp % size));
-            if (!state.TryGetValue(key, out VwapState? s))
-            {
-                s = new VwapState();
-                state.Add(key, s);
-            }
-
+            ref VwapState s = ref CollectionsMarshal.GetValueRefOrAddDefault(state, key, out _);
             s.Notional += trade.Price * trade.Quantity;
             s.Volume += trade.Quantity;
             s.Trades++;
@@ -57,16 +55,9 @@ internal sealed class WindowDictionaryBaselineScenario : IBenchScenario
                         {
                             results++;
                             counted += kv.Value.Trades;
-                            closed.Add(kv.Key);
+                            state.Remove(kv.Key); // allowed while enumerating (since .NET Core 3.0)
                         }
                     }
-
-                    foreach ((long Symbol, long Start) k in closed)
-                    {
-                        state.Remove(k);
-                    }
-
-                    closed.Clear();
                 }
 
                 watermark = w;

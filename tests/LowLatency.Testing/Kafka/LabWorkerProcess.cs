@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using System.Text;
-using LowLatency.Testing;
+namespace LowLatency.Testing.Kafka;
 
-namespace LowLatency.Adapters.Tests.Kafka;
-
-/// <summary>A <c>lowlatency kafka-worker</c> (or any lab command) child process (the lab is built with this test project).</summary>
-internal sealed class LabWorkerProcess : IDisposable
+/// <summary>A <c>lowlatency kafka-worker</c> (or any lab command) child process, its output captured.</summary>
+public sealed class LabWorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private LabWorkerProcess(Process process)
+    /// <summary>Exit code of a process ended by SIGKILL (128 + 9).</summary>
+    public const int KilledExitCode = 137;
+
+    public LabWorkerProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -29,6 +30,16 @@ internal sealed class LabWorkerProcess : IDisposable
             }
         }
     }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Valid once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The last non-empty line of output.</summary>
+    public string LastLine => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
 
     public static LabWorkerProcess Start(params string[] arguments) => StartLab(["kafka-worker", .. arguments]);
 

@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace LowLatency.Engine.State;
+
+/// <summary>
+/// A pre-sized open-addressing map from a key to a stable slot index in <c>[0, Capacity)</c> and to one small
+/// value kept beside the key's bucket; callers keep further values in parallel arrays indexed by slot. Nothing is
+/// allocated after construction.
+/// </summary>
+/// <remarks>
+/// <para>Linear probing over a bucket array at most half full (so a miss ends after a short run), with
+/// backward-shift deletion (no tombstones, so probe runs never degrade over time). Slots are handed out
+/// from a free list and never move, which lets callers thread intrusive lists through them.
+/// Single-threaded: owned by one operator on one stage thread.</para>
+/// <para>The value lives in an array parallel to the buckets (it moves with its bucket): a lookup's two loads
+/// (bucket, value) share one index known from the hash, so the CPU issues them together and a hit into a large table
+/// costs one memory latency, not the two of a slot array read after the bucket. A reference returned to a value is
+/// valid until the next <see cref="RemoveAt"/> or <see cref="Clear"/>.</para>
+/// </remarks>
+/// <typeparam name="TKey">An unmanaged, equatable key (symbol id, composite struct, ...).</typeparam>
+/// <typeparam name="TValue">The hot value per key (<see cref="NoValue"/>: none, and no storage).</typeparam>
+public class KeySlotTable<TKey, TValue>
+    where TKey : unmanaged, IEquatable<TKey>
+    where TValue : struct
+{
+    // Each bucket holds the hash, the slot and a copy of the key, so a lookup touches one cache line (the
+    // by-slot key array serves KeyAt); the hash lets deletion re-home entries without rehashing.
+    private readonly Bucket[] _buckets;
+    private readonly TValue[] _values;   // by bucket; empty when TValue is NoValue
+    private readonly int[] _bucketOf;    // by slot: where its bucket is; empty when TValue is NoValue
+    private readonly TKey[] _keys;     // by slot
+    private readonly bool[] _used;     // by slot
+    private readonly int[] _nextFree;  // by slot: free-list link
+    private readonly int _mask;
+    private readonly int _shift;
+    private int _freeHead;             // next never-used slot is _highWater when the list is empty (-1)
+    private int _highWater;
+    private int _count;
+
+    /// <summary>Creates a table holding at most <paramref name="capacity"/> keys.</summary>
+    public KeySlotTable(int capacity)
+    {
+        if (capacity < 1 || capacity > (1 << 28))
+        {
+            ThrowHelper.ThrowOption("capacity", capacity, "must be between 1 and 2^28.");
+        }
+
+        int buckets = (int)BitOperations.RoundUpToPowerOf2(HasValues ? (uint)capacity * 4 / 3 : (uint)capacity * 2);
+        _buckets = new Bucket[buckets];
+        _mask = buckets - 1;
+        _shift = 32 - BitOperations.Log2((uint)buckets);
+        _keys = new TKey[capacity];
+        _values = HasValues ? new TValue[buckets] : [];
+        _bucketOf = HasValues ? new int[capacity] : [];
+        _used = new bool[capacity];
+        _nextFree = new int[capacity];
+        _freeHead = -1;
+    }
+
+    /// <summary>The most keys the table holds.</summary>
+    public int Capacity => _keys.Length;
+
+    /// <summary>Folded per instantiation: the plain table pays nothing for values.</summary>
+    private static bool HasValues => typeof(TValue) != typeof(NoValue);
+
+    /// <summary>Keys held now.</summary>
+    public int Count => _count;
+
+    /// <summary>The key stored in <paramref name="slot"/>.</summary>
+    public ref readonly TKey KeyAt(int slot) => ref _keys[slot];
+
+    /// <summary>The slots handed out so far are all below this (iterate <c>[0, HighWater)</c> with <see cref="IsOccupied"/>).</summary>
+    public int HighWater => _highWater;
+
+    /// <summary>True when <paramref name="slot"/> holds a key.</summary>
+    public bool IsOccupied(int slot) => _used[slot];
+
+    /// <summary>The slot of <paramref name="key"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(in TKey key)
+    {
+        int hash = Hash(key);
+        Bucket[] buckets = _buckets;
+        int i = Home(hash);
+        while (true)
+        {
+            ref Bucket b = ref buckets[i];
+            if (b.SlotPlusOne == 0)
+            {
+                return -1;
+            }
+
+            if (b.Hash == hash && b.Key.Equals(key))
+            {
+                return b.SlotPlusOne - 1;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>The value of <paramref name="key"/> and its <paramref name="slot"/>; a null reference and -1 when absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref TValue FindValue(scoped in TKey key, out int slot)
+    {
+        int hash = Hash(key);
+        Bucket[] buckets = _buckets;
+        int i = Home(hash);
+        while (true)
+        {
+            ref Bucket b = ref buckets[i];
+            if (b.SlotPlusOne == 0)
+            {
+                slot = -1;
+                return ref Unsafe.NullRef<TValue>();
+            }
+
+            if (b.Hash == hash && b.Key.Equals(key))
+            {
+                slot = b.SlotPlusOne - 1;
+                return ref _values[i];
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>The value of the key in <paramref name="slot"/>.</summary>
+    public ref TValue ValueAt(int slot)
+    {
+        Debug.Assert(HasValues && _used[slot], "a slot holding a key, in a table with values");
+        return ref _values[_bucketOf[slot]];
+    }
+
+    /// <summary>
+    /// The slot of <paramref name="key"/>, adding it when absent; -1 when absent and the table is full.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetOrAdd(in TKey key, out bool added)
+    {
+        int hash = Hash(key);
+        Bucket[] buckets = _buckets;
+        int i = Home(hash);
+        while (true)
+        {
+            ref Bucket b = ref buckets[i];
+            if (b.SlotPlusOne == 0)
+            {
+                return AddAt(i, hash, key, out added);
+            }
+
+            if (b.Hash == hash && b.Key.Equals(key))
+            {
+                added = false;
+                return b.SlotPlusOne - 1;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>Removes the key held in <paramref name="slot"/>; the slot becomes free.</summary>
+    public void RemoveAt(int slot)
+    {
+        Debug.Assert(slot >= 0 && slot < _highWater, "a slot handed out by GetOrAdd");
+        int i = Home(Hash(_keys[slot]));
+        while (_buckets[i].SlotPlusOne - 1 != slot)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        // Backward-shift: pull later members of the probe run into the hole when their home allows it.
+        int hole = i;
+        int j = (i + 1) & _mask;
+        while (true)
+        {
+            if (_buckets[j].SlotPlusOne == 0)
+            {
+                break;
+            }
+
+            int home = Home(_buckets[j].Hash);
+            if (((j - home) & _mask) >= ((j - hole) & _mask))
+            {
+                _buckets[hole] = _buckets[j];
+                if (HasValues)
+                {
+                    _values[hole] = _values[j];
+                    _bucketOf[_buckets[hole].SlotPlusOne - 1] = hole;
+                }
+
+                hole = j;
+            }
+
+            j = (j + 1) & _mask;
+        }
+
+        _buckets[hole] = default;
+        if (HasValues)
+        {
+            _values[hole] = default;
+        }
+
+        _keys[slot] = default;
+        _used[slot] = false;
+        _nextFree[slot] = _freeHead;
+        _freeHead = slot;
+        _count--;
+    }
+
+    /// <summary>Removes every key; slots are handed out again from 0 in order.</summary>
+    public void Clear()
+    {
+        if (_count > 0 && _count * 8 < _buckets.Length)
+        {
+            // Few keys in a large table: clear the probe run of each used slot instead of the whole array.
+            for (int s = 0; s < _highWater; s++)
+            {
+                int home = Home(Hash(_keys[s]));
+                if (_buckets[home].SlotPlusOne != 0)
+                {
+                    ClearRun(home);
+                }
+            }
+        }
+        else
+        {
+            Array.Clear(_buckets);
+            Array.Clear(_values);
+        }
+
+        Array.Clear(_used, 0, _highWater);
+        _count = 0;
+        _highWater = 0;
+        _freeHead = -1;
+    }
+
+    private void ClearRun(int i)
+    {
+        while (_buckets[i].SlotPlusOne != 0)
+        {
+            _buckets[i] = default;
+            if (HasValues)
+            {
+                _values[i] = default;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    private int AddAt(int bucket, int hash, in TKey key, out bool added)
+    {
+        int slot;
+        if (_freeHead >= 0)
+        {
+            slot = _freeHead;
+            _freeHead = _nextFree[slot];
+        }
+        else if (_highWater < _keys.Length)
+        {
+            slot = _highWater++;
+        }
+        else
+        {
+            added = false;
+            return -1;
+        }
+
+        _keys[slot] = key;
+        _used[slot] = true;
+        _buckets[bucket] = new Bucket { Hash = hash, SlotPlusOne = slot + 1, Key = key };
+        if (HasValues)
+        {
+            _bucketOf[slot] = bucket;
+        }
+
+        _count++;
+        added = true;
+        return slot;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(int hash) => (int)((uint)hash >> _shift) & _mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Hash(in TKey key) => (int)((uint)key.GetHashCode() * 0x9E3779B9u) | 1;
+
+    private struct Bucket
+    {
+        public int Hash;
+        public int SlotPlusOne; // 0 = empty
+        public TKey Key;
+    }
+}

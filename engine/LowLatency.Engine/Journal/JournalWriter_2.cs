@@ -30,6 +30,8 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     private readonly int _eventSize;
     private readonly long _syncIntervalTicks;
     private TCodec _codec;
+
+    // Set once by Open; called by the appending thread (the pretoucher's own thread reads only its own fields).
     private JournalPretoucher? _pretoucher;
 
     // Owned by the appending thread.
@@ -459,9 +461,12 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     /// </summary>
     private void DeleteHeaderlessSegments(long after = -1)
     {
-        foreach (string prepared in System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.FileExtension + JournalFormat.PreparedSuffix))
+        foreach (string prepared in System.IO.Directory.GetFiles(_directory, "*" + JournalFormat.PreparedSuffix))
         {
-            File.Delete(prepared);
+            if (JournalFormat.TryParseSegmentIndex(prepared[..^JournalFormat.PreparedSuffix.Length], out _))
+            {
+                File.Delete(prepared);
+            }
         }
 
         Span<byte> buffer = stackalloc byte[sizeof(ulong)];

@@ -50,7 +50,8 @@ internal static class BenchCatalog
         new JournalAppendScenario(pretouch: false),
         new JournalMappedCopyBaselineScenario(),
         new JournalFileStreamBaselineScenario(),
-        new JournalReplayTumblingScenario(),
+        new JournalReplayTumblingScenario(window: false),
+        new JournalReplayTumblingScenario(window: true),
 
         // Last: they keep a thousand connections open while they run (FanOutFixtures).
         new FanOutScenario(

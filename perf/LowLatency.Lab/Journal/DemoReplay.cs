@@ -28,7 +28,7 @@ internal static class DemoReplay
         var bound = recorded is null ? FeedSettings.Default.OutOfOrderBound : TimeSpan.FromTicks(recorded.OutOfOrderBoundNs / 100);
         Topology topology = recorded is not null && Enum.TryParse(recorded.Topology, out Topology t) ? t : Topology.Demo;
 
-        using JournalReader reader = JournalReader.Open<DemoTick, BlittableCodec<DemoTick>>(directory, default);
+        using JournalReader reader = JournalReader.Open<DemoTick, DemoTickInputCodec>(directory, default);
         long first = reader.Segments.Count > 0 ? reader.Segments[0].FirstPosition : 0;
         long fromPosition = Resolve(reader, from, first);
         long toPosition = to.Position ?? (to.EventTimeNs is null ? long.MaxValue : Resolve(reader, to, first) - 1);
@@ -51,7 +51,7 @@ internal static class DemoReplay
         JournalReplayResult result;
         try
         {
-            result = JournalReplay.Run(reader, default(BlittableCodec<DemoTick>), pipeline.RingBuffer, null,
+            result = JournalReplay.Run(reader, default(DemoTickInputCodec), pipeline.RingBuffer, null,
                 JournalReplayOptions.Default with { FromPosition = fromPosition, ToPosition = toPosition, Speed = speed }, cancel);
             pipeline.DrainAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
@@ -94,7 +94,7 @@ internal static class DemoReplay
             return first;
         }
 
-        reader.SeekToEventTime<DemoTick, BlittableCodec<DemoTick>, TickTime>(time, default, default);
+        reader.SeekToEventTime<DemoTick, DemoTickInputCodec, TickTime>(time, default, default);
         return reader.TryRead(out JournalRecord record) ? record.Position : long.MaxValue;
     }
 

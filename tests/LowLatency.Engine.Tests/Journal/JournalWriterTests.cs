@@ -226,6 +226,8 @@ public sealed class JournalWriterTests
         WriteJournal(temp.Directory, 1_000, batch: 100);
         string leftover = Path.Combine(temp.Directory, JournalFormat.SegmentFileName(7) + JournalFormat.PreparedSuffix);
         File.WriteAllBytes(leftover, new byte[Small.SegmentBytes]);
+        string foreign = Path.Combine(temp.Directory, "notes.journal" + JournalFormat.PreparedSuffix);
+        File.WriteAllText(foreign, "not the writer's");
 
         using (Writer writer = Writer.Open(temp.Directory, default, Small))
         {
@@ -233,6 +235,7 @@ public sealed class JournalWriterTests
         }
 
         Assert.That(File.Exists(leftover), Is.False);
+        Assert.That(File.Exists(foreign), Is.True, "only names the pretouch thread gives are its leftovers");
     }
 
     [Test]

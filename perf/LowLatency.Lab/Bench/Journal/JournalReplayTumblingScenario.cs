@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LowLatency.Engine.Journal;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Time;
@@ -8,17 +9,20 @@ namespace LowLatency.Lab.Bench.Journal;
 
 /// <summary>
 /// Replay at max speed: a recorded journal of window trades (written before the timer starts) replayed through a
-/// pipeline whose one stage is the 1 s tumbling VWAP over 10k keys (recorded-clock stage, Backoff wait).
+/// pipeline whose one stage is the 1 s tumbling VWAP over 10k keys (recorded-clock stage, Backoff wait), or, to
+/// separate the replay's own cost from the window's, a stage that only counts the trades.
 /// </summary>
-internal sealed class JournalReplayTumblingScenario : IBenchScenario
+internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenario
 {
     private const int Capacity = 1 << 16;
 
-    public string Name => "journal-replay-tumbling-1s";
+    public string Name => window ? "journal-replay-tumbling-1s" : "journal-replay-count";
 
     public string Group => "journal";
 
-    public string Description => "JournalReplay (max speed) → ring → RecordedClockWindowStage, tumbling 1 s VWAP, 10k keys, Backoff wait";
+    public string Description => window
+        ? "JournalReplay (max speed) → ring → RecordedClockWindowStage, tumbling 1 s VWAP, 10k keys, Backoff wait"
+        : "JournalReplay (max speed) → ring → a batch stage counting the trades, Backoff wait: the replay's own rate";
 
     public BenchResult Run(BenchContext context)
     {
@@ -48,17 +52,34 @@ internal sealed class JournalReplayTumblingScenario : IBenchScenario
                     Capacity = 3 * WindowBenchStream.Keys,
                     KeyCapacity = 12 * WindowBenchStream.Keys / 10,
                 });
+            var trades = new StrongBox<long>();
             var clock = new RecordedClock(Capacity);
             var pipeline = Pipeline<WindowTrade>.Create(PipelineOptions.Default with { Capacity = Capacity, WaitStrategy = WaitStrategyKind.Backoff });
-            pipeline.HandleEventsWith(new RecordedClockWindowStage<WindowTrade, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>>(op, clock));
+            if (window)
+            {
+                pipeline.HandleEventsWith(new RecordedClockWindowStage<WindowTrade, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>>(op, clock));
+            }
+            else
+            {
+                pipeline.HandleBatchesWith(new TradeCountBatchHandler(trades));
+            }
+
             pipeline.Start();
             using var reader = JournalReader.Open<WindowTrade, BlittableCodec<WindowTrade>>(folder, default);
             var measurement = BenchMeasurement.Start();
-            JournalReplay.Run(reader, default(BlittableCodec<WindowTrade>), pipeline.RingBuffer, clock);
+            JournalReplay.Run(reader, default(BlittableCodec<WindowTrade>), pipeline.RingBuffer, window ? clock : null);
             pipeline.DrainAsync().GetAwaiter().GetResult();
             BenchResult result = measurement.Stop(n);
             pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            WindowScenarioCheck.AllCounted(op.Sink.Trades, n, op.Sink.Late, Name);
+            if (window)
+            {
+                WindowScenarioCheck.AllCounted(op.Sink.Trades, n, op.Sink.Late, Name);
+            }
+            else if (trades.Value != n)
+            {
+                throw new InvalidOperationException($"{Name}: {trades.Value} trades replayed, expected {n}.");
+            }
+
             return result;
         }
         finally

@@ -52,16 +52,16 @@ internal sealed class KafkaDemoOptions
         Description = "With --kafka --workers N: SIGKILL and restart workers at seeded times (--seed) and protocol points (restore, between produce and commit, rebalance) during the run.",
     };
 
+    /// <summary>The options that mean something only with <c>--kafka</c>.</summary>
+    private IEnumerable<Option> KafkaOnly => [Bootstrap, Hold, SessionTimeout, BrokerTimeout, Workers, ExactlyOnce, Chaos];
+
     public void AddTo(Command command)
     {
         command.Options.Add(Kafka);
-        command.Options.Add(Bootstrap);
-        command.Options.Add(Hold);
-        command.Options.Add(SessionTimeout);
-        command.Options.Add(BrokerTimeout);
-        command.Options.Add(Workers);
-        command.Options.Add(ExactlyOnce);
-        command.Options.Add(Chaos);
+        foreach (Option option in KafkaOnly)
+        {
+            command.Options.Add(option);
+        }
     }
 
     /// <summary>True when <c>--kafka</c> was given; Kafka-only options without it are a usage error.</summary>
@@ -72,7 +72,7 @@ internal sealed class KafkaDemoOptions
             return true;
         }
 
-        foreach (Option option in new Option[] { Bootstrap, Hold, SessionTimeout, BrokerTimeout, Workers, ExactlyOnce, Chaos })
+        foreach (Option option in KafkaOnly)
         {
             if (parse.GetResult(option) is { Implicit: false })
             {

@@ -5,7 +5,7 @@ using LowLatency.Engine.Time;
 
 namespace LowLatency.Engine.Windowing;
 
-/// <summary>The pane geometry and the (key, pane) state: pane starts, their groups, key ids and each key's newest pane.</summary>
+/// <summary>The pane geometry and the (key, pane) state: pane starts, their groups, key ids, each key's panes and its newest.</summary>
 public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
 {
     /// <summary>The start of the pane holding <paramref name="ts"/> (in range); sets the cached pane and its window ends.</summary>
@@ -55,8 +55,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     /// <summary>
     /// The accumulator of the (key, pane) entry of <paramref name="e"/>, added when absent; <paramref name="slot"/>
     /// is -1 when the state is full. A key's newest pane is kept per key id with its accumulator inline, so the
-    /// common event (its key's current pane) costs one key-table probe and one line of <see cref="NewestPane{TAcc}"/>:
-    /// the (key, pane) table, which holds several times more entries, is probed only when a pane opens.
+    /// common event (its key's current pane) costs one key-table probe and one line of <see cref="NewestPane{TAcc}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref TAcc FindOrAddPane(in TEvent e, long paneStart, out int slot)
@@ -72,141 +71,227 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         return ref FindOrAddPaneSlow(key, id, paneStart, out slot);
     }
 
+    /// <summary>
+    /// A pane other than the key's newest: found on the key's list of panes (newest to oldest, a few entries), or
+    /// opened in its place there. No table of (key, pane) pairs exists: the key's list is all a lookup needs.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ref TAcc FindOrAddPaneSlow(TKey key, int id, long paneStart, out int slot)
     {
-        KeySlotTable<TKey, NewestPane<TAcc>> keyIds = _keyIds;
-        slot = _panes.GetOrAdd(new WindowKey<TKey>(key, paneStart), out bool added);
-        if (slot < 0)
+        if (id < 0 && (id = AddKey(key)) < 0)
+        {
+            slot = -1;
+            return ref Unsafe.NullRef<TAcc>();
+        }
+
+        int newer = FindOnKey(id, paneStart, out int older);
+        if (older >= 0 && _entries[older].Start == paneStart)
+        {
+            slot = older;
+        }
+        else if ((slot = OpenPane(id, paneStart, newer, older)) < 0)
         {
             return ref Unsafe.NullRef<TAcc>();
         }
 
-        if (added)
-        {
-            if (id < 0)
-            {
-                id = keyIds.GetOrAdd(key, out _);
-                if (id >= 0)
-                {
-                    InitKeyId(id);
-                }
-            }
-
-            if (id < 0 || !Link(slot, paneStart))
-            {
-                _panes.RemoveAt(slot);
-                if (id >= 0 && _keyRefs[id] == 0)
-                {
-                    keyIds.RemoveAt(id);
-                }
-
-                slot = -1;
-                return ref Unsafe.NullRef<TAcc>();
-            }
-
-            _paneAcc[slot] = default;
-            _paneIsNewest[slot] = false;
-            _keyRefs[id]++;
-            _paneKeyId[slot] = id;
-        }
-        else
-        {
-            id = _paneKeyId[slot];
-        }
-
-        PromoteIfNewest(id, slot, paneStart);
         return ref PaneAcc(slot);
     }
 
-    /// <summary>Makes <paramref name="slot"/> its key's newest pane if it is newer: the old newest's accumulator moves back to the table.</summary>
-    private void PromoteIfNewest(int id, int slot, long paneStart)
+    /// <summary>
+    /// Walks key <paramref name="id"/>'s panes from the newest: <paramref name="atOrOlder"/> is the newest pane starting
+    /// at or before <paramref name="paneStart"/> (-1: none), and the pane just newer than it is returned (-1: none).
+    /// </summary>
+    private int FindOnKey(int id, long paneStart, out int atOrOlder)
     {
-        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(id);
-        if (newest.Slot >= 0 && paneStart <= newest.Start)
+        int newer = -1;
+        int s = _keyIds.ValueAt(id).Slot;
+        while (s >= 0 && _entries[s].Start > paneStart)
         {
-            return;
+            newer = s;
+            s = _entries[s].Older;
         }
 
-        if (newest.Slot >= 0)
-        {
-            _paneAcc[newest.Slot] = newest.Acc;
-            _paneIsNewest[newest.Slot] = false;
-        }
-
-        newest.Start = paneStart;
-        newest.Slot = slot;
-        newest.Acc = _paneAcc[slot];
-        _paneIsNewest[slot] = true;
+        atOrOlder = s;
+        return newer;
     }
 
-    /// <summary>The accumulator of pane <paramref name="slot"/>: inline in its key's newest-pane entry, or in the pane table.</summary>
+    /// <summary>The pane (<paramref name="key"/>, <paramref name="paneStart"/>), or -1.</summary>
+    private int FindPane(TKey key, long paneStart)
+    {
+        int id = _keyIds.Find(key);
+        if (id < 0)
+        {
+            return -1;
+        }
+
+        FindOnKey(id, paneStart, out int s);
+        return s >= 0 && _entries[s].Start == paneStart ? s : -1;
+    }
+
+    /// <summary>Opens pane <paramref name="paneStart"/> of key <paramref name="id"/> between two of its panes (-1: none); -1 when the state is full.</summary>
+    private int OpenPane(int id, long paneStart, int newer, int older)
+    {
+        int slot = _freePane;
+        if (slot >= 0)
+        {
+            _freePane = _entries[slot].Next;
+        }
+        else if (_paneHighWater < _entries.Length)
+        {
+            slot = _paneHighWater++;
+        }
+        else
+        {
+            return -1;
+        }
+
+        if (!Link(slot, paneStart))
+        {
+            _entries[slot].Next = _freePane;
+            _freePane = slot;
+            return -1;
+        }
+
+        ref PaneEntry<TAcc> pane = ref _entries[slot];
+        pane.Start = paneStart;
+        pane.KeyId = id;
+        pane.Older = older;
+        pane.Newer = newer;
+        pane.IsNewest = false;
+        pane.Acc = default;
+        if (older >= 0)
+        {
+            _entries[older].Newer = slot;
+        }
+
+        if (newer >= 0)
+        {
+            _entries[newer].Older = slot;
+        }
+        else
+        {
+            MakeNewest(id, slot);
+        }
+
+        _livePanes++;
+        return slot;
+    }
+
+    /// <summary>Makes <paramref name="slot"/> its key's newest pane: the previous newest's accumulator moves back into its entry.</summary>
+    private void MakeNewest(int id, int slot)
+    {
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(id);
+        if (newest.Slot >= 0)
+        {
+            ref PaneEntry<TAcc> previous = ref _entries[newest.Slot];
+            previous.Acc = newest.Acc;
+            previous.IsNewest = false;
+        }
+
+        newest.Slot = slot;
+        if (slot >= 0)
+        {
+            ref PaneEntry<TAcc> pane = ref _entries[slot];
+            newest.Start = pane.Start;
+            newest.Acc = pane.Acc;
+            pane.IsNewest = true;
+        }
+    }
+
+    /// <summary>Frees pane <paramref name="slot"/>: off its key's list (its key stays in the table, idle, until the table fills) and back to the pool.</summary>
+    private void FreePane(int slot)
+    {
+        ref PaneEntry<TAcc> pane = ref _entries[slot];
+        if (pane.Older >= 0)
+        {
+            _entries[pane.Older].Newer = pane.Newer;
+        }
+
+        if (pane.Newer >= 0)
+        {
+            _entries[pane.Newer].Older = pane.Older;
+        }
+        else
+        {
+            // The key's newest goes: its next older (if any) becomes the newest (its accumulator is in its entry).
+            ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(pane.KeyId);
+            newest.Slot = -1;
+            pane.IsNewest = false;
+            MakeNewest(pane.KeyId, pane.Older);
+        }
+
+        pane.Next = _freePane;
+        _freePane = slot;
+        _livePanes--;
+    }
+
+    /// <summary>The accumulator of pane <paramref name="slot"/>: inline in its key's newest-pane entry, or in the pane's own.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref TAcc PaneAcc(int slot)
     {
         // A flag by slot, not the key's entry: a firing walks many older panes, which then cost no key-table access.
-        if (!_paneIsNewest[slot])
+        ref PaneEntry<TAcc> pane = ref _entries[slot];
+        if (!pane.IsNewest)
         {
-            return ref _paneAcc[slot];
+            return ref pane.Acc;
         }
 
-        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(_paneKeyId[slot]);
+        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(pane.KeyId);
         Debug.Assert(newest.Slot == slot, "the flag mirrors the key's newest pane");
         return ref newest.Acc;
     }
 
-    private void InitKeyId(int id)
+    /// <summary>The key of pane <paramref name="slot"/>.</summary>
+    private TKey KeyOf(int slot) => _keyIds.KeyAt(_entries[slot].KeyId);
+
+    /// <summary>
+    /// A key id for <paramref name="key"/>; -1 when the table is full of keys with live panes. Keys whose panes are
+    /// all gone stay in the table (most come back in the next pane) and are swept out only when it fills.
+    /// </summary>
+    private int AddKey(TKey key)
     {
-        _keyRefs[id] = 0;
-        _gatherStamp[id] = 0;
-        _keyIds.ValueAt(id).Slot = -1;
+        int id = _keyIds.GetOrAdd(key, out _);
+        if (id < 0 && SweepIdleKeys() > 0)
+        {
+            id = _keyIds.GetOrAdd(key, out _);
+        }
+
+        if (id >= 0)
+        {
+            _gatherStamp[id] = 0;
+            _keyIds.ValueAt(id).Slot = -1;
+        }
+
+        return id;
     }
 
-    /// <summary>Gives the key of a restored pane its dense id (shared by all the key's panes).</summary>
-    private void AssignKeyId(int slot)
+    /// <summary>Frees the entries of keys that have no live pane; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SweepIdleKeys()
     {
-        int id = _keyIds.GetOrAdd(_panes.KeyAt(slot).Key, out bool added);
-        if (id < 0)
+        int freed = 0;
+        for (int k = 0; k < _keyIds.HighWater; k++)
         {
-            throw new SnapshotFormatException($"The snapshot holds more keys than this operator (WindowOptions.KeyCapacity = {_keyIds.Capacity}).");
+            if (_keyIds.IsOccupied(k) && _keyIds.ValueAt(k).Slot < 0)
+            {
+                _keyIds.RemoveAt(k);
+                freed++;
+            }
         }
 
-        if (added)
-        {
-            InitKeyId(id);
-        }
-
-        _keyRefs[id]++;
-        _paneKeyId[slot] = id;
-        PromoteIfNewest(id, slot, _panes.KeyAt(slot).Time);
-    }
-
-    private void ReleaseKeyId(int slot)
-    {
-        int id = _paneKeyId[slot];
-        ref NewestPane<TAcc> newest = ref _keyIds.ValueAt(id);
-        if (newest.Slot == slot)
-        {
-            newest.Slot = -1;
-            _paneIsNewest[slot] = false;
-        }
-
-        if (--_keyRefs[id] == 0)
-        {
-            _keyIds.RemoveAt(id);
-        }
+        return freed;
     }
 
     /// <summary>Appends a new pane entry to its pane-start group, creating the group in order; false when no group is free.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Link(int slot, long paneStart)
     {
-        _paneNext[slot] = -1;
+        _entries[slot].Next = -1;
         int g = _groupCount - 1;
         if (g >= 0 && _groups[g].Start == paneStart)
         {
             ref PaneGroup last = ref _groups[g];
-            _paneNext[last.Tail] = slot;
+            _entries[last.Tail].Next = slot;
             last.Tail = slot;
             last.Count++;
             return true;
@@ -222,7 +307,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         if (g < _groupCount && _groups[g].Start == paneStart)
         {
             ref PaneGroup group = ref _groups[g];
-            _paneNext[group.Tail] = slot;
+            _entries[group.Tail].Next = slot;
             group.Tail = slot;
             group.Count++;
             return true;
@@ -275,9 +360,8 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
             for (int s = _groups[dead].Head; s >= 0;)
             {
-                int next = _paneNext[s];
-                ReleaseKeyId(s);
-                _panes.RemoveAt(s);
+                int next = _entries[s].Next;
+                FreePane(s);
                 _paneDirty.Unmark(s);
                 s = next;
             }

@@ -16,9 +16,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         {
             writer.Write(_groups[g].Start);
             writer.Write(_groups[g].Count);
-            for (int s = _groups[g].Head; s >= 0; s = _paneNext[s])
+            for (int s = _groups[g].Head; s >= 0; s = _entries[s].Next)
             {
-                TKey key = _panes.KeyAt(s).Key;
+                TKey key = KeyOf(s);
                 writer.WriteRaw(key);
                 writer.WriteRaw(PaneAcc(s));
             }
@@ -37,10 +37,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             int s = _paneDirty.LiveAt(i);
             if (s >= 0)
             {
-                WindowKey<TKey> pane = _panes.KeyAt(s);
-                TKey key = pane.Key;
+                TKey key = KeyOf(s);
                 writer.WriteRaw(key);
-                writer.Write(pane.Time);
+                writer.Write(_entries[s].Start);
             }
         }
 
@@ -79,14 +78,20 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             for (int i = 0; i < count; i++)
             {
                 TKey key = reader.ReadRaw<TKey>();
-                int slot = _panes.GetOrAdd(new WindowKey<TKey>(key, start), out bool added);
-                if (slot < 0 || !added || !Link(slot, start))
+                int id = _keyIds.Find(key);
+                if (id < 0 && (id = AddKey(key)) < 0)
+                {
+                    throw new SnapshotFormatException($"The snapshot holds more keys than this operator (WindowOptions.KeyCapacity = {_keyIds.Capacity}).");
+                }
+
+                int newer = FindOnKey(id, start, out int older);
+                int slot = older >= 0 && _entries[older].Start == start ? -1 : OpenPane(id, start, newer, older);
+                if (slot < 0)
                 {
                     throw new SnapshotFormatException("The snapshot's pane entries do not fit this operator (WindowOptions.Capacity) or repeat a key.");
                 }
 
-                reader.ReadRaw(ref _paneAcc[slot]);
-                AssignKeyId(slot); // after the accumulator: the newest pane takes it inline
+                reader.ReadRaw(ref PaneAcc(slot));
             }
         }
 
@@ -94,7 +99,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         for (int i = 0; i < dirty; i++)
         {
             TKey key = reader.ReadRaw<TKey>();
-            int slot = _panes.Find(new WindowKey<TKey>(key, reader.ReadInt64()));
+            int slot = FindPane(key, reader.ReadInt64());
             if (slot < 0 || !_paneDirty.IsEnabled || _paneDirty.Contains(slot))
             {
                 throw new SnapshotFormatException("The snapshot's changed-pane list names a pane it does not hold.");
@@ -124,10 +129,12 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
     private protected override void ClearState()
     {
-        _panes.Clear();
+        Array.Clear(_entries, 0, _paneHighWater);
+        _freePane = -1;
+        _paneHighWater = 0;
+        _livePanes = 0;
         _windows?.Clear();
         _keyIds.Clear();
-        Array.Clear(_paneIsNewest);
         _groupCount = 0;
         _paneDirty.Clear();
         _earlyRound = 0;

@@ -11,10 +11,11 @@ namespace LowLatency.Engine.Windowing;
 /// allocation-free per event once constructed.
 /// </summary>
 /// <remarks>
-/// <para>State is one accumulator per (key, pane), panes being <c>gcd(Size, Slide)</c> wide, in a pre-sized
-/// open-addressing table; each event updates exactly one pane. Pane starts live in a small sorted array
-/// (<see cref="PaneGroup"/>), each with an intrusive list of its entries in arrival order, so firing a window walks
-/// only the panes it covers. With <c>Slide &gt; Size</c> the panes between windows hold nothing: their events are
+/// <para>State is one accumulator per (key, pane), panes being <c>gcd(Size, Slide)</c> wide, in a pre-sized pool of
+/// <see cref="PaneEntry{TAcc}"/>; each event updates exactly one pane. A key table maps each key to its newest pane
+/// (accumulator inline) and through it to the key's list of older panes, so no table of (key, pane) pairs is probed
+/// or re-hashed as panes open and close. Pane starts live in a small sorted array (<see cref="PaneGroup"/>), each
+/// with an intrusive list of its entries in arrival order, so firing a window walks only the panes it covers. With <c>Slide &gt; Size</c> the panes between windows hold nothing: their events are
 /// refused as <see cref="LateReason.Unassigned"/>.</para>
 /// <para>Order: within one window end, keys come in the order their first event reached the window's first live
 /// pane (tumbling: arrival order in the pane).</para>
@@ -46,10 +47,10 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private readonly EmissionMode _emission;
     private readonly bool _tracksVersions;
 
-    private readonly KeySlotTable<WindowKey<TKey>> _panes;
-    private readonly TAcc[] _paneAcc;
-    private readonly bool[] _paneIsNewest;  // pane slot → its accumulator lives in its key's NewestPane, not in _paneAcc
-    private readonly int[] _paneNext;
+    private readonly PaneEntry<TAcc>[] _entries; // by pane slot
+    private int _freePane = -1;                 // free-list head; then slots from _paneHighWater
+    private int _paneHighWater;
+    private int _livePanes;
     private readonly PaneGroup[] _groups;
     private int _groupCount;
 
@@ -59,12 +60,10 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private readonly int[] _windowEarlyRound;
 
     // Keys get dense ids when their first pane opens: the per-event lookup goes through the small key table,
-    // whose value is the key's newest pane, and the per-firing merge indexes arrays instead of hashing:
-    // _scratchAcc[id] is valid when _gatherStamp[id] equals the current gather round, and _gathered lists the ids
-    // of one gather in first-seen order.
+    // whose value is the key's newest pane (the head of its list of panes), and the per-firing merge indexes arrays
+    // instead of hashing: _scratchAcc[id] is valid when _gatherStamp[id] equals the current gather round, and
+    // _gathered lists the ids of one gather in first-seen order.
     private readonly KeySlotTable<TKey, NewestPane<TAcc>> _keyIds;  // key → id, and its newest pane with the accumulator inline (see PaneAcc)
-    private readonly int[] _paneKeyId;                         // pane slot → key id
-    private readonly int[] _keyRefs;                           // key id → live panes
     private readonly int[] _gatherStamp;
     private readonly int[] _gathered;
     private readonly TAcc[] _scratchAcc;                       // key id → merged value of the current gather
@@ -93,10 +92,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _tracksVersions = options.AllowedLateness > 0 || _emission != EmissionMode.OnClose;
 
         int capacity = options.Capacity;
-        _panes = new KeySlotTable<WindowKey<TKey>>(capacity);
-        _paneAcc = new TAcc[capacity];
-        _paneIsNewest = new bool[capacity];
-        _paneNext = new int[capacity];
+        _entries = new PaneEntry<TAcc>[capacity];
         _groups = new PaneGroup[options.MaxOpenPanes];
         if (_tracksVersions)
         {
@@ -116,8 +112,6 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
         int keys = options.KeyCapacity ?? capacity;
         _keyIds = new KeySlotTable<TKey, NewestPane<TAcc>>(keys);
-        _paneKeyId = new int[capacity];
-        _keyRefs = new int[keys];
         _gatherStamp = new int[keys];
         _gathered = new int[keys];
         _scratchAcc = new TAcc[keys];
@@ -129,9 +123,10 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     }
 
     /// <summary>Live (key, pane) entries.</summary>
-    public int LiveEntries => _panes.Count;
+    public int LiveEntries => _livePanes;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into OnBatch's loop and a caller's own (the rare paths are calls)
     public override void OnEvent(ref TEvent e, int input, long sequence)
     {
         _core.Sequence = sequence;
@@ -231,7 +226,8 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void EmitAfterUpdate(int slot, long paneStart, long before)
     {
-        TKey key = _panes.KeyAt(slot).Key;
+        int id = _entries[slot].KeyId;
+        TKey key = _keyIds.KeyAt(id);
         PaneWindows(paneStart, out long end, out long lastEnd);
         long purgeBound = _core.PurgeBound(before);
         long fireBound = WindowBounds.FireBound(before);
@@ -242,7 +238,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
                 bool fired = end <= fireBound;
                 if (fired || _emission == EmissionMode.OnEveryUpdate)
                 {
-                    TAcc value = MergeKey(key, end);
+                    TAcc value = MergeKey(id, end);
                     EmitVersioned(key, end, in value, fired ? PaneTiming.Late : PaneTiming.Early, isFinal: false);
                 }
                 else if (_emission == EmissionMode.EarlyEveryPeriod && !_paneDirty.Contains(slot))
@@ -260,17 +256,21 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
     }
 
-    /// <summary>The merge of <paramref name="key"/>'s panes in the window ending at <paramref name="end"/>.</summary>
-    private TAcc MergeKey(TKey key, long end)
+    /// <summary>The merge of key <paramref name="id"/>'s panes in the window ending at <paramref name="end"/>, in start order.</summary>
+    private TAcc MergeKey(int id, long end)
     {
-        TAcc value = default;
-        for (int g = LowerBound(end - _size); g < _groupCount && _groups[g].Start < end; g++)
+        // The key's list runs newest to oldest: find the oldest pane in the window, then merge towards the newer ones.
+        long start = end - _size;
+        int first = -1;
+        for (int s = _keyIds.ValueAt(id).Slot; s >= 0 && _entries[s].Start >= start; s = _entries[s].Older)
         {
-            int s = _panes.Find(new WindowKey<TKey>(key, _groups[g].Start));
-            if (s >= 0)
-            {
-                _core.Function.Merge(ref value, in PaneAcc(s));
-            }
+            first = s;
+        }
+
+        TAcc value = default;
+        for (int s = first; s >= 0 && _entries[s].Start < end; s = _entries[s].Newer)
+        {
+            _core.Function.Merge(ref value, in PaneAcc(s));
         }
 
         return value;
@@ -405,9 +405,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     {
         if (_singlePane)
         {
-            for (int s = _groups[first].Head; s >= 0; s = _paneNext[s])
+            for (int s = _groups[first].Head; s >= 0; s = _entries[s].Next)
             {
-                EmitFired(_panes.KeyAt(s).Key, end, in PaneAcc(s), isFinal);
+                EmitFired(KeyOf(s), end, in PaneAcc(s), isFinal);
             }
 
             return;
@@ -468,9 +468,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         int count = 0;
         for (int g = first; g < _groupCount && _groups[g].Start < end; g++)
         {
-            for (int s = _groups[g].Head; s >= 0; s = _paneNext[s])
+            for (int s = _groups[g].Head; s >= 0; s = _entries[s].Next)
             {
-                int id = _paneKeyId[s];
+                int id = _entries[s].KeyId;
                 if (_gatherStamp[id] != round)
                 {
                     _gatherStamp[id] = round;
@@ -501,13 +501,13 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             }
 
             _paneDirty.Unmark(slot);
-            WindowKey<TKey> pane = _panes.KeyAt(slot);
-            PaneWindows(pane.Time, out long end, out long lastEnd);
+            int id = _entries[slot].KeyId;
+            PaneWindows(_entries[slot].Start, out long end, out long lastEnd);
             while (true)
             {
                 if (end > fireBound)
                 {
-                    EmitEarly(pane.Key, end);
+                    EmitEarly(id, end);
                 }
 
                 if (end == lastEnd)
@@ -522,8 +522,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _paneDirty.EndRound();
     }
 
-    private void EmitEarly(TKey key, long end)
+    private void EmitEarly(int id, long end)
     {
+        TKey key = _keyIds.KeyAt(id);
         int w = WindowSlot(key, end);
         if (_windowEarlyRound[w] == _earlyRound)
         {
@@ -531,7 +532,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
 
         _windowEarlyRound[w] = _earlyRound;
-        TAcc value = MergeKey(key, end);
+        TAcc value = MergeKey(id, end);
         _core.Emit(key, end - _size, end, ++_windowVersion[w], PaneTiming.Early, false, in value);
     }
 

@@ -90,8 +90,8 @@ public sealed record WindowOptions
 
     /// <summary>
     /// The most distinct live keys; null: <see cref="Capacity"/>. Tumbling and hopping windows give keys dense ids so
-    /// merges and the per-event lookup stay in a table sized by keys, not by (key, pane) pairs; session windows keep
-    /// a key with no open session until the table fills, then sweep such keys out. An event whose key would exceed it
+    /// merges and the per-event lookup stay in a table sized by keys, not by (key, pane) pairs. Both operators keep a
+    /// key with no live pane or session until the table fills (most keys come back soon), then sweep such keys out. An event whose key would exceed it
     /// is rejected as <see cref="LateReason.StateFull"/>.
     /// </summary>
     public int? KeyCapacity { get; init; }

@@ -96,8 +96,9 @@ internal static class BenchCatalog
     /// <summary>
     /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, a
     /// checksummed TCP ingest against its <c>-nocrc</c> twin (the checksum's cost, round by round), an engine 1P1C
-    /// scenario against the hand-rolled ring with the same claim size, a window, TCP, Kafka or journal
-    /// scenario against its group's plain baseline, a WebSocket pipeline scenario against the run with no clients, a
+    /// scenario against the hand-rolled ring with the same claim size, hopping windows against tumbling ones on the
+    /// same trades, sessions against the Rx baseline, any other window, TCP, Kafka or journal scenario against its
+    /// group's plain baseline, a WebSocket pipeline scenario against the run with no clients, a
     /// WebSocket fan-out against the SignalR anchor, anything else against <see cref="Baseline"/>. Null for
     /// a reference itself.
     /// </summary>
@@ -109,6 +110,8 @@ internal static class BenchCatalog
             "engine-1p1c-metrics-batch" => "engine-1p1c-yielding-batch",
             _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) && name.EndsWith("-publish10", StringComparison.Ordinal) => "handrolled-1p1c-publish10",
             _ when name.StartsWith("engine-1p1c", StringComparison.Ordinal) => "handrolled-1p1c",
+            "window-hopping-10" => "window-tumbling-vwap-10k",
+            "window-session" => "window-rx-baseline",
             _ when name.StartsWith("window-", StringComparison.Ordinal) => "window-dictionary-baseline",
             "tcp-ingest" or "tcp-ingest-lz4" => name + "-nocrc",
             _ when name.StartsWith("tcp-", StringComparison.Ordinal) => "tcp-networkstream-baseline",

@@ -82,4 +82,12 @@ public sealed class BenchReportTests
     [TestCase("tcp-ingest-nocrc", "tcp-networkstream-baseline")]
     public void ReferenceOf_ChecksummedIngest_IsItsUncheckedTwin(string name, string expected) =>
         Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
+
+    // The window targets of issue 13, each a ratio to its reference in one run.
+    [TestCase("window-tumbling-vwap-10k", "window-dictionary-baseline")]
+    [TestCase("window-hopping-10", "window-tumbling-vwap-10k")]
+    [TestCase("window-session", "window-rx-baseline")]
+    [TestCase("window-rx-baseline", "window-dictionary-baseline")]
+    public void ReferenceOf_WindowScenario_IsWhatIssue13JudgesItAgainst(string name, string expected) =>
+        Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
 }

@@ -130,4 +130,25 @@ public sealed class TimeWindowOperatorTests
             }
         });
     }
+
+    [TestCase(WindowKind.Tumbling)]
+    [TestCase(WindowKind.Hopping)]
+    [CancelAfter(5_000)]
+    public void OnEvent_KeyTableFullOfIdleKeys_SweepsThemAndAcceptsNewKeys(WindowKind kind)
+    {
+        // KeyCapacity 2: keys 0 and 1 fill the table. Key 0's event at 100 moves the watermark past their windows, so
+        // key 1 is idle: key 2 takes its place instead of being refused; key 3 then finds two live keys.
+        WindowOptions options = (kind == WindowKind.Tumbling ? WindowOptions.Tumbling(10) : WindowOptions.Hopping(20, 10)) with { Capacity = 8, KeyCapacity = 2 };
+        var (op, c) = Create(options);
+        Push(op, c, new TestTrade(1, 0, 1, 1), new TestTrade(2, 1, 1, 1), new TestTrade(100, 0, 1, 1));
+        Push(op, c, new TestTrade(101, 2, 1, 1), new TestTrade(102, 3, 1, 1));
+        op.Drain();
+        Assert.Multiple(() =>
+        {
+            Assert.That(op.StateFullRejected, Is.EqualTo(1));
+            Assert.That(c.Late.Select(l => (l.Event.Symbol, l.Reason)), Is.EqualTo(new[] { (3L, LateReason.StateFull) }));
+            Assert.That(c.Results.Where(r => r.Result.IsFinal).Select(r => r.Result.Key).Distinct().Order(), Is.EqualTo(new[] { 0L, 1L, 2L }));
+            Assert.That(op.LiveEntries, Is.Zero, "every pane freed at the drain");
+        });
+    }
 }

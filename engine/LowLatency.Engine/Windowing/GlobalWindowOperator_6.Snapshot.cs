@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LowLatency.Engine.State;
 
 namespace LowLatency.Engine.Windowing;
@@ -6,8 +5,7 @@ namespace LowLatency.Engine.Windowing;
 /// <summary>Snapshot body of the global operator: every key's open window.</summary>
 public sealed partial class GlobalWindowOperator<TEvent, TKey, TAcc, TFunction, TTrigger, TSink>
 {
-    private protected override string Identity =>
-        $"GlobalWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{typeof(TTrigger).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}";
+    private protected override string StateShape => $"trigger={typeof(TTrigger).FullName}";
 
     private protected override void ClearState() => _keys.Clear();
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LowLatency.Engine.State;
 
 namespace LowLatency.Engine.Windowing;
@@ -6,8 +5,8 @@ namespace LowLatency.Engine.Windowing;
 /// <summary>Snapshot body of the session operator: live sessions, then the changed-session list.</summary>
 public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
 {
-    private protected override string Identity =>
-        $"SessionWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/gap={_gap}/lateness={_core.Lateness}/emission={_emission}/inputs={_core.Tracker.Inputs}";
+    private protected override string StateShape =>
+        $"gap={_gap}/lateness={_core.Lateness}/emission={_emission}/inputs={_core.Tracker.Inputs}";
 
     private protected override void WriteBody(BinaryWriter writer)
     {

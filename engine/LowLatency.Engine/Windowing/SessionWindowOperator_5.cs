@@ -23,11 +23,7 @@ namespace LowLatency.Engine.Windowing;
 /// would end after <see cref="long.MaxValue"/> (<c>ts &gt; long.MaxValue − gap</c>) is refused as
 /// <see cref="LateReason.TimestampOutOfRange"/>.</para>
 /// </remarks>
-/// <typeparam name="TEvent">The input event.</typeparam>
-/// <typeparam name="TKey">The key.</typeparam>
-/// <typeparam name="TAcc">The accumulator.</typeparam>
-/// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
-/// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
+/// <inheritdoc cref="WindowOperator{TEvent, TKey, TAcc, TFunction, TSink}" path="/typeparam"/>
 public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
@@ -36,7 +32,6 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
     private readonly long _gap;
-    private readonly EmissionMode _emission;
 
     private readonly KeySlotTable<TKey, int> _keys;  // key → slot, and its first session node (by start)
     private readonly SessionNode<TAcc>[] _nodes;
@@ -53,7 +48,6 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         : base(Validated(options), function, sink, processingTime: false, long.MinValue, long.MaxValue - options.Gap)
     {
         _gap = options.Gap;
-        _emission = options.Emission;
         int capacity = options.Capacity;
         _keys = new KeySlotTable<TKey, int>(Math.Min(options.KeyCapacity ?? capacity, capacity));
         _nodes = new SessionNode<TAcc>[capacity];
@@ -68,6 +62,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     public int LiveSessions => _live;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into a caller's loop; Assign and Advance are calls
     public override void OnEvent(ref TEvent e, int input, long sequence)
     {
         _core.Sequence = sequence;

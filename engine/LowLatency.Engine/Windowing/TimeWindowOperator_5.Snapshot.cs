@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using LowLatency.Engine.State;
 
 namespace LowLatency.Engine.Windowing;
@@ -6,8 +5,8 @@ namespace LowLatency.Engine.Windowing;
 /// <summary>Snapshot body of the time operator: panes in start order, the changed-pane list, window versions.</summary>
 public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
 {
-    private protected override string Identity =>
-        $"TimeWindowOperator/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/size={_size}/slide={_slide}/offset={_offset}/lateness={_core.Lateness}/emission={_emission}/domain={Options.TimeDomain}/inputs={_core.Tracker.Inputs}";
+    private protected override string StateShape =>
+        $"size={_size}/slide={_slide}/offset={_offset}/lateness={_core.Lateness}/emission={_emission}/domain={Options.TimeDomain}/inputs={_core.Tracker.Inputs}";
 
     private protected override void WriteBody(BinaryWriter writer)
     {

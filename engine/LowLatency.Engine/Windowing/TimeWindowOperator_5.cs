@@ -15,8 +15,9 @@ namespace LowLatency.Engine.Windowing;
 /// <see cref="PaneEntry{TAcc}"/>; each event updates exactly one pane. A key table maps each key to its newest pane
 /// (accumulator inline) and through it to the key's list of older panes, so no table of (key, pane) pairs is probed
 /// or re-hashed as panes open and close. Pane starts live in a small sorted array (<see cref="PaneGroup"/>), each
-/// with an intrusive list of its entries in arrival order, so firing a window walks only the panes it covers. With <c>Slide &gt; Size</c> the panes between windows hold nothing: their events are
-/// refused as <see cref="LateReason.Unassigned"/>.</para>
+/// with an intrusive list of its entries in arrival order, so firing a window walks only the panes it covers. With
+/// <c>Slide &gt; Size</c> the panes between windows hold nothing: their events are refused as
+/// <see cref="LateReason.Unassigned"/>.</para>
 /// <para>Order: within one window end, keys come in the order their first event reached the window's first live
 /// pane (tumbling: arrival order in the pane).</para>
 /// <para>Versions: when lateness is 0 and results are emitted on close, each window emits once
@@ -26,11 +27,7 @@ namespace LowLatency.Engine.Windowing;
 /// or end above <see cref="long.MaxValue"/>) is refused as <see cref="LateReason.TimestampOutOfRange"/> and does not
 /// move the watermark.</para>
 /// </remarks>
-/// <typeparam name="TEvent">The input event.</typeparam>
-/// <typeparam name="TKey">The key: an unmanaged value with value equality (it is hashed and copied into snapshots as bytes).</typeparam>
-/// <typeparam name="TAcc">The accumulator: an unmanaged struct (merged, copied and snapshotted as bytes).</typeparam>
-/// <typeparam name="TFunction">Time, key and aggregation of an event.</typeparam>
-/// <typeparam name="TSink">Where results, late events and the end marker go.</typeparam>
+/// <inheritdoc cref="WindowOperator{TEvent, TKey, TAcc, TFunction, TSink}" path="/typeparam"/>
 public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
@@ -44,7 +41,6 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private readonly long _offset;
     private readonly long _endPhase;    // window ends are ≡ offset + size (mod slide)
     private readonly bool _singlePane;  // a window is one pane (tumbling, or slide a multiple of size)
-    private readonly EmissionMode _emission;
     private readonly bool _tracksVersions;
 
     private readonly PaneEntry<TAcc>[] _entries; // by pane slot
@@ -88,7 +84,6 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _offset = options.Offset;
         _endPhase = TickMath.FloorMod(TickMath.FloorMod(_offset, _slide) + TickMath.FloorMod(_size, _slide), _slide);
         _singlePane = _size == _pane;
-        _emission = options.Emission;
         _tracksVersions = options.AllowedLateness > 0 || _emission != EmissionMode.OnClose;
 
         int capacity = options.Capacity;

@@ -24,10 +24,14 @@ public abstract class WindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWi
     private readonly WindowOptions _options;
     private readonly bool _processingTime;
 
+    /// <summary>The emission mode (<see cref="WindowOptions.Emission"/>), read on the per-event path.</summary>
+    private protected readonly EmissionMode _emission;
+
     private protected WindowOperator(WindowOptions options, TFunction function, TSink sink, bool processingTime, long minTimestamp, long maxTimestamp)
     {
         _options = options;
         _processingTime = processingTime;
+        _emission = options.Emission;
         _core = new EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>(
             function, sink, processingTime ? WatermarkOptions.Default with { OutOfOrderness = null } : options.Watermark,
             options.AllowedLateness, minTimestamp, maxTimestamp);
@@ -107,7 +111,7 @@ public abstract class WindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWi
             Advance(before, _core.Watermark);
         }
 
-        if (_options.Emission == EmissionMode.EarlyEveryPeriod && _core.EarlyRoundDue(_options.EarlyPeriod))
+        if (_emission == EmissionMode.EarlyEveryPeriod && _core.EarlyRoundDue(_options.EarlyPeriod))
         {
             EmitEarly();
         }
@@ -137,8 +141,18 @@ public abstract class WindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWi
     {
     }
 
-    /// <summary>What a snapshot must match: operator, types and the options that shape its state.</summary>
-    private protected abstract string Identity { get; }
+    /// <summary>What a snapshot must match: the operator, its key and accumulator types and layouts, and <see cref="StateShape"/>.</summary>
+    private string Identity
+    {
+        get
+        {
+            string name = GetType().Name;
+            return $"{name[..name.IndexOf('`', StringComparison.Ordinal)]}/v2/{typeof(TKey).FullName}/{typeof(TAcc).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TAcc>()}/{StateShape}";
+        }
+    }
+
+    /// <summary>The options (and further types) that shape the operator's state: a snapshot restores only into the same.</summary>
+    private protected abstract string StateShape { get; }
 
     private protected abstract void WriteBody(BinaryWriter writer);
 

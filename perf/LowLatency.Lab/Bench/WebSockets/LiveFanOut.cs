@@ -44,6 +44,9 @@ internal sealed class LiveFanOut : IFanOutFixture
 
     public WebSocketHub Hub => _server.Hub;
 
+    /// <summary>The CPU time the clients' child process has used so far; zero when the clients run in this process.</summary>
+    public TimeSpan ClientProcessorTime => _child?.ProcessorTime ?? TimeSpan.Zero;
+
     public LiveTopic Bars => _bars;
 
     /// <summary>

@@ -10,8 +10,11 @@ internal readonly record struct ThreadSchedule(long RunNs, long RunnableWaitNs)
     /// <summary>The calling thread's figures, or null where <c>/proc/thread-self/schedstat</c> does not exist.</summary>
     public static ThreadSchedule? OfCurrentThread() => Read("/proc/thread-self/schedstat");
 
-    /// <summary>The figures of this process's first thread whose name starts with <paramref name="namePrefix"/>, or null.</summary>
-    public static ThreadSchedule? OfThreadNamed(string namePrefix)
+    /// <summary>
+    /// The schedstat file of this process's first thread whose name starts with <paramref name="namePrefix"/>, or null.
+    /// Read it with <see cref="Read"/> while the thread runs: the file goes when the thread ends.
+    /// </summary>
+    public static string? FindThread(string namePrefix)
     {
         if (!Directory.Exists("/proc/self/task"))
         {
@@ -24,7 +27,7 @@ internal readonly record struct ThreadSchedule(long RunNs, long RunnableWaitNs)
             {
                 if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(namePrefix, StringComparison.Ordinal))
                 {
-                    return Read(Path.Combine(task, "schedstat"));
+                    return Path.Combine(task, "schedstat");
                 }
             }
             catch (IOException)
@@ -39,7 +42,8 @@ internal readonly record struct ThreadSchedule(long RunNs, long RunnableWaitNs)
     public static ThreadSchedule operator -(ThreadSchedule end, ThreadSchedule start) =>
         new(end.RunNs - start.RunNs, end.RunnableWaitNs - start.RunnableWaitNs);
 
-    private static ThreadSchedule? Read(string path)
+    /// <summary>The figures in a schedstat file, or null when it cannot be read (the thread ended).</summary>
+    public static ThreadSchedule? Read(string path)
     {
         try
         {

@@ -152,6 +152,10 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         _topicArray = [.. _topics];
         MaxFrameBytes = FrameEncoder.MaxFrameBytes(_topicArray, Options.MaxUpdatesPerFrame);
         MaxJsonUpdateBytes = _topicArray.Length == 0 ? 0 : _topicArray.Max(FrameEncoder.MaxJsonUpdateBytes);
+        if ((long)Options.MaxKeys * MaxJsonUpdateBytes > Array.MaxLength)
+        {
+            throw new ArgumentException($"{nameof(WebSocketHubOptions.MaxKeys)} ({Options.MaxKeys}) × the largest update's JSON ({MaxJsonUpdateBytes} bytes) does not fit the table's JSON array ({Array.MaxLength} bytes); lower {nameof(WebSocketHubOptions.MaxKeys)}.");
+        }
         _activity = Array.ConvertAll(_topicArray, t => t.DefaultFeed == DefaultFeed.BusiestKeys ? new KeyActivity(t.BusiestKeys, t.BusiestByIndex) : null);
         _busiest = Array.ConvertAll(_topicArray, _ => Array.Empty<long>());
         if (SharedBufferBytes + BufferBytesPerConnection > Options.MaxBufferBytes)

@@ -128,6 +128,16 @@ public sealed class SharedJsonTests
         Assert.That(formatted, Is.LessThan(copies), "some reads copied another reader's bytes");
     }
 
+    [Test]
+    public void Start_MaxKeysTimesTheJsonBeyondOneArray_FailsNamingMaxKeys()
+    {
+        var hub = new WebSocketHub(WebSocketHubOptions.Default with { MaxKeys = 100_000_000, MaxBufferBytes = long.MaxValue });
+        hub.AddTopic("bars", s_fields);
+
+        Assert.That(hub.Start, Throws.ArgumentException.With.Message.Contains("MaxKeys"));
+        Assert.That(hub.IsRunning, Is.False);
+    }
+
     private static (LatestValues Latest, LiveTopic Topic) Create(int logCapacity = 1024)
     {
         var hub = new WebSocketHub();

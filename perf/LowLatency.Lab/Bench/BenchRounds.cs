@@ -43,7 +43,7 @@ internal static class BenchRounds
                 if (events.TryGetValue(scenario, out long count))
                 {
                     measured[scenario].Add(BenchRunner.Measure(scenario, quick, count));
-                    progress($"  {scenario.Name}: {measured[scenario][^1].EventsPerSecond / 1e6:F1} M/s");
+                    progress($"  {scenario.Name}: {measured[scenario][^1].Summary()}");
                 }
             }
         }

@@ -53,7 +53,7 @@ internal static class LabRun
             DrainTimeout = TimeSpan.FromSeconds(30),
         });
         // demo --journal: a journaling stage first, so every later stage sees only journaled ticks.
-        using DemoJournal? journal = spec.Journal is null ? null : DemoJournal.Create(spec.Journal);
+        using DemoJournal? journal = spec.Journal is null ? null : DemoJournal.Create(spec.Journal, spec.JournalPretouch);
         StageGroup<DemoTick>? head = journal?.AddStage(pipeline);
         EventProcessor sink = Build(pipeline, spec.Topology, counters, latency, verifier, windows, head).Stages[0];
 

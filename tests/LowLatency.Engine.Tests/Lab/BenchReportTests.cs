@@ -82,4 +82,19 @@ public sealed class BenchReportTests
     [TestCase("tcp-ingest-nocrc", "tcp-networkstream-baseline")]
     public void ReferenceOf_ChecksummedIngest_IsItsUncheckedTwin(string name, string expected) =>
         Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
+
+    [TestCase("demo-max-journal", "demo-max")]
+    [TestCase("demo-max-journal-no-pretouch", "demo-max")]
+    [TestCase("demo-1m-journal", "demo-1m")]
+    [TestCase("demo-1m-journal-no-pretouch", "demo-1m")]
+    [TestCase("demo-max", "channel-async")]
+    public void ReferenceOf_JournaledDemo_IsTheSameDemoWithoutTheJournal(string name, string expected) =>
+        Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
+
+    [TestCase("journal-replay-tumbling-1s", "window-tumbling-vwap-10k")]
+    [TestCase("journal-replay-count", "journal-mapped-memcpy-baseline")]
+    [TestCase("journal-filestream-flush-baseline", "journal-mapped-memcpy-baseline")]
+    [TestCase("journal-append-32b", "journal-mapped-memcpy-baseline")]
+    public void ReferenceOf_JournalScenario_IsItsBound(string name, string expected) =>
+        Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
 }

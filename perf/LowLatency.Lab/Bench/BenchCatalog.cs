@@ -50,6 +50,7 @@ internal static class BenchCatalog
         new JournalAppendScenario(pretouch: true),
         new JournalAppendScenario(pretouch: false),
         new JournalMappedCopyBaselineScenario(),
+        new JournalMappedCopyBaselineScenario(recycled: true),
         new JournalFileStreamBaselineScenario(),
         new JournalFileStreamBaselineScenario(flushPerBatch: true),
         new JournalReplayTumblingScenario(window: false),

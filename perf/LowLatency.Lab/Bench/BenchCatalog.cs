@@ -1,3 +1,4 @@
+using LowLatency.Lab.Bench.Demo;
 using LowLatency.Lab.Bench.Engine;
 using LowLatency.Lab.Bench.Journal;
 using LowLatency.Lab.Bench.Kafka;
@@ -49,9 +50,17 @@ internal static class BenchCatalog
         new JournalAppendScenario(pretouch: true),
         new JournalAppendScenario(pretouch: false),
         new JournalMappedCopyBaselineScenario(),
+        new JournalMappedCopyBaselineScenario(recycled: true),
         new JournalFileStreamBaselineScenario(),
+        new JournalFileStreamBaselineScenario(flushPerBatch: true),
         new JournalReplayTumblingScenario(window: false),
         new JournalReplayTumblingScenario(window: true),
+        new DemoJournalScenario(rate: 0, journal: false),
+        new DemoJournalScenario(rate: 0, journal: true),
+        new DemoJournalScenario(rate: 0, journal: true, pretouch: false),
+        new DemoJournalScenario(rate: 1_000_000, journal: false),
+        new DemoJournalScenario(rate: 1_000_000, journal: true),
+        new DemoJournalScenario(rate: 1_000_000, journal: true, pretouch: false),
 
         // Last: they keep a thousand connections open while they run (FanOutFixtures).
         new FanOutScenario(
@@ -98,9 +107,10 @@ internal static class BenchCatalog
     /// checksummed TCP ingest against its <c>-nocrc</c> twin (the checksum's cost, round by round), an engine 1P1C
     /// scenario against the hand-rolled ring with the same claim size, hopping windows against tumbling ones on the
     /// same trades, sessions against the Rx baseline, any other window, TCP, Kafka or journal scenario against its
-    /// group's plain baseline, a WebSocket pipeline scenario against the run with no clients, a
-    /// WebSocket fan-out against the SignalR anchor, anything else against <see cref="Baseline"/>. Null for
-    /// a reference itself.
+    /// group's plain baseline (a replay through the tumbling window against that window operator alone: the bound
+    /// it cannot pass), a demo with its journal against the same demo without, a WebSocket pipeline scenario
+    /// against the run with no clients, a WebSocket fan-out against the SignalR anchor, anything else against
+    /// <see cref="Baseline"/>. Null for a reference itself.
     /// </summary>
     public static string? ReferenceOf(string name)
     {
@@ -116,7 +126,9 @@ internal static class BenchCatalog
             "tcp-ingest" or "tcp-ingest-lz4" => name + "-nocrc",
             _ when name.StartsWith("tcp-", StringComparison.Ordinal) => "tcp-networkstream-baseline",
             _ when name.StartsWith("kafka-", StringComparison.Ordinal) => "kafka-consumer-baseline",
+            "journal-replay-tumbling-1s" => "window-tumbling-vwap-10k",
             _ when name.StartsWith("journal-", StringComparison.Ordinal) => "journal-mapped-memcpy-baseline",
+            _ when name.StartsWith("demo-", StringComparison.Ordinal) && name.Contains("-journal", StringComparison.Ordinal) => name[..name.IndexOf("-journal", StringComparison.Ordinal)],
             _ when name.StartsWith("websocket-pipeline-", StringComparison.Ordinal) => "websocket-pipeline-no-clients",
             _ when name.StartsWith("websocket-fanout-", StringComparison.Ordinal) && name.EndsWith("-paced", StringComparison.Ordinal) => "signalr-fanout-1000-paced",
             _ when name.StartsWith("websocket-fanout-", StringComparison.Ordinal) => "signalr-fanout-1000",

@@ -22,6 +22,30 @@ internal static class BenchReport
         return floor.InRounds ? BenchRounds.MedianRatio(row, reference) : row.Median.EventsPerSecond / reference.Median.EventsPerSecond;
     }
 
+    /// <summary>
+    /// In a rounds run, each figure of <paramref name="row"/> (p99 latency, …) ÷ the same figure of its reference in the
+    /// same round, the median over the rounds: how the two compare on more than the rate. Empty otherwise.
+    /// </summary>
+    private static IReadOnlyList<(string Name, double Ratio)> FigureRatios(IReadOnlyList<BenchRow> rows, BenchRow row, CoreToCoreFloor floor)
+    {
+        if (!floor.InRounds || row.Median.Figures is not { Count: > 0 } figures || BenchCatalog.ReferenceOf(row.Scenario.Name) is not { } name)
+        {
+            return [];
+        }
+
+        BenchRow? reference = rows.FirstOrDefault(r => r.Scenario.Name == name);
+        var ratios = new List<(string, double)>();
+        foreach (string figure in figures.Keys)
+        {
+            if (BenchRounds.MedianFigureRatio(row, reference, figure) is { } ratio)
+            {
+                ratios.Add((figure, ratio));
+            }
+        }
+
+        return ratios;
+    }
+
     private static string Format(double? ratio, string format = "F1") => ratio?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 
     public static string Table(IReadOnlyList<BenchRow> rows, CoreToCoreFloor floor)
@@ -45,6 +69,11 @@ internal static class BenchReport
             if (median.Figures is { Count: > 0 } figures)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"{"",-34} {string.Join("  ", figures.Select(f => $"{f.Key} {f.Value:G4}"))}");
+            }
+
+            if (FigureRatios(rows, row, floor) is { Count: > 0 } figureRatios)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{"",-34} × reference per round (median): {string.Join("  ", figureRatios.Select(f => $"{f.Name} {f.Ratio:F2}"))}");
             }
         }
 
@@ -138,6 +167,17 @@ internal static class BenchReport
                 foreach ((string name, double value) in figures)
                 {
                     json.WriteNumber(name, Math.Round(value, 3));
+                }
+
+                json.WriteEndObject();
+            }
+
+            if (FigureRatios(rows, row, floor) is { Count: > 0 } figureRatios)
+            {
+                json.WriteStartObject("figuresToReference");
+                foreach ((string name, double ratio) in figureRatios)
+                {
+                    json.WriteNumber(name, Math.Round(ratio, 3));
                 }
 
                 json.WriteEndObject();

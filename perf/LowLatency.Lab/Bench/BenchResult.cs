@@ -10,4 +10,9 @@ internal sealed record BenchResult(long Events, TimeSpan Elapsed, long Allocated
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
 
     public double AllocatedBytesPerEvent => Events == 0 ? 0 : (double)AllocatedBytes / Events;
+
+    /// <summary>The rate and the figures, for a progress line (a round's latency is only printed there: the table shows the median run's).</summary>
+    public string Summary() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{EventsPerSecond / 1e6:F1} M/s")
+        + (Figures is { Count: > 0 } figures ? "  " + string.Join("  ", figures.Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{f.Key} {f.Value:G4}"))) : "");
 }

@@ -43,7 +43,7 @@ internal static class BenchRounds
                 if (events.TryGetValue(scenario, out long count))
                 {
                     measured[scenario].Add(BenchRunner.Measure(scenario, quick, count));
-                    progress($"  {scenario.Name}: {measured[scenario][^1].EventsPerSecond / 1e6:F1} M/s");
+                    progress($"  {scenario.Name}: {measured[scenario][^1].Summary()}");
                 }
             }
         }
@@ -55,14 +55,25 @@ internal static class BenchRounds
     }
 
     /// <summary>The median over the rounds of <paramref name="row"/>'s rate ÷ <paramref name="reference"/>'s in the same round.</summary>
-    public static double? MedianRatio(BenchRow row, BenchRow? reference)
+    public static double? MedianRatio(BenchRow row, BenchRow? reference) =>
+        MedianRatio(row, reference, result => result.EventsPerSecond);
+
+    /// <summary>
+    /// The median over the rounds of <paramref name="row"/>'s figure <paramref name="figure"/> (a latency percentile) ÷
+    /// <paramref name="reference"/>'s in the same round; null unless both have it, above 0, in every round.
+    /// </summary>
+    public static double? MedianFigureRatio(BenchRow row, BenchRow? reference, string figure) =>
+        MedianRatio(row, reference, result => result.Figures?.GetValueOrDefault(figure) ?? 0);
+
+    private static double? MedianRatio(BenchRow row, BenchRow? reference, Func<BenchResult, double> value)
     {
-        if (reference is null || reference.Iterations.Count != row.Iterations.Count || row.Iterations.Count == 0)
+        if (reference is null || reference.Iterations.Count != row.Iterations.Count || row.Iterations.Count == 0
+            || row.Iterations.Concat(reference.Iterations).Any(result => value(result) <= 0))
         {
             return null;
         }
 
-        double[] ratios = [.. row.Iterations.Zip(reference.Iterations, (a, b) => a.EventsPerSecond / b.EventsPerSecond).Order()];
+        double[] ratios = [.. row.Iterations.Zip(reference.Iterations, (a, b) => value(a) / value(b)).Order()];
         int middle = ratios.Length / 2;
         return ratios.Length % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
     }

@@ -33,7 +33,7 @@ internal static class BenchRunner
         for (int i = 0; i < iterations && !cancel.IsCancellationRequested; i++)
         {
             results.Add(Measure(scenario, quick, events.Value));
-            progress?.Invoke($"{scenario.Name}: {results[^1].EventsPerSecond / 1e6:F1} M/s");
+            progress?.Invoke($"{scenario.Name}: {results[^1].Summary()}");
         }
 
         return results.Count > 0 ? new BenchRow(scenario, results) : null;

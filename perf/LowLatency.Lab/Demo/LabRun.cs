@@ -51,9 +51,13 @@ internal static class LabRun
             WaitStrategy = spec.WaitStrategy,
             Threads = spec.StageThreads,
             DrainTimeout = TimeSpan.FromSeconds(30),
+
+            // The drained window stage fires every open window (thousands) on its way out: on a box at load 30 that
+            // took longer than the default second.
+            StopTimeout = TimeSpan.FromSeconds(30),
         });
         // demo --journal: a journaling stage first, so every later stage sees only journaled ticks.
-        using DemoJournal? journal = spec.Journal is null ? null : DemoJournal.Create(spec.Journal);
+        using DemoJournal? journal = spec.Journal is null ? null : DemoJournal.Create(spec.Journal, spec.JournalPretouch);
         StageGroup<DemoTick>? head = journal?.AddStage(pipeline);
         EventProcessor sink = Build(pipeline, spec.Topology, counters, latency, verifier, windows, head).Stages[0];
 

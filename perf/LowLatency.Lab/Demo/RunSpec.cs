@@ -41,6 +41,9 @@ internal sealed record RunSpec
     /// <summary>When set, a journaling stage records every tick into this folder first (<c>demo --journal DIR</c>).</summary>
     public string? Journal { get; init; }
 
+    /// <summary>With <see cref="Journal"/>: the journal's pretouch thread runs (<c>JournalOptions.Pretouch</c>; the bench compares it off).</summary>
+    public bool JournalPretouch { get; init; } = true;
+
     /// <summary>When set, the demo serves its dashboard here (page at <c>/</c>, WebSocket at <c>/ws</c>) while it runs.</summary>
     public IPEndPoint? Dashboard { get; init; }
 

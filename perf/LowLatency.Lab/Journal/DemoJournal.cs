@@ -21,8 +21,8 @@ internal sealed class DemoJournal : IDisposable
 
     private DemoJournal(JournalWriter<DemoTick, DemoTickInputCodec> writer) => _writer = writer;
 
-    public static DemoJournal Create(string directory) =>
-        new(JournalWriter<DemoTick, DemoTickInputCodec>.Open(directory, default, JournalOptions.Default with { Pretouch = true }));
+    public static DemoJournal Create(string directory, bool pretouch = true) =>
+        new(JournalWriter<DemoTick, DemoTickInputCodec>.Open(directory, default, JournalOptions.Default with { Pretouch = pretouch }));
 
     /// <summary>True when <paramref name="directory"/> already holds journal segments.</summary>
     public static bool HoldsJournal(string directory) =>

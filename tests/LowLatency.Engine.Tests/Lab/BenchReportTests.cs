@@ -48,6 +48,38 @@ public sealed class BenchReportTests
     }
 
     [Test]
+    public void WriteJson_RoundsWithLatencyFigures_RecordsTheMedianPerRoundRatioOfEachFigure()
+    {
+        static BenchResult Round(double p99) => new(1_000_000, TimeSpan.FromSeconds(1), 0, new Dictionary<string, double> { ["p99Us"] = p99 });
+
+        // Per-round p99 ratios 2.0, 1.1, 0.5: the median is 1.1 (the ratio of the medians, 60 / 40, would be 1.5).
+        BenchRow[] rows =
+        [
+            new(new FixedScenario(BenchCatalog.Baseline), [Round(1), Round(1), Round(1)]),
+            new(new FixedScenario("demo-max"), [Round(20), Round(40), Round(80)]),
+            new(new FixedScenario("demo-max-journal"), [Round(40), Round(44), Round(40)]),
+        ];
+        var floor = new CoreToCoreFloor(120, 540, [120, 130, 140]);
+        string path = Path.Combine(Path.GetTempPath(), $"bench-report-{Guid.NewGuid():N}.json");
+        try
+        {
+            BenchReport.WriteJson(path, rows, floor);
+            using JsonDocument report = JsonDocument.Parse(File.ReadAllText(path));
+            JsonElement journaled = report.RootElement.GetProperty("results")[2];
+            Assert.Multiple(() =>
+            {
+                Assert.That(journaled.GetProperty("figuresToReference").GetProperty("p99Us").GetDouble(), Is.EqualTo(1.1).Within(1e-9));
+                Assert.That(report.RootElement.GetProperty("results")[0].TryGetProperty("figuresToReference", out _), Is.False, "a reference has no ratio");
+                Assert.That(BenchReport.Table(rows, floor), Does.Contain("× reference per round (median): p99Us 1.10"));
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void Table_NamesTheCoreToCoreFloorOfTheRun()
     {
         BenchRow[] rows = [new(new FixedScenario(BenchCatalog.Baseline), [new BenchResult(1_000, TimeSpan.FromSeconds(1), 0)])];
@@ -89,5 +121,20 @@ public sealed class BenchReportTests
     [TestCase("window-session", "window-rx-baseline")]
     [TestCase("window-rx-baseline", "window-dictionary-baseline")]
     public void ReferenceOf_WindowScenario_IsWhatIssue13JudgesItAgainst(string name, string expected) =>
+        Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
+
+    [TestCase("demo-max-journal", "demo-max")]
+    [TestCase("demo-max-journal-no-pretouch", "demo-max")]
+    [TestCase("demo-1m-journal", "demo-1m")]
+    [TestCase("demo-1m-journal-no-pretouch", "demo-1m")]
+    [TestCase("demo-max", "channel-async")]
+    public void ReferenceOf_JournaledDemo_IsTheSameDemoWithoutTheJournal(string name, string expected) =>
+        Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
+
+    [TestCase("journal-replay-tumbling-1s", "window-tumbling-vwap-10k")]
+    [TestCase("journal-replay-count", "journal-mapped-memcpy-baseline")]
+    [TestCase("journal-filestream-flush-baseline", "journal-mapped-memcpy-baseline")]
+    [TestCase("journal-append-32b", "journal-mapped-memcpy-baseline")]
+    public void ReferenceOf_JournalScenario_IsItsBound(string name, string expected) =>
         Assert.That(BenchCatalog.ReferenceOf(name), Is.EqualTo(expected));
 }

@@ -15,7 +15,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
 {
     private bool _stopped;
 
-    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys, TimeSpan brokerTimeout, KafkaExactlyOnceOptions? exactlyOnce)
+    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys, TimeSpan brokerTimeout, KafkaExactlyOnceOptions? exactlyOnce, IReadOnlyDictionary<string, string>? sourceSettings)
     {
         Pipeline = Pipeline<Tick>.Create(PipelineOptions.Default with { Name = "kafka-worker", Capacity = ringCapacity, WaitStrategy = WaitStrategyKind.Blocking });
         Sink = exactlyOnce is null ? new KafkaSink<Bar>(BarCodec.Instance, KafkaSinkOptions.Default with { Name = "bars", BootstrapServers = bootstrap, Topic = output }) : null;
@@ -29,6 +29,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
             Topics = [input],
             SessionTimeout = sessionTimeout,
             BrokerTimeout = brokerTimeout,
+            Settings = sourceSettings ?? KafkaSourceOptions.Default.Settings,
         });
         if (exactlyOnce is null)
         {
@@ -61,10 +62,11 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
     /// <summary>
     /// Starts a worker. <paramref name="exactlyOnce"/>: exactly once with these options (state topic,
     /// transactional id, commit interval; bootstrap and output topic are filled in), or null for at least once.
+    /// <paramref name="sourceSettings"/>: librdkafka settings of the source's consumer (<see cref="KafkaSourceOptions.Settings"/>).
     /// </summary>
-    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024, TimeSpan? brokerTimeout = null, KafkaExactlyOnceOptions? exactlyOnce = null)
+    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024, TimeSpan? brokerTimeout = null, KafkaExactlyOnceOptions? exactlyOnce = null, IReadOnlyDictionary<string, string>? sourceSettings = null)
     {
-        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys, brokerTimeout ?? KafkaSourceOptions.Default.BrokerTimeout, exactlyOnce);
+        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys, brokerTimeout ?? KafkaSourceOptions.Default.BrokerTimeout, exactlyOnce, sourceSettings);
         worker.Pipeline.Start();
         worker.Source.Start();
         return worker;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Processors;
 using Streamiz.Kafka.Net.SerDes;
@@ -40,6 +41,7 @@ internal sealed class KafkaStreamizBarsScenario : IBenchScenario
             AutoOffsetReset = AutoOffsetReset.Earliest,
             Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             DefaultTimestampExtractor = new TickTime(),
+            Logger = NullLoggerFactory.Instance,
         };
         var progress = new Progress(events);
         var builder = new StreamBuilder();

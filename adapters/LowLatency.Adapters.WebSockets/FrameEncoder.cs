@@ -6,7 +6,9 @@ namespace LowLatency.Adapters.WebSockets;
 
 /// <summary>
 /// Writes a batch of updates as one frame: JSON text (<c>{"type":"updates","items":[…]}</c>) or the compact
-/// binary layout (README, "Binary frames"). Writes into a caller's buffer; allocates nothing.
+/// binary layout (README, "Binary frames"). Writes into a caller's buffer; allocates nothing. A JSON frame's items
+/// are encoded once per value for every client (<see cref="LatestValues.WriteJson"/>): formatting doubles is what a
+/// frame costs most.
 /// </summary>
 internal static class FrameEncoder
 {
@@ -32,14 +34,8 @@ internal static class FrameEncoder
     /// <summary>The most bytes one update of <paramref name="topic"/> takes in either format.</summary>
     public static int MaxUpdateBytes(LiveTopic topic)
     {
-        // JSON: prefix, 20-digit key, time, 20-digit time, each field name and a ≤ 24-character double, "}" and ",".
-        int json = topic.JsonPrefix.Length + 20 + JsonTime.Length + 20 + 2;
-        foreach (byte[] field in topic.JsonFields)
-        {
-            json += field.Length + 24;
-        }
-
-        return Math.Max(json, BinaryUpdateHeaderBytes + (8 * topic.FieldCount));
+        // JSON: the update and the "," before it.
+        return Math.Max(MaxJsonUpdateBytes(topic) + 1, BinaryUpdateHeaderBytes + (8 * topic.FieldCount));
     }
 
     /// <summary>The most bytes a frame of <paramref name="maxUpdates"/> updates of these topics takes.</summary>
@@ -54,35 +50,60 @@ internal static class FrameEncoder
         return JsonOpen.Length + JsonClose.Length + BinaryHeaderBytes + (maxUpdates * largest);
     }
 
-    /// <summary>Writes <paramref name="updates"/> as one JSON text frame; returns its length.</summary>
-    public static int WriteJson(ReadOnlySpan<LiveUpdate> updates, LiveTopic[] topics, Span<byte> destination)
+    /// <summary>The most bytes one update of <paramref name="topic"/> takes as JSON (<see cref="WriteJsonUpdate"/>).</summary>
+    public static int MaxJsonUpdateBytes(LiveTopic topic)
+    {
+        // Prefix, 20-digit key, time, 20-digit time, each field name and a ≤ 24-character double, and "}".
+        int json = topic.JsonPrefix.Length + 20 + JsonTime.Length + 20 + 1;
+        foreach (byte[] field in topic.JsonFields)
+        {
+            json += field.Length + 24;
+        }
+
+        return json;
+    }
+
+    /// <summary>
+    /// Writes the updates <paramref name="slots"/> at <paramref name="versions"/> of <paramref name="shared"/>
+    /// (their values in <paramref name="updates"/>) as one JSON text frame, each update's JSON copied from the table's
+    /// shared encoding when another send loop already encoded that value (<see cref="LatestValues.WriteJson"/>);
+    /// returns the frame's length. <paramref name="encoded"/> counts the updates this call encoded itself.
+    /// </summary>
+    public static int WriteJson(
+        ReadOnlySpan<LiveUpdate> updates, ReadOnlySpan<int> slots, ReadOnlySpan<long> versions, LiveTopic[] topics, LatestValues shared, Span<byte> destination, ref int encoded)
     {
         JsonOpen.CopyTo(destination);
         int at = JsonOpen.Length;
         for (int i = 0; i < updates.Length; i++)
         {
-            ref readonly LiveUpdate update = ref updates[i];
-            LiveTopic topic = topics[update.Topic];
             if (i > 0)
             {
                 destination[at++] = (byte)',';
             }
 
-            at += Copy(topic.JsonPrefix, destination[at..]);
-            at += WriteInteger(update.Key, destination[at..]);
-            at += Copy(JsonTime, destination[at..]);
-            at += WriteInteger(update.Time, destination[at..]);
-            byte[][] fields = topic.JsonFields;
-            for (int f = 0; f < fields.Length; f++)
-            {
-                at += Copy(fields[f], destination[at..]);
-                at += WriteDouble(update.Values[f], destination[at..]);
-            }
-
-            destination[at++] = (byte)'}';
+            ref readonly LiveUpdate update = ref updates[i];
+            at += shared.WriteJson(slots[i], versions[i], in update, topics[update.Topic], destination[at..], ref encoded);
         }
 
         at += Copy(JsonClose, destination[at..]);
+        return at;
+    }
+
+    /// <summary>Writes one update as a JSON object (an item of a JSON frame); returns its length.</summary>
+    public static int WriteJsonUpdate(in LiveUpdate update, LiveTopic topic, Span<byte> destination)
+    {
+        int at = Copy(topic.JsonPrefix, destination);
+        at += WriteInteger(update.Key, destination[at..]);
+        at += Copy(JsonTime, destination[at..]);
+        at += WriteInteger(update.Time, destination[at..]);
+        byte[][] fields = topic.JsonFields;
+        for (int f = 0; f < fields.Length; f++)
+        {
+            at += Copy(fields[f], destination[at..]);
+            at += WriteDouble(update.Values[f], destination[at..]);
+        }
+
+        destination[at++] = (byte)'}';
         return at;
     }
 

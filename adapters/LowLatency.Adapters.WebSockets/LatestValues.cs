@@ -17,6 +17,9 @@ namespace LowLatency.Adapters.WebSockets;
 /// <para>The log holds <see cref="LogCapacity"/> positions; a reader more than that behind has lost entries, and one
 /// further behind than there are slots would mostly read superseded ones: either rescans the table instead, every slot
 /// whose version is in the positions it passed over (<see cref="LiveConnection"/>).</para>
+/// <para>Each slot also keeps the JSON of one version of its value, written by the first send loop that sends that
+/// version (<see cref="WriteJson"/>): the other clients copy the bytes, so a value is formatted once however many
+/// clients receive it. The cache has its own sequence lock, on the version it holds.</para>
 /// </remarks>
 internal sealed class LatestValues
 {
@@ -33,6 +36,15 @@ internal sealed class LatestValues
     private readonly int _mask;
     private readonly int _maxUnpublished;
 
+    // Per slot, the JSON of the value at _jsonVersions[slot] (−1: none; Encoding: a send loop is writing it), in
+    // _json[slot * _jsonStride ..] for _jsonLengths[slot] bytes. Written by whichever send loop wins the slot's
+    // CompareExchange to Encoding; read by every send loop.
+    private const long Encoding = -2;
+    private readonly byte[] _json;
+    private readonly int[] _jsonLengths;
+    private readonly long[] _jsonVersions;
+    private readonly int _jsonStride;
+
     // Positions below it are written (Volatile.Write by the fan-out thread after each batch; Volatile.Read by readers).
     private long _head;
 
@@ -42,7 +54,8 @@ internal sealed class LatestValues
     /// <param name="maxKeys">Distinct (topic, key) pairs the table holds; an update of a new key beyond them is refused and counted.</param>
     /// <param name="logCapacity">Positions the log keeps (a power of two).</param>
     /// <param name="maxUnpublished">The most updates the writer appends between two <see cref="Publish"/> calls.</param>
-    public LatestValues(int maxKeys, int logCapacity, int maxUnpublished)
+    /// <param name="maxJsonBytes">The most bytes one update's JSON takes (<see cref="FrameEncoder.MaxJsonUpdateBytes"/>).</param>
+    public LatestValues(int maxKeys, int logCapacity, int maxUnpublished, int maxJsonBytes)
     {
         Debug.Assert(int.IsPow2(logCapacity) && maxUnpublished < logCapacity);
         _slotOf = new Dictionary<long, int>(maxKeys);
@@ -53,6 +66,11 @@ internal sealed class LatestValues
         _log = new int[logCapacity];
         _mask = logCapacity - 1;
         _maxUnpublished = maxUnpublished;
+        _json = new byte[(long)maxKeys * maxJsonBytes];
+        _jsonLengths = new int[maxKeys];
+        _jsonVersions = new long[maxKeys];
+        Array.Fill(_jsonVersions, -1);
+        _jsonStride = maxJsonBytes;
     }
 
     /// <summary>Positions the log keeps.</summary>
@@ -67,9 +85,10 @@ internal sealed class LatestValues
     /// <summary>Updates refused because the table held its maximum of keys (fan-out thread; read approximately elsewhere).</summary>
     public long Refused => Volatile.Read(ref _refused);
 
-    /// <summary>What the table and the log take.</summary>
-    public static long BytesFor(int maxKeys, int logCapacity) =>
-        ((long)maxKeys * (Unsafe.SizeOf<LiveUpdate>() + sizeof(long) + sizeof(long) + 24)) + ((long)logCapacity * sizeof(int));
+    /// <summary>What the table (with its JSON of each key's value) and the log take.</summary>
+    public static long BytesFor(int maxKeys, int logCapacity, int maxJsonBytes) =>
+        ((long)maxKeys * (Unsafe.SizeOf<LiveUpdate>() + sizeof(long) + sizeof(long) + 24 + maxJsonBytes + sizeof(int) + sizeof(long)))
+        + ((long)logCapacity * sizeof(int));
 
     /// <summary>Fan-out thread: makes <paramref name="update"/> its key's newest value and logs it (readable after <see cref="Publish"/>).</summary>
     public void Append(in LiveUpdate update)
@@ -134,6 +153,44 @@ internal sealed class LatestValues
         value = _values[slot];
         Interlocked.MemoryBarrier(); // the copy completes before the version is read again
         return Volatile.Read(ref _versions[slot]) == position;
+    }
+
+    /// <summary>
+    /// Send loop: writes the JSON of <paramref name="value"/>, the value of <paramref name="slot"/> at
+    /// <paramref name="version"/> (from <see cref="TryRead"/>), to <paramref name="destination"/> (room for
+    /// maxJsonBytes); returns its length. Copies the slot's cached JSON when it holds that version; otherwise encodes
+    /// the value, into the cache when no other loop is writing it and the cache holds an older version. Never waits:
+    /// a loop that finds the cache being written encodes into its own frame (and counts it in <paramref name="encoded"/>).
+    /// </summary>
+    public int WriteJson(int slot, long version, in LiveUpdate value, LiveTopic topic, Span<byte> destination, ref int encoded)
+    {
+        Debug.Assert(version >= 0, "a version read by TryRead");
+        Span<byte> cache = _json.AsSpan(slot * _jsonStride, _jsonStride);
+        long cached = Volatile.Read(ref _jsonVersions[slot]);
+        if (cached == version)
+        {
+            // Ordered: the length and bytes are read after the version (acquire), and the version again after them.
+            int length = Volatile.Read(ref _jsonLengths[slot]);
+            cache[..length].CopyTo(destination);
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _jsonVersions[slot]) == version)
+            {
+                return length;
+            }
+        }
+        else if (cached != Encoding && cached < version && Interlocked.CompareExchange(ref _jsonVersions[slot], Encoding, cached) == cached)
+        {
+            // This loop owns the cache until it publishes the version (release, after the bytes and the length).
+            int length = FrameEncoder.WriteJsonUpdate(in value, topic, cache);
+            _jsonLengths[slot] = length;
+            Volatile.Write(ref _jsonVersions[slot], version);
+            cache[..length].CopyTo(destination);
+            encoded++;
+            return length;
+        }
+
+        encoded++;
+        return FrameEncoder.WriteJsonUpdate(in value, topic, destination);
     }
 
     /// <summary>The topic id of a conflation key.</summary>

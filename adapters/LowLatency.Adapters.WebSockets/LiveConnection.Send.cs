@@ -6,8 +6,10 @@ namespace LowLatency.Adapters.WebSockets;
 /// <summary>The send loop: the socket's only writer, and the only reader of this connection's position in the hub's log.</summary>
 internal sealed partial class LiveConnection
 {
-    // Send loop only.
+    // Send loop only: the values of the next frame, and the slot and version each was read at (for the shared JSON).
     private readonly LiveUpdate[] _batch;
+    private readonly int[] _batchSlots;
+    private readonly long[] _batchVersions;
     private readonly byte[] _frame;
 
     // The next log position to read; while a rescan runs, the positions [_rescanFrom, _rescanTo) are passed over (too
@@ -67,9 +69,10 @@ internal sealed partial class LiveConnection
                 {
                     lastFrame = Stopwatch.GetTimestamp();
                     ReadOnlySpan<LiveUpdate> batch = _batch.AsSpan(0, count);
+                    int encoded = 0;
                     int length = Binary
                         ? FrameEncoder.WriteBinary(batch, _hub.TopicArray, _frame)
-                        : FrameEncoder.WriteJson(batch, _hub.TopicArray, _frame);
+                        : FrameEncoder.WriteJson(batch, _batchSlots.AsSpan(0, count), _batchVersions.AsSpan(0, count), _hub.TopicArray, _hub.Latest, _frame, ref encoded);
                     await SendAsync(_frame.AsMemory(0, length), Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, stall).ConfigureAwait(false);
                     lock (_lock)
                     {
@@ -77,7 +80,7 @@ internal sealed partial class LiveConnection
                         _pending = 0;
                     }
 
-                    _hub.OnSent(count);
+                    _hub.OnSent(count, encoded);
                     continue;
                 }
 
@@ -167,6 +170,8 @@ internal sealed partial class LiveConnection
                     chunkOffered++;
                     if (latest.TryRead(slot, position, out _batch[count]))
                     {
+                        _batchSlots[count] = slot;
+                        _batchVersions[count] = position;
                         count++;
                     }
                     else
@@ -220,6 +225,8 @@ internal sealed partial class LiveConnection
             if (version >= _rescanFrom && version < _rescanTo && Wants(subscription, latest.KeyOf(slot))
                 && latest.TryRead(slot, version, out _batch[count]))
             {
+                _batchSlots[count] = slot;
+                _batchVersions[count] = version;
                 count++;
                 offered++;
             }

@@ -54,6 +54,8 @@ internal sealed partial class LiveConnection
         Remote = remote;
         Binary = binary;
         _batch = new LiveUpdate[hub.Options.MaxUpdatesPerFrame];
+        _batchSlots = new int[hub.Options.MaxUpdatesPerFrame];
+        _batchVersions = new long[hub.Options.MaxUpdatesPerFrame];
         _frame = new byte[hub.MaxFrameBytes];
         _inbound = new byte[hub.Options.MaxMessageBytes + 1];
         _position = hub.Latest.Head;

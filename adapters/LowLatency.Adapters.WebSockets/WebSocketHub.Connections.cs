@@ -27,6 +27,7 @@ public sealed partial class WebSocketHub
 
     // Interlocked.
     private long _sent;
+    private long _encoded;
     private long _nextId;
 
     // Connections admitted and not yet ended (Interlocked): each holds BufferBytesPerConnection of the memory cap.
@@ -40,6 +41,13 @@ public sealed partial class WebSocketHub
 
     /// <summary>Updates written to sockets, every connection together.</summary>
     public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>
+    /// Updates formatted as JSON, every connection together. Each value is formatted once for all the clients that
+    /// receive it (the others copy its bytes), so this stays far below the JSON part of <see cref="Sent"/> when many
+    /// clients take the same values; two send loops that need a value at the same instant may both format it.
+    /// </summary>
+    public long Encoded => Interlocked.Read(ref _encoded);
 
     /// <summary>Connections closed or refused for <paramref name="reason"/>.</summary>
     public long GetClosed(CloseReason reason) => Interlocked.Read(ref _closed[(int)reason]);
@@ -65,7 +73,14 @@ public sealed partial class WebSocketHub
         }
     }
 
-    internal void OnSent(int count) => Interlocked.Add(ref _sent, count);
+    internal void OnSent(int count, int encoded)
+    {
+        Interlocked.Add(ref _sent, count);
+        if (encoded > 0)
+        {
+            Interlocked.Add(ref _encoded, encoded);
+        }
+    }
 
     internal void Count(CloseReason reason) => Interlocked.Increment(ref _closed[(int)reason]);
 

@@ -67,6 +67,9 @@ public sealed partial class WebSocketHub : IAsyncDisposable
 
     internal int MaxFrameBytes { get; private set; }
 
+    /// <summary>The most bytes one update's JSON takes, over the registered topics (set by <see cref="Start"/>).</summary>
+    internal int MaxJsonUpdateBytes { get; private set; }
+
     internal LatestValues Latest => _latest ?? throw new InvalidOperationException("The hub is not started.");
 
     /// <summary>
@@ -76,15 +79,16 @@ public sealed partial class WebSocketHub : IAsyncDisposable
     /// updates wait in the hub's table (<see cref="SharedBufferBytes"/>).
     /// </summary>
     public long BufferBytesPerConnection =>
-        ((long)Options.MaxUpdatesPerFrame * Unsafe.SizeOf<LiveUpdate>()) + MaxFrameBytes + Options.MaxMessageBytes + 1 + (2L * Options.SendBufferBytes);
+        ((long)Options.MaxUpdatesPerFrame * (Unsafe.SizeOf<LiveUpdate>() + sizeof(int) + sizeof(long)))
+        + MaxFrameBytes + Options.MaxMessageBytes + 1 + (2L * Options.SendBufferBytes);
 
     /// <summary>
     /// What the hub's shared buffers take (after <see cref="Start"/>): the newest-value table
-    /// (<see cref="WebSocketHubOptions.MaxKeys"/>), the change log and the ingress ring. Each publisher's conflation
+    /// (<see cref="WebSocketHubOptions.MaxKeys"/>) with the JSON of each key's value, the change log and the ingress ring. Each publisher's conflation
     /// table (<see cref="WebSocketHubOptions.PublisherConflationCapacity"/>) comes on top.
     /// </summary>
     public long SharedBufferBytes =>
-        LatestValues.BytesFor(Options.MaxKeys, Options.ChangeLogCapacity) + ((long)Options.IngressCapacity * Unsafe.SizeOf<LiveUpdate>());
+        LatestValues.BytesFor(Options.MaxKeys, Options.ChangeLogCapacity, MaxJsonUpdateBytes) + ((long)Options.IngressCapacity * Unsafe.SizeOf<LiveUpdate>());
 
     /// <summary>What the hub's buffers take now: <see cref="SharedBufferBytes"/> plus <see cref="BufferBytesPerConnection"/> per open connection; never above <see cref="WebSocketHubOptions.MaxBufferBytes"/>.</summary>
     public long BufferBytes => SharedBufferBytes + (Volatile.Read(ref _open) * BufferBytesPerConnection);
@@ -147,6 +151,11 @@ public sealed partial class WebSocketHub : IAsyncDisposable
 
         _topicArray = [.. _topics];
         MaxFrameBytes = FrameEncoder.MaxFrameBytes(_topicArray, Options.MaxUpdatesPerFrame);
+        MaxJsonUpdateBytes = _topicArray.Length == 0 ? 0 : _topicArray.Max(FrameEncoder.MaxJsonUpdateBytes);
+        if ((long)Options.MaxKeys * MaxJsonUpdateBytes > Array.MaxLength)
+        {
+            throw new ArgumentException($"{nameof(WebSocketHubOptions.MaxKeys)} ({Options.MaxKeys}) × the largest update's JSON ({MaxJsonUpdateBytes} bytes) does not fit the table's JSON array ({Array.MaxLength} bytes); lower {nameof(WebSocketHubOptions.MaxKeys)}.");
+        }
         _activity = Array.ConvertAll(_topicArray, t => t.DefaultFeed == DefaultFeed.BusiestKeys ? new KeyActivity(t.BusiestKeys, t.BusiestByIndex) : null);
         _busiest = Array.ConvertAll(_topicArray, _ => Array.Empty<long>());
         if (SharedBufferBytes + BufferBytesPerConnection > Options.MaxBufferBytes)
@@ -154,7 +163,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
             throw new ArgumentException($"{nameof(WebSocketHubOptions.MaxBufferBytes)} ({Options.MaxBufferBytes} bytes) does not fit the hub's table, log and ring ({SharedBufferBytes} bytes) and one connection ({BufferBytesPerConnection} bytes).");
         }
 
-        _latest = new LatestValues(Options.MaxKeys, Options.ChangeLogCapacity, FanOutBatch);
+        _latest = new LatestValues(Options.MaxKeys, Options.ChangeLogCapacity, FanOutBatch, MaxJsonUpdateBytes);
         _nextBusiest = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
         var pipeline = Pipeline<LiveUpdate>.Create(PipelineOptions.Default with
         {

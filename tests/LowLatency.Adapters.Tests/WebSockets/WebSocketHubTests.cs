@@ -239,6 +239,53 @@ public sealed class WebSocketHubTests
     }
 
     [Test]
+    public async Task ManyJsonClients_SameValues_EachValueFormattedOnceForAll_AndEveryItemIsTheValuePublished()
+    {
+        const int Clients = 8;
+        const int Keys = 64;
+        await using LiveTestServer server = await LiveTestServer.StartAsync();
+        var clients = new List<ClientWebSocket>();
+        for (int i = 0; i < Clients; i++)
+        {
+            clients.Add(await ConnectToBarsAsync(server));
+        }
+
+        PublishRound(server, Keys, version: 1);
+        await FlushAsync(server.Publisher);
+        foreach (ClientWebSocket client in clients)
+        {
+            var keys = new HashSet<long>();
+            while (keys.Count < Keys)
+            {
+                foreach (JsonElement item in await ItemsAsync(client))
+                {
+                    // PublishRound: time = open = high = low = close = vwap = the version, volume = the key.
+                    long key = item.GetProperty("key").GetInt64();
+                    Assert.That(new[] { "open", "high", "low", "close", "vwap" }.Select(f => item.GetProperty(f).GetDouble()), Is.All.EqualTo(1.0));
+                    Assert.That(item.GetProperty("time").GetInt64(), Is.EqualTo(1));
+                    Assert.That(item.GetProperty("volume").GetDouble(), Is.EqualTo(key));
+                    keys.Add(key);
+                }
+            }
+
+            client.Dispose();
+        }
+
+        // Formatted per client, it would be Clients × Keys; two loops that need a value at the same instant may both
+        // format it, so allow up to half of that.
+        // The hub counts a frame once its send completed, which may be just after the client read it.
+        var counting = Stopwatch.StartNew();
+        while (server.Hub.Sent < Clients * Keys && counting.Elapsed < Timeout)
+        {
+            await Task.Delay(10);
+        }
+
+        TestContext.Out.WriteLine($"sent {server.Hub.Sent}, formatted {server.Hub.Encoded}");
+        Assert.That(server.Hub.Sent, Is.EqualTo(Clients * Keys));
+        Assert.That(server.Hub.Encoded, Is.InRange(Keys, Clients * Keys / 2));
+    }
+
+    [Test]
     public async Task StalledClient_WithAFrameInFlight_IsNotTouchedPerUpdate()
     {
         const int Keys = 100;

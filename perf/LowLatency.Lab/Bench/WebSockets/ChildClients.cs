@@ -61,6 +61,16 @@ internal sealed class ChildClients : IAsyncDisposable
         return child;
     }
 
+    /// <summary>The CPU time the child process has used so far (every thread, user and kernel).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Closing stdin ends the child; a bounded wait, then kill.

@@ -44,6 +44,9 @@ internal sealed class LiveFanOut : IFanOutFixture
 
     public WebSocketHub Hub => _server.Hub;
 
+    /// <summary>The CPU time the clients' child process has used so far; zero when the clients run in this process.</summary>
+    public TimeSpan ClientProcessorTime => _child?.ProcessorTime ?? TimeSpan.Zero;
+
     public LiveTopic Bars => _bars;
 
     /// <summary>
@@ -118,6 +121,50 @@ internal sealed class LiveFanOut : IFanOutFixture
 
         Collect();
         MemoryPerClient = ((GC.GetTotalMemory(forceFullCollection: true) - heap) / (double)clients, (new ProcessSampler().ResidentBytes() - rss) / (double)clients);
+        await SettleAsync(stalled);
+    }
+
+    /// <summary>
+    /// Connections whose frame in flight has not moved for <see cref="StuckAfter"/> (their client reads nothing, and
+    /// the socket buffers are full), when the measured section began.
+    /// </summary>
+    public int StuckAtStart { get; private set; }
+
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Publishes every key at the pipeline's pace until <paramref name="stalled"/> connections are stuck behind a frame
+    /// (at 20 frames a second, a client that never reads fills its socket buffers in about two seconds), so the
+    /// measured section sees stalled clients, not clients still absorbing frames into empty buffers. Bounded: after
+    /// 20 s it goes on and <see cref="StuckAtStart"/> says how many were stuck.
+    /// </summary>
+    private async Task SettleAsync(int stalled)
+    {
+        var waited = Stopwatch.StartNew();
+        Dictionary<long, (long Sent, TimeSpan Since)> last = [];
+        while (waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await PublishRoundAsync(1000);
+            await Task.Delay(10);
+            int stuck = 0;
+            foreach (WebSocketClientInfo client in _server.Hub.GetClients())
+            {
+                if (!last.TryGetValue(client.Id, out var seen) || seen.Sent != client.Sent || client.Pending == 0)
+                {
+                    last[client.Id] = (client.Sent, waited.Elapsed);
+                }
+                else if (waited.Elapsed - seen.Since >= StuckAfter)
+                {
+                    stuck++;
+                }
+            }
+
+            StuckAtStart = stuck;
+            if (stuck >= stalled)
+            {
+                return;
+            }
+        }
     }
 
     private async Task ConnectAsync(int clients, int stalled)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LowLatency.Engine;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Lab.Measurement;
@@ -9,10 +10,16 @@ namespace LowLatency.Lab.Bench.WebSockets;
 /// clients of which some never read: a stalled client must cost the pipeline nothing (the hub's table conflates for
 /// it) and the hub's buffers must stay under its cap (<see cref="LiveFanOut.MemoryCapBytes"/>). The clients run in a
 /// child process at the lowest priority (<see cref="ChildClients"/>), so what is measured is the server's cost;
-/// the ratio to <c>websocket-pipeline-no-clients</c> is in the report (<c>× reference</c>).
+/// the ratio to <c>websocket-pipeline-no-clients</c> is in the report (<c>× reference</c>). Beside it, where the CPU
+/// went: the pipeline's stage and producer threads' CPU and the time they were runnable but waiting for a core
+/// (<see cref="ThreadSchedule"/>; shares of the measured wall time), the server's and the clients' processes in
+/// cores, updates sent per second and the share of them the hub formatted (the rest copied a shared encoding).
 /// </summary>
 internal sealed class StalledClientsScenario(int clients, int stalled) : IBenchScenario
 {
+    // The pipeline's stage thread: "{pipeline name}/{stage}" (Linux keeps 15 characters of a thread's name).
+    private const string StageThread = "bench-ws/";
+
     public string Name => clients == 0 ? "websocket-pipeline-no-clients" : $"websocket-pipeline-{clients}-clients-{stalled}-stalled";
 
     public string Group => "websocket";
@@ -30,6 +37,22 @@ internal sealed class StalledClientsScenario(int clients, int stalled) : IBenchS
         pipeline.Start();
         RingBuffer<long> ring = pipeline.RingBuffer;
 
+        // Where the CPU went during the measured section: the pipeline's two threads (ran; runnable but waiting for
+        // a core), the whole server process, and the clients' child process.
+        using var process = Process.GetCurrentProcess();
+        ThreadSchedule? producerStart = ThreadSchedule.OfCurrentThread();
+        string? stageThread = ThreadSchedule.FindThread(StageThread);
+        for (var naming = Stopwatch.StartNew(); stageThread is null && OperatingSystem.IsLinux() && naming.Elapsed < TimeSpan.FromSeconds(1); Thread.Sleep(1))
+        {
+            stageThread = ThreadSchedule.FindThread(StageThread); // a new thread names itself once it runs
+        }
+
+        ThreadSchedule? stageStart = stageThread is null ? null : ThreadSchedule.Read(stageThread);
+
+        TimeSpan serverStart = process.TotalProcessorTime;
+        TimeSpan clientsStart = fixture.ClientProcessorTime;
+        long encodedStart = fixture.Hub.Encoded, sentStart = fixture.Hub.Sent;
+
         BenchMeasurement measurement = BenchMeasurement.Start();
         for (long i = 0; i < context.Events; i += 10)
         {
@@ -42,9 +65,17 @@ internal sealed class StalledClientsScenario(int clients, int stalled) : IBenchS
             ring.Publish(high - 9, high);
         }
 
+        // Read before the drain ends the stage's thread: what it misses is at most the ring's 16 K events.
+        ThreadSchedule? stage = stageThread is null ? null : ThreadSchedule.Read(stageThread) - stageStart;
         pipeline.DrainAsync().GetAwaiter().GetResult();
         long events = (context.Events + 9) / 10 * 10;
         BenchResult measured = measurement.Stop(events);
+        ThreadSchedule? producer = ThreadSchedule.OfCurrentThread() - producerStart;
+        process.Refresh();
+        double wall = measured.Elapsed.TotalSeconds;
+        double serverCores = (process.TotalProcessorTime - serverStart).TotalSeconds / wall;
+        double clientCores = (fixture.ClientProcessorTime - clientsStart).TotalSeconds / wall;
+        long sent = fixture.Hub.Sent - sentStart, encoded = fixture.Hub.Encoded - encodedStart;
 
         // Memory after the measured section: the server's process alone (the clients are in the child).
         long rss = new ProcessSampler().ResidentBytes();
@@ -58,19 +89,30 @@ internal sealed class StalledClientsScenario(int clients, int stalled) : IBenchS
             skipped += client.Skipped;
         }
 
-        BenchResult result = measured with
+        var figures = new Dictionary<string, double>
         {
-            Figures = new Dictionary<string, double>
-            {
-                ["heapMiB"] = heap / (1024.0 * 1024),
-                ["rssMiB"] = rss / (1024.0 * 1024),
-                ["hubBufferMiB"] = fixture.Hub.BufferBytes / (1024.0 * 1024),
-                ["hubBufferCapMiB"] = LiveFanOut.MemoryCapBytes / (1024.0 * 1024),
-                ["queued"] = pending,
-                ["conflated"] = conflated,
-                ["skipped"] = skipped,
-            },
+            ["heapMiB"] = heap / (1024.0 * 1024),
+            ["rssMiB"] = rss / (1024.0 * 1024),
+            ["hubBufferMiB"] = fixture.Hub.BufferBytes / (1024.0 * 1024),
+            ["hubBufferCapMiB"] = LiveFanOut.MemoryCapBytes / (1024.0 * 1024),
+            ["queued"] = pending,
+            ["conflated"] = conflated,
+            ["skipped"] = skipped,
+            ["sentPerSecond"] = sent / wall,
+            ["encodedPerSent"] = sent == 0 ? 0 : (double)encoded / sent,
+            ["serverCores"] = serverCores,
+            ["clientCores"] = clientCores,
+            ["stuckAtStart"] = fixture.StuckAtStart,
         };
+        if (stage is { } st && producer is { } pr)
+        {
+            figures["stageCpu"] = st.RunNs / 1e9 / wall;
+            figures["stageRunnableWait"] = st.RunnableWaitNs / 1e9 / wall;
+            figures["producerCpu"] = pr.RunNs / 1e9 / wall;
+            figures["producerRunnableWait"] = pr.RunnableWaitNs / 1e9 / wall;
+        }
+
+        BenchResult result = measured with { Figures = figures };
         pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return result;
     }

@@ -80,7 +80,10 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
             : $"produced={ExactlyOnce!.Produced} commits={ExactlyOnce.Commits} claims={ExactlyOnce.Claims} commitMeanMs={ExactlyOnce.MeanCommitLatency.TotalMilliseconds:F1} commitMaxMs={ExactlyOnce.MaxCommitLatency.TotalMilliseconds:F1} ") +
         $"source={Source.Completion.Status} pipeline={Pipeline.Completion.Status}";
 
-    /// <summary>Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row.</summary>
+    /// <summary>
+    /// Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row, or as soon as
+    /// the source or the pipeline has stopped on its own (check <see cref="Failure"/>).
+    /// </summary>
     public async Task WaitCaughtUpAsync(TimeSpan quiet, CancellationToken cancellationToken, Action<string>? progress = null)
     {
         long since = 0;
@@ -100,7 +103,9 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
 
             if (Source.Completion.IsCompleted || Pipeline.Completion.IsCompleted)
             {
-                await Task.WhenAll(Source.Completion, Pipeline.Completion).ConfigureAwait(false);
+                // One of them stopped on its own (see Failure). The other may never complete by itself — a pipeline
+                // waits for events from a source that faulted — so waiting for both hung a worker whose brokers
+                // were gone (a kafka-worker outlived its cluster by minutes).
                 return;
             }
 

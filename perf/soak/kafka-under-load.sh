@@ -7,6 +7,13 @@ set -u
 runs=${1:-20}
 logs=${2:-artifacts/kafka-under-load}
 cd "$(dirname "$0")/../.."
+
+# A shell without job control starts background jobs with SIGINT ignored, and children inherit that: the lab
+# processes the Ctrl+C tests interrupt would then never see the signal (the test fails after 30 s of feeding).
+if (( 0x$(awk '/^SigIgn/ {print $2}' /proc/$$/status) & 0x2 )); then
+  echo "SIGINT is ignored in this shell (a background job without job control?): the Ctrl+C tests cannot pass; run it in the foreground or after 'set -m'." >&2
+  exit 2
+fi
 mkdir -p "$logs"
 summary="$logs/summary.txt"
 

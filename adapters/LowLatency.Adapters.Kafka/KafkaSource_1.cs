@@ -267,6 +267,10 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         config.SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds;
         config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
 
+        // The poll loop reads a record's topic, partition, offset and value only: Confluent.Kafka then skips
+        // marshalling each record's headers and timestamp (allocations and native calls per record).
+        config.ConsumeResultFields = "topic";
+
         // librdkafka's prefetch is the one buffer outside the ring while the source is stopped at its high
         // mark; its default bound (64 MiB) is more than a low-latency host wants to hold.
         config.QueuedMaxMessagesKbytes ??= 16 * 1024;

@@ -43,10 +43,15 @@ internal static class BenchCatalog
         new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
+        new KafkaStreamizBarsScenario(),
         new KafkaBarsScenario(commitInterval: null),
         new KafkaBarsScenario(TimeSpan.FromMilliseconds(10)),
         new KafkaBarsScenario(TimeSpan.FromMilliseconds(100)),
         new KafkaBarsScenario(TimeSpan.FromMilliseconds(1000)),
+        new KafkaBarsLatencyScenario(commitInterval: null),
+        new KafkaBarsLatencyScenario(TimeSpan.FromMilliseconds(10)),
+        new KafkaBarsLatencyScenario(TimeSpan.FromMilliseconds(100)),
+        new KafkaBarsLatencyScenario(TimeSpan.FromMilliseconds(1000)),
         new JournalAppendScenario(pretouch: true),
         new JournalAppendScenario(pretouch: false),
         new JournalMappedCopyBaselineScenario(),
@@ -106,11 +111,12 @@ internal static class BenchCatalog
     /// What <paramref name="name"/> is judged against: a metrics scenario against its metrics-off twin, a
     /// checksummed TCP ingest against its <c>-nocrc</c> twin (the checksum's cost, round by round), an engine 1P1C
     /// scenario against the hand-rolled ring with the same claim size, hopping windows against tumbling ones on the
-    /// same trades, sessions against the Rx baseline, any other window, TCP, Kafka or journal scenario against its
-    /// group's plain baseline (a replay through the tumbling window against that window operator alone: the bound
-    /// it cannot pass), a demo with its journal against the same demo without, a WebSocket pipeline scenario
-    /// against the run with no clients, a WebSocket fan-out against the SignalR anchor, anything else against
-    /// <see cref="Baseline"/>. Null for a reference itself.
+    /// same trades, sessions against the Rx baseline, the Kafka bars job at least once against the Streamiz anchor
+    /// and exactly once against at least once (latency rows likewise), any other window, TCP, Kafka or journal
+    /// scenario against its group's plain baseline (a replay through the tumbling window against that window
+    /// operator alone: the bound it cannot pass), a demo with its journal against the same demo without, a
+    /// WebSocket pipeline scenario against the run with no clients, a WebSocket fan-out against the SignalR anchor,
+    /// anything else against <see cref="Baseline"/>. Null for a reference itself.
     /// </summary>
     public static string? ReferenceOf(string name)
     {
@@ -125,6 +131,9 @@ internal static class BenchCatalog
             _ when name.StartsWith("window-", StringComparison.Ordinal) => "window-dictionary-baseline",
             "tcp-ingest" or "tcp-ingest-lz4" => name + "-nocrc",
             _ when name.StartsWith("tcp-", StringComparison.Ordinal) => "tcp-networkstream-baseline",
+            "kafka-bars-at-least-once" => "kafka-streamiz-bars",
+            _ when name.StartsWith("kafka-bars-exactly-once-", StringComparison.Ordinal) => "kafka-bars-at-least-once",
+            _ when name.StartsWith("kafka-latency-", StringComparison.Ordinal) => "kafka-latency-at-least-once",
             _ when name.StartsWith("kafka-", StringComparison.Ordinal) => "kafka-consumer-baseline",
             "journal-replay-tumbling-1s" => "window-tumbling-vwap-10k",
             _ when name.StartsWith("journal-", StringComparison.Ordinal) => "journal-mapped-memcpy-baseline",

@@ -170,6 +170,21 @@ internal static class BenchReport
                 }
 
                 json.WriteEndObject();
+
+                // Every iteration's figures (a round each under --rounds): a latency figure's spread, not only the median run's.
+                json.WriteStartArray("iterationFigures");
+                foreach (BenchResult iteration in row.Iterations)
+                {
+                    json.WriteStartObject();
+                    foreach ((string name, double value) in iteration.Figures ?? new Dictionary<string, double>())
+                    {
+                        json.WriteNumber(name, Math.Round(value, 3));
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
             }
 
             if (FigureRatios(rows, row, floor) is { Count: > 0 } figureRatios)

@@ -133,10 +133,6 @@ internal static class KafkaDemo
         {
             return null;
         }
-        catch (KafkaSourceException e)
-        {
-            return e.Message;
-        }
     }
 
     /// <summary>

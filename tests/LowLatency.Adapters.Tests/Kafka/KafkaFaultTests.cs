@@ -67,13 +67,27 @@ public sealed class KafkaFaultTests
         string group = $"timeout-{seed}";
         cluster.CreateTopic(input, Partitions);
         cluster.CreateTopic(output, Partitions);
-        TickFeed.Produce(cluster.BootstrapServers, input, Partitions, Keys, ticksPerKey, seed);
+        const long half = ticksPerKey / 2;
+        TickFeed.Produce(cluster.BootstrapServers, input, Partitions, Keys, half, seed);
 
-        await using var rig = new ForwardRig(cluster.BootstrapServers, input, output, group, deliveryTimeout: TimeSpan.FromMilliseconds(1500), stopTimeout: TimeSpan.FromSeconds(1));
-        await rig.WaitUntilAsync(() => rig.Sink.Delivered > 1_000, TimeSpan.FromSeconds(20), "first deliveries");
+        // The stage is held at its next event before the second half is fed, so records are still to be forwarded
+        // once produce requests start failing (on a busy box the whole input used to be delivered first).
+        using var stage = new ManualResetEventSlim(true);
+        await using var rig = new ForwardRig(cluster.BootstrapServers, input, output, group, gate: stage, deliveryTimeout: TimeSpan.FromMilliseconds(1500), stopTimeout: TimeSpan.FromSeconds(1));
+        await rig.WaitUntilAsync(() => rig.Sink.Delivered == Keys * half, TimeSpan.FromSeconds(20), "the first half's deliveries");
+        stage.Reset();
+        try
+        {
+            TickFeed.Produce(cluster.BootstrapServers, input, Partitions, Keys, ticksPerKey - half, seed, firstSeq: half + 1);
 
-        // Every produce request now fails with a retriable error until the delivery timeout expires.
-        cluster.PushRequestErrors(KafkaMockCluster.ApiProduce, Enumerable.Repeat(ErrorCode.NotEnoughReplicas, 100_000).ToArray());
+            // Every produce request now fails with a retriable error until the delivery timeout expires.
+            cluster.PushRequestErrors(KafkaMockCluster.ApiProduce, Enumerable.Repeat(ErrorCode.NotEnoughReplicas, 100_000).ToArray());
+        }
+        finally
+        {
+            stage.Set();
+        }
+
         await rig.WaitUntilAsync(() => rig.Sink.Fault is not null, TimeSpan.FromSeconds(30), "the failed delivery surfacing");
         // The next record the stage produces halts the pipeline under the default exception policy.
         Assert.That(() => rig.Sink.TryProduce(default, rig.Source.Consumed), Throws.TypeOf<KafkaSinkException>());

@@ -171,20 +171,37 @@ public sealed class KafkaLabTests
     private static string[] ErrorLines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("lowlatency:", StringComparison.Ordinal)).ToArray();
 
+    /// <summary>Polls the lab's output for <paramref name="text"/> for at most 60 s; past that the test fails with what the lab printed.</summary>
     private static async Task WaitForOutput(LabWorkerProcess lab, string text, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         while (!lab.Output.Contains(text, StringComparison.Ordinal))
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                Assert.Fail($"the lab did not print '{text}' within 60 s; it printed:\n{lab.Output}");
+            }
+
             await Task.Delay(50, cancellationToken);
         }
     }
 
+    /// <summary>Sends Ctrl+C and times the exit, waiting at most 30 s; past that the test fails with what the lab printed.</summary>
     private static async Task<TimeSpan> InterruptAndTime(LabWorkerProcess lab, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         lab.Interrupt();
-        await lab.WaitForExitAsync(cancellationToken);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await lab.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"the lab did not exit within 30 s of Ctrl+C; it printed:\n{lab.Output}");
+        }
+
         return clock.Elapsed;
     }
 }

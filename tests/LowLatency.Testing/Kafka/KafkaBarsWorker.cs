@@ -15,7 +15,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
 {
     private bool _stopped;
 
-    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys, TimeSpan brokerTimeout, KafkaExactlyOnceOptions? exactlyOnce)
+    private KafkaBarsWorker(string bootstrap, string input, string output, string group, long windowSize, int ringCapacity, TimeSpan sessionTimeout, int maxKeys, TimeSpan brokerTimeout, KafkaExactlyOnceOptions? exactlyOnce, IReadOnlyDictionary<string, string>? sourceSettings)
     {
         Pipeline = Pipeline<Tick>.Create(PipelineOptions.Default with { Name = "kafka-worker", Capacity = ringCapacity, WaitStrategy = WaitStrategyKind.Blocking });
         Sink = exactlyOnce is null ? new KafkaSink<Bar>(BarCodec.Instance, KafkaSinkOptions.Default with { Name = "bars", BootstrapServers = bootstrap, Topic = output }) : null;
@@ -29,6 +29,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
             Topics = [input],
             SessionTimeout = sessionTimeout,
             BrokerTimeout = brokerTimeout,
+            Settings = sourceSettings ?? KafkaSourceOptions.Default.Settings,
         });
         if (exactlyOnce is null)
         {
@@ -61,10 +62,11 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
     /// <summary>
     /// Starts a worker. <paramref name="exactlyOnce"/>: exactly once with these options (state topic,
     /// transactional id, commit interval; bootstrap and output topic are filled in), or null for at least once.
+    /// <paramref name="sourceSettings"/>: librdkafka settings of the source's consumer (<see cref="KafkaSourceOptions.Settings"/>).
     /// </summary>
-    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024, TimeSpan? brokerTimeout = null, KafkaExactlyOnceOptions? exactlyOnce = null)
+    public static KafkaBarsWorker Start(string bootstrap, string input = "ticks", string output = "bars", string group = "bars-worker", long windowSize = 1000, int ringCapacity = 4096, TimeSpan? sessionTimeout = null, int maxKeys = 1024, TimeSpan? brokerTimeout = null, KafkaExactlyOnceOptions? exactlyOnce = null, IReadOnlyDictionary<string, string>? sourceSettings = null)
     {
-        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys, brokerTimeout ?? KafkaSourceOptions.Default.BrokerTimeout, exactlyOnce);
+        var worker = new KafkaBarsWorker(bootstrap, input, output, group, windowSize, ringCapacity, sessionTimeout ?? TimeSpan.FromMilliseconds(1500), maxKeys, brokerTimeout ?? KafkaSourceOptions.Default.BrokerTimeout, exactlyOnce, sourceSettings);
         worker.Pipeline.Start();
         worker.Source.Start();
         return worker;
@@ -78,7 +80,10 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
             : $"produced={ExactlyOnce!.Produced} commits={ExactlyOnce.Commits} claims={ExactlyOnce.Claims} commitMeanMs={ExactlyOnce.MeanCommitLatency.TotalMilliseconds:F1} commitMaxMs={ExactlyOnce.MaxCommitLatency.TotalMilliseconds:F1} ") +
         $"source={Source.Completion.Status} pipeline={Pipeline.Completion.Status}";
 
-    /// <summary>Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row.</summary>
+    /// <summary>
+    /// Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row, or as soon as
+    /// the source or the pipeline has stopped on its own (check <see cref="Failure"/>).
+    /// </summary>
     public async Task WaitCaughtUpAsync(TimeSpan quiet, CancellationToken cancellationToken, Action<string>? progress = null)
     {
         long since = 0;
@@ -98,7 +103,9 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
 
             if (Source.Completion.IsCompleted || Pipeline.Completion.IsCompleted)
             {
-                await Task.WhenAll(Source.Completion, Pipeline.Completion).ConfigureAwait(false);
+                // One of them stopped on its own (see Failure). The other may never complete by itself — a pipeline
+                // waits for events from a source that faulted — so waiting for both hung a worker whose brokers
+                // were gone (a kafka-worker outlived its cluster by minutes).
                 return;
             }
 

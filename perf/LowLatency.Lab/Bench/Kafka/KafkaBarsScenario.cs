@@ -59,7 +59,8 @@ internal sealed class KafkaBarsScenario(TimeSpan? commitInterval) : IBenchScenar
         }
     }
 
-    private static void WaitFor(Func<bool> condition, TimeSpan bound, KafkaBarsWorker worker, string what)
+    /// <summary>Waits (1 ms naps) for <paramref name="condition"/>; throws naming <paramref name="what"/> past <paramref name="bound"/> or when the worker fails.</summary>
+    internal static void WaitFor(Func<bool> condition, TimeSpan bound, KafkaBarsWorker worker, string what)
     {
         DateTime deadline = DateTime.UtcNow + bound;
         while (!condition())

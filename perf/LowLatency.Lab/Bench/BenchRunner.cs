@@ -7,7 +7,7 @@ namespace LowLatency.Lab.Bench;
 /// <remarks>
 /// The full mode keeps warming while the rate still climbs: with every core busy, the JIT's background
 /// thread can take seconds to re-compile a scenario's hot code (the TCP source's rate doubled over its first
-/// runs), and those runs would otherwise be measured. <c>--quick</c> keeps two warm-ups to stay under 30 s.
+/// runs), and those runs would otherwise be measured. <c>--quick</c> keeps two warm-ups to stay short.
 /// </remarks>
 internal static class BenchRunner
 {

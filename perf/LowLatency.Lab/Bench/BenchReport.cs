@@ -66,9 +66,9 @@ internal static class BenchReport
             string? referenceName = BenchCatalog.ReferenceOf(row.Scenario.Name);
             string toReference = referenceName is null ? "-" : Format(RatioTo(rows, row, referenceName, floor), "F2");
             text.AppendLine(CultureInfo.InvariantCulture, $"{row.Scenario.Name,-34} {median.EventsPerSecond / 1e6,12:F1} {ratio,17} {toReference,12} {referenceName ?? "-",-28} {median.AllocatedBytesPerEvent,9:F2}  {row.Scenario.Description}");
-            if (median.Figures is { Count: > 0 } figures)
+            if (median.Figures is { Count: > 0 })
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"{"",-34} {string.Join("  ", figures.Select(f => $"{f.Key} {f.Value:G4}"))}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"{"",-34} {median.FiguresText()}");
             }
 
             if (FigureRatios(rows, row, floor) is { Count: > 0 } figureRatios)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace LowLatency.Lab.Bench;
 
 /// <summary>What one iteration of a scenario measured.</summary>
@@ -13,6 +15,9 @@ internal sealed record BenchResult(long Events, TimeSpan Elapsed, long Allocated
 
     /// <summary>The rate and the figures, for a progress line (a round's latency is only printed there: the table shows the median run's).</summary>
     public string Summary() =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{EventsPerSecond / 1e6:F1} M/s")
-        + (Figures is { Count: > 0 } figures ? "  " + string.Join("  ", figures.Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{f.Key} {f.Value:G4}"))) : "");
+        string.Create(CultureInfo.InvariantCulture, $"{EventsPerSecond / 1e6:F1} M/s") + (Figures is { Count: > 0 } ? "  " + FiguresText() : "");
+
+    /// <summary>The figures as "name value" pairs (4 significant digits, invariant culture), as the table and progress lines print them.</summary>
+    public string FiguresText() =>
+        string.Join("  ", (Figures ?? new Dictionary<string, double>()).Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Key} {f.Value:G4}")));
 }

@@ -35,6 +35,18 @@ internal static class JournalFormat
     public const int IndexDigits = 12;
     public const string PreparedSuffix = ".next"; // a segment created ahead by the pretoucher, renamed at the roll
 
+    // A compressed segment (see the README's "Compressed segments"): same name, replaced by one rename.
+    public const ulong CompressedMagic = 0x5A4E_5255_4F4A_4C4C; // "LLJOURNZ"
+    public const uint CompressedVersion = 1;
+    public const int CompressedHeaderBytes = 64;
+    public const string CompressingSuffix = ".compressing"; // the compressed file being written, renamed over the segment when whole
+    public const int CompressedVersionOffset = 8;
+    public const int CompressorIdOffset = 12;
+    public const int RawBytesOffset = 16;
+    public const int PackedBytesOffset = 24;
+    public const int PackedCrcOffset = 32;
+    public const int CompressedHeaderCrcOffset = 60;
+
     // Header offsets.
     public const int MagicOffset = 0;
     public const int VersionOffset = 8;
@@ -129,9 +141,65 @@ internal static class JournalFormat
         Volatile.Write(ref *(ulong*)destination, BitConverter.IsLittleEndian ? Magic : BinaryPrimitives.ReverseEndianness(Magic));
     }
 
-    /// <summary>True when the header's magic is not there (yet): a segment being created.</summary>
+    /// <summary>True when neither magic is there (yet): a segment being created. A compressed segment has its own.</summary>
     public static bool HasNoMagic(ReadOnlySpan<byte> header) =>
-        header.Length < sizeof(ulong) || BinaryPrimitives.ReadUInt64LittleEndian(header) != Magic;
+        header.Length < sizeof(ulong) || BinaryPrimitives.ReadUInt64LittleEndian(header) is not (Magic or CompressedMagic);
+
+    /// <summary>True when the file starts with a compressed segment's magic.</summary>
+    public static bool IsCompressed(ReadOnlySpan<byte> header) =>
+        header.Length >= sizeof(ulong) && BinaryPrimitives.ReadUInt64LittleEndian(header) == CompressedMagic;
+
+    /// <summary>Writes a compressed segment's 64-byte header (magic first: the file is renamed into place only when whole).</summary>
+    public static void WriteCompressedHeader(Span<byte> header, ushort compressorId, long rawBytes, long packedBytes, uint packedCrc)
+    {
+        header[..CompressedHeaderBytes].Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(header, CompressedMagic);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[CompressedVersionOffset..], CompressedVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[CompressorIdOffset..], compressorId);
+        BinaryPrimitives.WriteInt64LittleEndian(header[RawBytesOffset..], rawBytes);
+        BinaryPrimitives.WriteInt64LittleEndian(header[PackedBytesOffset..], packedBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[PackedCrcOffset..], packedCrc);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[CompressedHeaderCrcOffset..], Crc32C.Compute(header[CompressedVersionOffset..CompressedHeaderCrcOffset]));
+    }
+
+    /// <summary>Reads a compressed segment's header; false with the reason when it is not a valid one.</summary>
+    public static bool TryReadCompressedHeader(ReadOnlySpan<byte> header, out ushort compressorId, out long rawBytes, out long packedBytes, out uint packedCrc, out string? problem)
+    {
+        compressorId = 0;
+        rawBytes = packedBytes = 0;
+        packedCrc = 0;
+        if (header.Length < CompressedHeaderBytes)
+        {
+            problem = $"the compressed segment is {header.Length} bytes, shorter than its header ({CompressedHeaderBytes})";
+            return false;
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[CompressedHeaderCrcOffset..]) != Crc32C.Compute(header[CompressedVersionOffset..CompressedHeaderCrcOffset]))
+        {
+            problem = "the compressed segment header's CRC does not match";
+            return false;
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[CompressedVersionOffset..]);
+        if (version != CompressedVersion)
+        {
+            problem = $"compressed format version {version}, this build reads {CompressedVersion}";
+            return false;
+        }
+
+        compressorId = BinaryPrimitives.ReadUInt16LittleEndian(header[CompressorIdOffset..]);
+        rawBytes = BinaryPrimitives.ReadInt64LittleEndian(header[RawBytesOffset..]);
+        packedBytes = BinaryPrimitives.ReadInt64LittleEndian(header[PackedBytesOffset..]);
+        packedCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[PackedCrcOffset..]);
+        if (rawBytes < HeaderBytes + RecordHeaderBytes || rawBytes > int.MaxValue || packedBytes < 0 || packedBytes > int.MaxValue)
+        {
+            problem = $"the compressed segment header gives impossible sizes (raw {rawBytes}, compressed {packedBytes})";
+            return false;
+        }
+
+        problem = null;
+        return true;
+    }
 
     /// <summary>Reads a header; null when it is not a valid one, with the reason.</summary>
     public static JournalSegmentInfo? ReadHeader(ReadOnlySpan<byte> header, string path, out string? problem)

@@ -30,6 +30,14 @@ public sealed record JournalOptions
     /// <summary>Closed segments created longer ago than this are deleted when a segment rolls (null: keep them).</summary>
     public TimeSpan? RetainAge { get; init; }
 
+    /// <summary>
+    /// Compresses each segment once it is sealed, on a background thread of the writer (null, the default: segments stay raw).
+    /// The compressed file replaces the raw one by a single rename, so a crash leaves one or the other; readers decompress
+    /// transparently. Costs the compression thread's CPU (on a saturated box it competes with the pipeline, at lower
+    /// priority), never the appending thread's. See the README's "Compressed segments".
+    /// </summary>
+    public ISegmentCompressor? Compressor { get; init; }
+
     /// <summary>What happens when the next segment cannot be allocated.</summary>
     public JournalFullPolicy WhenFull { get; init; } = JournalFullPolicy.Backpressure;
 
@@ -57,6 +65,11 @@ public sealed record JournalOptions
         if (RetainBytes < 0)
         {
             ThrowHelper.ThrowOption(nameof(RetainBytes), RetainBytes, "must be 0 (unlimited) or positive.");
+        }
+
+        if (Compressor is not null && SegmentBytes > int.MaxValue)
+        {
+            ThrowHelper.ThrowOption(nameof(SegmentBytes), SegmentBytes, $"must be at most {int.MaxValue} bytes when segments are compressed.");
         }
 
         if (FullRetryInterval <= TimeSpan.Zero || FullTimeout < TimeSpan.Zero)

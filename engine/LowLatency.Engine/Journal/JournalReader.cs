@@ -6,6 +6,8 @@ namespace LowLatency.Engine.Journal;
 /// size, CRC-32C and position are checked. A torn tail (last segment, nothing valid after it) ends the
 /// journal and is reported in <see cref="Damage"/>; any other damage throws <see cref="JournalCorruptException"/>
 /// naming the segment and offset. A journal of another event type or schema throws <see cref="JournalSchemaException"/>.
+/// Compressed segments (<see cref="JournalOptions.Compressor"/>) are read transparently, decompressed whole when the
+/// reader reaches them; a segment compressed while a reader is in it stays readable (the reader keeps the raw mapping).
 /// Not thread-safe: one reader per thread.
 /// </summary>
 public sealed unsafe class JournalReader : IDisposable
@@ -14,6 +16,7 @@ public sealed unsafe class JournalReader : IDisposable
     private readonly string? _eventType;
     private readonly int _eventSize;
     private readonly ulong _schemaHash;
+    private readonly IReadOnlyList<ISegmentCompressor> _compressors;
     private readonly List<JournalSegmentInfo> _segments = [];
     private JournalSegment? _current;
     private JournalSegmentInfo? _currentInfo;
@@ -22,9 +25,10 @@ public sealed unsafe class JournalReader : IDisposable
     private long _nextPosition = -1;
     private string? _nextSegmentPath;
 
-    private JournalReader(string directory, string? eventType, int eventSize, ulong schemaHash)
+    private JournalReader(string directory, string? eventType, int eventSize, ulong schemaHash, IReadOnlyList<ISegmentCompressor>? compressors)
     {
         _directory = directory;
+        _compressors = compressors ?? DefaultCompressors;
         _eventType = eventType;
         _eventSize = eventSize;
         _schemaHash = schemaHash;
@@ -40,20 +44,26 @@ public sealed unsafe class JournalReader : IDisposable
     /// <summary>The position after the last event read (the first position before any read).</summary>
     public long NextPosition => _nextPosition >= 0 ? _nextPosition : (_segments.Count > 0 ? _segments[0].FirstPosition : 0);
 
-    /// <summary>Opens <paramref name="directory"/> for events of <paramref name="codec"/>'s type and schema.</summary>
-    public static JournalReader Open<T, TCodec>(string directory, TCodec codec)
+    /// <summary>The compressors a reader knows when it is given none: <see cref="Lz4SegmentCompressor"/>.</summary>
+    public static IReadOnlyList<ISegmentCompressor> DefaultCompressors { get; } = [Lz4SegmentCompressor.Instance];
+
+    /// <summary>
+    /// Opens <paramref name="directory"/> for events of <paramref name="codec"/>'s type and schema. <paramref name="compressors"/>:
+    /// those that may have compressed its segments (null: <see cref="DefaultCompressors"/>).
+    /// </summary>
+    public static JournalReader Open<T, TCodec>(string directory, TCodec codec, IReadOnlyList<ISegmentCompressor>? compressors = null)
         where T : struct
         where TCodec : struct, IJournalCodec<T>
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return new JournalReader(directory, codec.EventType, codec.EventSize, codec.SchemaHash);
+        return new JournalReader(directory, codec.EventType, codec.EventSize, codec.SchemaHash, compressors);
     }
 
     /// <summary>Opens <paramref name="directory"/> whatever its event type (to inspect it); the first segment's event size is used.</summary>
-    public static JournalReader OpenAny(string directory)
+    public static JournalReader OpenAny(string directory, IReadOnlyList<ISegmentCompressor>? compressors = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return new JournalReader(directory, null, 0, 0);
+        return new JournalReader(directory, null, 0, 0, compressors);
     }
 
     /// <summary>
@@ -272,7 +282,7 @@ public sealed unsafe class JournalReader : IDisposable
         }
 
         JournalSegmentInfo listed = _segments[_segmentSlot];
-        JournalSegment? segment = JournalSegment.Open(listed.Path, writable: false);
+        JournalSegment? segment = SegmentCompression.OpenForRead(listed.Path, _compressors);
         if (segment is null)
         {
             return false;
@@ -339,12 +349,28 @@ public sealed unsafe class JournalReader : IDisposable
         }
     }
 
-    private static JournalSegmentInfo? ReadHeader(string path, Span<byte> header, bool isLast)
+    private JournalSegmentInfo? ReadHeader(string path, Span<byte> header, bool isLast)
     {
         int read;
+        long fileBytes;
         using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         {
+            fileBytes = RandomAccess.GetLength(handle);
             read = RandomAccess.Read(handle, header, 0);
+            if (JournalFormat.IsCompressed(header[..read]))
+            {
+                // A compressed segment: its own 64-byte header, then the raw segment's header verbatim.
+                if (!JournalFormat.TryReadCompressedHeader(header[..read], out ushort id, out long rawBytes, out _, out _, out string? bad))
+                {
+                    throw new JournalCorruptException(path, 0, bad!);
+                }
+
+                read = RandomAccess.Read(handle, header, JournalFormat.CompressedHeaderBytes);
+
+                JournalSegmentInfo info = JournalFormat.ReadHeader(header[..read], path, out string? problem)
+                    ?? throw new JournalCorruptException(path, JournalFormat.CompressedHeaderBytes, problem!);
+                return info with { StoredBytes = fileBytes, UsedBytes = rawBytes, Compression = CompressorName(id) };
+            }
         }
 
         if (isLast && JournalFormat.HasNoMagic(header[..read]))
@@ -352,8 +378,22 @@ public sealed unsafe class JournalReader : IDisposable
             return null; // being created: its magic is the header's last store
         }
 
-        return JournalFormat.ReadHeader(header[..read], path, out string? problem)
-            ?? throw new JournalCorruptException(path, 0, problem!);
+        JournalSegmentInfo? raw = JournalFormat.ReadHeader(header[..read], path, out string? why)
+            ?? throw new JournalCorruptException(path, 0, why!);
+        return raw with { StoredBytes = fileBytes };
+    }
+
+    private string CompressorName(ushort id)
+    {
+        foreach (ISegmentCompressor compressor in _compressors)
+        {
+            if (compressor.Id == id)
+            {
+                return compressor.Name;
+            }
+        }
+
+        return $"compressor {id}";
     }
 
     private void CheckSchema(JournalSegmentInfo info)

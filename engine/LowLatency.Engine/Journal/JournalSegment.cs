@@ -8,14 +8,16 @@ namespace LowLatency.Engine.Journal;
 /// One segment file mapped into memory (shared with every other mapping of the file, so a tailer in another
 /// process reads the writer's stores). The writer allocates the whole file when it creates it
 /// (<c>fallocate</c> through <see cref="File.OpenHandle"/>'s preallocation): a full disk is an
-/// <see cref="IOException"/> at creation, never a SIGBUS on a later store into a hole.
+/// <see cref="IOException"/> at creation, never a SIGBUS on a later store into a hole. A compressed segment is
+/// read as an image: its bytes decompressed into native memory this object owns (<see cref="FromImage"/>).
 /// </summary>
 internal sealed unsafe partial class JournalSegment : IDisposable
 {
     private const int MsSync = 4; // Linux MS_SYNC
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
+    private readonly MemoryMappedFile? _file;
+    private readonly MemoryMappedViewAccessor? _view;
     private readonly byte* _base;
+    private readonly bool _ownsImage;
     private bool _disposed;
 
     private JournalSegment(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, long length)
@@ -27,6 +29,14 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         _base = pointer + view.PointerOffset;
+    }
+
+    private JournalSegment(string path, byte* image, long length)
+    {
+        Path = path;
+        _base = image;
+        _ownsImage = true;
+        Length = length;
     }
 
     public string Path { get; private set; }
@@ -74,11 +84,19 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         }
     }
 
+    /// <summary>Takes ownership of <paramref name="image"/> (<see cref="NativeMemory.Alloc(nuint)"/>ed, <paramref name="length"/> bytes): a decompressed segment.</summary>
+    public static JournalSegment FromImage(string path, byte* image, long length) => new(path, image, length);
+
     /// <summary>Maps an existing segment; null when the file is empty (a segment being created right now).</summary>
     public static JournalSegment? Open(string path, bool writable)
     {
         FileAccess access = writable ? FileAccess.ReadWrite : FileAccess.Read;
-        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete);
+        return Open(File.OpenHandle(path, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete), path, writable);
+    }
+
+    /// <summary>Maps the segment open in <paramref name="handle"/> (owned from here on); null when the file is empty.</summary>
+    public static JournalSegment? Open(SafeFileHandle handle, string path, bool writable)
+    {
         try
         {
             long length = RandomAccess.GetLength(handle);
@@ -125,7 +143,7 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         }
         else
         {
-            _view.Flush();
+            _view?.Flush();
         }
     }
 
@@ -137,9 +155,17 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         }
 
         _disposed = true;
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
+        if (_ownsImage)
+        {
+            NativeMemory.Free(_base);
+        }
+        else
+        {
+            _view!.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+            _file!.Dispose();
+        }
+
         if (DeleteOnDispose)
         {
             TryDelete(Path);

@@ -29,4 +29,13 @@ public sealed record JournalSegmentInfo
 
     /// <summary>The codec's event type name.</summary>
     public required string EventType { get; init; }
+
+    /// <summary>The file's size on disk when it was listed (the allocated size for a raw segment; the compressed file's size).</summary>
+    public long StoredBytes { get; init; }
+
+    /// <summary>For a compressed segment: the bytes it used raw (header and records); 0 for a raw one (not counted until read).</summary>
+    public long UsedBytes { get; init; }
+
+    /// <summary>The compressor's name for a compressed segment (<see cref="ISegmentCompressor.Name"/>); null for a raw one.</summary>
+    public string? Compression { get; init; }
 }

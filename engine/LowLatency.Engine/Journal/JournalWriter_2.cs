@@ -11,7 +11,8 @@ namespace LowLatency.Engine.Journal;
 /// (length, CRC-32C, kind, count, position, clock reading), rolled by size, synced per
 /// <see cref="JournalOptions.Durability"/>, retained per <see cref="JournalOptions.RetainBytes"/>/<see cref="JournalOptions.RetainAge"/>.
 /// Opening an existing journal checks it end to end, truncates a torn tail (reported in <see cref="Recovery"/>)
-/// and continues at its next position; a corrupt record or another schema refuses to open.
+/// and continues at its next position; a corrupt record or another schema refuses to open. With
+/// <see cref="JournalOptions.Compressor"/>, sealed segments are compressed by a background thread.
 /// Single writer: one thread appends (the journaling stage's).
 /// </summary>
 /// <remarks>
@@ -31,8 +32,14 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     private readonly long _syncIntervalTicks;
     private TCodec _codec;
 
+    // Held by retention while it deletes a segment and by the compression thread while it renames one into place.
+    private readonly Lock _gate = new();
+
     // Set once by Open; called by the appending thread (the pretoucher's own thread reads only its own fields).
     private JournalPretoucher? _pretoucher;
+
+    // Set once by Open; the appending thread hands it each sealed segment.
+    private JournalCompressor? _compressor;
 
     // Owned by the appending thread.
     private JournalSegment? _segment;
@@ -75,6 +82,15 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     /// <summary>Segments the pretouch thread created ahead of a roll (<see cref="JournalOptions.Pretouch"/>).</summary>
     public long PretouchedSegments => _pretoucher?.Prepared ?? 0;
 
+    /// <summary>What the compression thread has done so far (<see cref="JournalOptions.Compressor"/>; all zero without one).</summary>
+    public JournalCompressionStats Compression => _compressor?.Stats ?? default;
+
+    /// <summary>
+    /// Waits until every segment sealed so far is compressed (or failed: see <see cref="Compression"/>); false after
+    /// <paramref name="timeout"/>. True at once without a compressor.
+    /// </summary>
+    public bool WaitForCompression(TimeSpan timeout) => _compressor?.WaitIdle(timeout) ?? true;
+
     /// <summary>Times a segment could not be allocated at first try (disk full episodes).</summary>
     public long FullEpisodes { get; private set; }
 
@@ -87,6 +103,11 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         System.IO.Directory.CreateDirectory(directory);
         var writer = new JournalWriter<T, TCodec>(directory, codec, options);
         writer.Recover();
+        if (options.Compressor is not null)
+        {
+            writer.StartCompressor(options.Compressor);
+        }
+
         if (options.Pretouch)
         {
             writer._pretoucher = new JournalPretoucher(directory);
@@ -212,6 +233,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         _pretoucher?.Dispose();
         _segment?.Dispose();
         _segment = null;
+        _compressor?.Dispose();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -267,6 +289,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
             Sync();
         }
 
+        _compressor?.Enqueue(_segment.Path);
         if (_pretoucher is not null)
         {
             _pretoucher.Retire(_segment);
@@ -350,7 +373,23 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         }
     }
 
-    /// <summary>Deletes the oldest closed segments beyond the size or age limit (never the one being written).</summary>
+    /// <summary>The compression thread, handed every sealed segment still raw (a previous writer may have stopped before compressing them).</summary>
+    private void StartCompressor(ISegmentCompressor compressor)
+    {
+        _compressor = new JournalCompressor(compressor, _gate);
+        foreach (string file in JournalFormat.ListSegments(_directory))
+        {
+            if (JournalFormat.TryParseSegmentIndex(file, out long index) && index < _segmentIndex)
+            {
+                _compressor.Enqueue(file);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes the oldest closed segments beyond the size or age limit (never the one being written). Sizes are the files'
+    /// sizes on disk, compressed where compressed. A compressed file carries its raw segment's last-write time.
+    /// </summary>
     private void ApplyRetention()
     {
         if (_options.RetainBytes == 0 && _options.RetainAge is null)
@@ -369,20 +408,34 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         foreach (string file in files)
         {
             bool tooBig = _options.RetainBytes > 0 && total + _options.SegmentBytes > _options.RetainBytes;
-            bool tooOld = File.GetCreationTimeUtc(file) < oldest && File.GetLastWriteTimeUtc(file) < oldest;
+            bool tooOld = File.GetLastWriteTimeUtc(file) < oldest && (File.GetCreationTimeUtc(file) < oldest || IsCompressedFile(file));
             if (!tooBig && !tooOld)
             {
                 break;
             }
 
-            total -= new FileInfo(file).Length;
-            File.Delete(file);
+            lock (_gate)
+            {
+                total -= new FileInfo(file).Length;
+                File.Delete(file);
+            }
         }
     }
 
-    /// <summary>Reads the existing journal to its end, truncates a torn tail, and positions the writer after the last record.</summary>
+    private static bool IsCompressedFile(string path)
+    {
+        Span<byte> magic = stackalloc byte[sizeof(ulong)];
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return JournalFormat.IsCompressed(magic[..RandomAccess.Read(handle, magic, 0)]);
+    }
+
+    /// <summary>
+    /// Reads the existing journal to its end, truncates a torn tail, and positions the writer after the last record.
+    /// A compression a crash interrupted left its temporary file beside the intact raw segment: deleted first.
+    /// </summary>
     private void Recover()
     {
+        SegmentCompression.DeleteUnfinished(_directory);
         using JournalReader reader = JournalReader.Open<T, TCodec>(_directory, _codec);
         while (reader.TryRead(out _))
         {

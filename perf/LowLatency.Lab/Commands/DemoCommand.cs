@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using LowLatency.Engine.Journal;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Lab.Bench;
 using LowLatency.Lab.Demo;
@@ -47,6 +48,12 @@ internal static class DemoCommand
         {
             Description = "Record every tick into a journal in this (new or empty) folder, with the output hash; `lowlatency replay DIR` replays it.",
         };
+        Option<string?> journalCompress = Journal.JournalCompressOption.Create();
+        var journalSegmentBytes = new Option<long?>("--journal-segment-bytes")
+        {
+            Description = $"With --journal: bytes per segment file (default {JournalOptions.Default.SegmentBytes:D}; at least 65536, a multiple of 8). " +
+                "Smaller segments roll, and compress, sooner.",
+        };
         Option<string?> dashboard = DashboardOption.Create();
         options.AddTo(command);
         command.Options.Add(dashboard);
@@ -54,8 +61,27 @@ internal static class DemoCommand
         command.Options.Add(token);
         kafka.AddTo(command);
         command.Options.Add(journal);
+        command.Options.Add(journalCompress);
+        command.Options.Add(journalSegmentBytes);
         command.SetAction(parse =>
         {
+            ISegmentCompressor? compressor = Journal.JournalCompressOption.Parse(parse.GetValue(journalCompress));
+            if (parse.GetValue(journalCompress) is not null && parse.GetValue(journal) is null)
+            {
+                throw new UsageException($"{Journal.JournalCompressOption.Name} goes with --journal.");
+            }
+
+            long segmentBytes = parse.GetValue(journalSegmentBytes) ?? JournalOptions.Default.SegmentBytes;
+            if (parse.GetValue(journalSegmentBytes) is not null && parse.GetValue(journal) is null)
+            {
+                throw new UsageException("--journal-segment-bytes goes with --journal.");
+            }
+
+            if (segmentBytes < 65_536 || segmentBytes % 8 != 0 || segmentBytes > int.MaxValue)
+            {
+                throw new UsageException($"--journal-segment-bytes must be 65536 to {int.MaxValue} and a multiple of 8, got {segmentBytes}.");
+            }
+
             string? secret = parse.GetValue(token);
             if (secret is not null && parse.GetValue(listen) is null)
             {
@@ -98,7 +124,7 @@ internal static class DemoCommand
             RunSpec spec = options.ToValidSpec(parse, Console.Error, listen: endpoint) with { ListenToken = secret };
             if (parse.GetValue(journal) is { } journalFolder)
             {
-                spec = spec with { Journal = CheckedJournalFolder(journalFolder.FullName) };
+                spec = spec with { Journal = CheckedJournalFolder(journalFolder.FullName), JournalCompressor = compressor, JournalSegmentBytes = segmentBytes };
             }
 
             spec = DashboardOption.Apply(parse, dashboard, spec);

@@ -57,11 +57,14 @@ internal static class JournalCommand
         var directory = new Argument<DirectoryInfo>("DIR");
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64 };
         var segment = new Option<long>("--segment-bytes") { DefaultValueFactory = _ => 256 << 10 };
+        Option<string?> compress = JournalCompressOption.Create();
         var command = new Command("append-worker", "Test worker: appends probe events, sync per batch, until killed.") { Hidden = true };
         command.Arguments.Add(directory);
         command.Options.Add(batch);
         command.Options.Add(segment);
-        command.SetAction(parse => JournalWorkers.Append(parse.GetValue(directory)!.FullName, parse.GetValue(batch), parse.GetValue(segment), Console.Out));
+        command.Options.Add(compress);
+        command.SetAction(parse => JournalWorkers.Append(
+            parse.GetValue(directory)!.FullName, parse.GetValue(batch), parse.GetValue(segment), JournalCompressOption.Parse(parse.GetValue(compress)), Console.Out));
         return command;
     }
 

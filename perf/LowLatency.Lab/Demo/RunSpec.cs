@@ -44,6 +44,12 @@ internal sealed record RunSpec
     /// <summary>With <see cref="Journal"/>: the journal's pretouch thread runs (<c>JournalOptions.Pretouch</c>; the bench compares it off).</summary>
     public bool JournalPretouch { get; init; } = true;
 
+    /// <summary>With <see cref="Journal"/>: compresses sealed segments in the background (<c>--journal-compress lz4</c>); null keeps them raw.</summary>
+    public Engine.Journal.ISegmentCompressor? JournalCompressor { get; init; }
+
+    /// <summary>With <see cref="Journal"/>: bytes per segment file (<c>--journal-segment-bytes</c>).</summary>
+    public long JournalSegmentBytes { get; init; } = Engine.Journal.JournalOptions.Default.SegmentBytes;
+
     /// <summary>When set, the demo serves its dashboard here (page at <c>/</c>, WebSocket at <c>/ws</c>) while it runs.</summary>
     public IPEndPoint? Dashboard { get; init; }
 

@@ -21,8 +21,16 @@ internal sealed class DemoJournal : IDisposable
 
     private DemoJournal(JournalWriter<DemoTick, DemoTickInputCodec> writer) => _writer = writer;
 
-    public static DemoJournal Create(string directory, bool pretouch = true) =>
-        new(JournalWriter<DemoTick, DemoTickInputCodec>.Open(directory, default, JournalOptions.Default with { Pretouch = pretouch }));
+    public static DemoJournal Create(string directory, bool pretouch = true, ISegmentCompressor? compressor = null, long? segmentBytes = null) =>
+        new(JournalWriter<DemoTick, DemoTickInputCodec>.Open(directory, default, JournalOptions.Default with
+        {
+            Pretouch = pretouch,
+            Compressor = compressor,
+            SegmentBytes = segmentBytes ?? JournalOptions.Default.SegmentBytes,
+        }));
+
+    /// <summary>How long the demo waits, after its run, for the compression thread to finish the segments sealed so far.</summary>
+    public static readonly TimeSpan CompressionWait = TimeSpan.FromSeconds(60);
 
     /// <summary>True when <paramref name="directory"/> already holds journal segments.</summary>
     public static bool HoldsJournal(string directory) =>
@@ -36,6 +44,11 @@ internal sealed class DemoJournal : IDisposable
     /// <summary>After the drain: records what the run output, for <c>replay</c> to compare.</summary>
     public void Complete(ulong outputHash, RunSpec spec, long events)
     {
+        if (!_writer.WaitForCompression(CompressionWait))
+        {
+            Console.Error.WriteLine($"lowlatency: warning: the journal's compression thread did not finish the sealed segments of '{_writer.Directory}' within {CompressionWait.TotalSeconds} s; they stay raw (and readable), the next writer compresses them.");
+        }
+
         var recorded = new RecordedRun
         {
             OutputHash = OutputHash.Format(outputHash),

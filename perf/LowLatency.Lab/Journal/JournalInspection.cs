@@ -49,6 +49,21 @@ internal sealed record JournalInspection
     [JsonPropertyName("damage")]
     public string? Damage { get; init; }
 
+    /// <summary>Segments stored compressed (<c>--journal-compress</c>).</summary>
+    [JsonPropertyName("compressedSegments")]
+    public int CompressedSegments { get; init; }
+
+    /// <summary>What the compressed segments used raw (headers and records), and what they take on disk.</summary>
+    [JsonPropertyName("compressedRawBytes")]
+    public long CompressedRawBytes { get; init; }
+
+    [JsonPropertyName("compressedBytes")]
+    public long CompressedBytes { get; init; }
+
+    /// <summary><see cref="CompressedRawBytes"/> / <see cref="CompressedBytes"/>; 0 with no compressed segment.</summary>
+    [JsonPropertyName("compressionRatio")]
+    public double CompressionRatio { get; init; }
+
     /// <summary>True when the damage is corruption (not a torn tail): the journal is not readable past it.</summary>
     [JsonPropertyName("corrupt")]
     public bool Corrupt { get; init; }
@@ -61,8 +76,17 @@ internal sealed record JournalInspection
         [JsonPropertyName("file")]
         public required string File { get; init; }
 
+        /// <summary>On disk: the allocated size of a raw segment, the file's size of a compressed one.</summary>
         [JsonPropertyName("bytes")]
         public long Bytes { get; init; }
+
+        /// <summary>The compressor's name for a compressed segment (<c>lz4</c>); null for a raw one.</summary>
+        [JsonPropertyName("compression")]
+        public string? Compression { get; init; }
+
+        /// <summary>For a compressed segment: the bytes it used raw (header and records); 0 for a raw one.</summary>
+        [JsonPropertyName("rawBytes")]
+        public long RawBytes { get; init; }
 
         [JsonPropertyName("createdUtc")]
         public DateTime CreatedUtc { get; init; }
@@ -133,7 +157,9 @@ internal sealed record JournalInspection
             {
                 Index = info.Index,
                 File = Path.GetFileName(info.Path),
-                Bytes = new FileInfo(info.Path).Length,
+                Bytes = info.StoredBytes,
+                Compression = info.Compression,
+                RawBytes = info.UsedBytes,
                 CreatedUtc = DateTimeOffset.FromUnixTimeMilliseconds(info.CreatedUnixMilliseconds).UtcDateTime,
                 Records = c.Item1,
                 Events = c.Item2,
@@ -145,6 +171,18 @@ internal sealed record JournalInspection
         }
 
         JournalSegmentInfo? last = reader.Segments.Count > 0 ? reader.Segments[^1] : null;
+        long compressedRaw = 0, compressed = 0;
+        int compressedSegments = 0;
+        foreach (Segment s in segments)
+        {
+            if (s.Compression is not null)
+            {
+                compressedSegments++;
+                compressedRaw += s.RawBytes;
+                compressed += s.Bytes;
+            }
+        }
+
         return new JournalInspection
         {
             Journal = Path.GetFullPath(directory),
@@ -160,6 +198,10 @@ internal sealed record JournalInspection
             LastPosition = segments.LastOrDefault(s => s.LastPosition >= 0)?.LastPosition ?? -1,
             Damage = damage,
             Corrupt = corrupt,
+            CompressedSegments = compressedSegments,
+            CompressedRawBytes = compressedRaw,
+            CompressedBytes = compressed,
+            CompressionRatio = compressed > 0 ? (double)compressedRaw / compressed : 0,
         };
     }
 
@@ -171,11 +213,15 @@ internal sealed record JournalInspection
         output.WriteLine($"  segments       {Segments.Count}");
         foreach (Segment s in Segments)
         {
-            output.WriteLine($"    {s.File}  {s.Bytes,12:N0} B  created {s.CreatedUtc:yyyy-MM-dd HH:mm:ss}Z  records {s.Records,9:N0}  events {s.Events,12:N0}  positions {(s.LastPosition < 0 ? "—" : $"{s.FirstPosition:N0} … {s.LastPosition:N0}")}");
+            string stored = s.Compression is null ? "raw" : $"{s.Compression} (raw {s.RawBytes:N0} B, {(double)s.RawBytes / s.Bytes:F1}×)";
+            output.WriteLine($"    {s.File}  {s.Bytes,12:N0} B {stored}  created {s.CreatedUtc:yyyy-MM-dd HH:mm:ss}Z  records {s.Records,9:N0}  events {s.Events,12:N0}  positions {(s.LastPosition < 0 ? "—" : $"{s.FirstPosition:N0} … {s.LastPosition:N0}")}");
         }
 
         output.WriteLine($"  records        {Records:N0} ({Marks:N0} marks)");
         output.WriteLine($"  events         {Events:N0}" + (LastPosition >= 0 ? $", positions {FirstPosition:N0} … {LastPosition:N0}" : string.Empty));
+        output.WriteLine(CompressedSegments == 0
+            ? "  compressed     none"
+            : $"  compressed     {CompressedSegments} of {Segments.Count} segments: {CompressedRawBytes:N0} B raw → {CompressedBytes:N0} B on disk, ratio {CompressionRatio:F2}×");
         output.WriteLine($"  damage         {Damage ?? "none"}");
     }
 }

@@ -14,12 +14,13 @@ internal static class JournalWorkers
     /// position P are on the disk, the point where an edge could acknowledge them. On start it prints what
     /// recovery found (<c>recovered …</c>) and continues at the journal's next position.
     /// </summary>
-    public static int Append(string directory, int batch, long segmentBytes, TextWriter output)
+    public static int Append(string directory, int batch, long segmentBytes, ISegmentCompressor? compressor, TextWriter output)
     {
         using var writer = JournalWriter<ProbeEvent, BlittableCodec<ProbeEvent>>.Open(directory, default, JournalOptions.Default with
         {
             SegmentBytes = segmentBytes,
             Durability = JournalDurability.SyncPerBatch,
+            Compressor = compressor,
         });
         output.WriteLine($"recovered next={writer.NextPosition} damage={writer.Recovery?.ToString() ?? "none"}");
         output.Flush();

@@ -11,11 +11,17 @@ using Writer = JournalWriter<JournalTestEvent, BlittableCodec<JournalTestEvent>>
 /// <summary>0 bytes per event on the journaling and replay hot paths after warm-up.</summary>
 public sealed class JournalAllocationTests
 {
-    [Test]
-    public void AppendAndEndBatch_AfterWarmUp_AllocateNothing()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AppendAndEndBatch_AfterWarmUp_AllocateNothing(bool compressed)
     {
         using var temp = new TempJournal();
-        using Writer writer = Writer.Open(temp.Directory, default, JournalOptions.Default with { SegmentBytes = 16 << 20, Durability = JournalDurability.IntervalSync });
+        using Writer writer = Writer.Open(temp.Directory, default, JournalOptions.Default with
+        {
+            SegmentBytes = 16 << 20,
+            Durability = JournalDurability.IntervalSync,
+            Compressor = compressed ? Lz4SegmentCompressor.Instance : null,
+        });
         var batch = new JournalTestEvent[64];
         for (int i = 0; i < batch.Length; i++)
         {

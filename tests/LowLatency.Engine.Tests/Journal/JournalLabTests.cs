@@ -61,4 +61,34 @@ public sealed class JournalLabTests
         Assert.That(inspection.GetProperty("events").GetInt64(), Is.EqualTo(events));
         Assert.That(Absent(inspection, "damage"), Is.True, inspectOutput);
     }
+
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task DemoJournal_Lz4Compressed_ReplaySameOutputHash_InspectShowsRatio()
+    {
+        using var temp = new TempJournal();
+        string journal = Path.Combine(temp.Directory, "journal");
+        (int demoExit, JsonElement demo, string demoOutput) = await RunAsync(temp.Directory, Path.Combine(temp.Directory, "demo.json"),
+            "demo", "--journal", journal, "--journal-compress", "lz4", "--journal-segment-bytes", "1048576", "--duration", "2", "--warmup", "0.5",
+            "--rate", "100000", "--symbols", "500", "--wait-strategy", "Hybrid", "--capacity", "4096", "--seed", "5");
+        Assert.That(demoExit, Is.Zero, demoOutput);
+        string recorded = demo.GetProperty("outputHash").GetString()!;
+        long events = demo.GetProperty("events").GetInt64();
+
+        (int inspectExit, JsonElement inspection, string inspectOutput) = await RunAsync(temp.Directory, Path.Combine(temp.Directory, "inspect.json"),
+            "journal", "inspect", journal);
+        Assert.That(inspectExit, Is.Zero, inspectOutput);
+        int segments = inspection.GetProperty("segments").GetArrayLength();
+        Assert.That(segments, Is.GreaterThan(3), inspectOutput);
+        Assert.That(inspection.GetProperty("compressedSegments").GetInt32(), Is.EqualTo(segments - 1), "every sealed segment compressed: " + inspectOutput);
+        Assert.That(inspection.GetProperty("compressionRatio").GetDouble(), Is.GreaterThan(1.0), inspectOutput);
+        Assert.That(inspection.GetProperty("events").GetInt64(), Is.EqualTo(events));
+        Assert.That(inspectOutput, Does.Contain("lz4 (raw ").And.Contain("compressed     "));
+
+        (int exit, JsonElement replay, string output) = await RunAsync(temp.Directory, Path.Combine(temp.Directory, "replay.json"), "replay", journal);
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(replay.GetProperty("outputHash").GetString(), Is.EqualTo(recorded), output);
+        Assert.That(replay.GetProperty("identical").GetBoolean(), Is.True);
+        Assert.That(replay.GetProperty("events").GetInt64(), Is.EqualTo(events), "every recorded tick replayed");
+    }
 }

@@ -173,4 +173,97 @@ public sealed class JournalProcessTests
         Assert.That(exit, Is.Zero);
         Assert.That(temp.Segments(), Has.Length.GreaterThan(10), "the tailer followed the writer across segment rolls");
     }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Tailer_InAnotherProcess_CrossesCompressedSegments_OldAndCompressedUnderIt()
+    {
+        using var temp = new TempJournal();
+        const long Total = 100_000;
+        var options = JournalOptions.Default with { SegmentBytes = 256 << 10, Compressor = Lz4SegmentCompressor.Instance };
+        using ProbeWriter writer = ProbeWriter.Open(temp.Directory, default, options);
+        var batch = new ProbeEvent[500];
+        void AppendUpTo(long end)
+        {
+            while (writer.NextPosition < end)
+            {
+                int n = (int)Math.Min(batch.Length, end - writer.NextPosition);
+                for (int i = 0; i < n; i++)
+                {
+                    batch[i] = ProbeEvent.At(writer.NextPosition + i);
+                }
+
+                writer.Append(batch.AsSpan(0, n), 0);
+            }
+        }
+
+        // The first half is compressed before the tailer starts; the second is compressed while it follows the writer.
+        AppendUpTo(Total / 2);
+        Assert.That(writer.WaitForCompression(TimeSpan.FromSeconds(30)), Is.True);
+        long compressedBefore = writer.Compression.Segments;
+        using LabProcess tailer = LabProcess.Start(temp.Directory, "journal", "tail-worker", temp.Directory, "--count", Total.ToString(CultureInfo.InvariantCulture));
+        for (long end = Total / 2; end < Total; end += 5_000)
+        {
+            AppendUpTo(end + 5_000);
+            await Task.Delay(5); // the tailer reaches the live end now and then
+        }
+
+        int exit = await tailer.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        Assert.That(tailer.Stdout, Does.Contain($"tail: {Total} events in order"), tailer.Stdout + tailer.Stderr);
+        Assert.That(exit, Is.Zero);
+        Assert.That(compressedBefore, Is.GreaterThan(3), "the tailer started on compressed segments");
+        Assert.That(writer.WaitForCompression(TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(writer.Compression.Segments, Is.GreaterThan(compressedBefore), "segments were compressed while it followed");
+        Assert.That(writer.Compression.Failures, Is.Zero);
+    }
+
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task Sigkill_WhileCompressing_SeededPoints_JournalReadableGapFree_NextWriterFinishes()
+    {
+        using var temp = new TempJournal();
+        long lastAcked = 0;
+        int leftTemporary = 0;
+        for (int seed = 1; seed <= 6; seed++)
+        {
+            LabProcess worker = LabProcess.Start(temp.Directory, "journal", "append-worker", temp.Directory,
+                "--batch", (200 + (seed * 37)).ToString(CultureInfo.InvariantCulture), "--segment-bytes", "65536", "--journal-compress", "lz4");
+            try
+            {
+                await worker.LineContaining("acked").WaitAsync(TimeSpan.FromSeconds(30));
+                await Task.Delay(new Random(seed).Next(50, 400)); // a seeded point: appending, sealing, compressing, renaming
+            }
+            finally
+            {
+                worker.Dispose(); // SIGKILL
+            }
+
+            leftTemporary += Directory.GetFiles(temp.Directory, "*.compressing").Length;
+            List<ProbeEvent> journaled = ReadProbes(temp.Directory, out JournalDamage? damage);
+            Assert.That(damage, Is.Null, $"seed {seed}");
+            long acked = worker.Stdout.Split('\n').Where(l => l.StartsWith("acked ", StringComparison.Ordinal))
+                .Select(l => long.Parse(l.AsSpan(6), CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+            lastAcked = Math.Max(lastAcked, acked);
+            Assert.That(journaled.Count, Is.GreaterThanOrEqualTo(lastAcked), $"seed {seed}: every acknowledged event is readable, raw or compressed");
+            for (int i = 0; i < journaled.Count; i++)
+            {
+                if (!journaled[i].IsAt(i))
+                {
+                    Assert.Fail($"seed {seed}: event {i} is wrong or out of order");
+                }
+            }
+        }
+
+        using (ProbeWriter writer = ProbeWriter.Open(temp.Directory, default, JournalOptions.Default with { SegmentBytes = 64 << 10, Compressor = Lz4SegmentCompressor.Instance }))
+        {
+            Assert.That(writer.WaitForCompression(TimeSpan.FromSeconds(30)), Is.True);
+            Assert.That(writer.Compression.Failures, Is.Zero, writer.Compression.LastError?.ToString());
+        }
+
+        Assert.That(Directory.GetFiles(temp.Directory, "*.compressing"), Is.Empty, "the next writer deleted every unfinished compression");
+        using JournalReader reader = JournalReader.Open<ProbeEvent, ProbeCodec>(temp.Directory, default);
+        Assert.That(reader.Segments.Count(s => s.Compression == "lz4"), Is.EqualTo(reader.Segments.Count - 1), "every sealed segment compressed");
+        Assert.That(ReadProbes(temp.Directory, out _), Has.Count.GreaterThanOrEqualTo(lastAcked));
+        TestContext.Out.WriteLine($"kills that left an unfinished compression: {leftTemporary} of 6");
+    }
 }

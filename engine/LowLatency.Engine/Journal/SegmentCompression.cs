@@ -24,7 +24,17 @@ internal static unsafe partial class SegmentCompression
     /// </summary>
     public static Outcome? Compress(string path, ISegmentCompressor compressor, Lock gate, ref byte[]? buffer)
     {
-        using JournalSegment? raw = JournalSegment.Open(path, writable: false);
+        JournalSegment? opened;
+        try
+        {
+            opened = JournalSegment.Open(path, writable: false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // retention deleted it first
+        }
+
+        using JournalSegment? raw = opened;
         if (raw is null || JournalFormat.IsCompressed(new ReadOnlySpan<byte>(raw.Base, (int)Math.Min(raw.Length, sizeof(ulong)))))
         {
             return null;

@@ -60,6 +60,9 @@ internal static class BenchCatalog
         new JournalFileStreamBaselineScenario(flushPerBatch: true),
         new JournalReplayTumblingScenario(window: false),
         new JournalReplayTumblingScenario(window: true),
+        new JournalCompressionScenario(JournalCompressionScenario.Mode.Compress),
+        new JournalCompressionScenario(JournalCompressionScenario.Mode.ReplayRaw),
+        new JournalCompressionScenario(JournalCompressionScenario.Mode.ReplayLz4),
         new DemoJournalScenario(rate: 0, journal: false),
         new DemoJournalScenario(rate: 0, journal: true),
         new DemoJournalScenario(rate: 0, journal: true, pretouch: false),
@@ -114,7 +117,7 @@ internal static class BenchCatalog
     /// same trades, sessions against the Rx baseline, the Kafka bars job at least once against the Streamiz anchor
     /// and exactly once against at least once (latency rows likewise), any other window, TCP, Kafka or journal
     /// scenario against its group's plain baseline (a replay through the tumbling window against that window
-    /// operator alone: the bound it cannot pass), a demo with its journal against the same demo without, a
+    /// operator alone: the bound it cannot pass; a replay from compressed segments against the same from raw ones), a demo with its journal against the same demo without, a
     /// WebSocket pipeline scenario against the run with no clients, a WebSocket fan-out against the SignalR anchor,
     /// anything else against <see cref="Baseline"/>. Null for a reference itself.
     /// </summary>
@@ -136,6 +139,7 @@ internal static class BenchCatalog
             _ when name.StartsWith("kafka-latency-", StringComparison.Ordinal) => "kafka-latency-at-least-once",
             _ when name.StartsWith("kafka-", StringComparison.Ordinal) => "kafka-consumer-baseline",
             "journal-replay-tumbling-1s" => "window-tumbling-vwap-10k",
+            "journal-replay-demo-lz4" => "journal-replay-demo-raw",
             _ when name.StartsWith("journal-", StringComparison.Ordinal) => "journal-mapped-memcpy-baseline",
             _ when name.StartsWith("demo-", StringComparison.Ordinal) && name.Contains("-journal", StringComparison.Ordinal) => name[..name.IndexOf("-journal", StringComparison.Ordinal)],
             _ when name.StartsWith("websocket-pipeline-", StringComparison.Ordinal) => "websocket-pipeline-no-clients",

@@ -73,4 +73,40 @@ public sealed class JournalReadmeExampleTests
         Assert.That(bars.Sink.Bars, Is.EqualTo(10 * 10), "10 s of trades, 10 symbols");
         Assert.That(again.Sink.Bars, Is.EqualTo((4 * 10) + 1), "trades 1,000 … 5,000: seconds 1 to 4 for every symbol, and trade 5,000 (symbol 0) opens second 5");
     }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public void ReadmeCompressionExample_CompressesBehindTheWriter_ReadsBack()
+    {
+        using var temp = new TempJournal();
+        string folder = temp.Directory;
+
+        var options = JournalOptions.Default with { Compressor = Lz4SegmentCompressor.Instance };
+        using (var writer = JournalWriter<Trade, BlittableCodec<Trade>>.Open(folder, default, options with { SegmentBytes = 64 << 10 }))
+        {
+            var trades = new Trade[100];
+            for (int i = 0; i < 100; i++)
+            {
+                for (int k = 0; k < trades.Length; k++)
+                {
+                    trades[k] = new Trade { Ts = (i * 100) + k, Symbol = k % 5, Price = 10.0 + k, Qty = 1 };
+                }
+
+                writer.Append(trades, i);
+            }
+
+            Assert.That(writer.WaitForCompression(TimeSpan.FromSeconds(30)), Is.True);
+            Assert.That(writer.Compression.Segments, Is.GreaterThan(0));
+        }
+
+        using JournalReader reader = JournalReader.Open<Trade, BlittableCodec<Trade>>(folder, default);
+        long events = 0;
+        while (reader.TryRead(out JournalRecord record))
+        {
+            events += record.Count;
+        }
+
+        Assert.That(events, Is.EqualTo(10_000));
+        Assert.That(reader.Segments[0].Compression, Is.EqualTo("lz4"));
+    }
 }

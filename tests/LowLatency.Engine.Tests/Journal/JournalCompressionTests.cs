@@ -29,15 +29,6 @@ public sealed class JournalCompressionTests
         return file.Read(magic) == 8 && BinaryPrimitives.ReadUInt64LittleEndian(magic) == 0x5A4E_5255_4F4A_4C4C;
     }
 
-    private static void FlipByte(string path, long offset)
-    {
-        using FileStream file = File.Open(path, FileMode.Open, FileAccess.ReadWrite);
-        file.Position = offset;
-        int b = file.ReadByte();
-        file.Position = offset;
-        file.WriteByte((byte)(b ^ 0x10));
-    }
-
     private static void AssertAllInOrder(List<(long Position, JournalTestEvent Event, long Clock)> all, long count)
     {
         Assert.That(all, Has.Count.EqualTo(count));
@@ -166,7 +157,7 @@ public sealed class JournalCompressionTests
         using var temp = new TempJournal();
         WriteCompressed(temp.Directory, 6_000, batch: 50);
         string first = temp.Segments()[0];
-        FlipByte(first, offset < 64 ? offset : 64 + 4096 + offset);
+        JournalDamageTests.FlipByte(first, offset < 64 ? offset : 64 + 4096 + offset);
 
         var e = Assert.Throws<JournalCorruptException>(() => JournalWriterTests.ReadAll(temp.Directory, out _))!;
         Assert.That(e.Message, Does.Contain(first).And.Contain(reason));

@@ -22,7 +22,7 @@ public sealed class JournalDamageTests
         return [.. records];
     }
 
-    private static void FlipByte(string path, long offset)
+    internal static void FlipByte(string path, long offset)
     {
         using FileStream file = File.Open(path, FileMode.Open, FileAccess.ReadWrite);
         file.Position = offset;

@@ -26,6 +26,11 @@ public sealed class JournalProcessTests
         return all;
     }
 
+    /// <summary>The last <c>acked P</c> line of an append worker: every event before P was on the disk.</summary>
+    private static long LastAcked(LabProcess worker) =>
+        worker.Stdout.Split('\n').Where(l => l.StartsWith("acked ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.AsSpan(6), CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+
     [Test]
     [CancelAfter(180_000)]
     public async Task Sigkill_WhileAppending_TenSeededPoints_NothingAcknowledgedLost_JournalGapFree()
@@ -50,8 +55,7 @@ public sealed class JournalProcessTests
 
             List<ProbeEvent> journaled = ReadProbes(temp.Directory, out JournalDamage? damage);
             Assert.That(damage, Is.Null, $"seed {seed}: a killed writer leaves no torn record (length is stored last)");
-            long acked = worker.Stdout.Split('\n').Where(l => l.StartsWith("acked ", StringComparison.Ordinal))
-                .Select(l => long.Parse(l.AsSpan(6), System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+            long acked = LastAcked(worker);
             lastAcked = Math.Max(lastAcked, acked);
             lastJournaled = journaled.Count;
             Assert.That(journaled.Count, Is.GreaterThanOrEqualTo(lastAcked), $"seed {seed}: every acknowledged event is in the journal");
@@ -241,8 +245,7 @@ public sealed class JournalProcessTests
             leftTemporary += Directory.GetFiles(temp.Directory, "*.compressing").Length;
             List<ProbeEvent> journaled = ReadProbes(temp.Directory, out JournalDamage? damage);
             Assert.That(damage, Is.Null, $"seed {seed}");
-            long acked = worker.Stdout.Split('\n').Where(l => l.StartsWith("acked ", StringComparison.Ordinal))
-                .Select(l => long.Parse(l.AsSpan(6), CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+            long acked = LastAcked(worker);
             lastAcked = Math.Max(lastAcked, acked);
             Assert.That(journaled.Count, Is.GreaterThanOrEqualTo(lastAcked), $"seed {seed}: every acknowledged event is readable, raw or compressed");
             for (int i = 0; i < journaled.Count; i++)

@@ -47,11 +47,16 @@ public sealed unsafe class JournalReader : IDisposable
     /// <summary>The compressors a reader knows when it is given none: <see cref="Lz4SegmentCompressor"/>.</summary>
     public static IReadOnlyList<ISegmentCompressor> DefaultCompressors { get; } = [Lz4SegmentCompressor.Instance];
 
+    /// <summary>Opens <paramref name="directory"/> for events of <paramref name="codec"/>'s type and schema (compressed segments: <see cref="DefaultCompressors"/>).</summary>
+    public static JournalReader Open<T, TCodec>(string directory, TCodec codec)
+        where T : struct
+        where TCodec : struct, IJournalCodec<T> => Open<T, TCodec>(directory, codec, null);
+
     /// <summary>
     /// Opens <paramref name="directory"/> for events of <paramref name="codec"/>'s type and schema. <paramref name="compressors"/>:
     /// those that may have compressed its segments (null: <see cref="DefaultCompressors"/>).
     /// </summary>
-    public static JournalReader Open<T, TCodec>(string directory, TCodec codec, IReadOnlyList<ISegmentCompressor>? compressors = null)
+    public static JournalReader Open<T, TCodec>(string directory, TCodec codec, IReadOnlyList<ISegmentCompressor>? compressors)
         where T : struct
         where TCodec : struct, IJournalCodec<T>
     {
@@ -60,7 +65,10 @@ public sealed unsafe class JournalReader : IDisposable
     }
 
     /// <summary>Opens <paramref name="directory"/> whatever its event type (to inspect it); the first segment's event size is used.</summary>
-    public static JournalReader OpenAny(string directory, IReadOnlyList<ISegmentCompressor>? compressors = null)
+    public static JournalReader OpenAny(string directory) => OpenAny(directory, null);
+
+    /// <summary>As <see cref="OpenAny(string)"/>, knowing <paramref name="compressors"/> (null: <see cref="DefaultCompressors"/>).</summary>
+    public static JournalReader OpenAny(string directory, IReadOnlyList<ISegmentCompressor>? compressors)
     {
         ArgumentNullException.ThrowIfNull(directory);
         return new JournalReader(directory, null, 0, 0, compressors);

@@ -436,7 +436,10 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     private void Recover()
     {
         SegmentCompression.DeleteUnfinished(_directory);
-        using JournalReader reader = JournalReader.Open<T, TCodec>(_directory, _codec);
+        IReadOnlyList<ISegmentCompressor>? compressors = _options.Compressor is { } own && !JournalReader.DefaultCompressors.Contains(own)
+            ? [own, .. JournalReader.DefaultCompressors]
+            : null;
+        using JournalReader reader = JournalReader.Open<T, TCodec>(_directory, _codec, compressors);
         while (reader.TryRead(out _))
         {
         }

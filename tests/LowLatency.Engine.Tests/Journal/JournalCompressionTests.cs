@@ -220,6 +220,65 @@ public sealed class JournalCompressionTests
         Assert.That(e.Message, Does.Contain("SegmentBytes"));
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public void CustomCompressor_PluggedIn_WriterReopensIt_ReadersGivenItReadBack()
+    {
+        using var temp = new TempJournal();
+        var options = JournalWriterTests.Small with { Compressor = StoredCompressor.Instance };
+        using (Writer writer = Writer.Open(temp.Directory, default, options))
+        {
+            JournalWriterTests.AppendRange(writer, 0, 6_000, batch: 50);
+            Assert.That(writer.WaitForCompression(Bound), Is.True);
+            Assert.That(writer.Compression.Segments, Is.GreaterThan(1));
+        }
+
+        using (Writer writer = Writer.Open(temp.Directory, default, options))
+        {
+            Assert.That(writer.NextPosition, Is.EqualTo(6_000), "its own compressor's segments are read at recovery");
+        }
+
+        using JournalReader reader = JournalReader.Open<JournalTestEvent, Codec>(temp.Directory, default, [StoredCompressor.Instance]);
+        long events = 0;
+        while (reader.TryRead(out JournalRecord record))
+        {
+            events += record.Count;
+        }
+
+        Assert.That(events, Is.EqualTo(6_000));
+        Assert.That(reader.Segments[0].Compression, Is.EqualTo("stored"));
+        Assert.Throws<JournalCorruptException>(() => JournalWriterTests.ReadAll(temp.Directory, out _), "a reader not given it says so");
+    }
+
+    /// <summary>A host's own compressor: stores the bytes as they are (id 200).</summary>
+    private sealed class StoredCompressor : ISegmentCompressor
+    {
+        public static readonly StoredCompressor Instance = new();
+
+        public ushort Id => 200;
+
+        public string Name => "stored";
+
+        public int MaxCompressedLength(int rawLength) => rawLength;
+
+        public int Compress(ReadOnlySpan<byte> raw, Span<byte> destination)
+        {
+            raw.CopyTo(destination);
+            return raw.Length;
+        }
+
+        public int Decompress(ReadOnlySpan<byte> compressed, Span<byte> destination)
+        {
+            if (compressed.Length > destination.Length)
+            {
+                return -1;
+            }
+
+            compressed.CopyTo(destination);
+            return compressed.Length;
+        }
+    }
+
     private readonly struct TestTimestamp : LowLatency.Engine.Time.ITimestampExtractor<JournalTestEvent>
     {
         public long GetTimestamp(in JournalTestEvent e) => e.Timestamp;

@@ -265,7 +265,7 @@ public sealed class JournalProcessTests
 
         Assert.That(Directory.GetFiles(temp.Directory, "*.compressing"), Is.Empty, "the next writer deleted every unfinished compression");
         using JournalReader reader = JournalReader.Open<ProbeEvent, ProbeCodec>(temp.Directory, default);
-        Assert.That(reader.Segments.Count(s => s.Compression == "lz4"), Is.EqualTo(reader.Segments.Count - 1), "every sealed segment compressed");
+        Assert.That(reader.Segments.SkipLast(1).All(s => s.Compression == "lz4"), Is.True, "every sealed segment compressed (the last too when a kill left it sealed)");
         Assert.That(ReadProbes(temp.Directory, out _), Has.Count.GreaterThanOrEqualTo(lastAcked));
         TestContext.Out.WriteLine($"kills that left an unfinished compression: {leftTemporary} of 6");
     }

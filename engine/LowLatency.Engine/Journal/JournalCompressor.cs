@@ -6,8 +6,8 @@ namespace LowLatency.Engine.Journal;
 /// The writer's compression thread (<see cref="JournalOptions.Compressor"/>): compresses sealed segments, oldest first,
 /// off the journaling thread. The writer hands it a segment's path when it seals one (<see cref="Enqueue"/>: a lock and a
 /// queue, once per segment, never per event). Runs below normal priority: on a saturated box the pipeline's threads come
-/// first and sealed segments stay raw a little longer. A segment it cannot compress stays raw and readable; the error is
-/// kept and counted in <see cref="Stats"/>.
+/// first and sealed segments stay raw a little longer. A segment it cannot compress (any exception, the compressor's
+/// included) stays raw and readable, its temporary file deleted; the error is kept and counted in <see cref="Stats"/>.
 /// </summary>
 internal sealed class JournalCompressor : IDisposable
 {
@@ -125,8 +125,9 @@ internal sealed class JournalCompressor : IDisposable
                     Interlocked.Increment(ref _segments);
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
+                // Whatever failed (the disk, a host's compressor), the raw segment is untouched and stays readable.
                 Volatile.Write(ref _lastError, e);
                 Interlocked.Increment(ref _failures);
             }

@@ -50,29 +50,20 @@ internal static unsafe partial class SegmentCompression
             buffer = new byte[needed];
         }
 
-        Span<byte> packed = buffer.AsSpan(JournalFormat.CompressedHeaderBytes + JournalFormat.HeaderBytes);
-        int packedBytes = compressor.Compress(new ReadOnlySpan<byte>(raw.Base + JournalFormat.HeaderBytes, payloadBytes), packed);
-        if (packedBytes <= 0)
-        {
-            throw new JournalCorruptException(path, JournalFormat.HeaderBytes, $"the {compressor.Name} compressor returned {packedBytes}");
-        }
-
-        JournalFormat.WriteCompressedHeader(buffer, compressor.Id, rawBytes, packedBytes, Crc32C.Compute(packed[..packedBytes]));
-        new ReadOnlySpan<byte>(raw.Base, JournalFormat.HeaderBytes).CopyTo(buffer.AsSpan(JournalFormat.CompressedHeaderBytes));
-        int fileBytes = JournalFormat.CompressedHeaderBytes + JournalFormat.HeaderBytes + packedBytes;
-
         string temporary = path + JournalFormat.CompressingSuffix;
-        using (SafeFileHandle handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+        int fileBytes;
+        try
         {
-            RandomAccess.Write(handle, buffer.AsSpan(0, fileBytes), 0);
+            fileBytes = WriteCompressed(raw, rawBytes, compressor, buffer, temporary);
 
-            // Always synced, whatever the durability policy: the rename must never replace a raw segment the disk may
-            // already hold with a file whose bytes are only in the page cache.
-            RandomAccess.FlushToDisk(handle);
+            // Age-based retention counts from the raw segment's last write, not from its compression.
+            File.SetLastWriteTimeUtc(temporary, File.GetLastWriteTimeUtc(path));
         }
-
-        // Age-based retention counts from the raw segment's last write, not from its compression.
-        File.SetLastWriteTimeUtc(temporary, File.GetLastWriteTimeUtc(path));
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
 
         lock (gate)
         {
@@ -119,6 +110,29 @@ internal static unsafe partial class SegmentCompression
                 File.Delete(temporary);
             }
         }
+    }
+
+    /// <summary>Compresses the sealed bytes into <paramref name="buffer"/> and writes them, with both headers, to <paramref name="temporary"/>, synced.</summary>
+    private static int WriteCompressed(JournalSegment raw, long rawBytes, ISegmentCompressor compressor, byte[] buffer, string temporary)
+    {
+        int payloadBytes = (int)(rawBytes - JournalFormat.HeaderBytes);
+        Span<byte> packed = buffer.AsSpan(JournalFormat.CompressedHeaderBytes + JournalFormat.HeaderBytes);
+        int packedBytes = compressor.Compress(new ReadOnlySpan<byte>(raw.Base + JournalFormat.HeaderBytes, payloadBytes), packed);
+        if (packedBytes <= 0 || packedBytes > packed.Length)
+        {
+            throw new JournalCorruptException(raw.Path, JournalFormat.HeaderBytes, $"the {compressor.Name} compressor returned {packedBytes}");
+        }
+
+        JournalFormat.WriteCompressedHeader(buffer, compressor.Id, rawBytes, packedBytes, Crc32C.Compute(packed[..packedBytes]));
+        new ReadOnlySpan<byte>(raw.Base, JournalFormat.HeaderBytes).CopyTo(buffer.AsSpan(JournalFormat.CompressedHeaderBytes));
+        int fileBytes = JournalFormat.CompressedHeaderBytes + JournalFormat.HeaderBytes + packedBytes;
+        using SafeFileHandle handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        RandomAccess.Write(handle, buffer.AsSpan(0, fileBytes), 0);
+
+        // Always synced, whatever the durability policy: the rename must never replace a raw segment the disk may
+        // already hold with a file whose bytes are only in the page cache.
+        RandomAccess.FlushToDisk(handle);
+        return fileBytes;
     }
 
     /// <summary>The bytes a sealed segment uses: its header and every record through its end record, each one checked.</summary>

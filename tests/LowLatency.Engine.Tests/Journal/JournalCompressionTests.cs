@@ -250,6 +250,42 @@ public sealed class JournalCompressionTests
         Assert.Throws<JournalCorruptException>(() => JournalWriterTests.ReadAll(temp.Directory, out _), "a reader not given it says so");
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public void CompressorThrows_SegmentsStayRawAndReadable_FailuresCounted_NoTemporaryFileLeft()
+    {
+        using var temp = new TempJournal();
+        using (Writer writer = Writer.Open(temp.Directory, default, JournalWriterTests.Small with { Compressor = ThrowingCompressor.Instance }))
+        {
+            JournalWriterTests.AppendRange(writer, 0, 6_000, batch: 50);
+            Assert.That(writer.WaitForCompression(Bound), Is.True);
+            Assert.That(writer.Compression.Segments, Is.Zero);
+            Assert.That(writer.Compression.Failures, Is.EqualTo(temp.Segments().Length - 1));
+            Assert.That(writer.Compression.LastError, Is.InstanceOf<InvalidOperationException>());
+            JournalWriterTests.AppendRange(writer, 6_000, 1_000, batch: 50); // the writer goes on
+        }
+
+        Assert.That(temp.Segments().Any(IsCompressed), Is.False);
+        Assert.That(Directory.GetFiles(temp.Directory, "*.compressing"), Is.Empty);
+        AssertAllInOrder(JournalWriterTests.ReadAll(temp.Directory, out _), 7_000);
+    }
+
+    /// <summary>A host's compressor with a bug.</summary>
+    private sealed class ThrowingCompressor : ISegmentCompressor
+    {
+        public static readonly ThrowingCompressor Instance = new();
+
+        public ushort Id => 201;
+
+        public string Name => "throws";
+
+        public int MaxCompressedLength(int rawLength) => rawLength;
+
+        public int Compress(ReadOnlySpan<byte> raw, Span<byte> destination) => throw new InvalidOperationException("a bug in the host's compressor");
+
+        public int Decompress(ReadOnlySpan<byte> compressed, Span<byte> destination) => -1;
+    }
+
     /// <summary>A host's own compressor: stores the bytes as they are (id 200).</summary>
     private sealed class StoredCompressor : ISegmentCompressor
     {

@@ -24,7 +24,7 @@ namespace LowLatency.Engine.Windowing;
 /// <see cref="LateReason.TimestampOutOfRange"/>.</para>
 /// </remarks>
 /// <inheritdoc cref="WindowOperator{TEvent, TKey, TAcc, TFunction, TSink}" path="/typeparam"/>
-public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
+public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>, IDueTimes
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
@@ -370,7 +370,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
     private protected override void Advance(long before, long after)
     {
-        while (_timers.TryPeekDue(after, out int n, out long at))
+        while (_timers.TryPeekDue(after, out int n, out long at, this, before))
         {
             ref SessionNode<TAcc> session = ref _nodes[n];
             long fireAt = session.End - 1;
@@ -404,6 +404,18 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         }
 
         _core.WakeAt = _timers.NextDue;
+    }
+
+    /// <summary>
+    /// A session's queued time when its bucket comes due: its real action time if it grew, so it skips the heap. The
+    /// queued time stays when later: a session fired in this advance (<paramref name="watermark"/> is its start) is queued at its purge.
+    /// </summary>
+    long IDueTimes.Refresh(int id, long watermark)
+    {
+        ref SessionNode<TAcc> session = ref _nodes[id];
+        long fireAt = session.End - 1;
+        session.QueuedAt = Math.Max(session.QueuedAt, fireAt > watermark ? fireAt : _core.PurgeAt(session.End));
+        return session.QueuedAt;
     }
 
     /// <summary>Moves a queued session to <paramref name="at"/> during an advance (the gate is set when it ends).</summary>

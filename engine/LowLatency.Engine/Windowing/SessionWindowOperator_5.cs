@@ -238,12 +238,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
         if (k < 0)
         {
-            k = _keys.GetOrAdd(key, out _);
-            if (k < 0 && SweepIdleKeys() > 0)
-            {
-                k = _keys.GetOrAdd(key, out _);
-            }
-
+            k = _keys.GetOrAdd(key, static head => head < 0);
             if (k < 0)
             {
                 _nodes[n].Next = _freeHead;
@@ -317,25 +312,8 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             _nodes[prev].Next = _nodes[n].Next;
         }
 
-        // A key without sessions keeps its entry (most keys come back soon); SweepIdleKeys frees them when the table fills.
+        // A key without sessions keeps its entry (most keys come back soon); the key table drops them when it fills.
         Free(n);
-    }
-
-    /// <summary>Frees the entries of keys that have no open session; returns how many.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int SweepIdleKeys()
-    {
-        int freed = 0;
-        for (int k = 0; k < _keys.HighWater; k++)
-        {
-            if (_keys.IsOccupied(k) && _keys.ValueAt(k) < 0)
-            {
-                _keys.RemoveAt(k);
-                freed++;
-            }
-        }
-
-        return freed;
     }
 
     /// <summary>

@@ -111,8 +111,12 @@ internal sealed class CalendarQueue
         }
     }
 
-    /// <summary>The earliest id if its time is ≤ <paramref name="upTo"/> (buckets the clock reached move into the heap first); false when none is due.</summary>
-    public bool TryPeekDue(long upTo, out int id, out long time)
+    /// <summary>
+    /// The earliest id if its time is ≤ <paramref name="upTo"/> (buckets the clock reached move into the heap first,
+    /// each id at the real time <paramref name="owner"/> gives at <paramref name="watermark"/>, or to its later
+    /// bucket when it grew past this one); false when none is due.
+    /// </summary>
+    public bool TryPeekDue(long upTo, out int id, out long time, IDueTimes? owner = null, long watermark = long.MinValue)
     {
         while (true)
         {
@@ -126,7 +130,7 @@ internal sealed class CalendarQueue
                 return false;
             }
 
-            MoveNextBuckets();
+            MoveNextBuckets(owner, watermark);
         }
     }
 
@@ -145,7 +149,7 @@ internal sealed class CalendarQueue
     }
 
     /// <summary>Moves the horizon over buckets until the heap holds an id; after a lap of empty buckets it jumps to the earliest id's.</summary>
-    private void MoveNextBuckets()
+    private void MoveNextBuckets(IDueTimes? owner, long watermark)
     {
         for (int step = 0; step < Buckets; step++)
         {
@@ -154,14 +158,14 @@ internal sealed class CalendarQueue
                 _horizon = long.MaxValue; // the last bucket: everything left goes into the heap
                 for (int b = 0; b < Buckets; b++)
                 {
-                    MoveBucket(b, long.MaxValue);
+                    MoveBucket(b, long.MaxValue, owner, watermark);
                 }
 
                 return;
             }
 
             long end = _horizon + Width;
-            MoveBucket(BucketOf(_horizon), end);
+            MoveBucket(BucketOf(_horizon), end, owner, watermark);
             _horizon = end;
             if (_near.Count > 0)
             {
@@ -184,7 +188,7 @@ internal sealed class CalendarQueue
     }
 
     /// <summary>Moves the ids of bucket <paramref name="b"/> with a time below <paramref name="end"/> (or all, at <see cref="long.MaxValue"/>) into the heap.</summary>
-    private void MoveBucket(int b, long end)
+    private void MoveBucket(int b, long end, IDueTimes? owner, long watermark)
     {
         int id = _head[b];
         while (id >= 0)
@@ -193,9 +197,19 @@ internal sealed class CalendarQueue
             int next = entry.Next;
             if (entry.Time < end || end == long.MaxValue)
             {
+                long time = owner?.Refresh(id, watermark) ?? entry.Time;
+                Debug.Assert(time >= entry.Time, "a queued time is a lower bound");
                 Unlink(id, ref entry);
-                entry.Bucket = InHeap;
-                _near.Set(id, entry.Time, entry.Tie);
+                if (time >= end && end != long.MaxValue)
+                {
+                    entry.Time = time; // grew past this bucket: straight to its own, not through the heap
+                    Link(id, ref entry);
+                }
+                else
+                {
+                    entry.Bucket = InHeap;
+                    _near.Set(id, time, entry.Tie);
+                }
             }
 
             id = next;

@@ -121,6 +121,31 @@ public class KeySlotTable<TKey, TValue>
         return slot;
     }
 
+    /// <summary>
+    /// The slot of <paramref name="key"/>, adding it when absent; a full table first drops every key whose value
+    /// <paramref name="isIdle"/> (asked only then). -1 when the table is full of keys in use.
+    /// </summary>
+    public int GetOrAdd(in TKey key, Predicate<TValue> isIdle)
+    {
+        int slot = GetOrAdd(key, out _);
+        if (slot >= 0)
+        {
+            return slot;
+        }
+
+        int removed = 0;
+        for (int s = 0; s < _highWater; s++)
+        {
+            if (_used[s] && isIdle(ValueAt(s)))
+            {
+                RemoveAt(s);
+                removed++;
+            }
+        }
+
+        return removed > 0 ? GetOrAdd(key, out _) : -1;
+    }
+
     /// <summary>The bucket holding <paramref name="key"/>, or the empty bucket that ends its probe run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Probe(in TKey key, int hash)

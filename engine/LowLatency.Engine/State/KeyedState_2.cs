@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace LowLatency.Engine.State;
 
@@ -194,80 +193,53 @@ public sealed class KeyedState<TKey, TValue>
         $"KeyedState/{typeof(TKey).FullName}/{typeof(TValue).FullName}/{Unsafe.SizeOf<TKey>()}/{Unsafe.SizeOf<TValue>()}/ttl={_options.EventTimeTtl}/{_options.ProcessingTimeTtl}";
 
     /// <summary>Writes every entry with its TTL clocks, and the counters.</summary>
-    public void WriteSnapshot(Stream destination)
+    public void WriteSnapshot(Stream destination) => SnapshotCodec.Write(destination, Identity, writer =>
     {
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
+        writer.Write(_now);
+        writer.Write(_watermark);
+        writer.Write(Rejected);
+        writer.Write(Expired);
+        writer.Write(_table.Count);
+        for (int slot = 0; slot < _table.HighWater; slot++)
         {
-            writer.Write(_now);
-            writer.Write(_watermark);
-            writer.Write(Rejected);
-            writer.Write(Expired);
-            writer.Write(_table.Count);
-            for (int slot = 0; slot < _table.HighWater; slot++)
+            if (_table.IsOccupied(slot))
             {
-                if (!_table.IsOccupied(slot))
-                {
-                    continue;
-                }
-
-                TKey key = _table.KeyAt(slot);
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TValue>(in _values[slot])));
+                writer.WriteRaw(_table.KeyAt(slot));
+                writer.WriteRaw(_values[slot]);
                 writer.Write(_lastEventTime[slot]);
                 writer.Write(_lastProcessingTime[slot]);
             }
         }
-
-        SnapshotCodec.Write(destination, Identity, body.GetBuffer().AsSpan(0, (int)body.Length));
-    }
+    });
 
     /// <summary>Replaces the state with a snapshot; a corrupt or foreign one throws <see cref="SnapshotFormatException"/>.</summary>
-    public void RestoreSnapshot(Stream source)
+    public void RestoreSnapshot(Stream source) => SnapshotCodec.Read(source, Identity, reader =>
     {
-        byte[] raw = SnapshotCodec.Read(source, Identity);
-        Clear();
-        try
+        _now = reader.ReadInt64();
+        _watermark = reader.ReadInt64();
+        Rejected = reader.ReadInt64();
+        Expired = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        if (count < 0 || count > _values.Length)
         {
-            using var reader = new BinaryReader(new MemoryStream(raw, writable: false));
-            _now = reader.ReadInt64();
-            _watermark = reader.ReadInt64();
-            Rejected = reader.ReadInt64();
-            Expired = reader.ReadInt64();
-            int count = reader.ReadInt32();
-            if (count < 0 || count > _values.Length)
+            throw new SnapshotFormatException($"The snapshot holds {count} keys; this state holds at most {_values.Length} (KeyedStateOptions.Capacity).");
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            int slot = _table.GetOrAdd(reader.ReadRaw<TKey>(), out bool added);
+            if (slot < 0 || !added)
             {
-                throw new SnapshotFormatException($"The snapshot holds {count} keys; this state holds at most {_values.Length} (KeyedStateOptions.Capacity).");
+                throw new SnapshotFormatException("The snapshot repeats a key: it is corrupt.");
             }
 
-            Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
-            for (int i = 0; i < count; i++)
-            {
-                reader.BaseStream.ReadExactly(keyBytes);
-                int slot = _table.GetOrAdd(MemoryMarshal.Read<TKey>(keyBytes), out bool added);
-                if (slot < 0 || !added)
-                {
-                    throw new SnapshotFormatException("The snapshot repeats a key: it is corrupt.");
-                }
-
-                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<TValue>(ref _values[slot])));
-                _lastEventTime[slot] = reader.ReadInt64();
-                _lastProcessingTime[slot] = reader.ReadInt64();
-                _eventExpiry?.Set(slot, SaturatingAdd(_lastEventTime[slot], _eventTtl), 0);
-                _processingExpiry?.Set(slot, SaturatingAdd(_lastProcessingTime[slot], _processingTtl), 0);
-            }
+            reader.ReadRaw(ref _values[slot]);
+            _lastEventTime[slot] = reader.ReadInt64();
+            _lastProcessingTime[slot] = reader.ReadInt64();
+            _eventExpiry?.Set(slot, SaturatingAdd(_lastEventTime[slot], _eventTtl), 0);
+            _processingExpiry?.Set(slot, SaturatingAdd(_lastProcessingTime[slot], _processingTtl), 0);
         }
-        catch (EndOfStreamException ex)
-        {
-            Clear();
-            throw new SnapshotFormatException("The keyed-state snapshot body ends early: it is corrupt.", ex);
-        }
-        catch (SnapshotFormatException)
-        {
-            Clear();
-            throw;
-        }
-    }
+    }, Clear);
 
     private void Clear()
     {

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using LowLatency.Engine.Windowing;
 
 namespace LowLatency.Engine.State;
@@ -118,47 +117,25 @@ public sealed class KeyedTimers<TKey>
     }
 
     /// <summary>Writes the queued timers (in firing order) and counters.</summary>
-    public void WriteSnapshot(Stream destination)
+    public void WriteSnapshot(Stream destination) => SnapshotCodec.Write(destination, Identity, writer =>
     {
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Watermark);
-            writer.Write(Rejected);
-            writer.Write(Fired);
-            WriteDomain(writer, _event);
-            WriteDomain(writer, _processing);
-        }
-
-        SnapshotCodec.Write(destination, Identity, body.GetBuffer().AsSpan(0, (int)body.Length));
-    }
+        writer.Write(Watermark);
+        writer.Write(Rejected);
+        writer.Write(Fired);
+        WriteDomain(writer, _event);
+        WriteDomain(writer, _processing);
+    });
 
     /// <summary>Replaces the timers with a snapshot; a corrupt or foreign one throws <see cref="SnapshotFormatException"/>.</summary>
-    public void RestoreSnapshot(Stream source)
+    public void RestoreSnapshot(Stream source) => SnapshotCodec.Read(source, Identity, reader =>
     {
-        byte[] raw = SnapshotCodec.Read(source, Identity);
-        Clear();
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(raw, writable: false));
-            Watermark = reader.ReadInt64();
-            Rejected = reader.ReadInt64();
-            Fired = reader.ReadInt64();
-            _sequence = 0;
-            ReadDomain(reader, _event);
-            ReadDomain(reader, _processing);
-        }
-        catch (EndOfStreamException ex)
-        {
-            Clear();
-            throw new SnapshotFormatException("The timer snapshot body ends early: it is corrupt.", ex);
-        }
-        catch (SnapshotFormatException)
-        {
-            Clear();
-            throw;
-        }
-    }
+        Watermark = reader.ReadInt64();
+        Rejected = reader.ReadInt64();
+        Fired = reader.ReadInt64();
+        _sequence = 0;
+        ReadDomain(reader, _event);
+        ReadDomain(reader, _processing);
+    }, Clear);
 
     private static string Identity => $"KeyedTimers/{typeof(TKey).FullName}/{Unsafe.SizeOf<TKey>()}";
 
@@ -186,10 +163,8 @@ public sealed class KeyedTimers<TKey>
         writer.Write(ids.Count);
         foreach (int id in ids)
         {
-            WindowKey<TKey> k = d.Table.KeyAt(id);
-            TKey key = k.Key;
-            writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key)));
-            writer.Write(k.Time);
+            writer.WriteRaw(d.Table.KeyAt(id).Key);
+            writer.Write(d.Table.KeyAt(id).Time);
         }
     }
 
@@ -201,11 +176,9 @@ public sealed class KeyedTimers<TKey>
             throw new SnapshotFormatException($"The snapshot holds {count} timers; this table holds at most {d.Table.Capacity}.");
         }
 
-        Span<byte> keyBytes = stackalloc byte[Unsafe.SizeOf<TKey>()];
         for (int i = 0; i < count; i++)
         {
-            reader.BaseStream.ReadExactly(keyBytes);
-            TKey key = MemoryMarshal.Read<TKey>(keyBytes);
+            TKey key = reader.ReadRaw<TKey>();
             long time = reader.ReadInt64();
             int id = d.Table.GetOrAdd(new WindowKey<TKey>(key, time), out bool added);
             if (id < 0 || !added)

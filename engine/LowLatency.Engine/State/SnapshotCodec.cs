@@ -87,18 +87,53 @@ public static class SnapshotCodec
         return raw;
     }
 
+    /// <summary>Writes a snapshot of <paramref name="identity"/> whose body <paramref name="body"/> writes.</summary>
+    internal static void Write(Stream destination, string identity, Action<BinaryWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            body(writer);
+        }
+
+        Write(destination, identity, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>
+    /// Reads a snapshot of <paramref name="identity"/> into state that <paramref name="clear"/> empties first and
+    /// <paramref name="body"/> fills. Any corruption (a body too short or too long, too) leaves the state cleared and
+    /// throws <see cref="SnapshotFormatException"/>.
+    /// </summary>
+    internal static void Read(Stream source, string identity, Action<BinaryReader> body, Action clear)
+    {
+        byte[] raw = Read(source, identity);
+        clear();
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(raw, writable: false));
+            body(reader);
+            if (reader.BaseStream.Position != raw.Length)
+            {
+                throw new SnapshotFormatException("The snapshot body has trailing bytes: it is corrupt.");
+            }
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException)
+        {
+            clear();
+            throw new SnapshotFormatException("The snapshot body ends early or does not fit its reader: it is corrupt.", ex);
+        }
+        catch (SnapshotFormatException)
+        {
+            clear();
+            throw;
+        }
+    }
+
     private static void ReadExactly(Stream source, Span<byte> buffer, string part)
     {
-        int total = 0;
-        while (total < buffer.Length)
+        if (source.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false) < buffer.Length)
         {
-            int n = source.Read(buffer[total..]);
-            if (n == 0)
-            {
-                throw new SnapshotFormatException($"The snapshot is truncated (in its {part}).");
-            }
-
-            total += n;
+            throw new SnapshotFormatException($"The snapshot is truncated (in its {part}).");
         }
     }
 }

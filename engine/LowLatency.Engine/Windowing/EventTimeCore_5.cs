@@ -258,57 +258,26 @@ internal struct EventTimeCore<TEvent, TKey, TAcc, TFunction, TSink>
     private static void ThrowFull(WindowOptions options) => throw new StateTableFullException(
         $"The window state is full (WindowOptions.Capacity = {options.Capacity}, KeyCapacity = {options.KeyCapacity}, MaxOpenPanes = {options.MaxOpenPanes}).");
 
-    /// <summary>Writes the framing every operator shares (watermark, clocks, counters), then <paramref name="body"/>, as a checksummed snapshot.</summary>
-    public readonly void WriteSnapshot(Stream destination, string identity, Action<BinaryWriter> body)
+    /// <summary>Writes the framing every operator's snapshot starts with: watermark, clocks, trigger sequence, counters.</summary>
+    public readonly void Write(BinaryWriter writer)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            Tracker.Write(writer);
-            writer.Write(Now);
-            writer.Write(Ended);
-            writer.Write(NextEarly);
-            writer.Write(Sequence);
-            Counters.Write(writer);
-            body(writer);
-        }
-
-        SnapshotCodec.Write(destination, identity, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        Tracker.Write(writer);
+        writer.Write(Now);
+        writer.Write(Ended);
+        writer.Write(NextEarly);
+        writer.Write(Sequence);
+        Counters.Write(writer);
     }
 
-    /// <summary>
-    /// Replaces the framing and, through <paramref name="body"/>, the operator's state with a snapshot. Any
-    /// corruption leaves the operator cleared (<paramref name="clear"/>) and throws <see cref="SnapshotFormatException"/>.
-    /// </summary>
-    public void RestoreSnapshot(Stream source, string identity, Action<BinaryReader> body, Action clear)
+    /// <summary>Reads the framing <see cref="Write"/> wrote; the wake gate opens (recomputed at the next advance).</summary>
+    public void Read(BinaryReader reader)
     {
-        byte[] raw = SnapshotCodec.Read(source, identity);
-        clear();
         WakeAt = long.MinValue;
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(raw, writable: false));
-            Tracker.Read(reader);
-            Now = reader.ReadInt64();
-            Ended = reader.ReadBoolean();
-            NextEarly = reader.ReadInt64();
-            Sequence = reader.ReadInt64();
-            Counters.Read(reader);
-            body(reader);
-            if (reader.BaseStream.Position != raw.Length)
-            {
-                throw new SnapshotFormatException("The snapshot body has trailing bytes: it is corrupt.");
-            }
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException)
-        {
-            clear();
-            throw new SnapshotFormatException("The snapshot body ends early or does not fit this operator: it is corrupt.", ex);
-        }
-        catch (SnapshotFormatException)
-        {
-            clear();
-            throw;
-        }
+        Tracker.Read(reader);
+        Now = reader.ReadInt64();
+        Ended = reader.ReadBoolean();
+        NextEarly = reader.ReadInt64();
+        Sequence = reader.ReadInt64();
+        Counters.Read(reader);
     }
 }

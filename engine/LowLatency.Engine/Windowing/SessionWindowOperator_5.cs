@@ -24,7 +24,7 @@ namespace LowLatency.Engine.Windowing;
 /// <see cref="LateReason.TimestampOutOfRange"/>.</para>
 /// </remarks>
 /// <inheritdoc cref="WindowOperator{TEvent, TKey, TAcc, TFunction, TSink}" path="/typeparam"/>
-public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
+public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>, IDueTimes
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
@@ -238,12 +238,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
         if (k < 0)
         {
-            k = _keys.GetOrAdd(key, out _);
-            if (k < 0 && SweepIdleKeys() > 0)
-            {
-                k = _keys.GetOrAdd(key, out _);
-            }
-
+            k = _keys.GetOrAdd(key, static head => head < 0);
             if (k < 0)
             {
                 _nodes[n].Next = _freeHead;
@@ -317,25 +312,8 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             _nodes[prev].Next = _nodes[n].Next;
         }
 
-        // A key without sessions keeps its entry (most keys come back soon); SweepIdleKeys frees them when the table fills.
+        // A key without sessions keeps its entry (most keys come back soon); the key table drops them when it fills.
         Free(n);
-    }
-
-    /// <summary>Frees the entries of keys that have no open session; returns how many.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int SweepIdleKeys()
-    {
-        int freed = 0;
-        for (int k = 0; k < _keys.HighWater; k++)
-        {
-            if (_keys.IsOccupied(k) && _keys.ValueAt(k) < 0)
-            {
-                _keys.RemoveAt(k);
-                freed++;
-            }
-        }
-
-        return freed;
     }
 
     /// <summary>
@@ -370,7 +348,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
     private protected override void Advance(long before, long after)
     {
-        while (_timers.TryPeekDue(after, out int n, out long at))
+        while (_timers.TryPeekDue(after, out int n, out long at, this, before))
         {
             ref SessionNode<TAcc> session = ref _nodes[n];
             long fireAt = session.End - 1;
@@ -404,6 +382,18 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         }
 
         _core.WakeAt = _timers.NextDue;
+    }
+
+    /// <summary>
+    /// A session's queued time when its bucket comes due: its real action time if it grew, so it skips the heap. The
+    /// queued time stays when later: a session fired in this advance (<paramref name="watermark"/> is its start) is queued at its purge.
+    /// </summary>
+    long IDueTimes.Refresh(int id, long watermark)
+    {
+        ref SessionNode<TAcc> session = ref _nodes[id];
+        long fireAt = session.End - 1;
+        session.QueuedAt = Math.Max(session.QueuedAt, fireAt > watermark ? fireAt : _core.PurgeAt(session.End));
+        return session.QueuedAt;
     }
 
     /// <summary>Moves a queued session to <paramref name="at"/> during an advance (the gate is set when it ends).</summary>

@@ -250,12 +250,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     /// </summary>
     private int AddKey(TKey key)
     {
-        int id = _keyIds.GetOrAdd(key, out _);
-        if (id < 0 && SweepIdleKeys() > 0)
-        {
-            id = _keyIds.GetOrAdd(key, out _);
-        }
-
+        int id = _keyIds.GetOrAdd(key, static newest => newest.Slot < 0);
         if (id >= 0)
         {
             _gatherStamp[id] = 0;
@@ -263,23 +258,6 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
 
         return id;
-    }
-
-    /// <summary>Frees the entries of keys that have no live pane; returns how many.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int SweepIdleKeys()
-    {
-        int freed = 0;
-        for (int k = 0; k < _keyIds.HighWater; k++)
-        {
-            if (_keyIds.IsOccupied(k) && _keyIds.ValueAt(k).Slot < 0)
-            {
-                _keyIds.RemoveAt(k);
-                freed++;
-            }
-        }
-
-        return freed;
     }
 
     /// <summary>Appends a new pane entry to its pane-start group, creating the group in order; false when no group is free.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using LowLatency.Engine.State;
 using LowLatency.Engine.Time;
@@ -80,7 +81,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     {
         _size = options.Size;
         _slide = SlideOf(options);
-        _pane = (long)Gcd(_size, _slide);
+        _pane = (long)BigInteger.GreatestCommonDivisor(_size, _slide);
         _offset = options.Offset;
         _endPhase = TickMath.FloorMod(TickMath.FloorMod(_offset, _slide) + TickMath.FloorMod(_size, _slide), _slide);
         _singlePane = _size == _pane;
@@ -544,18 +545,6 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     }
 
     private static long SlideOf(WindowOptions options) => options.Kind == WindowKind.Tumbling ? options.Size : options.Slide;
-
-    private static ulong Gcd(long a, long b)
-    {
-        ulong x = (ulong)a;
-        ulong y = (ulong)b;
-        while (y != 0)
-        {
-            (x, y) = (y, x % y);
-        }
-
-        return x;
-    }
 
     /// <summary>
     /// The timestamps whose windows can all be represented: a window starting below <see cref="long.MinValue"/> or

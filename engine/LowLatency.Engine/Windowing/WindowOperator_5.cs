@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LowLatency.Engine.State;
 using LowLatency.Engine.Time;
 
 namespace LowLatency.Engine.Windowing;
@@ -128,10 +129,18 @@ public abstract class WindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWi
     }
 
     /// <inheritdoc/>
-    public void WriteSnapshot(Stream destination) => _core.WriteSnapshot(destination, Identity, WriteBody);
+    public void WriteSnapshot(Stream destination) => SnapshotCodec.Write(destination, Identity, writer =>
+    {
+        _core.Write(writer);
+        WriteBody(writer);
+    });
 
     /// <inheritdoc/>
-    public void RestoreSnapshot(Stream source) => _core.RestoreSnapshot(source, Identity, ReadBody, ClearState);
+    public void RestoreSnapshot(Stream source) => SnapshotCodec.Read(source, Identity, reader =>
+    {
+        _core.Read(reader);
+        ReadBody(reader);
+    }, ClearState);
 
     /// <summary>The watermark moved from <paramref name="before"/> to <paramref name="after"/> (at or above the core's wake gate).</summary>
     private protected abstract void Advance(long before, long after);

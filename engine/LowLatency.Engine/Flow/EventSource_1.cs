@@ -151,7 +151,7 @@ public sealed class EventSource<T> : EventSource
         var backoff = new ProducerBackoff();
         while (true)
         {
-            backoff.Wait();
+            _ring.Sequencer.AwaitCapacity(ref backoff, 1);
             PublishResult result = _ring.TryNext(out long sequence);
             if (result == PublishResult.Ok)
             {

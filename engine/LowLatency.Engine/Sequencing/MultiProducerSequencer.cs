@@ -72,7 +72,7 @@ public sealed class MultiProducerSequencer : Sequencer
                 ThrowHelper.ThrowClosed(CloseFault);
             }
 
-            backoff.Wait();
+            AwaitCapacity(ref backoff, n);
             result = TryClaim(n, out long next);
             if (result == PublishResult.Ok)
             {

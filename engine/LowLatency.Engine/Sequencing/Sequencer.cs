@@ -107,7 +107,7 @@ public abstract class Sequencer
         var backoff = new ProducerBackoff();
         while (true)
         {
-            backoff.Wait();
+            AwaitCapacity(ref backoff, n);
             result = TryNext(n, out highSequence);
             if (result != PublishResult.BackPressured || Stopwatch.GetTimestamp() >= deadline)
             {
@@ -165,6 +165,40 @@ public abstract class Sequencer
         _closed = true;
         _waitStrategy.SignalAllWhenBlocking();
         Capacity.OnClosed();
+    }
+
+    /// <summary>One step of a producer's wait for room to claim <paramref name="n"/> more sequences.</summary>
+    internal void AwaitCapacity(ref ProducerBackoff backoff, int n)
+    {
+        long claimed = ClaimedSequence;
+        AwaitCapacity(ref backoff, claimed, claimed + n - _bufferSize);
+    }
+
+    /// <summary>
+    /// One step of a producer's wait until every gating sequence reaches <paramref name="wrapPoint"/>: spin,
+    /// then yield, then park until a consumer's release reaches it (woken at that consumer's batch end, so
+    /// the producer is back as soon as the room exists, not a fixed sleep later). The caller re-checks.
+    /// </summary>
+    private protected void AwaitCapacity(ref ProducerBackoff backoff, long claimed, long wrapPoint)
+    {
+        if (backoff.TrySpinOrYield())
+        {
+            return;
+        }
+
+        long ticket = Capacity.BeginPark(wrapPoint);
+        try
+        {
+            // After BeginPark's fence: a release before it is seen here, a release after it wakes the park.
+            if (!IsClosed && MinimumGatingSequence(claimed) < wrapPoint)
+            {
+                Capacity.Park(ticket);
+            }
+        }
+        finally
+        {
+            Capacity.EndPark();
+        }
     }
 
     /// <summary>Adds producer time spent blocked for capacity (slow path only).</summary>

@@ -141,7 +141,7 @@ public sealed class SingleProducerSequencer : Sequencer
                 break;
             }
 
-            backoff.Wait();
+            AwaitCapacity(ref backoff, current, wrapPoint);
         }
 
         AddBlockedTicks(Stopwatch.GetTimestamp() - start);

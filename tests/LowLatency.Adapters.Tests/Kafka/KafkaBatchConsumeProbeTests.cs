@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using LowLatency.Testing.Kafka;
 using NUnit.Framework;
@@ -14,10 +12,8 @@ namespace LowLatency.Adapters.Tests.Kafka;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed unsafe class KafkaBatchConsumeProbeTests
+public sealed class KafkaBatchConsumeProbeTests
 {
-    private const int PartitionEof = -191; // RD_KAFKA_RESP_ERR__PARTITION_EOF
-
     [Test]
     [CancelAfter(60_000)]
     public void BatchConsumeOnConfluentsHandle_KeepsRebalanceHandlersPositionsCommitsAndTransactionalOffsets(CancellationToken cancellationToken)
@@ -25,7 +21,6 @@ public sealed unsafe class KafkaBatchConsumeProbeTests
         using var cluster = new KafkaMockCluster(brokers: 1);
         cluster.CreateTopic("probe", 2);
         TickFeed.Produce(cluster.BootstrapServers, "probe", 2, keys: 4, ticksPerKey: 250, seed: 7); // 500 per partition
-        Native api = Native.Resolve(KafkaMockCluster.LoadedLibrdkafka());
         int assigned = 0, revoked = 0;
         int pollThread = Environment.CurrentManagedThreadId;
         int handlerThread = -1;
@@ -46,9 +41,7 @@ public sealed unsafe class KafkaBatchConsumeProbeTests
             .SetLogHandler((_, _) => { })
             .Build();
         consumer.Subscribe("probe");
-        nint rk = RawHandle(consumer);
-        nint queue = api.QueueGetConsumer(rk);
-        var messages = new nint[256];
+        using var batch = new LibrdkafkaBatch(consumer, 256);
         var next = new long[2];
         var eof = new bool[2];
         long decoded = 0;
@@ -57,31 +50,24 @@ public sealed unsafe class KafkaBatchConsumeProbeTests
         while (!(eof[0] && eof[1] && next[0] == 500 && next[1] == 500))
         {
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), $"batch consume did not reach both partitions' ends within 30 s: next={next[0]},{next[1]} eof={eof[0]},{eof[1]} assigned={assigned}");
-            fixed (nint* batch = messages)
+            int count = batch.Poll(50);
+            for (int i = 0; i < count; i++)
             {
-                long count = api.ConsumeBatchQueue(queue, 50, batch, (nuint)messages.Length);
-                Assert.That(count, Is.GreaterThanOrEqualTo(0L), "rd_kafka_consume_batch_queue failed");
-                for (int i = 0; i < count; i++)
+                ref readonly LibrdkafkaBatch.RawMessage m = ref batch[i];
+                if (m.Err == LibrdkafkaBatch.PartitionEof)
                 {
-                    Message* m = (Message*)batch[i];
-                    if (m->Err == PartitionEof)
-                    {
-                        eof[m->Partition] = true;
-                    }
-                    else
-                    {
-                        Assert.That(m->Err, Is.Zero, "a consume error");
-                        Assert.That(Marshal.PtrToStringUTF8(api.TopicName(m->Topic)), Is.EqualTo("probe"));
-                        Assert.That(m->Offset, Is.EqualTo(next[m->Partition]), "offsets in order, none skipped");
-                        next[m->Partition] = m->Offset + 1;
-                        eof[m->Partition] = false;
-                        if (TickCodec.Instance.TryDecode(new ReadOnlySpan<byte>((void*)m->Payload, (int)m->Length), ref tick))
-                        {
-                            decoded++;
-                        }
-                    }
+                    eof[m.Partition] = true;
+                    continue;
+                }
 
-                    api.MessageDestroy(batch[i]);
+                Assert.That(m.Err, Is.Zero, "a consume error");
+                Assert.That(batch.TopicOf(in m), Is.EqualTo("probe"));
+                Assert.That(m.Offset, Is.EqualTo(next[m.Partition]), "offsets in order, none skipped");
+                next[m.Partition] = m.Offset + 1;
+                eof[m.Partition] = false;
+                if (TickCodec.Instance.TryDecode(m.Value, ref tick))
+                {
+                    decoded++;
                 }
             }
         }
@@ -133,68 +119,14 @@ public sealed unsafe class KafkaBatchConsumeProbeTests
         while (revoked == 0 || assigned < 2)
         {
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), $"no rebalance reached the batch-consuming member within 20 s: revoked={revoked} assigned={assigned}");
-            fixed (nint* batch = messages)
-            {
-                long count = api.ConsumeBatchQueue(queue, 50, batch, (nuint)messages.Length);
-                for (int i = 0; i < count; i++)
-                {
-                    api.MessageDestroy(batch[i]);
-                }
-            }
+            batch.Poll(50);
         }
 
         Volatile.Write(ref done, true);
         Assert.That(otherPolls.Wait(TimeSpan.FromSeconds(20), cancellationToken), Is.True, "the second member's poll loop did not end within 20 s");
-        api.QueueDestroy(queue);
         TestContext.Out.WriteLine($"assigned={assigned} revoked={revoked} mine={string.Join(',', consumer.Assignment)} other={string.Join(',', other.Assignment)}");
         Assert.That(consumer.Assignment, Has.Count.EqualTo(1), "after the revocation the batch-consuming member was given its share");
         other.Close();
         consumer.Close();
-    }
-
-    /// <summary>rd_kafka_t* of a Confluent.Kafka client (its handle's SafeHandle is internal to Confluent.Kafka).</summary>
-    private static nint RawHandle(IClient client)
-    {
-        PropertyInfo property = typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException("Confluent.Kafka's Handle.LibrdkafkaHandle not found");
-        var safe = (SafeHandle)property.GetValue(client.Handle)!;
-        return safe.DangerousGetHandle();
-    }
-
-    /// <summary>rd_kafka_message_t (librdkafka's public, stable layout).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Message
-    {
-        public int Err;
-        public nint Topic;
-        public int Partition;
-        public nint Payload;
-        public nuint Length;
-        public nint Key;
-        public nuint KeyLength;
-        public long Offset;
-        public nint Private;
-    }
-
-    private sealed class Native
-    {
-        public delegate* unmanaged<nint, nint> QueueGetConsumer;
-        public delegate* unmanaged<nint, void> QueueDestroy;
-        public delegate* unmanaged<nint, int, nint*, nuint, nint> ConsumeBatchQueue;
-        public delegate* unmanaged<nint, void> MessageDestroy;
-        public delegate* unmanaged<nint, nint> TopicName;
-
-        public static Native Resolve(string path)
-        {
-            nint lib = NativeLibrary.Load(path);
-            return new Native
-            {
-                QueueGetConsumer = (delegate* unmanaged<nint, nint>)NativeLibrary.GetExport(lib, "rd_kafka_queue_get_consumer"),
-                QueueDestroy = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(lib, "rd_kafka_queue_destroy"),
-                ConsumeBatchQueue = (delegate* unmanaged<nint, int, nint*, nuint, nint>)NativeLibrary.GetExport(lib, "rd_kafka_consume_batch_queue"),
-                MessageDestroy = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(lib, "rd_kafka_message_destroy"),
-                TopicName = (delegate* unmanaged<nint, nint>)NativeLibrary.GetExport(lib, "rd_kafka_topic_name"),
-            };
-        }
     }
 }

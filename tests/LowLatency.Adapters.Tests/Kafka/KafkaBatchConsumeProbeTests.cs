@@ -126,6 +126,7 @@ public sealed class KafkaBatchConsumeProbeTests
         Assert.That(otherPolls.Wait(TimeSpan.FromSeconds(20), cancellationToken), Is.True, "the second member's poll loop did not end within 20 s");
         TestContext.Out.WriteLine($"assigned={assigned} revoked={revoked} mine={string.Join(',', consumer.Assignment)} other={string.Join(',', other.Assignment)}");
         Assert.That(consumer.Assignment, Has.Count.EqualTo(1), "after the revocation the batch-consuming member was given its share");
+        batch.Dispose(); // before the close: librdkafka's destroy waits for every reference to the consumer's queue
         other.Close();
         consumer.Close();
     }

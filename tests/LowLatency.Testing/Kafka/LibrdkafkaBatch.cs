@@ -9,7 +9,9 @@ namespace LowLatency.Testing.Kafka;
 /// <c>rd_kafka_queue_get_consumer</c>, <c>rd_kafka_consume_batch_queue</c>, <c>rd_kafka_message_destroy</c>, resolved
 /// in the librdkafka Confluent.Kafka loaded. One native call per batch instead of one per record, and no result
 /// object. Confluent's rebalance, error and commit callbacks are served inside <see cref="Poll"/>, on its thread.
-/// An experiment (probe test, bench scenario) before the source's poll path is built on it.
+/// An experiment (probe test, bench scenario) before the source's poll path is built on it. Dispose it before the
+/// consumer's <c>Close</c>: librdkafka's destroy waits, without a bound, for every reference to the consumer's queue
+/// (a probe that closed first hung in <c>rd_kafka_destroy_flags</c>).
 /// </summary>
 public sealed unsafe class LibrdkafkaBatch : IDisposable
 {

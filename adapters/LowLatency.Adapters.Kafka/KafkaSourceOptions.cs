@@ -60,6 +60,13 @@ public sealed record KafkaSourceOptions
     /// <summary>How long <see cref="KafkaSource{T}.StopAsync"/> waits for in-flight events to complete before the final commit.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the stop waits, after the final commit, for librdkafka to leave the group and free the client. Past
+    /// it the client is abandoned (its threads end with the process) and <see cref="KafkaSource{T}.Completion"/>
+    /// faults saying so: a librdkafka close or destroy that does not return cannot hold the host.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Group <c>session.timeout.ms</c>: how fast a dead member is noticed (and how long a restart waits to rejoin).</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(6);
 
@@ -125,6 +132,7 @@ public sealed record KafkaSourceOptions
         CheckPositive("KafkaSourceOptions.PollTimeout", PollTimeout);
         CheckPositive("KafkaSourceOptions.RevocationTimeout", RevocationTimeout);
         CheckPositive("KafkaSourceOptions.StopTimeout", StopTimeout);
+        CheckPositive("KafkaSourceOptions.CloseTimeout", CloseTimeout);
         CheckPositive("KafkaSourceOptions.SessionTimeout", SessionTimeout);
         CheckPositive("KafkaSourceOptions.BrokerTimeout", BrokerTimeout);
         if (IdleTimeout is { } idle)

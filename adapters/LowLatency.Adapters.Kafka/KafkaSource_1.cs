@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using LowLatency.Engine;
@@ -18,7 +19,8 @@ namespace LowLatency.Adapters.Kafka;
 /// <remarks>
 /// <para><b>Threading.</b> One poll thread owns the consumer and is the ring's only producer (the pipeline
 /// must be <see cref="ProducerType.Single"/>). Rebalance callbacks run on that thread, inside the consume
-/// call, so partition state needs no lock.</para>
+/// call, so partition state needs no lock; the last one, at stop, runs inside the close, on a teardown thread the
+/// poll thread waits for (bounded by <see cref="KafkaSourceOptions.CloseTimeout"/>).</para>
 /// <para><b>Decoding.</b> librdkafka hands the value to the decoder as a span over its own buffer; the decoder
 /// writes a staging value that is copied into a slot claimed through the engine's claim API (see
 /// <c>KafkaSource_1.Decode.cs</c>); a malformed record costs no claim and leaves no hole in the ring.</para>
@@ -103,6 +105,9 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
 
     // Guarded by _lock.
     private Thread? _thread;
+
+    /// <summary>Tests only: runs first in the stop's teardown, where a test holds it to stand for a librdkafka call that does not return.</summary>
+    internal Action? BeforeClose { get; set; }
 
     /// <summary>Builds a source publishing into <paramref name="pipeline"/>'s ring; invalid options fail here with a message naming the option.</summary>
     /// <param name="pipeline">A single-producer pipeline this source alone publishes into.</param>
@@ -378,21 +383,19 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         }
         finally
         {
-            DisposeProbe();
-            DisposeDeadLetters();
-            try
+            // With no broker reachable, leaving the group would wait on librdkafka's own timeouts: skip it.
+            bool leave = !InTrouble;
+            Exception? leaveFault = null;
+            if (KafkaClientTeardown.TryRun(() => leaveFault = LeaveAndFree(consumer, leave), _options.CloseTimeout, $"{_options.Name}/close"))
             {
-                if (!InTrouble)
-                {
-                    consumer.Close();
-                }
+                fault ??= leaveFault;
             }
-            catch (KafkaException e)
+            else
             {
-                fault ??= new KafkaSourceException($"Kafka source '{_options.Name}': leaving the group failed: {e.Error.Reason}", e);
+                fault ??= new KafkaSourceException(string.Create(CultureInfo.InvariantCulture,
+                    $"Kafka source '{_options.Name}': leaving the group and freeing the client did not finish within CloseTimeout = {_options.CloseTimeout.TotalSeconds:0.###} s (a librdkafka close or destroy call did not return); the client was abandoned."));
             }
 
-            consumer.Dispose();
             KafkaTelemetry.Unregister(this);
             fault ??= Volatile.Read(ref _fault);
             if (fault is null)
@@ -405,6 +408,32 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
                 _completion.TrySetException(fault);
             }
         }
+    }
+
+    /// <summary>
+    /// Closes the consumer (its revocation callback runs here, on the teardown thread, while the poll thread waits
+    /// for it) and frees every client. Returns a fault, or null.
+    /// </summary>
+    private KafkaSourceException? LeaveAndFree(IConsumer<Ignore, Null> consumer, bool leave)
+    {
+        BeforeClose?.Invoke();
+        DisposeProbe();
+        DisposeDeadLetters();
+        KafkaSourceException? fault = null;
+        try
+        {
+            if (leave)
+            {
+                consumer.Close();
+            }
+        }
+        catch (KafkaException e)
+        {
+            fault = new KafkaSourceException($"Kafka source '{_options.Name}': leaving the group failed: {e.Error.Reason}", e);
+        }
+
+        consumer.Dispose();
+        return fault;
     }
 
     /// <summary>Publishes the decoded range: the release store that hands the slots (and side entries) to the stages.</summary>

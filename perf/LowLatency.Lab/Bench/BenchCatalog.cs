@@ -43,6 +43,7 @@ internal static class BenchCatalog
         new TcpHandOffControlScenario(),
         new KafkaConsumerBaselineScenario(),
         new KafkaSourceScenario(),
+        new KafkaBatchConsumeScenario(),
         new KafkaStreamizBarsScenario(),
         new KafkaBarsScenario(commitInterval: null),
         new KafkaBarsScenario(TimeSpan.FromMilliseconds(10)),

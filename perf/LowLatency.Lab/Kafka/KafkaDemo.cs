@@ -63,6 +63,11 @@ internal static class KafkaDemo
             }
         }
 
+        if (feed.DisposeStuck)
+        {
+            error.WriteLine("lowlatency: warning: librdkafka's destroy of the tick feed's producer did not return in time; it was abandoned.");
+        }
+
         bool interrupted = cancellationToken.IsCancellationRequested;
         failure ??= WorkerFailure(worker);
         if (failure is null)

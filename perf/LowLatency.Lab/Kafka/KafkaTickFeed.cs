@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using LowLatency.Adapters.Kafka;
 using LowLatency.Testing.Kafka;
 
 namespace LowLatency.Lab.Kafka;
@@ -15,6 +16,7 @@ internal sealed class KafkaTickFeed(string servers, string topic, int partitions
     private long _fed;
     private long _rounds;
     private Error? _deliveryError;
+    private bool _disposeStuck;
 
     /// <summary>Ticks acknowledged-or-in-flight so far (read by the progress line).</summary>
     public long Fed => Volatile.Read(ref _fed);
@@ -25,7 +27,28 @@ internal sealed class KafkaTickFeed(string servers, string topic, int partitions
     /// <summary>Feeds; returns null, or one line saying why it stopped early (delivery failed, worker failed).</summary>
     public string? Run(long rate, TimeSpan duration, Func<string?> workerFailure, CancellationToken cancellationToken)
     {
-        using IProducer<Null, byte[]> producer = TickFeed.CreateProducer(servers, brokerTimeout);
+        IProducer<Null, byte[]> producer = TickFeed.CreateProducer(servers, brokerTimeout);
+        try
+        {
+            return Feed(producer, rate, duration, workerFailure, cancellationToken);
+        }
+        finally
+        {
+            // A feed was once held for a minute past its last acknowledgement (in its flush or here); after Ctrl+C
+            // the lab's 2 s budget applies.
+            TimeSpan bound = cancellationToken.IsCancellationRequested ? TimeSpan.FromSeconds(1) : brokerTimeout;
+            if (!KafkaClientTeardown.TryRun(producer.Dispose, bound, "tick-feed/dispose"))
+            {
+                Volatile.Write(ref _disposeStuck, true);
+            }
+        }
+    }
+
+    /// <summary>True when the feed's producer was abandoned because librdkafka's destroy did not return within its bound.</summary>
+    public bool DisposeStuck => Volatile.Read(ref _disposeStuck);
+
+    private string? Feed(IProducer<Null, byte[]> producer, long rate, TimeSpan duration, Func<string?> workerFailure, CancellationToken cancellationToken)
+    {
         Action<DeliveryReport<Null, byte[]>> onDelivery = report =>
         {
             if (report.Error.IsError)
@@ -53,14 +76,21 @@ internal sealed class KafkaTickFeed(string servers, string topic, int partitions
             Pace(rate, start, _fed, endTicks, cancellationToken);
         }
 
-        // Bounded: a record not delivered within the broker timeout fails and is reported below; after
-        // Ctrl+C at most half a second more (the lab's budget to stop is 2 s).
+        // A record not delivered within the broker timeout fails and is reported below; the flush itself is bounded
+        // too (by the broker timeout and a margin: librdkafka counts more than records in its queue), and after
+        // Ctrl+C it takes at most half a second more (the lab's budget to stop is 2 s).
         long flushStart = Stopwatch.GetTimestamp();
-        while (producer.Flush(TimeSpan.FromMilliseconds(100)) > 0)
+        int left;
+        while ((left = producer.Flush(TimeSpan.FromMilliseconds(100))) > 0)
         {
             if (cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(flushStart) > TimeSpan.FromMilliseconds(500))
             {
                 break;
+            }
+
+            if (Stopwatch.GetElapsedTime(flushStart) > brokerTimeout + TimeSpan.FromSeconds(5))
+            {
+                return $"the feed's producer still had {left} record(s) or event(s) queued {brokerTimeout.TotalSeconds + 5:0.#} s after the last tick ('{topic}' at {servers})";
             }
         }
 

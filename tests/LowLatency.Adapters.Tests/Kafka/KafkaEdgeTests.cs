@@ -145,6 +145,38 @@ public sealed class KafkaEdgeTests
         Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(4)));
     }
 
+    /// <summary>
+    /// Two Kafka tests under a CPU hog (a kafka-worker, a lab demo) each reported caught up and never finished. Both
+    /// were past their last record, where what is left are librdkafka teardown calls (close, destroy) with no bound
+    /// of their own. A close that never returns is held here at that point: the stop still completes within
+    /// <see cref="KafkaSourceOptions.CloseTimeout"/>, and <see cref="KafkaSource{T}.Completion"/> says what it waited for.
+    /// </summary>
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Source_StopWhoseCloseNeverReturns_FaultsWithinCloseTimeoutSayingSo()
+    {
+        using var cluster = new KafkaMockCluster(brokers: 1);
+        cluster.CreateTopic("ticks", 2);
+        TickFeed.Produce(cluster.BootstrapServers, "ticks", 2, keys: 4, ticksPerKey: 100, seed: 5);
+        using var held = new ManualResetEventSlim();
+        await using var rig = new SourceRig(SourceOptions(cluster.BootstrapServers, "ticks") with { CloseTimeout = TimeSpan.FromSeconds(2) });
+        await WaitUntil(() => rig.Consumed == 400, TimeSpan.FromSeconds(20), "all 400 ticks consumed", rig);
+        rig.Source.BeforeClose = () => held.Wait();
+        var clock = Stopwatch.StartNew();
+        Task stopped = rig.Source.StopAsync();
+        Task first = await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(2) + s_slack));
+        TimeSpan elapsed = clock.Elapsed;
+        held.Set();
+        Assert.That(first, Is.SameAs(stopped), $"StopAsync did not complete within CloseTimeout + {s_slack}: a teardown that does not return held the stop");
+        KafkaSourceException fault = Assert.ThrowsAsync<KafkaSourceException>(() => stopped)!;
+        TestContext.Out.WriteLine($"{elapsed.TotalSeconds:0.0} s: {fault.Message}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(fault.Message, Does.Contain("leaving the group and freeing the client did not finish within CloseTimeout = 2 s"));
+            Assert.That(elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9)), "it waited the bound for the close");
+        });
+    }
+
     [Test]
     [CancelAfter(45_000)]
     public async Task Source_FatalClientError_FaultsWithTheClientsReason()

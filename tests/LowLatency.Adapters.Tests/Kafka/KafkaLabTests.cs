@@ -160,12 +160,23 @@ public sealed class KafkaLabTests
         }
     }
 
+    /// <summary>Runs the lab to its exit, waiting at most 90 s; past that the test fails with what the lab printed.</summary>
     private static async Task<(int Exit, string Output, TimeSpan Elapsed)> Run(CancellationToken cancellationToken, params string[] arguments)
     {
         var clock = Stopwatch.StartNew();
         using LabWorkerProcess lab = LabWorkerProcess.StartLab(arguments);
-        int exit = await lab.WaitForExitAsync(cancellationToken);
-        return (exit, lab.Output, clock.Elapsed);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(90));
+        try
+        {
+            int exit = await lab.WaitForExitAsync(bound.Token);
+            return (exit, lab.Output, clock.Elapsed);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"lowlatency {string.Join(' ', arguments)} did not exit within 90 s; it printed:\n{lab.Output}");
+            throw;
+        }
     }
 
     private static string[] ErrorLines(string output) =>

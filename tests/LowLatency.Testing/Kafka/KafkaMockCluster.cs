@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Confluent.Kafka;
+using LowLatency.Adapters.Kafka;
 
 namespace LowLatency.Testing.Kafka;
 
@@ -126,16 +127,28 @@ public sealed unsafe class KafkaMockCluster : IDisposable
     {
         lock (_lock)
         {
-            if (_cluster != 0)
+            nint cluster = _cluster;
+            nint handle = _handle;
+            _cluster = 0;
+            _handle = 0;
+            NativeApi api = _api;
+            void Destroy()
             {
-                _api.ClusterDestroy(_cluster);
-                _cluster = 0;
+                if (cluster != 0)
+                {
+                    api.ClusterDestroy(cluster);
+                }
+
+                if (handle != 0)
+                {
+                    api.Destroy(handle);
+                }
             }
 
-            if (_handle != 0)
+            // librdkafka's destroy has no bound of its own; a lab run or a test must not inherit a hang of it.
+            if (!KafkaClientTeardown.TryRun(Destroy, TimeSpan.FromSeconds(10), "kafka-mock/destroy"))
             {
-                _api.Destroy(_handle);
-                _handle = 0;
+                Console.Error.WriteLine("lowlatency: warning: librdkafka's destroy of the embedded mock cluster did not return within 10 s; it was abandoned.");
             }
         }
     }

@@ -23,17 +23,7 @@ internal sealed class KafkaConsumerBaselineScenario : IBenchScenario
     public BenchResult Run(BenchContext context)
     {
         (string topic, long events) = KafkaBenchCluster.Topic(context.Events);
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = KafkaBenchCluster.BootstrapServers,
-            GroupId = KafkaBenchCluster.NewGroup(Name),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = true,
-            SessionTimeoutMs = 6000,
-            QueuedMaxMessagesKbytes = 16 * 1024,
-            ConsumeResultFields = "none",
-        };
-        using IConsumer<Ignore, long> consumer = new ConsumerBuilder<Ignore, long>(config)
+        using IConsumer<Ignore, long> consumer = new ConsumerBuilder<Ignore, long>(Settings(Name))
             .SetValueDeserializer(SeqField.Instance)
             .SetLogHandler((_, _) => { })
             .Build();
@@ -69,6 +59,18 @@ internal sealed class KafkaConsumerBaselineScenario : IBenchScenario
         GC.KeepAlive(sum);
         return measured;
     }
+
+    /// <summary>The loop's consumer settings, for this scenario and every variant compared with it.</summary>
+    internal static ConsumerConfig Settings(string scenario) => new()
+    {
+        BootstrapServers = KafkaBenchCluster.BootstrapServers,
+        GroupId = KafkaBenchCluster.NewGroup(scenario),
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        EnableAutoCommit = true,
+        SessionTimeoutMs = 6000,
+        QueuedMaxMessagesKbytes = 16 * 1024,
+        ConsumeResultFields = "none",
+    };
 
     /// <summary>A tick's sequence field, read in place from librdkafka's buffer (what <c>TickCodec</c> decodes).</summary>
     private sealed class SeqField : IDeserializer<long>

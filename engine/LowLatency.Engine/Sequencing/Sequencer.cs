@@ -176,8 +176,10 @@ public abstract class Sequencer
 
     /// <summary>
     /// One step of a producer's wait until every gating sequence reaches <paramref name="wrapPoint"/>: spin,
-    /// then yield, then park until a consumer's release reaches it (woken at that consumer's batch end, so
-    /// the producer is back as soon as the room exists, not a fixed sleep later). The caller re-checks.
+    /// then yield, then park until a consumer's release frees half the ring (or what the claim needs, if more).
+    /// The stage wakes it at the end of that batch, so the producer is back as soon as the room exists, not a
+    /// fixed sleep later; waking at half a ring, not at the first free slot, keeps the stage from paying a
+    /// wake-up per batch while a faster producer keeps the ring full. The caller re-checks.
     /// </summary>
     private protected void AwaitCapacity(ref ProducerBackoff backoff, long claimed, long wrapPoint)
     {
@@ -186,7 +188,7 @@ public abstract class Sequencer
             return;
         }
 
-        long ticket = Capacity.BeginPark(wrapPoint);
+        long ticket = Capacity.BeginPark(Math.Max(wrapPoint, claimed - (_bufferSize >> 1)));
         try
         {
             // After BeginPark's fence: a release before it is seen here, a release after it wakes the park.

@@ -151,7 +151,7 @@ public sealed class EventSource<T> : EventSource
         var backoff = new ProducerBackoff();
         while (true)
         {
-            _ring.Sequencer.AwaitCapacity(ref backoff, 1);
+            backoff.Wait();
             PublishResult result = _ring.TryNext(out long sequence);
             if (result == PublishResult.Ok)
             {

@@ -79,7 +79,7 @@ public sealed class EventPoller<T>
 
             if (_ring.Sequencer.Capacity.HasWaiters)
             {
-                _ring.Sequencer.Capacity.NotifyProgressSlow(processed);
+                _ring.Sequencer.Capacity.NotifyProgressSlow();
             }
         }
 

@@ -92,7 +92,7 @@ public abstract class EventProcessor
         // One load per batch; the slow path runs only while a source is paused or awaits capacity.
         if (_capacity.HasWaiters)
         {
-            _capacity.NotifyProgressSlow(end);
+            _capacity.NotifyProgressSlow();
         }
     }
 

@@ -72,7 +72,7 @@ public sealed class MultiProducerSequencer : Sequencer
                 ThrowHelper.ThrowClosed(CloseFault);
             }
 
-            AwaitCapacity(ref backoff, n);
+            backoff.Wait();
             result = TryClaim(n, out long next);
             if (result == PublishResult.Ok)
             {

@@ -107,7 +107,7 @@ public abstract class Sequencer
         var backoff = new ProducerBackoff();
         while (true)
         {
-            AwaitCapacity(ref backoff, n);
+            backoff.Wait();
             result = TryNext(n, out highSequence);
             if (result != PublishResult.BackPressured || Stopwatch.GetTimestamp() >= deadline)
             {
@@ -165,42 +165,6 @@ public abstract class Sequencer
         _closed = true;
         _waitStrategy.SignalAllWhenBlocking();
         Capacity.OnClosed();
-    }
-
-    /// <summary>One step of a producer's wait for room to claim <paramref name="n"/> more sequences.</summary>
-    internal void AwaitCapacity(ref ProducerBackoff backoff, int n)
-    {
-        long claimed = ClaimedSequence;
-        AwaitCapacity(ref backoff, claimed, claimed + n - _bufferSize);
-    }
-
-    /// <summary>
-    /// One step of a producer's wait until every gating sequence reaches <paramref name="wrapPoint"/>: spin,
-    /// then yield, then park until a consumer's release frees half the ring (or what the claim needs, if more).
-    /// The stage wakes it at the end of that batch, so the producer is back as soon as the room exists, not a
-    /// fixed sleep later; waking at half a ring, not at the first free slot, keeps the stage from paying a
-    /// wake-up per batch while a faster producer keeps the ring full. The caller re-checks.
-    /// </summary>
-    private protected void AwaitCapacity(ref ProducerBackoff backoff, long claimed, long wrapPoint)
-    {
-        if (backoff.TrySpinOrYield())
-        {
-            return;
-        }
-
-        long ticket = Capacity.BeginPark(Math.Max(wrapPoint, claimed - (_bufferSize >> 1)));
-        try
-        {
-            // After BeginPark's fence: a release before it is seen here, a release after it wakes the park.
-            if (!IsClosed && MinimumGatingSequence(claimed) < wrapPoint)
-            {
-                Capacity.Park(ticket);
-            }
-        }
-        finally
-        {
-            Capacity.EndPark();
-        }
     }
 
     /// <summary>Adds producer time spent blocked for capacity (slow path only).</summary>

@@ -141,7 +141,7 @@ public sealed class SingleProducerSequencer : Sequencer
                 break;
             }
 
-            AwaitCapacity(ref backoff, current, wrapPoint);
+            backoff.Wait();
         }
 
         AddBlockedTicks(Stopwatch.GetTimestamp() - start);

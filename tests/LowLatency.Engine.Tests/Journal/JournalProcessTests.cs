@@ -26,6 +26,18 @@ public sealed class JournalProcessTests
         return all;
     }
 
+    /// <summary>Event i of the journal is the i-th probe the worker appended: none wrong, missing or out of order.</summary>
+    private static void AssertEveryEventInOrder(List<ProbeEvent> journaled, int seed)
+    {
+        for (int i = 0; i < journaled.Count; i++)
+        {
+            if (!journaled[i].IsAt(i))
+            {
+                Assert.Fail($"seed {seed}: event {i} is wrong or out of order");
+            }
+        }
+    }
+
     /// <summary>The last <c>acked P</c> line of an append worker: every event before P was on the disk.</summary>
     private static long LastAcked(LabProcess worker) =>
         worker.Stdout.Split('\n').Where(l => l.StartsWith("acked ", StringComparison.Ordinal))
@@ -59,13 +71,7 @@ public sealed class JournalProcessTests
             lastAcked = Math.Max(lastAcked, acked);
             lastJournaled = journaled.Count;
             Assert.That(journaled.Count, Is.GreaterThanOrEqualTo(lastAcked), $"seed {seed}: every acknowledged event is in the journal");
-            for (int i = 0; i < journaled.Count; i++)
-            {
-                if (!journaled[i].IsAt(i))
-                {
-                    Assert.Fail($"seed {seed}: event {i} is wrong or out of order");
-                }
-            }
+            AssertEveryEventInOrder(journaled, seed);
         }
 
         // A writer opened after the last kill recovers and continues with no gap.
@@ -248,13 +254,7 @@ public sealed class JournalProcessTests
             long acked = LastAcked(worker);
             lastAcked = Math.Max(lastAcked, acked);
             Assert.That(journaled.Count, Is.GreaterThanOrEqualTo(lastAcked), $"seed {seed}: every acknowledged event is readable, raw or compressed");
-            for (int i = 0; i < journaled.Count; i++)
-            {
-                if (!journaled[i].IsAt(i))
-                {
-                    Assert.Fail($"seed {seed}: event {i} is wrong or out of order");
-                }
-            }
+            AssertEveryEventInOrder(journaled, seed);
         }
 
         using (ProbeWriter writer = ProbeWriter.Open(temp.Directory, default, JournalOptions.Default with { SegmentBytes = 64 << 10, Compressor = Lz4SegmentCompressor.Instance }))

@@ -12,6 +12,12 @@ namespace LowLatency.Adapters.Kafka;
 public static class KafkaClientTeardown
 {
     /// <summary>
+    /// The bound a teardown gets unless its owner has its own option (<see cref="KafkaSourceOptions.CloseTimeout"/>):
+    /// long enough for a close that commits and leaves its group on a slow broker, short enough that a stop never hangs.
+    /// </summary>
+    public static TimeSpan DefaultBound { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Runs <paramref name="teardown"/> on a background thread named <paramref name="what"/> and waits at most
     /// <paramref name="bound"/>. Returns true when it returned in time (rethrowing what it threw), false when it
     /// was abandoned.

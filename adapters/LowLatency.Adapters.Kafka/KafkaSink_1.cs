@@ -38,9 +38,6 @@ public sealed class KafkaSink<T> : ICommitGate, IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan s_flushSlice = TimeSpan.FromMilliseconds(50);
 
-    // Everything is flushed (or abandoned) before the destroy, so it has nothing left to wait for on the brokers.
-    private static readonly TimeSpan s_destroyBound = TimeSpan.FromSeconds(10);
-
     private readonly IKafkaEncoder<T> _encoder;
     private readonly KafkaSinkOptions _options;
     private readonly ILogger _logger;
@@ -230,9 +227,10 @@ public sealed class KafkaSink<T> : ICommitGate, IAsyncDisposable, IDisposable
             _logger.LogSinkFaulted(_options.Name, $"disposed with {Produced - Delivered - Failed} record(s) unacknowledged: {e.Message}");
         }
 
-        if (!KafkaClientTeardown.TryRun(_producer.Dispose, s_destroyBound, $"{_options.Name}/dispose"))
+        // Everything is flushed (or abandoned) before the destroy, so it has nothing left to wait for on the brokers.
+        if (!KafkaClientTeardown.TryRun(_producer.Dispose, KafkaClientTeardown.DefaultBound, $"{_options.Name}/dispose"))
         {
-            _logger.LogSinkFaulted(_options.Name, $"librdkafka's destroy of the producer did not return within {s_destroyBound.TotalSeconds:0} s; the producer was abandoned.");
+            _logger.LogSinkFaulted(_options.Name, $"librdkafka's destroy of the producer did not return within {KafkaClientTeardown.DefaultBound.TotalSeconds:0} s; the producer was abandoned.");
         }
     }
 

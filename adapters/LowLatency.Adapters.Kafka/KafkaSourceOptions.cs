@@ -65,7 +65,7 @@ public sealed record KafkaSourceOptions
     /// it the client is abandoned (its threads end with the process) and <see cref="KafkaSource{T}.Completion"/>
     /// faults saying so: a librdkafka close or destroy that does not return cannot hold the host.
     /// </summary>
-    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan CloseTimeout { get; init; } = KafkaClientTeardown.DefaultBound;
 
     /// <summary>Group <c>session.timeout.ms</c>: how fast a dead member is noticed (and how long a restart waits to rejoin).</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(6);

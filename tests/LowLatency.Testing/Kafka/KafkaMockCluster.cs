@@ -146,7 +146,7 @@ public sealed unsafe class KafkaMockCluster : IDisposable
             }
 
             // librdkafka's destroy has no bound of its own; a lab run or a test must not inherit a hang of it.
-            if (!KafkaClientTeardown.TryRun(Destroy, TimeSpan.FromSeconds(10), "kafka-mock/destroy"))
+            if (!KafkaClientTeardown.TryRun(Destroy, KafkaClientTeardown.DefaultBound, "kafka-mock/destroy"))
             {
                 Console.Error.WriteLine("lowlatency: warning: librdkafka's destroy of the embedded mock cluster did not return within 10 s; it was abandoned.");
             }

@@ -21,9 +21,11 @@ namespace LowLatency.Adapters.Kafka;
 /// must be <see cref="ProducerType.Single"/>). Rebalance callbacks run on that thread, inside the consume
 /// call, so partition state needs no lock; the last one, at stop, runs inside the close, on a teardown thread the
 /// poll thread waits for (bounded by <see cref="KafkaSourceOptions.CloseTimeout"/>).</para>
-/// <para><b>Decoding.</b> librdkafka hands the value to the decoder as a span over its own buffer; the decoder
-/// writes a staging value that is copied into a slot claimed through the engine's claim API (see
-/// <c>KafkaSource_1.Decode.cs</c>); a malformed record costs no claim and leaves no hole in the ring.</para>
+/// <para><b>Polling and decoding.</b> Records come from librdkafka in batches, one native call each, on the
+/// Confluent consumer's own queue (<c>KafkaSource_1.Poll.cs</c>); each batch claims a range of slots through the
+/// engine's claim API, the decoder writes each record from librdkafka's buffer straight into its slot, and the range
+/// is published once; slots of refused records are handed back unpublished, so the ring has no hole
+/// (<c>KafkaSource_1.Decode.cs</c>).</para>
 /// <para><b>Commits.</b> Beside each slot the source keeps (partition, offset). Every
 /// <see cref="KafkaSourceOptions.StoreInterval"/> it scans the slots the pipeline has completed, records one
 /// (sequence, next offset) checkpoint per partition, and hands librdkafka's offset store the newest
@@ -42,11 +44,10 @@ namespace LowLatency.Adapters.Kafka;
 public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
     where T : struct
 {
-    private const int RoundCheckEvery = 64;
-
     private readonly Pipeline<T> _pipeline;
     private readonly RingBuffer<T> _ring;
     private readonly Sequencer _sequencer;
+    private readonly SingleProducerSequencer _claims; // the same sequencer: a batch hands back the claims it did not fill
     private readonly IKafkaDecoder<T> _decoder;
     private readonly KafkaSourceOptions _options;
     private readonly TimeProvider _time;
@@ -74,10 +75,9 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
     private readonly List<TopicPartitionOffset> _toCommit = [];
     private ICommitGate[] _gates = [];
     private IKafkaTaskOwner? _owner; // set before Start; then the owner places partitions and the source commits no offsets
-    private IConsumer<Ignore, Null>? _consumer;
+    private IConsumer<Ignore, Ignore>? _consumer;
     private KafkaPartitionState? _lastState;
     private long _scanned = Sequence.InitialValue;
-    private bool _decoded;
     private bool _paused;
     private bool _pauseStateStale; // a rebalance assigned partitions: paused ones must be paused again
     private long _nextRound;
@@ -128,6 +128,7 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         _pipeline = pipeline;
         _ring = pipeline.RingBuffer;
         _sequencer = _ring.Sequencer;
+        _claims = (SingleProducerSequencer)_sequencer;
         _decoder = decoder;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
@@ -206,6 +207,7 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         {
             EnsureNotStarted();
             _consumer = BuildConsumer();
+            _queue = new LibrdkafkaConsumerQueue(_consumer, ConsumeBatch);
             _thread = new Thread(Run) { Name = $"{_options.Name}/poll", IsBackground = true };
         }
 
@@ -255,7 +257,7 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         }
     }
 
-    private IConsumer<Ignore, Null> BuildConsumer()
+    private IConsumer<Ignore, Ignore> BuildConsumer()
     {
         var config = new ConsumerConfig();
         foreach (KeyValuePair<string, string> setting in _options.Settings)
@@ -272,10 +274,6 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         config.SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds;
         config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
 
-        // The poll loop reads a record's topic, partition, offset and value only: Confluent.Kafka then skips
-        // marshalling each record's headers and timestamp (allocations and native calls per record).
-        config.ConsumeResultFields = "topic";
-
         // librdkafka's prefetch is the one buffer outside the ring while the source is stopped at its high
         // mark; its default bound (64 MiB) is more than a low-latency host wants to hold.
         config.QueuedMaxMessagesKbytes ??= 16 * 1024;
@@ -284,196 +282,13 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
             config.HeartbeatIntervalMs = Math.Max(100, config.SessionTimeoutMs.Value / 4);
         }
 
-        return new ConsumerBuilder<Ignore, Null>(config)
-            .SetValueDeserializer(new StagingDeserializer(this))
+        return new ConsumerBuilder<Ignore, Ignore>(config)
             .SetPartitionsAssignedHandler((consumer, partitions) => OnAssigned(consumer, partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => _logger.LogClient(message))
             .Build();
-    }
-
-    private void Run()
-    {
-        IConsumer<Ignore, Null> consumer = _consumer!;
-        Exception? fault = null;
-        try
-        {
-            consumer.Subscribe(_options.Topics);
-            EnterTrouble("no broker has answered yet", reported: false);
-            int pollMs = (int)_options.PollTimeout.TotalMilliseconds;
-            int sinceRoundCheck = 0;
-            while (!_stopRequested && !_ring.IsClosed && Volatile.Read(ref _fault) is null)
-            {
-                if (_pauseStateStale)
-                {
-                    _pauseStateStale = false;
-                    ReapplyPause();
-                }
-
-                if (_paused ? _flow.IsAtLow() : _flow.IsAtHigh())
-                {
-                    FlushPublished();
-                    ApplyBackpressureSlow();
-                    continue;
-                }
-
-                _decoded = false;
-
-                // While records are queued, take them without waiting and publish them as one range; the
-                // moment none is queued, publish what was taken. One release store and one wake-up of the
-                // stages per burst instead of per record.
-                bool batching = _unpublishedFrom >= 0;
-                ConsumeResult<Ignore, Null>? result = TryConsume(consumer, batching ? 0 : pollMs);
-                if (result is null)
-                {
-                    if (batching)
-                    {
-                        FlushPublished();
-                    }
-                    else
-                    {
-                        ProgressRound();
-                    }
-
-                    continue;
-                }
-
-                if (result.IsPartitionEOF)
-                {
-                    OnEndOfPartition(result.Topic, result.Partition.Value);
-                }
-                else if (_decoded)
-                {
-                    PublishDecoded(result.Topic, result.Partition.Value, result.Offset.Value);
-                }
-                else
-                {
-                    OnMalformed(result.Topic, result.Partition.Value, result.Offset.Value);
-                }
-
-                if (++sinceRoundCheck >= RoundCheckEvery)
-                {
-                    sinceRoundCheck = 0;
-                    if (Stopwatch.GetTimestamp() >= _nextRound)
-                    {
-                        ProgressRound();
-                    }
-                }
-            }
-
-            FlushPublished();
-            FinishInFlight(_options.StopTimeout, untilGatesSettle: false);
-            if (!InTrouble)
-            {
-                // With no broker reachable a synchronous commit or group leave would wait on librdkafka's own
-                // timeouts: skip them. The offsets stay uncommitted and the next owner replays (at least once).
-                CommitStoredSync(_assigned);
-            }
-        }
-        catch (KafkaException e)
-        {
-            string kind = e.Error.IsFatal ? "fatal client error" : "client error";
-            fault = new KafkaSourceException($"Kafka source '{_options.Name}': {kind} {e.Error.Code}: {e.Error.Reason}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            fault = new KafkaSourceException($"Kafka source '{_options.Name}': {e.Message}", e);
-        }
-        finally
-        {
-            // With no broker reachable, leaving the group would wait on librdkafka's own timeouts: skip it.
-            bool leave = !InTrouble;
-            Exception? leaveFault = null;
-            if (KafkaClientTeardown.TryRun(() => leaveFault = LeaveAndFree(consumer, leave), _options.CloseTimeout, $"{_options.Name}/close"))
-            {
-                fault ??= leaveFault;
-            }
-            else
-            {
-                fault ??= new KafkaSourceException(string.Create(CultureInfo.InvariantCulture,
-                    $"Kafka source '{_options.Name}': leaving the group and freeing the client did not finish within CloseTimeout = {_options.CloseTimeout.TotalSeconds:0.###} s (a librdkafka close or destroy call did not return); the client was abandoned."));
-            }
-
-            KafkaTelemetry.Unregister(this);
-            fault ??= Volatile.Read(ref _fault);
-            if (fault is null)
-            {
-                _completion.TrySetResult();
-            }
-            else
-            {
-                _logger.LogSourceFaulted(_options.Name, fault.Message);
-                _completion.TrySetException(fault);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Closes the consumer (its revocation callback runs here, on the teardown thread, while the poll thread waits
-    /// for it) and frees every client. Returns a fault, or null.
-    /// </summary>
-    private KafkaSourceException? LeaveAndFree(IConsumer<Ignore, Null> consumer, bool leave)
-    {
-        BeforeClose?.Invoke();
-        DisposeProbe();
-        DisposeDeadLetters();
-        KafkaSourceException? fault = null;
-        try
-        {
-            if (leave)
-            {
-                consumer.Close();
-            }
-        }
-        catch (KafkaException e)
-        {
-            fault = new KafkaSourceException($"Kafka source '{_options.Name}': leaving the group failed: {e.Error.Reason}", e);
-        }
-
-        consumer.Dispose();
-        return fault;
-    }
-
-    /// <summary>Publishes the decoded range: the release store that hands the slots (and side entries) to the stages.</summary>
-    private void FlushPublished()
-    {
-        if (_unpublishedFrom < 0)
-        {
-            return;
-        }
-
-        _sequencer.Publish(_unpublishedFrom, _unpublishedTo);
-        Volatile.Write(ref _consumed, _consumed + (_unpublishedTo - _unpublishedFrom + 1));
-        _unpublishedFrom = -1;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private KafkaPartitionState? Lookup(string topic, int partition)
-    {
-        KafkaPartitionState? last = _lastState;
-        if (last is not null && last.Partition == partition && ReferenceEquals(last.Topic, topic))
-        {
-            return last;
-        }
-
-        return LookupSlow(topic, partition);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private KafkaPartitionState? LookupSlow(string topic, int partition)
-    {
-        foreach (KafkaPartitionState state in _assigned)
-        {
-            if (state.Partition == partition && string.Equals(state.Topic, topic, StringComparison.Ordinal))
-            {
-                _lastState = state;
-                return state;
-            }
-        }
-
-        return null;
     }
 
     private void OnEventTime(KafkaPartitionState state, long eventTime)
@@ -497,9 +312,9 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         }
     }
 
-    private void OnEndOfPartition(string topic, int partition)
+    private void OnEndOfPartition(KafkaPartitionState? state)
     {
-        if (Lookup(topic, partition) is { } state)
+        if (state is not null)
         {
             state.AtEnd = true;
             if (!state.Idle)
@@ -611,7 +426,7 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         }
 
         long safe = SafeSequence();
-        IConsumer<Ignore, Null> consumer = _consumer!;
+        IConsumer<Ignore, Ignore> consumer = _consumer!;
         foreach (KafkaPartitionState state in _assigned)
         {
             state.Advance(safe);
@@ -654,7 +469,7 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
 
     private void UpdateLag()
     {
-        IConsumer<Ignore, Null> consumer = _consumer!;
+        IConsumer<Ignore, Ignore> consumer = _consumer!;
         foreach (KafkaPartitionState state in _assigned)
         {
             // Cached from fetch responses: no broker round trip. Before the first record, lag counts from the log start.
@@ -823,7 +638,7 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         }
     }
 
-    private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Null> consumer, List<TopicPartition> partitions)
+    private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Ignore> consumer, List<TopicPartition> partitions)
     {
         List<TopicPartitionOffset> starts = _owner is null ? partitions.ConvertAll(p => new TopicPartitionOffset(p, Offset.Unset)) : AssignTasks(consumer, partitions);
         foreach (TopicPartition partition in partitions)
@@ -896,25 +711,6 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         else if (IsUnreachable(error.Code))
         {
             EnterTrouble(error.Reason);
-        }
-    }
-
-    /// <summary>
-    /// One consume call. A missing subscribed topic arrives as a consume error: it opens a trouble period
-    /// (the topic may still be created within <see cref="KafkaSourceOptions.BrokerTimeout"/>) instead of
-    /// stopping the source at once. Any other error stops it.
-    /// </summary>
-    private ConsumeResult<Ignore, Null>? TryConsume(IConsumer<Ignore, Null> consumer, int timeoutMs)
-    {
-        try
-        {
-            return consumer.Consume(timeoutMs);
-        }
-        catch (ConsumeException e) when (e.Error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownTopic or ErrorCode.Local_UnknownPartition)
-        {
-            EnterTrouble(e.Error.Reason);
-            CheckLiveness();
-            return null;
         }
     }
 

@@ -236,6 +236,19 @@ public sealed partial class KafkaSource<T>
         }
     }
 
+    /// <summary>Scans completed slots, stores safe offsets, updates idleness, lag and flow control.</summary>
+    private void ProgressRound()
+    {
+        _nextRound = Stopwatch.GetTimestamp() + _storeIntervalTicks;
+        ScanCompleted();
+        StoreSafeOffsets();
+        CheckIdle();
+        OfferIdleCommit();
+        UpdateLag();
+        UpdateCaughtUp();
+        CheckLiveness();
+    }
+
     /// <summary>Publishes the decoded range: the release store that hands the slots (and side entries) to the stages.</summary>
     private void FlushPublished()
     {

@@ -130,7 +130,7 @@ public sealed partial class KafkaSource<T>
         _logger.LogMalformed(_options.Name, state.Topic, state.Partition, offset, reasonName);
         if (_options.DeadLetterTopic is { } deadLetterTopic)
         {
-            DeadLetter(deadLetterTopic, state.Topic, state.Partition, offset, reason, value.ToArray());
+            DeadLetter(deadLetterTopic, state.Topic, state.Partition, offset, reason, reason == KafkaMalformedReason.NullValue ? null : value.ToArray());
         }
     }
 
@@ -139,7 +139,7 @@ public sealed partial class KafkaSource<T>
     /// <see cref="KafkaSourceOptions.BrokerTimeout"/>): the offset is committed past a malformed record only
     /// once its dead letter is durable. Rare path, so the wait on the poll thread is the simple, lossless choice.
     /// </summary>
-    private void DeadLetter(string deadLetterTopic, string topic, int partition, long offset, KafkaMalformedReason reason, byte[] value)
+    private void DeadLetter(string deadLetterTopic, string topic, int partition, long offset, KafkaMalformedReason reason, byte[]? value)
     {
         _deadLetters ??= new ProducerBuilder<Null, byte[]>(new ProducerConfig
         {
@@ -157,7 +157,7 @@ public sealed partial class KafkaSource<T>
         };
         try
         {
-            _deadLetters.ProduceAsync(deadLetterTopic, new Message<Null, byte[]> { Value = value, Headers = headers }).GetAwaiter().GetResult();
+            _deadLetters.ProduceAsync(deadLetterTopic, new Message<Null, byte[]> { Value = value!, Headers = headers }).GetAwaiter().GetResult();
             Volatile.Write(ref _deadLettered, _deadLettered + 1);
         }
         catch (ProduceException<Null, byte[]> e)

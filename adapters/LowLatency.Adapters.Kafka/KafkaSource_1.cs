@@ -18,7 +18,7 @@ namespace LowLatency.Adapters.Kafka;
 /// </summary>
 /// <remarks>
 /// <para><b>Threading.</b> One poll thread owns the consumer and is the ring's only producer (the pipeline
-/// must be <see cref="ProducerType.Single"/>). Rebalance callbacks run on that thread, inside the consume
+/// must be <see cref="ProducerType.Single"/>). Rebalance callbacks run on that thread, inside the batch consume
 /// call, so partition state needs no lock; the last one, at stop, runs inside the close, on a teardown thread the
 /// poll thread waits for (bounded by <see cref="KafkaSourceOptions.CloseTimeout"/>).</para>
 /// <para><b>Polling and decoding.</b> Records come from librdkafka in batches, one native call each, on the
@@ -206,8 +206,18 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         lock (_lock)
         {
             EnsureNotStarted();
-            _consumer = BuildConsumer();
-            _queue = new LibrdkafkaConsumerQueue(_consumer, ConsumeBatch);
+            IConsumer<Ignore, Ignore> consumer = BuildConsumer();
+            try
+            {
+                _queue = new LibrdkafkaConsumerQueue(consumer, ConsumeBatch);
+            }
+            catch (InvalidOperationException)
+            {
+                consumer.Dispose();
+                throw;
+            }
+
+            _consumer = consumer;
             _thread = new Thread(Run) { Name = $"{_options.Name}/poll", IsBackground = true };
         }
 

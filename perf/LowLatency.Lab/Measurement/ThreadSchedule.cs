@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -19,6 +20,21 @@ internal readonly record struct ThreadSchedule(long RunNs, long RunnableWaitNs)
     /// Read it with <see cref="Read"/> while the thread runs: the file goes when the thread ends.
     /// </summary>
     public static string? FindThread(string namePrefix) => FindThreads(namePrefix).FirstOrDefault();
+
+    /// <summary>
+    /// <see cref="FindThread"/>, retried for up to <paramref name="bound"/> on Linux: a thread just started names itself
+    /// once it runs. Null when no such thread appeared (or elsewhere than Linux).
+    /// </summary>
+    public static string? AwaitThread(string namePrefix, TimeSpan bound)
+    {
+        string? path = FindThread(namePrefix);
+        for (var waited = Stopwatch.StartNew(); path is null && OperatingSystem.IsLinux() && waited.Elapsed < bound; Thread.Sleep(1))
+        {
+            path = FindThread(namePrefix);
+        }
+
+        return path;
+    }
 
     /// <summary>The schedstat files of every thread of this process whose name starts with <paramref name="namePrefix"/> (none elsewhere than Linux).</summary>
     public static List<string> FindThreads(string namePrefix)

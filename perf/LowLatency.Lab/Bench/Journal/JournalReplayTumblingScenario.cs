@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using LowLatency.Engine.Journal;
 using LowLatency.Engine.Pipelines;
@@ -70,11 +69,7 @@ internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenari
 
             pipeline.Start();
             using var reader = JournalReader.Open<WindowTrade, BlittableCodec<WindowTrade>>(folder, default);
-            string? stageThread = ThreadSchedule.FindThread(PipelineName + "/");
-            for (var naming = Stopwatch.StartNew(); stageThread is null && OperatingSystem.IsLinux() && naming.Elapsed < TimeSpan.FromSeconds(1); Thread.Sleep(1))
-            {
-                stageThread = ThreadSchedule.FindThread(PipelineName + "/"); // a new thread names itself once it runs
-            }
+            string? stageThread = ThreadSchedule.AwaitThread(PipelineName + "/", TimeSpan.FromSeconds(1));
 
             ThreadSchedule? stageStart = stageThread is null ? null : ThreadSchedule.Read(stageThread);
             ThreadSchedule? replayStart = ThreadSchedule.OfCurrentThread();

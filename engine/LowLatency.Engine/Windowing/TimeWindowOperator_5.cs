@@ -150,6 +150,20 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
     }
 
+    /// <summary>Handles the events of <paramref name="batch"/> in order (sequences from <paramref name="firstSequence"/>), each key's state prefetched a few events ahead.</summary>
+    public override void OnBatch(Span<TEvent> batch, int input, long firstSequence)
+    {
+        for (int i = 0; i < batch.Length; i++)
+        {
+            if (i + PrefetchDistance < batch.Length)
+            {
+                _keyIds.Prefetch(_core.Function.GetKey(in batch[i + PrefetchDistance]));
+            }
+
+            OnEvent(ref batch[i], input, firstSequence + i);
+        }
+    }
+
     /// <summary>The common event: every window of its pane is still open and nothing is emitted for it now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AcceptQuiet(in TEvent e, long ts, long paneStart, long before)

@@ -86,6 +86,18 @@ public abstract class WindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWi
     /// <inheritdoc/>
     public abstract void OnEvent(ref TEvent e, int input, long sequence);
 
+    /// <summary>How many events ahead a batch prefetches the state of an event's key: about one memory latency of work.</summary>
+    private protected const int PrefetchDistance = 8;
+
+    /// <inheritdoc/>
+    public virtual void OnBatch(Span<TEvent> batch, int input, long firstSequence)
+    {
+        for (int i = 0; i < batch.Length; i++)
+        {
+            OnEvent(ref batch[i], input, firstSequence + i);
+        }
+    }
+
     /// <inheritdoc/>
     public void OnWatermark(long watermark, int input = 0)
     {

@@ -110,7 +110,10 @@ public class KeySlotTable<TKey, TValue>
             Sse.Prefetch0(Unsafe.AsPointer(ref _buckets[i]));
             if (HasValues)
             {
-                Sse.Prefetch0(Unsafe.AsPointer(ref _values[i]));
+                // Both ends: a value need not start a line, and may end in the next.
+                ref TValue value = ref _values[i];
+                Sse.Prefetch0(Unsafe.AsPointer(ref value));
+                Sse.Prefetch0((byte*)Unsafe.AsPointer(ref value) + Unsafe.SizeOf<TValue>() - 1);
             }
         }
     }

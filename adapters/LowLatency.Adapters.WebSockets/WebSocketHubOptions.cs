@@ -44,8 +44,11 @@ public sealed record WebSocketHubOptions
     /// </summary>
     public long MaxBufferBytes { get; init; } = 256L << 20;
 
-    /// <summary>The most updates in one frame.</summary>
-    public int MaxUpdatesPerFrame { get; init; } = 32;
+    /// <summary>
+    /// The most updates in one frame: a screen of a hundred symbols gets every changed bar in one frame. Each
+    /// connection holds one frame's buffer of this size (<see cref="WebSocketHub.BufferBytesPerConnection"/>).
+    /// </summary>
+    public int MaxUpdatesPerFrame { get; init; } = 128;
 
     /// <summary>
     /// The least time between two update frames to one client (zero: the next frame as soon as the previous one is

@@ -106,6 +106,7 @@ internal static class BenchCatalog
         new StalledClientsScenario(clients: 100, stalled: 100),
         new StalledClientsScenario(clients: 900, stalled: 0),
         new StalledClientsScenario(clients: 1000, stalled: 100),
+        new StalledClientsScenario(clients: 1000, stalled: 100, beside: true),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

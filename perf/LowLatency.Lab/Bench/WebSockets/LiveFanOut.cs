@@ -57,15 +57,8 @@ internal sealed class LiveFanOut : IFanOutFixture
     /// </summary>
     public static async Task<LiveFanOut> StartAsync(int clients, int stalled, bool binary, bool clientsInChild = false)
     {
-        var hub = new WebSocketHub(WebSocketHubOptions.Default with
-        {
-            Name = "bench",
-            MaxConnections = clients + 16,
-            MaxBufferBytes = MemoryCapBytes,
-            MinFrameInterval = FrameInterval,
-        });
-        LiveTopic bars = hub.AddTopic("bars", s_fields);
-        hub.Start();
+        WebSocketHub hub = StartHub("bench", clients);
+        LiveTopic bars = hub.Topics[0];
         WebSocketServer server = await WebSocketServer.StartAsync(hub, WebSocketServerOptions.Default with { Dashboard = false });
         var fixture = new LiveFanOut(server, bars, binary);
         if (clientsInChild)
@@ -78,6 +71,21 @@ internal sealed class LiveFanOut : IFanOutFixture
         }
 
         return fixture;
+    }
+
+    /// <summary>A started hub with the bench's options and its one topic, <c>bars</c> (<c>Topics[0]</c>), for <paramref name="clients"/> connections.</summary>
+    public static WebSocketHub StartHub(string name, int clients)
+    {
+        var hub = new WebSocketHub(WebSocketHubOptions.Default with
+        {
+            Name = name,
+            MaxConnections = clients + 16,
+            MaxBufferBytes = MemoryCapBytes,
+            MinFrameInterval = FrameInterval,
+        });
+        hub.AddTopic("bars", s_fields);
+        hub.Start();
+        return hub;
     }
 
     /// <summary>

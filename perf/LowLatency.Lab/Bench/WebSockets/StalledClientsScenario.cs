@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LowLatency.Adapters.WebSockets;
 using LowLatency.Engine;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Lab.Measurement;
@@ -15,25 +16,42 @@ namespace LowLatency.Lab.Bench.WebSockets;
 /// (<see cref="ThreadSchedule"/>; shares of the measured wall time), the server's and the clients' processes in
 /// cores, updates sent per second and the share of them the hub formatted (the rest copied a shared encoding).
 /// </summary>
-internal sealed class StalledClientsScenario(int clients, int stalled) : IBenchScenario
+internal sealed class StalledClientsScenario(int clients, int stalled, bool beside = false) : IBenchScenario
 {
     // The pipeline's stage thread: "{pipeline name}/{stage}" (Linux keeps 15 characters of a thread's name).
     private const string StageThread = "bench-ws/";
 
-    public string Name => clients == 0 ? "websocket-pipeline-no-clients" : $"websocket-pipeline-{clients}-clients-{stalled}-stalled";
+    // Beside: the clients' hub gets 1,000 keys every 10 ms from its own thread (100 k updates/s), enough to fill every
+    // reader's frames (1,000 keys change within each 50 ms frame interval), as the stage's every-64th event does.
+    private static readonly TimeSpan BesideRound = TimeSpan.FromMilliseconds(10);
+
+    public string Name => (clients, beside) switch
+    {
+        (0, _) => "websocket-pipeline-no-clients",
+        (_, false) => $"websocket-pipeline-{clients}-clients-{stalled}-stalled",
+        _ => $"websocket-pipeline-beside-{clients}-clients-{stalled}-stalled",
+    };
 
     public string Group => "websocket";
 
-    public string Description => clients == 0
-        ? "engine 1P1C (Blocking) whose stage publishes every 64th event to a hub with no clients"
-        : $"the same with {clients} loopback clients (child process, nice 19) subscribed to every key, {stalled} of them never reading";
+    public string Description => (clients, beside) switch
+    {
+        (0, _) => "engine 1P1C (Blocking) whose stage publishes every 64th event to a hub with no clients",
+        (_, false) => $"the same with {clients} loopback clients (child process, nice 19) subscribed to every key, {stalled} of them never reading",
+        _ => $"the no-client pipeline beside another hub in this process that sends to the {clients} clients ({stalled} stalled), fed by its own thread: the delivery's CPU without any coupling to the pipeline",
+    };
 
     public BenchResult Run(BenchContext context)
     {
-        var fixture = (LiveFanOut)FanOutFixtures.Get(Name, async () => await LiveFanOut.StartAsync(clients, stalled, binary: false, clientsInChild: clients > 0));
-        using var publisher = fixture.Hub.CreatePublisher("pipeline");
+        // Beside shares the connected clients with the coupled row of the same counts (one fixture alive at a time).
+        string fixtureName = beside ? $"websocket-pipeline-{clients}-clients-{stalled}-stalled" : Name;
+        var fixture = (LiveFanOut)FanOutFixtures.Get(fixtureName, async () => await LiveFanOut.StartAsync(clients, stalled, binary: false, clientsInChild: clients > 0));
+        WebSocketHub? ownHub = beside ? LiveFanOut.StartHub("bench-beside", clients: 0) : null;
+        using var publisher = (ownHub ?? fixture.Hub).CreatePublisher("pipeline");
         var pipeline = Pipeline<long>.Create(PipelineOptions.Default with { Name = "bench-ws", Capacity = 1 << 14, WaitStrategy = WaitStrategyKind.Blocking, StopTimeout = TimeSpan.FromSeconds(10) });
-        pipeline.HandleEventsWith(new PublishingStage(publisher, fixture.Bars));
+        pipeline.HandleEventsWith(new PublishingStage(publisher, ownHub?.Topics[0] ?? fixture.Bars));
+        using var feeding = new CancellationTokenSource();
+        Task feeder = beside ? Task.Factory.StartNew(() => Feed(fixture, feeding.Token), TaskCreationOptions.LongRunning) : Task.CompletedTask;
         pipeline.Start();
         RingBuffer<long> ring = pipeline.RingBuffer;
 
@@ -114,6 +132,18 @@ internal sealed class StalledClientsScenario(int clients, int stalled) : IBenchS
 
         BenchResult result = measured with { Figures = figures };
         pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        feeding.Cancel();
+        feeder.GetAwaiter().GetResult();
+        ownHub?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return result;
+    }
+
+    private static void Feed(LiveFanOut fixture, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            fixture.PublishRoundAsync(1000).AsTask().GetAwaiter().GetResult();
+            Thread.Sleep(BesideRound);
+        }
     }
 }

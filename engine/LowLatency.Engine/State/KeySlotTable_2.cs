@@ -110,10 +110,12 @@ public class KeySlotTable<TKey, TValue>
             Sse.Prefetch0(Unsafe.AsPointer(ref _buckets[i]));
             if (HasValues)
             {
-                // Both ends: a value need not start a line, and may end in the next.
-                ref TValue value = ref _values[i];
-                Sse.Prefetch0(Unsafe.AsPointer(ref value));
-                Sse.Prefetch0((byte*)Unsafe.AsPointer(ref value) + Unsafe.SizeOf<TValue>() - 1);
+                // Every line of the home value and the next one (a key displaced by one bucket, common at ¾ load):
+                // a value need not start a line and may end in the next.
+                byte* value = (byte*)Unsafe.AsPointer(ref _values[i]);
+                Sse.Prefetch0(value);
+                Sse.Prefetch0(value + Unsafe.SizeOf<TValue>() - 1);
+                Sse.Prefetch0(value + (2 * Unsafe.SizeOf<TValue>()) - 1);
             }
         }
     }

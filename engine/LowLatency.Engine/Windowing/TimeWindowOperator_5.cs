@@ -36,6 +36,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
+    // How many events ahead a batch prefetches a key's state: about one memory latency of work (16 measured no better).
+    private const int PrefetchDistance = 8;
+
     private readonly long _size;
     private readonly long _slide;
     private readonly long _pane;        // gcd(size, slide): window bounds fall on pane bounds

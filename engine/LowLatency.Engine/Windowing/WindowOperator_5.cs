@@ -86,9 +86,6 @@ public abstract class WindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWi
     /// <inheritdoc/>
     public abstract void OnEvent(ref TEvent e, int input, long sequence);
 
-    /// <summary>How many events ahead a batch prefetches the state of an event's key: about one memory latency of work.</summary>
-    private protected const int PrefetchDistance = 8;
-
     /// <inheritdoc/>
     public virtual void OnBatch(Span<TEvent> batch, int input, long firstSequence)
     {

@@ -23,6 +23,9 @@ internal sealed class KafkaPartitionState
 
     public int Partition => TopicPartition.Partition.Value;
 
+    /// <summary>librdkafka's <c>rd_kafka_topic_t*</c> of <see cref="Topic"/>, learnt from the first record (0 until then): records are matched by it, not by name.</summary>
+    public nint TopicHandle { get; set; }
+
     /// <summary>False once revoked or lost: its in-flight events are no longer committed by this source.</summary>
     public bool Assigned { get; set; } = true;
 

@@ -6,7 +6,7 @@ internal static class KafkaReservedSettings
     public static readonly HashSet<string> Consumer = new(StringComparer.Ordinal)
     {
         "bootstrap.servers", "group.id", "enable.auto.commit", "enable.auto.offset.store", "auto.commit.interval.ms",
-        "enable.partition.eof", "session.timeout.ms", "dotnet.consumer.consume.result.fields",
+        "enable.partition.eof", "session.timeout.ms",
     };
 
     public static readonly HashSet<string> Producer = new(StringComparer.Ordinal)

@@ -1,25 +1,25 @@
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using LowLatency.Engine;
+using LowLatency.Engine.Sequencing;
 
 namespace LowLatency.Adapters.Kafka;
 
 /// <summary>
-/// Decoding and publishing. librdkafka hands the value to the decoder as a span over its own buffer, inside
-/// the consume call; the decoder writes a staging value, which is copied into a slot claimed through the
-/// engine's claim API (<see cref="Engine.Sequencing.Sequencer.TryNext(int, out long)"/>) and published: no slot
-/// is written before it is claimed. The copy is one struct move; a malformed record costs no claim and
-/// leaves no hole. Malformed records are counted per <see cref="KafkaMalformedReason"/> (property, meter,
-/// log) and, with <see cref="KafkaSourceOptions.DeadLetterTopic"/>, produced there with their origin.
+/// Decoding into the ring. A batch claims a range of slots through the engine's claim API
+/// (<see cref="Sequencer.TryNext(int, out long)"/>), sized for the rest of the batch; the decoder writes each record
+/// from librdkafka's buffer straight into the next claimed slot, and the source writes the slot's side entries
+/// (partition, offset, event time, watermark) beside it. A refused record leaves its slot to the next record; slots the
+/// batch did not fill are handed back unpublished (<see cref="SingleProducerSequencer.ReturnClaims"/>), so no slot is
+/// written before it is claimed and none is published empty. Malformed records are counted per
+/// <see cref="KafkaMalformedReason"/> (property, meter, log) and, with <see cref="KafkaSourceOptions.DeadLetterTopic"/>,
+/// produced there with their origin.
 /// </summary>
 public sealed partial class KafkaSource<T>
 {
     private static readonly string[] s_reasonNames = Enum.GetNames<KafkaMalformedReason>();
 
-    // Poll thread only: the record decoded by the last consume call, and why the last one was refused.
-    private T _staging;
-    private KafkaMalformedReason _refusedAs;
-    private byte[]? _refusedValue;
+    // Poll thread only.
     private IProducer<Null, byte[]>? _deadLetters;
 
     // Written by the poll thread (volatile), read by anyone; indexed by KafkaMalformedReason.
@@ -34,57 +34,29 @@ public sealed partial class KafkaSource<T>
     /// <summary>Malformed records delivered to <see cref="KafkaSourceOptions.DeadLetterTopic"/>.</summary>
     public long DeadLettered => Volatile.Read(ref _deadLettered);
 
-    /// <summary>Called by the value deserializer, inside the consume call, with librdkafka's buffer.</summary>
+    /// <summary>
+    /// Decodes a record into the claimed slot <paramref name="sequence"/> and writes its side entries; false (counted,
+    /// dead-lettered) when the record is malformed, and the slot stays free for the next record.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Decode(ReadOnlySpan<byte> value, bool isNull)
+    private bool DecodeInto(long sequence, KafkaPartitionState state, in LibrdkafkaConsumerQueue.RawMessage message, long now)
     {
-        if (isNull)
-        {
-            _decoded = false;
-            _refusedAs = KafkaMalformedReason.NullValue;
-            return;
-        }
-
-        _decoded = _decoder.TryDecode(value, ref _staging);
-        if (!_decoded)
-        {
-            RefuseSlow(value);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RefuseSlow(ReadOnlySpan<byte> value)
-    {
-        _refusedAs = KafkaMalformedReason.Undecodable;
-        _refusedValue = _options.DeadLetterTopic is null ? null : value.ToArray();
-    }
-
-    /// <summary>Claims the next slot through the engine, copies the staged event in, and adds it to the range to publish.</summary>
-    private void PublishDecoded(string topic, int partition, long offset)
-    {
-        if (!TryClaimSlot(out long sequence))
-        {
-            // Closed by a drain or a fault, or stopping: the record is not published, so it is never
-            // committed, and the next owner of the partition reads it again.
-            return;
-        }
-
         ref T slot = ref _ring[sequence];
-        slot = _staging;
-        KafkaPartitionState? state = Lookup(topic, partition);
+        if (message.Payload == 0 || !_decoder.TryDecode(message.Value, ref slot))
+        {
+            OnMalformed(state, message.Offset, message.Payload == 0 ? KafkaMalformedReason.NullValue : KafkaMalformedReason.Undecodable, message.Value);
+            return false;
+        }
+
         long index = sequence & _mask;
         long eventTime = _decoder.GetEventTime(in slot);
         _stateOf[index] = state;
-        _offsetOf[index] = offset;
+        _offsetOf[index] = message.Offset;
         _eventTimeOf[index] = eventTime;
-        if (state is not null)
-        {
-            state.Position = offset + 1;
-            state.AtEnd = false;
-            state.LastEventTimestamp = _idleTimeoutTicks == long.MaxValue ? 0 : _time.GetTimestamp();
-            OnEventTime(state, eventTime);
-        }
-
+        state.Position = message.Offset + 1;
+        state.AtEnd = false;
+        state.LastEventTimestamp = now;
+        OnEventTime(state, eventTime);
         _watermarkOf[index] = _watermark;
         if (_unpublishedFrom < 0)
         {
@@ -92,41 +64,49 @@ public sealed partial class KafkaSource<T>
         }
 
         _unpublishedTo = sequence;
-        if (sequence - _unpublishedFrom + 1 >= _options.MaxPublishBatch)
-        {
-            FlushPublished();
-        }
+        return true;
     }
 
+    /// <summary>Claims <paramref name="want"/> slots (fewer if the ring filled meanwhile) through the engine; false once the ring is closed or the source is stopping.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryClaimSlot(out long sequence)
+    private bool TryClaim(int want, out long low, out long high)
     {
-        if (_sequencer.TryNext(1, out sequence) != PublishResult.Ok && !ClaimSlow(out sequence))
+        int count = want;
+        if (_sequencer.TryNext(want, out high) != PublishResult.Ok && !ClaimSlow(ref count, out high))
         {
+            low = 0;
+            high = -1;
             return false;
         }
 
-        if (sequence - _ring.Capacity > _scanned)
+        low = high - count + 1;
+        if (high - _ring.Capacity > _scanned)
         {
-            // The slot's side entries (partition, offset) must be read by the commit scan before they are reused.
+            // The slots' side entries (partition, offset) must be read by the commit scan before they are rewritten.
             ScanCompleted();
         }
 
         return true;
     }
 
-    /// <summary>The ring is full (backpressure past the pause mark): wait for room, a close, or a stop request.</summary>
+    /// <summary>
+    /// Not enough room for the whole rest of the batch (the batch is sized to the free room, so only when the ring
+    /// filled meanwhile, e.g. while paused): publish what is decoded, then claim what fits, waiting for at least one
+    /// slot, a close, or a stop request.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ClaimSlow(out long sequence)
+    private bool ClaimSlow(ref int count, out long high)
     {
         // Our own unpublished claims must not be what fills the ring.
         FlushPublished();
         var spin = default(SpinWait);
         while (true)
         {
-            PublishResult result = _sequencer.TryNext(1, out sequence);
+            int fits = (int)Math.Clamp(_sequencer.RemainingCapacity, 1, count);
+            PublishResult result = _sequencer.TryNext(fits, out high);
             if (result == PublishResult.Ok)
             {
+                count = fits;
                 return true;
             }
 
@@ -140,17 +120,17 @@ public sealed partial class KafkaSource<T>
     }
 
     /// <summary>Counts a refused record and, with a dead-letter topic, delivers it there before going on.</summary>
-    private void OnMalformed(string topic, int partition, long offset)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnMalformed(KafkaPartitionState state, long offset, KafkaMalformedReason reason, ReadOnlySpan<byte> value)
     {
-        KafkaMalformedReason reason = _refusedAs;
         Volatile.Write(ref _malformed, _malformed + 1);
         Volatile.Write(ref _malformedBy[(int)reason], _malformedBy[(int)reason] + 1);
         string reasonName = s_reasonNames[(int)reason];
         KafkaTelemetry.Malformed.Add(1, new KeyValuePair<string, object?>("source", _options.Name), new KeyValuePair<string, object?>("reason", reasonName));
-        _logger.LogMalformed(_options.Name, topic, partition, offset, reasonName);
+        _logger.LogMalformed(_options.Name, state.Topic, state.Partition, offset, reasonName);
         if (_options.DeadLetterTopic is { } deadLetterTopic)
         {
-            DeadLetter(deadLetterTopic, topic, partition, offset, reason);
+            DeadLetter(deadLetterTopic, state.Topic, state.Partition, offset, reason, reason == KafkaMalformedReason.NullValue ? null : value.ToArray());
         }
     }
 
@@ -159,7 +139,7 @@ public sealed partial class KafkaSource<T>
     /// <see cref="KafkaSourceOptions.BrokerTimeout"/>): the offset is committed past a malformed record only
     /// once its dead letter is durable. Rare path, so the wait on the poll thread is the simple, lossless choice.
     /// </summary>
-    private void DeadLetter(string deadLetterTopic, string topic, int partition, long offset, KafkaMalformedReason reason)
+    private void DeadLetter(string deadLetterTopic, string topic, int partition, long offset, KafkaMalformedReason reason, byte[]? value)
     {
         _deadLetters ??= new ProducerBuilder<Null, byte[]>(new ProducerConfig
         {
@@ -177,30 +157,18 @@ public sealed partial class KafkaSource<T>
         };
         try
         {
-            _deadLetters.ProduceAsync(deadLetterTopic, new Message<Null, byte[]> { Value = _refusedValue!, Headers = headers }).GetAwaiter().GetResult();
+            _deadLetters.ProduceAsync(deadLetterTopic, new Message<Null, byte[]> { Value = value!, Headers = headers }).GetAwaiter().GetResult();
             Volatile.Write(ref _deadLettered, _deadLettered + 1);
         }
         catch (ProduceException<Null, byte[]> e)
         {
             Interlocked.CompareExchange(ref _fault, new KafkaSourceException($"Kafka source '{_options.Name}': dead letter for {topic}/{partition}@{offset} not delivered to '{deadLetterTopic}': {e.Error.Code} {e.Error.Reason}", e), null);
         }
-
-        _refusedValue = null;
     }
 
     private void DisposeDeadLetters()
     {
         _deadLetters?.Dispose();
         _deadLetters = null;
-    }
-
-    /// <summary>Confluent's value deserializer, used as the hook that decodes straight from librdkafka's buffer.</summary>
-    private sealed class StagingDeserializer(KafkaSource<T> source) : IDeserializer<Null>
-    {
-        public Null Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
-        {
-            source.Decode(data, isNull);
-            return null!;
-        }
     }
 }

@@ -116,6 +116,19 @@ public sealed partial class KafkaSource<T>
         }
     }
 
+    /// <summary>librdkafka's error callback; served on the poll thread, inside the batch call.</summary>
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            Interlocked.CompareExchange(ref _fault, new KafkaSourceException($"Kafka source '{_options.Name}': fatal client error {error.Code}: {error.Reason}", new KafkaException(error)), null);
+        }
+        else if (IsUnreachable(error.Code))
+        {
+            EnterTrouble(error.Reason);
+        }
+    }
+
     /// <summary>librdkafka's non-fatal errors that mean the cluster cannot be reached at all.</summary>
     private static bool IsUnreachable(ErrorCode code) =>
         code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Resolve;

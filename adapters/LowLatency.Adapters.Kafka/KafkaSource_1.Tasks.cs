@@ -40,7 +40,7 @@ public sealed partial class KafkaSource<T>
         }
     }
 
-    private List<TopicPartitionOffset> AssignTasks(IConsumer<Ignore, Null> consumer, List<TopicPartition> partitions)
+    private List<TopicPartitionOffset> AssignTasks(IConsumer<Ignore, Ignore> consumer, List<TopicPartition> partitions)
     {
         try
         {

@@ -18,12 +18,14 @@ namespace LowLatency.Adapters.Kafka;
 /// </summary>
 /// <remarks>
 /// <para><b>Threading.</b> One poll thread owns the consumer and is the ring's only producer (the pipeline
-/// must be <see cref="ProducerType.Single"/>). Rebalance callbacks run on that thread, inside the consume
+/// must be <see cref="ProducerType.Single"/>). Rebalance callbacks run on that thread, inside the batch consume
 /// call, so partition state needs no lock; the last one, at stop, runs inside the close, on a teardown thread the
 /// poll thread waits for (bounded by <see cref="KafkaSourceOptions.CloseTimeout"/>).</para>
-/// <para><b>Decoding.</b> librdkafka hands the value to the decoder as a span over its own buffer; the decoder
-/// writes a staging value that is copied into a slot claimed through the engine's claim API (see
-/// <c>KafkaSource_1.Decode.cs</c>); a malformed record costs no claim and leaves no hole in the ring.</para>
+/// <para><b>Polling and decoding.</b> Records come from librdkafka in batches, one native call each, on the
+/// Confluent consumer's own queue (<c>KafkaSource_1.Poll.cs</c>); each batch claims a range of slots through the
+/// engine's claim API, the decoder writes each record from librdkafka's buffer straight into its slot, and the range
+/// is published once; slots of refused records are handed back unpublished, so the ring has no hole
+/// (<c>KafkaSource_1.Decode.cs</c>).</para>
 /// <para><b>Commits.</b> Beside each slot the source keeps (partition, offset). Every
 /// <see cref="KafkaSourceOptions.StoreInterval"/> it scans the slots the pipeline has completed, records one
 /// (sequence, next offset) checkpoint per partition, and hands librdkafka's offset store the newest
@@ -42,11 +44,10 @@ namespace LowLatency.Adapters.Kafka;
 public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
     where T : struct
 {
-    private const int RoundCheckEvery = 64;
-
     private readonly Pipeline<T> _pipeline;
     private readonly RingBuffer<T> _ring;
     private readonly Sequencer _sequencer;
+    private readonly SingleProducerSequencer _claims; // the same sequencer: a batch hands back the claims it did not fill
     private readonly IKafkaDecoder<T> _decoder;
     private readonly KafkaSourceOptions _options;
     private readonly TimeProvider _time;
@@ -74,10 +75,9 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
     private readonly List<TopicPartitionOffset> _toCommit = [];
     private ICommitGate[] _gates = [];
     private IKafkaTaskOwner? _owner; // set before Start; then the owner places partitions and the source commits no offsets
-    private IConsumer<Ignore, Null>? _consumer;
+    private IConsumer<Ignore, Ignore>? _consumer;
     private KafkaPartitionState? _lastState;
     private long _scanned = Sequence.InitialValue;
-    private bool _decoded;
     private bool _paused;
     private bool _pauseStateStale; // a rebalance assigned partitions: paused ones must be paused again
     private long _nextRound;
@@ -128,6 +128,7 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         _pipeline = pipeline;
         _ring = pipeline.RingBuffer;
         _sequencer = _ring.Sequencer;
+        _claims = (SingleProducerSequencer)_sequencer;
         _decoder = decoder;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
@@ -205,7 +206,18 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         lock (_lock)
         {
             EnsureNotStarted();
-            _consumer = BuildConsumer();
+            IConsumer<Ignore, Ignore> consumer = BuildConsumer();
+            try
+            {
+                _queue = new LibrdkafkaConsumerQueue(consumer, ConsumeBatch);
+            }
+            catch (InvalidOperationException)
+            {
+                consumer.Dispose();
+                throw;
+            }
+
+            _consumer = consumer;
             _thread = new Thread(Run) { Name = $"{_options.Name}/poll", IsBackground = true };
         }
 
@@ -255,7 +267,7 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         }
     }
 
-    private IConsumer<Ignore, Null> BuildConsumer()
+    private IConsumer<Ignore, Ignore> BuildConsumer()
     {
         var config = new ConsumerConfig();
         foreach (KeyValuePair<string, string> setting in _options.Settings)
@@ -272,10 +284,6 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
         config.SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds;
         config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
 
-        // The poll loop reads a record's topic, partition, offset and value only: Confluent.Kafka then skips
-        // marshalling each record's headers and timestamp (allocations and native calls per record).
-        config.ConsumeResultFields = "topic";
-
         // librdkafka's prefetch is the one buffer outside the ring while the source is stopped at its high
         // mark; its default bound (64 MiB) is more than a low-latency host wants to hold.
         config.QueuedMaxMessagesKbytes ??= 16 * 1024;
@@ -284,661 +292,12 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
             config.HeartbeatIntervalMs = Math.Max(100, config.SessionTimeoutMs.Value / 4);
         }
 
-        return new ConsumerBuilder<Ignore, Null>(config)
-            .SetValueDeserializer(new StagingDeserializer(this))
+        return new ConsumerBuilder<Ignore, Ignore>(config)
             .SetPartitionsAssignedHandler((consumer, partitions) => OnAssigned(consumer, partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
             .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => _logger.LogClient(message))
             .Build();
-    }
-
-    private void Run()
-    {
-        IConsumer<Ignore, Null> consumer = _consumer!;
-        Exception? fault = null;
-        try
-        {
-            consumer.Subscribe(_options.Topics);
-            EnterTrouble("no broker has answered yet", reported: false);
-            int pollMs = (int)_options.PollTimeout.TotalMilliseconds;
-            int sinceRoundCheck = 0;
-            while (!_stopRequested && !_ring.IsClosed && Volatile.Read(ref _fault) is null)
-            {
-                if (_pauseStateStale)
-                {
-                    _pauseStateStale = false;
-                    ReapplyPause();
-                }
-
-                if (_paused ? _flow.IsAtLow() : _flow.IsAtHigh())
-                {
-                    FlushPublished();
-                    ApplyBackpressureSlow();
-                    continue;
-                }
-
-                _decoded = false;
-
-                // While records are queued, take them without waiting and publish them as one range; the
-                // moment none is queued, publish what was taken. One release store and one wake-up of the
-                // stages per burst instead of per record.
-                bool batching = _unpublishedFrom >= 0;
-                ConsumeResult<Ignore, Null>? result = TryConsume(consumer, batching ? 0 : pollMs);
-                if (result is null)
-                {
-                    if (batching)
-                    {
-                        FlushPublished();
-                    }
-                    else
-                    {
-                        ProgressRound();
-                    }
-
-                    continue;
-                }
-
-                if (result.IsPartitionEOF)
-                {
-                    OnEndOfPartition(result.Topic, result.Partition.Value);
-                }
-                else if (_decoded)
-                {
-                    PublishDecoded(result.Topic, result.Partition.Value, result.Offset.Value);
-                }
-                else
-                {
-                    OnMalformed(result.Topic, result.Partition.Value, result.Offset.Value);
-                }
-
-                if (++sinceRoundCheck >= RoundCheckEvery)
-                {
-                    sinceRoundCheck = 0;
-                    if (Stopwatch.GetTimestamp() >= _nextRound)
-                    {
-                        ProgressRound();
-                    }
-                }
-            }
-
-            FlushPublished();
-            FinishInFlight(_options.StopTimeout, untilGatesSettle: false);
-            if (!InTrouble)
-            {
-                // With no broker reachable a synchronous commit or group leave would wait on librdkafka's own
-                // timeouts: skip them. The offsets stay uncommitted and the next owner replays (at least once).
-                CommitStoredSync(_assigned);
-            }
-        }
-        catch (KafkaException e)
-        {
-            string kind = e.Error.IsFatal ? "fatal client error" : "client error";
-            fault = new KafkaSourceException($"Kafka source '{_options.Name}': {kind} {e.Error.Code}: {e.Error.Reason}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            fault = new KafkaSourceException($"Kafka source '{_options.Name}': {e.Message}", e);
-        }
-        finally
-        {
-            // With no broker reachable, leaving the group would wait on librdkafka's own timeouts: skip it.
-            bool leave = !InTrouble;
-            Exception? leaveFault = null;
-            if (KafkaClientTeardown.TryRun(() => leaveFault = LeaveAndFree(consumer, leave), _options.CloseTimeout, $"{_options.Name}/close"))
-            {
-                fault ??= leaveFault;
-            }
-            else
-            {
-                fault ??= new KafkaSourceException(string.Create(CultureInfo.InvariantCulture,
-                    $"Kafka source '{_options.Name}': leaving the group and freeing the client did not finish within CloseTimeout = {_options.CloseTimeout.TotalSeconds:0.###} s (a librdkafka close or destroy call did not return); the client was abandoned."));
-            }
-
-            KafkaTelemetry.Unregister(this);
-            fault ??= Volatile.Read(ref _fault);
-            if (fault is null)
-            {
-                _completion.TrySetResult();
-            }
-            else
-            {
-                _logger.LogSourceFaulted(_options.Name, fault.Message);
-                _completion.TrySetException(fault);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Closes the consumer (its revocation callback runs here, on the teardown thread, while the poll thread waits
-    /// for it) and frees every client. Returns a fault, or null.
-    /// </summary>
-    private KafkaSourceException? LeaveAndFree(IConsumer<Ignore, Null> consumer, bool leave)
-    {
-        BeforeClose?.Invoke();
-        DisposeProbe();
-        DisposeDeadLetters();
-        KafkaSourceException? fault = null;
-        try
-        {
-            if (leave)
-            {
-                consumer.Close();
-            }
-        }
-        catch (KafkaException e)
-        {
-            fault = new KafkaSourceException($"Kafka source '{_options.Name}': leaving the group failed: {e.Error.Reason}", e);
-        }
-
-        consumer.Dispose();
-        return fault;
-    }
-
-    /// <summary>Publishes the decoded range: the release store that hands the slots (and side entries) to the stages.</summary>
-    private void FlushPublished()
-    {
-        if (_unpublishedFrom < 0)
-        {
-            return;
-        }
-
-        _sequencer.Publish(_unpublishedFrom, _unpublishedTo);
-        Volatile.Write(ref _consumed, _consumed + (_unpublishedTo - _unpublishedFrom + 1));
-        _unpublishedFrom = -1;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private KafkaPartitionState? Lookup(string topic, int partition)
-    {
-        KafkaPartitionState? last = _lastState;
-        if (last is not null && last.Partition == partition && ReferenceEquals(last.Topic, topic))
-        {
-            return last;
-        }
-
-        return LookupSlow(topic, partition);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private KafkaPartitionState? LookupSlow(string topic, int partition)
-    {
-        foreach (KafkaPartitionState state in _assigned)
-        {
-            if (state.Partition == partition && string.Equals(state.Topic, topic, StringComparison.Ordinal))
-            {
-                _lastState = state;
-                return state;
-            }
-        }
-
-        return null;
-    }
-
-    private void OnEventTime(KafkaPartitionState state, long eventTime)
-    {
-        bool recompute = state.Idle;
-        state.Idle = false;
-        if (eventTime > state.MaxEventTime)
-        {
-            state.MaxEventTime = eventTime;
-            long candidate = eventTime - _options.MaxOutOfOrderness - 1;
-            if (candidate > state.Watermark)
-            {
-                recompute |= state.Watermark <= _watermark;
-                state.Watermark = candidate;
-            }
-        }
-
-        if (recompute)
-        {
-            RecomputeWatermark();
-        }
-    }
-
-    private void OnEndOfPartition(string topic, int partition)
-    {
-        if (Lookup(topic, partition) is { } state)
-        {
-            state.AtEnd = true;
-            if (!state.Idle)
-            {
-                state.Idle = true;
-                RecomputeWatermark();
-            }
-        }
-
-        UpdateCaughtUp();
-    }
-
-    private void RecomputeWatermark()
-    {
-        long minActive = long.MaxValue;
-        long maxAll = long.MinValue;
-        foreach (KafkaPartitionState state in _assigned)
-        {
-            maxAll = Math.Max(maxAll, state.Watermark);
-            if (!state.Idle)
-            {
-                minActive = Math.Min(minActive, state.Watermark);
-            }
-        }
-
-        long combined = minActive != long.MaxValue ? minActive : maxAll;
-        if (combined > _watermark)
-        {
-            Volatile.Write(ref _watermark, combined);
-        }
-    }
-
-    private void UpdateCaughtUp()
-    {
-        bool caughtUp = _assigned.Count > 0;
-        foreach (KafkaPartitionState state in _assigned)
-        {
-            caughtUp &= state.AtEnd;
-        }
-
-        Volatile.Write(ref _caughtUp, caughtUp);
-    }
-
-    /// <summary>Scans completed slots, stores safe offsets, updates idleness, lag and flow control.</summary>
-    private void ProgressRound()
-    {
-        _nextRound = Stopwatch.GetTimestamp() + _storeIntervalTicks;
-        ScanCompleted();
-        StoreSafeOffsets();
-        CheckIdle();
-        OfferIdleCommit();
-        UpdateLag();
-        UpdateCaughtUp();
-        CheckLiveness();
-    }
-
-    private void ScanCompleted()
-    {
-        long completed = _pipeline.CompletedSequence;
-        for (long sequence = _scanned + 1; sequence <= completed; sequence++)
-        {
-            long index = sequence & _mask;
-            KafkaPartitionState? state = _stateOf[index];
-            if (state is null || !state.Assigned)
-            {
-                continue;
-            }
-
-            if (state.RoundSequence < 0)
-            {
-                _touched.Add(state);
-            }
-
-            state.RoundSequence = sequence;
-            state.RoundNextOffset = _offsetOf[index] + 1;
-        }
-
-        if (completed > _scanned)
-        {
-            _scanned = completed;
-        }
-
-        foreach (KafkaPartitionState state in _touched)
-        {
-            state.Checkpoint(state.RoundSequence, state.RoundNextOffset);
-            state.RoundSequence = -1;
-        }
-
-        _touched.Clear();
-    }
-
-    /// <summary>The highest sequence the pipeline and every gate have finished with.</summary>
-    private long SafeSequence()
-    {
-        long safe = _scanned;
-        foreach (ICommitGate gate in _gates)
-        {
-            safe = Math.Min(safe, gate.SafeSequence);
-        }
-
-        return safe;
-    }
-
-    private void StoreSafeOffsets()
-    {
-        if (_owner is not null)
-        {
-            return;
-        }
-
-        long safe = SafeSequence();
-        IConsumer<Ignore, Null> consumer = _consumer!;
-        foreach (KafkaPartitionState state in _assigned)
-        {
-            state.Advance(safe);
-            if (state.Committable > state.Stored)
-            {
-                consumer.StoreOffset(new TopicPartitionOffset(state.TopicPartition, new Offset(state.Committable)));
-                state.Stored = state.Committable;
-            }
-        }
-    }
-
-    private void CheckIdle()
-    {
-        if (_idleTimeoutTicks == long.MaxValue)
-        {
-            return;
-        }
-
-        long now = _time.GetTimestamp();
-        bool changed = false;
-        foreach (KafkaPartitionState state in _assigned)
-        {
-            if (_paused)
-            {
-                // Back-pressured time is not silence: the partition may have data we chose not to fetch.
-                state.LastEventTimestamp = now;
-            }
-            else if (!state.Idle && now - state.LastEventTimestamp >= _idleTimeoutTicks)
-            {
-                state.Idle = true;
-                changed = true;
-            }
-        }
-
-        if (changed)
-        {
-            RecomputeWatermark();
-        }
-    }
-
-    private void UpdateLag()
-    {
-        IConsumer<Ignore, Null> consumer = _consumer!;
-        foreach (KafkaPartitionState state in _assigned)
-        {
-            // Cached from fetch responses: no broker round trip. Before the first record, lag counts from the log start.
-            WatermarkOffsets offsets = consumer.GetWatermarkOffsets(state.TopicPartition);
-            long position = state.Position >= 0 ? state.Position : offsets.Low.Value;
-            if (offsets.High.Value >= 0 && position >= 0)
-            {
-                Volatile.Write(ref state.Lag, Math.Max(0, offsets.High.Value - position));
-            }
-        }
-    }
-
-    /// <summary>
-    /// The ring is at its high mark (or partitions are paused and it is not yet at its low mark). First stop
-    /// calling consume: librdkafka keeps its bounded prefetch, and a short stall costs nothing. If the ring
-    /// stays high past <see cref="KafkaSourceOptions.PauseAfter"/>, pause every assigned partition (which
-    /// drops the prefetch, freeing its memory) and keep polling so group membership stays alive. Resume at
-    /// the low mark.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ApplyBackpressureSlow()
-    {
-        if (_paused)
-        {
-            // At the low mark (the caller checked): resume.
-            if (_assignedPartitions.Count > 0)
-            {
-                _consumer!.Resume(_assignedPartitions);
-                RestartFetchAtPositions();
-            }
-
-            _paused = false;
-            Volatile.Write(ref _isPaused, false);
-            return;
-        }
-
-        long since = Stopwatch.GetTimestamp();
-        var spin = default(SpinWait);
-        while (!_flow.IsAtLow())
-        {
-            if (_stopRequested || _ring.IsClosed)
-            {
-                return;
-            }
-
-            if (Stopwatch.GetElapsedTime(since) >= _options.PauseAfter)
-            {
-                if (_assignedPartitions.Count > 0)
-                {
-                    _consumer!.Pause(_assignedPartitions);
-                }
-
-                _paused = true;
-                Volatile.Write(ref _isPaused, true);
-                Volatile.Write(ref _pauses, _pauses + 1);
-                return;
-            }
-
-            if (Stopwatch.GetTimestamp() >= _nextRound)
-            {
-                ProgressRound();
-            }
-
-            spin.SpinOnce(sleep1Threshold: 10);
-        }
-    }
-
-    /// <summary>Newly assigned partitions start unpaused; re-pause them if the ring is still high.</summary>
-    private void ReapplyPause()
-    {
-        if (_paused && _assignedPartitions.Count > 0)
-        {
-            _consumer!.Pause(_assignedPartitions);
-        }
-    }
-
-    /// <summary>
-    /// Pausing drops librdkafka's prefetched records; under rapid pause/resume cycles its fetcher was seen
-    /// (librdkafka 2.16 against the mock) to stay idle after a resume. Seeking each partition to the next
-    /// offset this source has not yet published restarts the fetch there, which is also exactly where
-    /// continuity requires it to restart.
-    /// </summary>
-    private void RestartFetchAtPositions()
-    {
-        foreach (KafkaPartitionState state in _assigned)
-        {
-            if (state.Position >= 0)
-            {
-                try
-                {
-                    _consumer!.Seek(new TopicPartitionOffset(state.TopicPartition, new Offset(state.Position)));
-                }
-                catch (KafkaException)
-                {
-                    // Not fetching yet (its assignment is still being applied): it will start at its committed offset, which is not past Position.
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Waits, bounded by <paramref name="timeout"/>, until everything published is safe, storing offsets as
-    /// it goes. With <paramref name="untilGatesSettle"/> it returns earlier, once the pipeline has completed
-    /// everything and the gates have stopped advancing: on a revocation a window stage will not release
-    /// events held in open windows however long the source waits, so waiting longer only delays the handover.
-    /// </summary>
-    private void FinishInFlight(TimeSpan timeout, bool untilGatesSettle)
-    {
-        long target = _sequencer.Cursor.ValueAcquire;
-        long start = Stopwatch.GetTimestamp();
-        long deadline = start + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        long settle = Math.Max(2 * _storeIntervalTicks, Stopwatch.Frequency / 20);
-        long lastSafe = SafeSequence();
-        long lastAdvance = start;
-        while (true)
-        {
-            ScanCompleted();
-            StoreSafeOffsets();
-            long safe = SafeSequence();
-            long now = Stopwatch.GetTimestamp();
-            if (safe > lastSafe)
-            {
-                lastSafe = safe;
-                lastAdvance = now;
-            }
-
-            if (safe >= target || now > deadline || _pipeline.Fault is not null ||
-                (untilGatesSettle && _scanned >= target && now - lastAdvance >= settle))
-            {
-                return;
-            }
-
-            Thread.Sleep(1);
-        }
-    }
-
-    private void CommitStoredSync(List<KafkaPartitionState> states)
-    {
-        if (_owner is not null)
-        {
-            return;
-        }
-
-        _toCommit.Clear();
-        foreach (KafkaPartitionState state in states)
-        {
-            if (state.Assigned && state.Stored >= 0)
-            {
-                _toCommit.Add(new TopicPartitionOffset(state.TopicPartition, new Offset(state.Stored)));
-            }
-        }
-
-        if (_toCommit.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            _consumer!.Commit(_toCommit);
-        }
-        catch (KafkaException)
-        {
-            // The offsets stay stored; the next commit (periodic or on close) retries them.
-            Volatile.Write(ref _commitFailures, _commitFailures + 1);
-        }
-    }
-
-    private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Null> consumer, List<TopicPartition> partitions)
-    {
-        List<TopicPartitionOffset> starts = _owner is null ? partitions.ConvertAll(p => new TopicPartitionOffset(p, Offset.Unset)) : AssignTasks(consumer, partitions);
-        foreach (TopicPartition partition in partitions)
-        {
-            _assigned.Add(new KafkaPartitionState(partition) { LastEventTimestamp = _time.GetTimestamp() });
-            _assignedPartitions.Add(partition);
-        }
-
-        _pauseStateStale = true;
-        _lastState = null;
-        Volatile.Write(ref _lagView, [.. _assigned]);
-        UpdateCaughtUp();
-        return starts;
-    }
-
-    private void OnRevoked(List<TopicPartitionOffset> partitions)
-    {
-        FlushPublished();
-        FinishInFlight(_options.RevocationTimeout, untilGatesSettle: true);
-        RevokeTasks(partitions);
-        List<KafkaPartitionState> revoked = Forget(partitions);
-        CommitStoredSync(revoked);
-        foreach (KafkaPartitionState state in revoked)
-        {
-            state.Assigned = false;
-        }
-
-        Volatile.Write(ref _revocations, _revocations + 1);
-    }
-
-    private void OnLost(List<TopicPartitionOffset> partitions)
-    {
-        FlushPublished();
-        LoseTasks(partitions);
-        foreach (KafkaPartitionState state in Forget(partitions))
-        {
-            state.Assigned = false;
-        }
-    }
-
-    private List<KafkaPartitionState> Forget(List<TopicPartitionOffset> partitions)
-    {
-        var forgotten = new List<KafkaPartitionState>(partitions.Count);
-        foreach (TopicPartitionOffset partition in partitions)
-        {
-            int index = _assigned.FindIndex(s => s.TopicPartition == partition.TopicPartition);
-            if (index >= 0)
-            {
-                forgotten.Add(_assigned[index]);
-                _assigned.RemoveAt(index);
-            }
-
-            _assignedPartitions.Remove(partition.TopicPartition);
-        }
-
-        _lastState = null;
-        Volatile.Write(ref _lagView, [.. _assigned]);
-        RecomputeWatermark();
-        UpdateCaughtUp();
-        return forgotten;
-    }
-
-    /// <summary>librdkafka's error callback; served on the poll thread, inside the consume call.</summary>
-    private void OnError(Error error)
-    {
-        if (error.IsFatal)
-        {
-            Interlocked.CompareExchange(ref _fault, new KafkaSourceException($"Kafka source '{_options.Name}': fatal client error {error.Code}: {error.Reason}", new KafkaException(error)), null);
-        }
-        else if (IsUnreachable(error.Code))
-        {
-            EnterTrouble(error.Reason);
-        }
-    }
-
-    /// <summary>
-    /// One consume call. A missing subscribed topic arrives as a consume error: it opens a trouble period
-    /// (the topic may still be created within <see cref="KafkaSourceOptions.BrokerTimeout"/>) instead of
-    /// stopping the source at once. Any other error stops it.
-    /// </summary>
-    private ConsumeResult<Ignore, Null>? TryConsume(IConsumer<Ignore, Null> consumer, int timeoutMs)
-    {
-        try
-        {
-            return consumer.Consume(timeoutMs);
-        }
-        catch (ConsumeException e) when (e.Error.Code is ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownTopic or ErrorCode.Local_UnknownPartition)
-        {
-            EnterTrouble(e.Error.Reason);
-            CheckLiveness();
-            return null;
-        }
-    }
-
-    /// <summary>Diagnostics for tests: each assigned partition's state as the poll thread last left it (racy read).</summary>
-    internal string DescribePartitions()
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (KafkaPartitionState state in Volatile.Read(ref _lagView))
-        {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"[{state.Topic}/{state.Partition} pos={state.Position} end={state.AtEnd} stored={state.Stored} lag={state.Lag}] ");
-        }
-
-        return text.ToString();
-    }
-
-    internal void CollectLag(List<System.Diagnostics.Metrics.Measurement<long>> into)
-    {
-        foreach (KafkaPartitionState state in Volatile.Read(ref _lagView))
-        {
-            into.Add(new(
-                Volatile.Read(ref state.Lag),
-                new KeyValuePair<string, object?>("source", _options.Name),
-                new KeyValuePair<string, object?>("topic", state.Topic),
-                new KeyValuePair<string, object?>("partition", state.Partition)));
-        }
     }
 }

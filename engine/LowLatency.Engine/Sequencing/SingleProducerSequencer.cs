@@ -110,6 +110,24 @@ public sealed class SingleProducerSequencer : Sequencer
         return PublishResult.Ok;
     }
 
+    /// <summary>
+    /// Gives back the claimed sequences above <paramref name="lastKept"/>, none of them published, so the next
+    /// claim hands them out again: for a producer that claims a range before it knows how many slots it will
+    /// fill (a decoder that may refuse an input). Producer thread only. No consumer can have seen them: they are
+    /// above the cursor, which only a publication moves.
+    /// </summary>
+    /// <param name="lastKept">The highest claimed sequence the producer keeps: at least the cursor (published), at most the last claimed.</param>
+    public void ReturnClaims(long lastKept)
+    {
+        if (lastKept < _cursor.ValueRelaxed || lastKept > _fields.NextValue)
+        {
+            ThrowHelper.ThrowInvalidOperation($"Cannot return claims above {lastKept}: the cursor is {_cursor.ValueRelaxed} and the last claim {_fields.NextValue}.");
+        }
+
+        // Volatile: Occupancy, drains and metrics read the claimed sequence from other threads.
+        Volatile.Write(ref _fields.NextValue, lastKept);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void WaitForCapacitySlow(long current, long wrapPoint)
     {

@@ -1,3 +1,8 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
 namespace LowLatency.Lab.Measurement;
 
 /// <summary>
@@ -14,20 +19,40 @@ internal readonly record struct ThreadSchedule(long RunNs, long RunnableWaitNs)
     /// The schedstat file of this process's first thread whose name starts with <paramref name="namePrefix"/>, or null.
     /// Read it with <see cref="Read"/> while the thread runs: the file goes when the thread ends.
     /// </summary>
-    public static string? FindThread(string namePrefix)
+    public static string? FindThread(string namePrefix) => FindThreads(namePrefix).FirstOrDefault();
+
+    /// <summary>
+    /// <see cref="FindThread"/>, retried for up to <paramref name="bound"/> on Linux: a thread just started names itself
+    /// once it runs. Null when no such thread appeared (or elsewhere than Linux).
+    /// </summary>
+    public static string? AwaitThread(string namePrefix, TimeSpan bound)
     {
-        if (!Directory.Exists("/proc/self/task"))
+        string? path = FindThread(namePrefix);
+        for (var waited = Stopwatch.StartNew(); path is null && OperatingSystem.IsLinux() && waited.Elapsed < bound; Thread.Sleep(1))
         {
-            return null;
+            path = FindThread(namePrefix);
         }
 
+        return path;
+    }
+
+    /// <summary>The schedstat files of every thread of this process whose name starts with <paramref name="namePrefix"/> (none elsewhere than Linux).</summary>
+    public static List<string> FindThreads(string namePrefix)
+    {
+        var found = new List<string>();
+        if (!Directory.Exists("/proc/self/task"))
+        {
+            return found;
+        }
+
+        Span<byte> name = stackalloc byte[64];
         foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
         {
             try
             {
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(namePrefix, StringComparison.Ordinal))
+                if (Encoding.UTF8.GetString(name[..ReadFile(Path.Combine(task, "comm"), name)]).StartsWith(namePrefix, StringComparison.Ordinal))
                 {
-                    return Path.Combine(task, "schedstat");
+                    found.Add(Path.Combine(task, "schedstat"));
                 }
             }
             catch (IOException)
@@ -36,24 +61,37 @@ internal readonly record struct ThreadSchedule(long RunNs, long RunnableWaitNs)
             }
         }
 
-        return null;
+        return found;
     }
 
     public static ThreadSchedule operator -(ThreadSchedule end, ThreadSchedule start) =>
         new(end.RunNs - start.RunNs, end.RunnableWaitNs - start.RunnableWaitNs);
 
-    /// <summary>The figures in a schedstat file, or null when it cannot be read (the thread ended).</summary>
+    /// <summary>The figures in a schedstat file, or null when it cannot be read (the thread ended). Allocates little: a monitor reads it while a run is measured.</summary>
     public static ThreadSchedule? Read(string path)
     {
         try
         {
             // "run_ns runnable_wait_ns timeslices"
-            string[] fields = File.ReadAllText(path).Split(' ');
-            return new ThreadSchedule(long.Parse(fields[0]), long.Parse(fields[1]));
+            Span<byte> text = stackalloc byte[96];
+            text = text[..ReadFile(path, text)];
+            if (Utf8Parser.TryParse(text, out long runNs, out int used) && text.Length > used
+                && Utf8Parser.TryParse(text[(used + 1)..], out long waitNs, out _))
+            {
+                return new ThreadSchedule(runNs, waitNs);
+            }
+
+            return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+    }
+
+    private static int ReadFile(string path, Span<byte> buffer)
+    {
+        using SafeFileHandle handle = File.OpenHandle(path);
+        return RandomAccess.Read(handle, buffer, 0);
     }
 }

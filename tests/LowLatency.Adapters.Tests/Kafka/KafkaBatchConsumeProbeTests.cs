@@ -1,11 +1,12 @@
 using Confluent.Kafka;
+using LowLatency.Adapters.Kafka;
 using LowLatency.Testing.Kafka;
 using NUnit.Framework;
 
 namespace LowLatency.Adapters.Tests.Kafka;
 
 /// <summary>
-/// Before the source's poll path is built on it: does a batch consume through librdkafka's C API, on the handle of a
+/// What the source's poll path relies on (re-run at each Confluent.Kafka or librdkafka upgrade): does a batch consume through librdkafka's C API, on the handle of a
 /// Confluent.Kafka consumer (<c>rd_kafka_queue_get_consumer</c> + <c>rd_kafka_consume_batch_queue</c> +
 /// <c>rd_kafka_message_destroy</c>), keep what the source relies on: Confluent's rebalance handlers, the consumer's
 /// position, the offset store and commit, and <c>SendOffsetsToTransaction</c> with the group metadata (exactly once)?
@@ -41,7 +42,7 @@ public sealed class KafkaBatchConsumeProbeTests
             .SetLogHandler((_, _) => { })
             .Build();
         consumer.Subscribe("probe");
-        using var batch = new LibrdkafkaBatch(consumer, 256);
+        using var batch = new LibrdkafkaConsumerQueue(consumer, 256);
         var next = new long[2];
         var eof = new bool[2];
         long decoded = 0;
@@ -50,18 +51,18 @@ public sealed class KafkaBatchConsumeProbeTests
         while (!(eof[0] && eof[1] && next[0] == 500 && next[1] == 500))
         {
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), $"batch consume did not reach both partitions' ends within 30 s: next={next[0]},{next[1]} eof={eof[0]},{eof[1]} assigned={assigned}");
-            int count = batch.Poll(50);
+            int count = batch.Poll(256, 50);
             for (int i = 0; i < count; i++)
             {
-                ref readonly LibrdkafkaBatch.RawMessage m = ref batch[i];
-                if (m.Err == LibrdkafkaBatch.PartitionEof)
+                ref readonly LibrdkafkaConsumerQueue.RawMessage m = ref batch[i];
+                if (m.Err == LibrdkafkaConsumerQueue.PartitionEof)
                 {
                     eof[m.Partition] = true;
                     continue;
                 }
 
                 Assert.That(m.Err, Is.Zero, "a consume error");
-                Assert.That(batch.TopicOf(in m), Is.EqualTo("probe"));
+                Assert.That(batch.TopicName(m.Topic), Is.EqualTo("probe"));
                 Assert.That(m.Offset, Is.EqualTo(next[m.Partition]), "offsets in order, none skipped");
                 next[m.Partition] = m.Offset + 1;
                 eof[m.Partition] = false;
@@ -119,7 +120,7 @@ public sealed class KafkaBatchConsumeProbeTests
         while (revoked == 0 || assigned < 2)
         {
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), $"no rebalance reached the batch-consuming member within 20 s: revoked={revoked} assigned={assigned}");
-            batch.Poll(50);
+            batch.Poll(256, 50);
         }
 
         Volatile.Write(ref done, true);

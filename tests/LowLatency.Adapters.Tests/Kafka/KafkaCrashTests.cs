@@ -80,6 +80,7 @@ public sealed class KafkaCrashTests
             Assert.That(exits, Is.All.Zero, report + "\n" + first.Output + "\n" + second.Output);
             Assert.That(first.LastLine, Does.Match("revocations=([2-9]|[1-9][0-9])"), "the first worker handed partitions over mid-stream (and revoked the rest at its stop): " + report);
             Assert.That(second.LastLine, Does.Match("ticks=[1-9]"), "the second worker processed input after the handover: " + report);
+            Assert.That(first.LastLine, Does.Match("handedOver=[1-9]"), "the first worker dropped the open windows of the partitions it handed over (their commit held back, the second worker fires them), so they no longer held its commits back: " + report);
             Assert.That(result.Lost, Is.Zero, report);
             Assert.That(result.Inconsistent, Is.Zero, report);
         });

@@ -64,6 +64,57 @@ public sealed class RingBufferTests
     }
 
     [Test]
+    [CancelAfter(10_000)]
+    public async Task ReturnClaims_UnfilledTailOfARange_HandedOutAgainAndTheDrainSeesNoHole()
+    {
+        var log = new StageLog();
+        await using var pipeline = Pipeline<Slot>.Create(PipelineOptions.Default with { Capacity = 16, WaitStrategy = WaitStrategyKind.Blocking, DrainTimeout = TimeSpan.FromSeconds(5) });
+        pipeline.HandleEventsWith(new RecordingHandler(log));
+        pipeline.Start();
+        RingBuffer<Slot> ring = pipeline.RingBuffer;
+        var sequencer = (LowLatency.Engine.Sequencing.SingleProducerSequencer)ring.Sequencer;
+
+        // A producer claims 5 for a batch, fills 3, publishes them and hands the other 2 back.
+        Assert.That(ring.TryNext(5, out long high), Is.EqualTo(PublishResult.Ok));
+        Assert.That(high, Is.EqualTo(4));
+        for (long s = 0; s < 3; s++)
+        {
+            ring[s].Value = s;
+        }
+
+        ring.Publish(0, 2);
+        sequencer.ReturnClaims(2);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sequencer.ClaimedSequence, Is.EqualTo(2), "claims above the kept one are gone");
+            Assert.That(ring.Occupancy, Is.LessThanOrEqualTo(3), "the returned slots are not occupied");
+        });
+
+        // The next claim hands out 3 again: no hole, nothing published twice.
+        Assert.That(ring.TryNext(1, out long next), Is.EqualTo(PublishResult.Ok));
+        Assert.That(next, Is.EqualTo(3));
+        ring[next].Value = 3;
+        ring.Publish(next);
+        await pipeline.DrainAsync();
+        Assert.That(log.Values, Is.EqualTo(new long[] { 0, 1, 2, 3 }), "every event once, in order; the drain did not wait for the returned claims");
+    }
+
+    [Test]
+    public void ReturnClaims_BelowTheCursorOrAboveTheLastClaim_Throws()
+    {
+        RingBuffer<Slot> ring = RingBuffer<Slot>.CreateSingleProducer(8, LowLatency.Engine.Waiting.YieldingWaitStrategy.Instance);
+        var sequencer = (LowLatency.Engine.Sequencing.SingleProducerSequencer)ring.Sequencer;
+        long high = ring.Next(3);
+        ring.Publish(1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => sequencer.ReturnClaims(0), Throws.InvalidOperationException.With.Message.Contains("cursor is 1"), "a published sequence cannot be returned");
+            Assert.That(() => sequencer.ReturnClaims(high + 1), Throws.InvalidOperationException, "nothing above the last claim was claimed");
+            Assert.That(sequencer.ClaimedSequence, Is.EqualTo(high), "a refused return changes nothing");
+        });
+    }
+
+    [Test]
     public void Next_WithClaimLargerThanRing_ThrowsNamingTheSize()
     {
         RingBuffer<Slot> ring = RingBuffer<Slot>.CreateSingleProducer(8, LowLatency.Engine.Waiting.YieldingWaitStrategy.Instance);

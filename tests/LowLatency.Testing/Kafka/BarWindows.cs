@@ -6,7 +6,8 @@ namespace LowLatency.Testing.Kafka;
 /// <summary>
 /// A deliberately simple tumbling event-time aggregation per key (a window closes when the key's next tick
 /// falls in a later window, or on drain), producing <see cref="Bar"/>s to a <see cref="KafkaSink{T}"/> with
-/// the coverage that makes the source's commits safe: inputs held in open windows are not covered. Exactly
+/// the coverage that makes the source's commits safe: inputs held in open windows are not covered, and the windows of
+/// a partition the source gave up in a rebalance are dropped (its next owner rebuilds them). Exactly
 /// once instead (after <see cref="ProduceExactlyOnce"/>): bars go to the source's
 /// <see cref="KafkaExactlyOnce{T}"/> and the open windows are the tasks' state (<see cref="IKafkaTaskState"/>),
 /// handed over rather than fired at a stop.
@@ -24,13 +25,15 @@ public sealed class BarWindows : IKafkaTaskState
     private readonly KafkaSink<Bar>? _sink;
     private readonly long _size;
     private readonly Window[] _open;
-    private readonly int[] _taskOfKey; // exactly once: the partition whose events fed the key's window (−1: none)
+    private readonly int[] _taskOfKey; // the partition whose events fed the key's window (−1: none or not tracked)
     private KafkaExactlyOnce<Bar>? _exactlyOnce;
+    private KafkaSource<Tick>? _source;
     private long _lastSequence = -1;
     private long _ticks;
     private long _bars;
     private long _rejectedKeys;
     private long _replays;
+    private long _handedOver;
 
     public BarWindows(KafkaSink<Bar>? sink, long windowSize, int maxKeys)
     {
@@ -57,13 +60,25 @@ public sealed class BarWindows : IKafkaTaskState
     /// </summary>
     public long Replays => Volatile.Read(ref _replays);
 
+    /// <summary>
+    /// Open windows dropped because the source gave their partition up in a rebalance (at least once): the partition's
+    /// commit was held back to before their first input, so its next owner reads that input again and fires them.
+    /// </summary>
+    public long HandedOver => Volatile.Read(ref _handedOver);
+
+    /// <summary>
+    /// At least once: learns each window's partition from <paramref name="source"/> and drops the windows of the
+    /// partitions it gives up (<see cref="KafkaSource{T}.TryTakeRevoked"/>), at batch ends. Call before the pipeline starts.
+    /// </summary>
+    public void TrackPartitionsOf(KafkaSource<Tick> source) => _source = source;
+
     /// <summary>Bars go to <paramref name="exactlyOnce"/> from now on (call before the pipeline starts).</summary>
     public void ProduceExactlyOnce(KafkaExactlyOnce<Bar> exactlyOnce) => _exactlyOnce = exactlyOnce;
 
     public void OnTick(in Tick tick, long sequence)
     {
         _lastSequence = sequence;
-        int task = _exactlyOnce?.Track(sequence) ?? -1;
+        int task = _exactlyOnce?.Track(sequence) ?? _source?.RecordAt(sequence).Partition ?? -1;
         if ((uint)tick.Key >= (uint)_open.Length)
         {
             Volatile.Write(ref _rejectedKeys, _rejectedKeys + 1);
@@ -119,6 +134,11 @@ public sealed class BarWindows : IKafkaTaskState
         }
         else
         {
+            while (_source?.TryTakeRevoked(out KafkaRevokedPartition revoked) == true)
+            {
+                DropHandedOver(revoked);
+            }
+
             _sink!.Cover(Covered(lastSequence + 1));
         }
     }
@@ -206,6 +226,20 @@ public sealed class BarWindows : IKafkaTaskState
         }
 
         return bars;
+    }
+
+    private void DropHandedOver(KafkaRevokedPartition revoked)
+    {
+        for (int key = 0; key < _open.Length; key++)
+        {
+            ref Window window = ref _open[key];
+            if (window.IsOpen && _taskOfKey[key] == revoked.Partition && window.FirstSequence <= revoked.PublishedThrough)
+            {
+                window = default;
+                _taskOfKey[key] = -1;
+                Volatile.Write(ref _handedOver, _handedOver + 1);
+            }
+        }
     }
 
     /// <summary>The highest sequence below <paramref name="ceiling"/> and below every open window's first input.</summary>

@@ -34,6 +34,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
         if (exactlyOnce is null)
         {
             Source.AddCommitGate(Sink!);
+            Windows.TrackPartitionsOf(Source);
         }
         else
         {
@@ -74,7 +75,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
 
     public override string ToString() =>
         $"consumed={Source.Consumed} caughtUp={Source.IsCaughtUp} paused={Source.IsPaused} revocations={Source.Revocations} " +
-        $"cursor={Pipeline.RingBuffer.Cursor.ValueAcquire} completed={Pipeline.CompletedSequence} ticks={Windows.Ticks} bars={Windows.Bars} rejectedKeys={Windows.RejectedKeys} malformed={Source.Malformed} " +
+        $"cursor={Pipeline.RingBuffer.Cursor.ValueAcquire} completed={Pipeline.CompletedSequence} ticks={Windows.Ticks} bars={Windows.Bars} rejectedKeys={Windows.RejectedKeys} handedOver={Windows.HandedOver} malformed={Source.Malformed} " +
         (Sink is not null
             ? $"produced={Sink.Produced} delivered={Sink.Delivered} safe={Sink.SafeSequence} "
             : $"produced={ExactlyOnce!.Produced} commits={ExactlyOnce.Commits} claims={ExactlyOnce.Claims} commitMeanMs={ExactlyOnce.MeanCommitLatency.TotalMilliseconds:F1} commitMaxMs={ExactlyOnce.MaxCommitLatency.TotalMilliseconds:F1} ") +

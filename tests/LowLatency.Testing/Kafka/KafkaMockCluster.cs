@@ -201,16 +201,7 @@ public sealed unsafe class KafkaMockCluster : IDisposable
         {
         }
 
-        foreach (string line in File.ReadLines("/proc/self/maps"))
-        {
-            int slash = line.IndexOf('/', StringComparison.Ordinal);
-            if (slash >= 0 && line.Contains("librdkafka", StringComparison.Ordinal))
-            {
-                return line[slash..].Trim();
-            }
-        }
-
-        throw new InvalidOperationException("Confluent.Kafka did not map a librdkafka file into this process.");
+        return LibrdkafkaConsumerQueue.LoadedLibraryPath();
     }
 
     private sealed class NativeApi

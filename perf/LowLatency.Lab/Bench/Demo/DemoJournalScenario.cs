@@ -13,7 +13,8 @@ namespace LowLatency.Lab.Bench.Demo;
 /// whole pipeline, taken in the same run as the demo without it (its reference). Steady-state ticks per second
 /// after a 1 s warm-up, with the latency percentiles as figures; every run is verified (nothing lost, duplicated or
 /// reordered). The demo runs on the clock, not on the bench's event count: 5 s a run (2 s under <c>--quick</c>),
-/// warm-ups included.
+/// warm-ups included. Figures: the latency percentiles, and the CPU time per steady event of the feed, the stages and
+/// the journal's pretouch thread (<see cref="DemoThreadCpu"/>): where the journal's cost goes.
 /// </summary>
 internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch = true) : IBenchScenario
 {
@@ -48,18 +49,21 @@ internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch
                 Journal = folder,
                 JournalPretouch = pretouch,
             };
-            RunResult run = LabRun.Execute(spec);
+            var cpu = new DemoThreadCpu(topology.ToString().ToLowerInvariant());
+            RunResult run = LabRun.Execute(spec, cpu.Observe);
             if (!run.Verification.IsClean)
             {
                 throw new InvalidOperationException($"{Name}: the run did not verify ({run.Verification.Lost} lost, {run.Verification.Duplicated} duplicated, {run.Verification.Reordered} reordered).");
             }
 
-            return new BenchResult(run.SteadyEvents, run.SteadyElapsed, run.SteadyGc.AllocatedBytes, new Dictionary<string, double>
+            var figures = new Dictionary<string, double>
             {
                 ["p50Us"] = run.Latency.GetValueAtPercentile(50) / 1e3,
                 ["p99Us"] = run.Latency.GetValueAtPercentile(99) / 1e3,
                 ["p999Us"] = run.Latency.GetValueAtPercentile(99.9) / 1e3,
-            });
+            };
+            cpu.AddFigures(figures);
+            return new BenchResult(run.SteadyEvents, run.SteadyElapsed, run.SteadyGc.AllocatedBytes, figures);
         }
         finally
         {

@@ -4,17 +4,20 @@ using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Time;
 using LowLatency.Engine.Windowing;
 using LowLatency.Lab.Bench.Window;
+using LowLatency.Lab.Measurement;
 
 namespace LowLatency.Lab.Bench.Journal;
 
 /// <summary>
 /// Replay at max speed: a recorded journal of window trades (written before the timer starts) replayed through a
 /// pipeline whose one stage is the 1 s tumbling VWAP over 10k keys (recorded-clock stage, Backoff wait), or, to
-/// separate the replay's own cost from the window's, a stage that only counts the trades.
+/// separate the replay's own cost from the window's, a stage that only counts the trades. Figures: the stage's and the
+/// replaying thread's time on a core per event (schedstat), which a loaded box does not inflate as it does the rate.
 /// </summary>
 internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenario
 {
     private const int Capacity = 1 << 16;
+    private const string PipelineName = "replay-bench";
 
     public string Name => window ? "journal-replay-tumbling-1s" : "journal-replay-count";
 
@@ -54,7 +57,7 @@ internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenari
                 });
             var trades = new StrongBox<long>();
             var clock = new RecordedClock(Capacity);
-            var pipeline = Pipeline<WindowTrade>.Create(PipelineOptions.Default with { Capacity = Capacity, WaitStrategy = WaitStrategyKind.Backoff });
+            var pipeline = Pipeline<WindowTrade>.Create(PipelineOptions.Default with { Name = PipelineName, Capacity = Capacity, WaitStrategy = WaitStrategyKind.Backoff });
             if (window)
             {
                 pipeline.HandleEventsWith(new RecordedClockWindowStage<WindowTrade, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>>(op, clock));
@@ -66,8 +69,16 @@ internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenari
 
             pipeline.Start();
             using var reader = JournalReader.Open<WindowTrade, BlittableCodec<WindowTrade>>(folder, default);
+            string? stageThread = ThreadSchedule.AwaitThread(PipelineName + "/", TimeSpan.FromSeconds(1));
+
+            ThreadSchedule? stageStart = stageThread is null ? null : ThreadSchedule.Read(stageThread);
+            ThreadSchedule? replayStart = ThreadSchedule.OfCurrentThread();
             var measurement = BenchMeasurement.Start();
             JournalReplay.Run(reader, default(BlittableCodec<WindowTrade>), pipeline.RingBuffer, window ? clock : null);
+
+            // Read before the drain ends the stage's thread: what it misses is at most the ring's events.
+            ThreadSchedule? stage = stageThread is null ? null : ThreadSchedule.Read(stageThread) - stageStart;
+            ThreadSchedule? replay = ThreadSchedule.OfCurrentThread() - replayStart;
             pipeline.DrainAsync().GetAwaiter().GetResult();
             BenchResult result = measurement.Stop(n);
             pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -78,6 +89,21 @@ internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenari
             else if (trades.Value != n)
             {
                 throw new InvalidOperationException($"{Name}: {trades.Value} trades replayed, expected {n}.");
+            }
+
+            if (stage is { } onStage && replay is { } onReplay)
+            {
+                // Load-proof figures: the stage's time on a core per event (its own cost, next to the operator driven
+                // directly), its time runnable but without a core, and the replaying thread's time on a core.
+                result = result with
+                {
+                    Figures = new Dictionary<string, double>
+                    {
+                        ["stageCpuNsPerEvent"] = onStage.RunNs / (double)n,
+                        ["stageRunnableWaitNsPerEvent"] = onStage.RunnableWaitNs / (double)n,
+                        ["replayCpuNsPerEvent"] = onReplay.RunNs / (double)n,
+                    },
+                };
             }
 
             return result;

@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Confluent.Kafka;
-using LowLatency.Testing.Kafka;
+using LowLatency.Adapters.Kafka;
 
 namespace LowLatency.Lab.Bench.Kafka;
 
 /// <summary>
 /// Experiment: the baseline's loop (<see cref="KafkaConsumerBaselineScenario"/>, same consumer settings, same sum)
 /// with <c>Consume</c> replaced by a batch consume through librdkafka's C API on the consumer's own handle
-/// (<see cref="LibrdkafkaBatch"/>): one native call per up to 1024 records, no result object. The ceiling a batch
-/// poll path in the source could reach; the source does not use it yet.
+/// (<see cref="LibrdkafkaConsumerQueue"/>, the binding the source polls through): one native call per up to 1024
+/// records, no result object, no ring. The ceiling of the source's poll path: the source adds the ring, the claims,
+/// the side entries and the commits.
 /// </summary>
 internal sealed class KafkaBatchConsumeScenario : IBenchScenario
 {
@@ -17,7 +18,7 @@ internal sealed class KafkaBatchConsumeScenario : IBenchScenario
 
     public string Group => "kafka";
 
-    public string Description => "the baseline's loop with rd_kafka_consume_batch_queue (1024) on the Confluent consumer's handle instead of Consume; experiment, not the source";
+    public string Description => "the baseline's loop with rd_kafka_consume_batch_queue (1024) on the Confluent consumer's handle instead of Consume: the ceiling of the source's poll path (no ring)";
 
     public BenchResult Run(BenchContext context)
     {
@@ -28,11 +29,11 @@ internal sealed class KafkaBatchConsumeScenario : IBenchScenario
         long seen = 0;
         BenchMeasurement measurement = default;
         var deadline = Stopwatch.StartNew();
-        using (var batch = new LibrdkafkaBatch(consumer, 1024))
+        using (var batch = new LibrdkafkaConsumerQueue(consumer, 1024))
         {
             while (seen < events)
             {
-                int count = batch.Poll(100);
+                int count = batch.Poll(1024, 100);
                 if (count == 0 && deadline.Elapsed > TimeSpan.FromMinutes(2))
                 {
                     throw new TimeoutException($"{Name}: {seen}/{events} records after 2 minutes.");
@@ -40,7 +41,7 @@ internal sealed class KafkaBatchConsumeScenario : IBenchScenario
 
                 for (int i = 0; i < count; i++)
                 {
-                    ref readonly LibrdkafkaBatch.RawMessage message = ref batch[i];
+                    ref readonly LibrdkafkaConsumerQueue.RawMessage message = ref batch[i];
                     if (message.Err != 0)
                     {
                         continue;

@@ -59,11 +59,7 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
         // a core), the whole server process, and the clients' child process.
         using var process = Process.GetCurrentProcess();
         ThreadSchedule? producerStart = ThreadSchedule.OfCurrentThread();
-        string? stageThread = ThreadSchedule.FindThread(StageThread);
-        for (var naming = Stopwatch.StartNew(); stageThread is null && OperatingSystem.IsLinux() && naming.Elapsed < TimeSpan.FromSeconds(1); Thread.Sleep(1))
-        {
-            stageThread = ThreadSchedule.FindThread(StageThread); // a new thread names itself once it runs
-        }
+        string? stageThread = ThreadSchedule.AwaitThread(StageThread, TimeSpan.FromSeconds(1));
 
         ThreadSchedule? stageStart = stageThread is null ? null : ThreadSchedule.Read(stageThread);
 

@@ -32,6 +32,13 @@ public interface IWindowOperator<TEvent>
     /// </summary>
     void OnEvent(ref TEvent e, int input, long sequence);
 
+    /// <summary>
+    /// Handles the events of <paramref name="batch"/> (input <paramref name="input"/>) in order, the first with ring sequence
+    /// <paramref name="firstSequence"/>: the results of one <see cref="OnEvent(ref TEvent, int, long)"/> per event,
+    /// sooner where the operator loads the state of events ahead while it handles the current one.
+    /// </summary>
+    void OnBatch(Span<TEvent> batch, int input, long firstSequence);
+
     /// <summary>An explicit watermark for <paramref name="input"/>.</summary>
     void OnWatermark(long watermark, int input = 0);
 

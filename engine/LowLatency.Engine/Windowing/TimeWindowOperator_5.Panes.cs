@@ -68,33 +68,27 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
             return ref newest.Acc;
         }
 
-        return ref FindOrAddPaneSlow(key, id, paneStart, out slot);
+        // The slot comes back as a value, not through an out parameter: one whose address went to a call would
+        // live in memory on the common path too.
+        slot = FindOrAddPaneSlow(key, id, paneStart);
+        return ref slot >= 0 ? ref PaneAcc(slot) : ref Unsafe.NullRef<TAcc>();
     }
 
     /// <summary>
     /// A pane other than the key's newest: found on the key's list of panes (newest to oldest, a few entries), or
-    /// opened in its place there. No table of (key, pane) pairs exists: the key's list is all a lookup needs.
+    /// opened in its place there; -1 when the state is full. No table of (key, pane) pairs exists: the key's list is
+    /// all a lookup needs.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ref TAcc FindOrAddPaneSlow(TKey key, int id, long paneStart, out int slot)
+    private int FindOrAddPaneSlow(TKey key, int id, long paneStart)
     {
         if (id < 0 && (id = AddKey(key)) < 0)
         {
-            slot = -1;
-            return ref Unsafe.NullRef<TAcc>();
+            return -1;
         }
 
         int newer = FindOnKey(id, paneStart, out int older);
-        if (older >= 0 && _entries[older].Start == paneStart)
-        {
-            slot = older;
-        }
-        else if ((slot = OpenPane(id, paneStart, newer, older)) < 0)
-        {
-            return ref Unsafe.NullRef<TAcc>();
-        }
-
-        return ref PaneAcc(slot);
+        return older >= 0 && _entries[older].Start == paneStart ? older : OpenPane(id, paneStart, newer, older);
     }
 
     /// <summary>

@@ -36,6 +36,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
+    // How many events ahead a batch prefetches a key's state: about one memory latency of work (16 measured no better).
+    private const int PrefetchDistance = 8;
+
     private readonly long _size;
     private readonly long _slide;
     private readonly long _pane;        // gcd(size, slide): window bounds fall on pane bounds
@@ -147,6 +150,20 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         if (!IsProcessingTime && _core.AfterEvent(in e, ts, input, before))
         {
             Advance(before, _core.Watermark);
+        }
+    }
+
+    /// <summary>Handles the events of <paramref name="batch"/> in order (sequences from <paramref name="firstSequence"/>), each key's state prefetched a few events ahead.</summary>
+    public override void OnBatch(Span<TEvent> batch, int input, long firstSequence)
+    {
+        for (int i = 0; i < batch.Length; i++)
+        {
+            if (i + PrefetchDistance < batch.Length)
+            {
+                _keyIds.Prefetch(_core.Function.GetKey(in batch[i + PrefetchDistance]));
+            }
+
+            OnEvent(ref batch[i], input, firstSequence + i);
         }
     }
 

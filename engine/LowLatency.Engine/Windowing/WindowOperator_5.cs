@@ -87,6 +87,15 @@ public abstract class WindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWi
     public abstract void OnEvent(ref TEvent e, int input, long sequence);
 
     /// <inheritdoc/>
+    public virtual void OnBatch(Span<TEvent> batch, int input, long firstSequence)
+    {
+        for (int i = 0; i < batch.Length; i++)
+        {
+            OnEvent(ref batch[i], input, firstSequence + i);
+        }
+    }
+
+    /// <inheritdoc/>
     public void OnWatermark(long watermark, int input = 0)
     {
         if (_core.OnWatermark(watermark, input, out long before))

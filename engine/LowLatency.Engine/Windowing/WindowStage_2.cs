@@ -7,7 +7,9 @@ namespace LowLatency.Engine.Windowing;
 /// Runs a window operator as a pipeline stage: events go to the operator in sequence order, processing
 /// time is read from the injected clock once per batch (and on each timeout tick), and a drained pipeline
 /// drains the operator (watermark +∞, every window fires final, then the end marker). A stopped or faulted
-/// pipeline keeps the operator's state, for a snapshot.
+/// pipeline keeps the operator's state, for a snapshot. Added with <c>HandleBatchesWith</c>, the stage hands the
+/// operator whole spans of the ring (<see cref="IWindowOperator{TEvent}.OnBatch"/>: the same results, sooner, as
+/// the operator loads the state of events ahead); with <c>HandleEventsWith</c>, one event at a time.
 /// </summary>
 /// <typeparam name="TEvent">The input event.</typeparam>
 /// <typeparam name="TOperator">
@@ -15,7 +17,7 @@ namespace LowLatency.Engine.Windowing;
 /// the stage and the host share one operator by reference (the host reads its counters, the snapshot barrier
 /// snapshots it); a struct operator would be copied into the stage and mutate the copy.
 /// </typeparam>
-public struct WindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchAware, ITimeoutAware, ILifecycleAware
+public struct WindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchEventHandler<TEvent>, IBatchAware, ITimeoutAware, ILifecycleAware
     where TEvent : struct
     where TOperator : class, IWindowOperator<TEvent>
 {
@@ -43,6 +45,22 @@ public struct WindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchAwar
     {
         _operator.OnEvent(ref data, 0, sequence);
         _snapshots?.TryTake(_operator, sequence);
+    }
+
+    /// <inheritdoc/>
+    public readonly void OnBatch(Span<TEvent> batch, long firstSequence)
+    {
+        if (_snapshots is null)
+        {
+            _operator.OnBatch(batch, 0, firstSequence);
+            return;
+        }
+
+        // A snapshot is taken between two events: one at a time.
+        for (int i = 0; i < batch.Length; i++)
+        {
+            OnEvent(ref batch[i], firstSequence + i, false);
+        }
     }
 
     /// <inheritdoc/>

@@ -42,6 +42,8 @@ internal sealed class DigestedWindowOperator : IWindowOperator<WindowTrade>
 
     public void OnEvent(ref WindowTrade e, int input, long sequence) => _inner.OnEvent(ref e, input, sequence);
 
+    public void OnBatch(Span<WindowTrade> batch, int input, long firstSequence) => _inner.OnBatch(batch, input, firstSequence);
+
     public void OnWatermark(long watermark, int input = 0) => _inner.OnWatermark(watermark, input);
 
     public void MarkIdle(int input) => _inner.MarkIdle(input);

@@ -106,7 +106,7 @@ public sealed class ReadmeExampleTests
 
         // The window stage: processing time from the injected clock, once per batch; drain fires everything.
         await using var trades = Pipeline<Trade>.Create(PipelineOptions.Default with { WaitStrategy = WaitStrategyKind.Blocking });
-        trades.HandleEventsWith(TradeWindows.Stage(op, new ProcessingClock(TimeProvider.System)));
+        trades.HandleBatchesWith(TradeWindows.Stage(op, new ProcessingClock(TimeProvider.System))); // spans of the ring: keys' state loaded ahead
         trades.Start();
 
         trades.RingBuffer.Publish(new Trade { Ts = 100, Symbol = 1, Price = 10, Qty = 1 });

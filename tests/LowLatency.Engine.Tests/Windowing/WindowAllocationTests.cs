@@ -17,19 +17,28 @@ public sealed class WindowAllocationTests
     private const int Keys = 10_000;
     private const long Window = 1_000;
 
-    private static void Feed(IWindowOperator<TestTrade> op, long fromWindow, long toWindow)
+    /// <summary>Rounds of one event per key, alternately one event at a time and as one batch.</summary>
+    private static void Feed(IWindowOperator<TestTrade> op, long fromWindow, long toWindow, TestTrade[] batch)
     {
-        var e = new TestTrade(0, 0, 100, 1);
         for (long w = fromWindow; w < toWindow; w++)
         {
             for (int j = 0; j < 10; j++)
             {
                 for (int k = 0; k < Keys; k++)
                 {
-                    e.Timestamp = (w * Window) + (j * 97) + (k % 13);
-                    e.Symbol = k;
-                    e.Price = 100 + (k % 7);
-                    op.OnEvent(ref e);
+                    batch[k] = new TestTrade((w * Window) + (j * 97) + (k % 13), k, 100 + (k % 7), 1);
+                }
+
+                if (j % 2 == 0)
+                {
+                    op.OnBatch(batch, 0, op.Counters.EventsHandled);
+                }
+                else
+                {
+                    foreach (ref TestTrade e in batch.AsSpan())
+                    {
+                        op.OnEvent(ref e);
+                    }
                 }
             }
 
@@ -53,7 +62,7 @@ public sealed class WindowAllocationTests
 
     [TestCaseSource(nameof(Operators))]
     [CancelAfter(60_000)]
-    public void OnEvent_SteadyStateWith10000Keys_AllocatesNothing(WindowOptions options)
+    public void OnEventAndOnBatch_SteadyStateWith10000Keys_AllocatesNothing(WindowOptions options)
     {
         var collector = new Collector { Record = false };
         IWindowOperator<TestTrade> op = options.Kind == WindowKind.Session
@@ -62,9 +71,10 @@ public sealed class WindowAllocationTests
                 ? new CountOp(options, new CountTrigger<TestTrade, TradeBar>(7), default, new Sink(collector))
                 : new TimeOp(options, default, new Sink(collector));
 
-        Feed(op, 0, 6); // warm-up: tables reach their working size, every path is jitted
+        var batch = new TestTrade[Keys];
+        Feed(op, 0, 6, batch); // warm-up: tables reach their working size, every path is jitted
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Feed(op, 6, 12);
+        Feed(op, 6, 12, batch);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.That(allocated, Is.Zero, $"{allocated} bytes over {6 * 10 * Keys} events");

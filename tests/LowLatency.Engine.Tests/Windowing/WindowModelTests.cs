@@ -14,7 +14,8 @@ using TimeOp = TimeWindowOperator<TestTrade, long, TradeBar, TradeBarFunction, C
 
 /// <summary>
 /// The operators, run as pipeline stages, against the brute-force reference model on seeded random streams: every
-/// window kind, emission mode and batching (one event per batch, the stream's own batches, one batch of everything),
+/// window kind, emission mode and batching (one event per batch through the per-event path, the stream's own batches
+/// and one batch of everything through the batch path),
 /// with random geometry (hopping slides that do not divide the size, and slides larger than the size), lateness and
 /// out-of-orderness. Results are compared whole: pane timing, trigger sequence, version, finality and aggregates;
 /// late events by reason; partial drops by count.
@@ -146,9 +147,17 @@ public sealed class WindowModelTests
                 stage.OnBatchStart(next, size);
                 for (int i = next; i < next + size; i++)
                 {
-                    TestTrade t = trades[i];
-                    script.Add(ScriptStep.Event(t));
-                    stage.OnEvent(ref t, i, i == next + size - 1);
+                    script.Add(ScriptStep.Event(trades[i]));
+                }
+
+                if (batching == Batching.Ones)
+                {
+                    TestTrade t = trades[next];
+                    stage.OnEvent(ref t, next, true);
+                }
+                else
+                {
+                    stage.OnBatch(trades.GetRange(next, size).ToArray(), next); // as the ring hands a span of its slots
                 }
 
                 stage.OnBatchEnd(next + size - 1);

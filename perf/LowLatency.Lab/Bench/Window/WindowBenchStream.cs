@@ -6,7 +6,8 @@ namespace LowLatency.Lab.Bench.Window;
 /// The input every window scenario replays: 10,000 symbols drawn at random, one trade every 5 µs of event
 /// time (200,000 per second, so 20 per symbol per 1 s window), each up to 0.5 ms out of order. One block
 /// of 2^20 trades is generated once and replayed with its timestamps shifted, so generation costs the same
-/// array read in every scenario and baseline.
+/// array read in every scenario and baseline. Every scenario and baseline takes it the way a ring stage does:
+/// <see cref="Batch"/> events at a time, copied into one reused buffer (the ring's slots) and handed over as a span.
 /// </summary>
 internal static class WindowBenchStream
 {
@@ -15,6 +16,7 @@ internal static class WindowBenchStream
     public const long JitterNanos = 500_000;
     public const long OutOfOrderness = 1_000_000;   // B ≥ jitter: nothing is late
     public const long Second = 1_000_000_000;
+    public const int Batch = 256;                   // what a busy ring stage gets per wake-up
     private const int BlockBits = 20;
     private const int BlockMask = (1 << BlockBits) - 1;
     private const long BlockSpan = (1L << BlockBits) * StepNanos;
@@ -26,6 +28,15 @@ internal static class WindowBenchStream
     {
         trade = s_block[(int)(i & BlockMask)];
         trade.Timestamp += (i >> BlockBits) * BlockSpan;
+    }
+
+    /// <summary>Copies events <paramref name="first"/>, ... into <paramref name="batch"/> (as a publisher fills ring slots).</summary>
+    public static void Fill(long first, Span<WindowTrade> batch)
+    {
+        for (int i = 0; i < batch.Length; i++)
+        {
+            Get(first + i, out batch[i]);
+        }
     }
 
     private static WindowTrade[] Create()

@@ -33,34 +33,39 @@ internal sealed class WindowDictionaryBaselineScenario : IBenchScenario
         long n = context.Events;
         long maxTs = long.MinValue;
         long watermark = long.MinValue;
+        var buffer = new WindowTrade[WindowBenchStream.Batch];
         var measurement = BenchMeasurement.Start();
-        for (long i = 0; i < n; i++)
+        for (long first = 0; first < n; first += buffer.Length)
         {
-            WindowBenchStream.Get(i, out WindowTrade trade);
-            var key = (trade.Symbol, trade.Timestamp - (trade.Timestamp % size));
-            ref VwapState s = ref CollectionsMarshal.GetValueRefOrAddDefault(state, key, out _);
-            s.Notional += trade.Price * trade.Quantity;
-            s.Volume += trade.Quantity;
-            s.Trades++;
-
-            if (trade.Timestamp > maxTs)
+            Span<WindowTrade> batch = buffer.AsSpan(0, (int)Math.Min(buffer.Length, n - first));
+            WindowBenchStream.Fill(first, batch);
+            foreach (ref WindowTrade trade in batch)
             {
-                maxTs = trade.Timestamp;
-                long w = maxTs - WindowBenchStream.OutOfOrderness - 1;
-                if ((w + 1) / size != (watermark + 1) / size)
+                var key = (trade.Symbol, trade.Timestamp - (trade.Timestamp % size));
+                ref VwapState s = ref CollectionsMarshal.GetValueRefOrAddDefault(state, key, out _);
+                s.Notional += trade.Price * trade.Quantity;
+                s.Volume += trade.Quantity;
+                s.Trades++;
+
+                if (trade.Timestamp > maxTs)
                 {
-                    foreach (KeyValuePair<(long Symbol, long Start), VwapState> kv in state)
+                    maxTs = trade.Timestamp;
+                    long w = maxTs - WindowBenchStream.OutOfOrderness - 1;
+                    if ((w + 1) / size != (watermark + 1) / size)
                     {
-                        if (kv.Key.Start + size - 1 <= w)
+                        foreach (KeyValuePair<(long Symbol, long Start), VwapState> kv in state)
                         {
-                            results++;
-                            counted += kv.Value.Trades;
-                            state.Remove(kv.Key); // allowed while enumerating (since .NET Core 3.0)
+                            if (kv.Key.Start + size - 1 <= w)
+                            {
+                                results++;
+                                counted += kv.Value.Trades;
+                                state.Remove(kv.Key); // allowed while enumerating (since .NET Core 3.0)
+                            }
                         }
                     }
-                }
 
-                watermark = w;
+                    watermark = w;
+                }
             }
         }
 

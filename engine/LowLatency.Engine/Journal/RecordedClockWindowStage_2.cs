@@ -9,11 +9,13 @@ namespace LowLatency.Engine.Journal;
 /// before the first event that carries the new reading. A recorded run and its replay therefore present
 /// the same times at the same events, and processing-time windows, idleness and early firings come out
 /// the same. Processing time advances with the input: while no event arrives, nothing fires on time alone
-/// (draining fires everything).
+/// (draining fires everything). Added with <c>HandleBatchesWith</c>, the stage hands the operator each run of a
+/// batch's events that carry the same reading in one <see cref="IWindowOperator{TEvent}.OnBatch(Span{TEvent}, int)"/>
+/// call (the same results; the operator loads the state of events ahead); with <c>HandleEventsWith</c>, one event at a time.
 /// </summary>
 /// <typeparam name="TEvent">The input event.</typeparam>
 /// <typeparam name="TOperator">The operator.</typeparam>
-public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent>, ILifecycleAware
+public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent>, IBatchEventHandler<TEvent>, ILifecycleAware
     where TEvent : struct
     where TOperator : class, IWindowOperator<TEvent>
 {
@@ -57,6 +59,42 @@ public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent
         // carry the same TriggerSequence in a recorded run, its replay and a recovery.
         _operator.OnEvent(ref data);
         _snapshots?.TryTake(_operator, sequence);
+    }
+
+    /// <inheritdoc/>
+    public void OnBatch(Span<TEvent> batch, long firstSequence)
+    {
+        if (_snapshots is not null)
+        {
+            // A snapshot is taken between two events: one at a time.
+            for (int i = 0; i < batch.Length; i++)
+            {
+                OnEvent(ref batch[i], firstSequence + i, false);
+            }
+
+            return;
+        }
+
+        int start = 0;
+        while (start < batch.Length)
+        {
+            long now = _clock[firstSequence + start];
+            int end = start + 1;
+            while (end < batch.Length && _clock[firstSequence + end] == now)
+            {
+                end++;
+            }
+
+            if (now != _told)
+            {
+                _told = now;
+                _operator.OnProcessingTime(now);
+            }
+
+            // The operator's own count, as OnEvent above (not the ring's sequence).
+            _operator.OnBatch(batch[start..end], 0);
+            start = end;
+        }
     }
 
     /// <inheritdoc/>

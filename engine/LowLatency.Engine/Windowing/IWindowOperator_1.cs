@@ -39,6 +39,12 @@ public interface IWindowOperator<TEvent>
     /// </summary>
     void OnBatch(Span<TEvent> batch, int input, long firstSequence);
 
+    /// <summary>
+    /// Handles the events of <paramref name="batch"/> (input <paramref name="input"/>) in order, their sequences
+    /// continuing the previous event's: the results of one <see cref="OnEvent(ref TEvent, int)"/> per event.
+    /// </summary>
+    void OnBatch(Span<TEvent> batch, int input);
+
     /// <summary>An explicit watermark for <paramref name="input"/>.</summary>
     void OnWatermark(long watermark, int input = 0);
 

@@ -96,6 +96,9 @@ public abstract class WindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : IWi
     }
 
     /// <inheritdoc/>
+    public void OnBatch(Span<TEvent> batch, int input) => OnBatch(batch, input, _core.Sequence + 1);
+
+    /// <inheritdoc/>
     public void OnWatermark(long watermark, int input = 0)
     {
         if (_core.OnWatermark(watermark, input, out long before))

@@ -8,7 +8,7 @@ namespace LowLatency.Engine.Windowing;
 /// time is read from the injected clock once per batch (and on each timeout tick), and a drained pipeline
 /// drains the operator (watermark +∞, every window fires final, then the end marker). A stopped or faulted
 /// pipeline keeps the operator's state, for a snapshot. Added with <c>HandleBatchesWith</c>, the stage hands the
-/// operator whole spans of the ring (<see cref="IWindowOperator{TEvent}.OnBatch"/>: the same results, sooner, as
+/// operator whole spans of the ring (<see cref="IWindowOperator{TEvent}.OnBatch(Span{TEvent}, int, long)"/>: the same results, sooner, as
 /// the operator loads the state of events ahead); with <c>HandleEventsWith</c>, one event at a time.
 /// </summary>
 /// <typeparam name="TEvent">The input event.</typeparam>

@@ -44,6 +44,8 @@ internal sealed class DigestedWindowOperator : IWindowOperator<WindowTrade>
 
     public void OnBatch(Span<WindowTrade> batch, int input, long firstSequence) => _inner.OnBatch(batch, input, firstSequence);
 
+    public void OnBatch(Span<WindowTrade> batch, int input) => _inner.OnBatch(batch, input);
+
     public void OnWatermark(long watermark, int input = 0) => _inner.OnWatermark(watermark, input);
 
     public void MarkIdle(int input) => _inner.MarkIdle(input);

@@ -58,7 +58,7 @@ public sealed class JournalReadmeExampleTests
         JournalReplayResult result;
         await using (var replay = Pipeline<Trade>.Create(PipelineOptions.Default with { Capacity = capacity }))
         {
-            replay.HandleEventsWith(new RecordedClockWindowStage<Trade, TimeWindowOperator<Trade, long, Bar, BarFunction, CountBars>>(again, replayClock));
+            replay.HandleBatchesWith(new RecordedClockWindowStage<Trade, TimeWindowOperator<Trade, long, Bar, BarFunction, CountBars>>(again, replayClock));
             replay.Start();
             using (JournalReader reader = JournalReader.Open<Trade, BlittableCodec<Trade>>(folder, default))
             {

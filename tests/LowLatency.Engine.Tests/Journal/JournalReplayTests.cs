@@ -45,7 +45,7 @@ public sealed class JournalReplayTests
         var text = new StringBuilder();
         foreach ((_, WindowResult<long, TradeBar> r) in collector.Results)
         {
-            text.Append(r.Key).Append(' ').Append(r.Start).Append(' ').Append(r.End).Append(' ').Append(r.Version).Append(' ')
+            text.Append(r.TriggerSequence).Append(' ').Append(r.Key).Append(' ').Append(r.Start).Append(' ').Append(r.End).Append(' ').Append(r.Version).Append(' ')
                 .Append(r.IsFinal).Append(' ').Append(r.Value.ToString()).Append('\n');
         }
 
@@ -81,15 +81,24 @@ public sealed class JournalReplayTests
         return Hash(collector);
     }
 
-    private static async Task<(string Hash, int Results)> ReplayAsync(string directory, WindowOptions options, string name, bool withClock)
+    private static async Task<(string Hash, int Results)> ReplayAsync(string directory, WindowOptions options, string name, bool withClock, bool batches = false)
     {
         var collector = new Collector();
         IWindowOperator<TestTrade> op = Create(options, collector, name);
         var recorded = new RecordedClock(Capacity);
         await using (var pipeline = Pipeline<TestTrade>.Create(PipelineOptions.Default with { Capacity = Capacity, WaitStrategy = WaitStrategyKind.Blocking }))
         {
-            // Other batch boundaries than the recorded run: the output must not depend on them.
-            pipeline.HandleEventsWith(new RecordedClockWindowStage<TestTrade, IWindowOperator<TestTrade>>(op, recorded), StageOptions.Default with { MaxBatchSize = 7 });
+            // Other batch boundaries than the recorded run, one event at a time or the batch path: the output must not depend on them.
+            var stage = new RecordedClockWindowStage<TestTrade, IWindowOperator<TestTrade>>(op, recorded);
+            if (batches)
+            {
+                pipeline.HandleBatchesWith(stage, StageOptions.Default with { MaxBatchSize = 97 });
+            }
+            else
+            {
+                pipeline.HandleEventsWith(stage, StageOptions.Default with { MaxBatchSize = 7 });
+            }
+
             pipeline.Start();
             using JournalReader reader = JournalReader.Open<TestTrade, TradeCodec>(directory, default);
             JournalReplayResult replay = JournalReplay.Run(reader, default(TradeCodec), pipeline.RingBuffer, withClock ? recorded : null);
@@ -115,6 +124,8 @@ public sealed class JournalReplayTests
             (string replayed, int results) = await ReplayAsync(temp.Directory, options, name, withClock: true);
             Assert.That(results, Is.GreaterThan(0), $"seed {seed}");
             Assert.That(replayed, Is.EqualTo(live), $"seed {seed}: replay differs from the recorded run");
+            (string batched, _) = await ReplayAsync(temp.Directory, options, name, withClock: true, batches: true);
+            Assert.That(batched, Is.EqualTo(live), $"seed {seed}: the batch path's replay differs from the recorded run");
             if (options.TimeDomain == TimeDomain.ProcessingTime || options.Emission == EmissionMode.EarlyEveryPeriod)
             {
                 // The recorded clock is what makes it exact: without it the same events give other windows.

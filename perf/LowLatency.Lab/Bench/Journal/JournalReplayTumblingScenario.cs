@@ -24,7 +24,7 @@ internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenari
     public string Group => "journal";
 
     public string Description => window
-        ? "JournalReplay (max speed) → ring → RecordedClockWindowStage, tumbling 1 s VWAP, 10k keys, Backoff wait"
+        ? "JournalReplay (max speed) → ring → RecordedClockWindowStage (batches), tumbling 1 s VWAP, 10k keys, Backoff wait"
         : "JournalReplay (max speed) → ring → a batch stage counting the trades, Backoff wait: the replay's own rate";
 
     public BenchResult Run(BenchContext context)
@@ -60,7 +60,7 @@ internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenari
             var pipeline = Pipeline<WindowTrade>.Create(PipelineOptions.Default with { Name = PipelineName, Capacity = Capacity, WaitStrategy = WaitStrategyKind.Backoff });
             if (window)
             {
-                pipeline.HandleEventsWith(new RecordedClockWindowStage<WindowTrade, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>>(op, clock));
+                pipeline.HandleBatchesWith(new RecordedClockWindowStage<WindowTrade, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>>(op, clock));
             }
             else
             {

@@ -50,6 +50,10 @@ public sealed class WebSocketServer : IAsyncDisposable
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+
+        // The hub's loops never block: their continuations run on the socket thread that completed the I/O instead of
+        // a hop through the thread pool per send and receive.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

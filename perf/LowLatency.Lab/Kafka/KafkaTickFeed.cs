@@ -111,11 +111,12 @@ internal sealed class KafkaTickFeed(string servers, string topic, int partitions
             return;
         }
 
-        long due = start + (long)((double)sent / rate * Stopwatch.Frequency);
+        // Until the next tick is due, but never past the run's end, which a slow round (a loaded box) may already have
+        // passed: a negative wait would throw.
+        long until = Math.Min(start + (long)((double)sent / rate * Stopwatch.Frequency), endTicks);
         long now = Stopwatch.GetTimestamp();
-        if (due > now)
+        if (until > now)
         {
-            long until = Math.Min(due, endTicks);
             cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds((double)(until - now) / Stopwatch.Frequency));
         }
     }

@@ -128,6 +128,9 @@ public sealed class WebSocketLimitsTests
 
         Assert.That(status, Is.EqualTo(WebSocketCloseStatus.MessageTooBig));
         Assert.That(reason, Is.EqualTo("message exceeds 1024 bytes"));
+
+        // Counted when the connection has ended, which may be just after the client read the close frame it sent.
+        await Eventually(() => server.Hub.GetClosed(CloseReason.MessageTooBig) >= 1);
         Assert.That(server.Hub.GetClosed(CloseReason.MessageTooBig), Is.EqualTo(1));
     }
 
@@ -147,6 +150,9 @@ public sealed class WebSocketLimitsTests
 
         Assert.That(status, Is.EqualTo(WebSocketCloseStatus.InvalidPayloadData));
         Assert.That(text, Is.EqualTo(reason));
+
+        // Counted when the connection has ended, which may be just after the client read the close frame it sent.
+        await Eventually(() => server.Hub.GetClosed(CloseReason.InvalidMessage) >= 1);
         Assert.That(server.Hub.GetClosed(CloseReason.InvalidMessage), Is.EqualTo(1));
     }
 

@@ -124,6 +124,11 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
             figures["stageRunnableWait"] = st.RunnableWaitNs / 1e9 / wall;
             figures["producerCpu"] = pr.RunNs / 1e9 / wall;
             figures["producerRunnableWait"] = pr.RunnableWaitNs / 1e9 / wall;
+
+            // What sending costs the server per update, besides the pipeline's own two threads (the fan-out thread,
+            // the send loops, Kestrel, the GC): comparable across builds whatever the pipeline's rate.
+            double delivery = serverCores - figures["stageCpu"] - figures["producerCpu"];
+            figures["serverNsPerSent"] = sent == 0 ? 0 : delivery * wall * 1e9 / sent;
         }
 
         BenchResult result = measured with { Figures = figures };

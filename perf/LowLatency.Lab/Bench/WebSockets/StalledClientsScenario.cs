@@ -44,7 +44,7 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
     public BenchResult Run(BenchContext context)
     {
         // Beside shares the connected clients with the coupled row of the same counts (one fixture alive at a time).
-        string fixtureName = beside ? $"websocket-pipeline-{clients}-clients-{stalled}-stalled" : Name;
+        string fixtureName = beside ? new StalledClientsScenario(clients, stalled).Name : Name;
         var fixture = (LiveFanOut)FanOutFixtures.Get(fixtureName, async () => await LiveFanOut.StartAsync(clients, stalled, binary: false, clientsInChild: clients > 0));
         WebSocketHub? ownHub = beside ? LiveFanOut.StartHub("bench-beside", clients: 0) : null;
         using var publisher = (ownHub ?? fixture.Hub).CreatePublisher("pipeline");

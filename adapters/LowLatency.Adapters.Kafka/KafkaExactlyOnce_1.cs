@@ -56,6 +56,11 @@ public sealed partial class KafkaExactlyOnce<T> : IKafkaTaskOwner, IDisposable
     // Written by the poll thread at each assignment, under _lock; read at commits under _lock.
     private IConsumerGroupMetadata? _group;
 
+    // Records produced and not yet reported (delivered or failed): incremented by whoever produces, decremented by
+    // the delivery callbacks (librdkafka's poll thread), which pulse _deliveries when it reaches 0; see AwaitDeliveries.
+    private readonly object _deliveries = new();
+    private long _undelivered;
+
     // Set once (compare-and-set) by a delivery or error callback; read by whoever commits.
     private Exception? _fault;
 
@@ -158,6 +163,7 @@ public sealed partial class KafkaExactlyOnce<T> : IKafkaTaskOwner, IDisposable
 
         while (true)
         {
+            Interlocked.Increment(ref _undelivered);
             try
             {
                 _producer.Produce(_options.OutputTopic, message, _onOutputDelivery);
@@ -165,6 +171,7 @@ public sealed partial class KafkaExactlyOnce<T> : IKafkaTaskOwner, IDisposable
             }
             catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
+                Delivered();
                 _producer.Poll(TimeSpan.FromMilliseconds(1));
             }
         }
@@ -239,6 +246,7 @@ public sealed partial class KafkaExactlyOnce<T> : IKafkaTaskOwner, IDisposable
 
     private void OnOutputDelivery(DeliveryReport<byte[], byte[]> report)
     {
+        Delivered();
         if (report.Error.IsError)
         {
             Fail(new KafkaSinkException($"Exactly-once '{_options.Name}': output to '{_options.OutputTopic}' failed: {report.Error.Code} {report.Error.Reason}", new KafkaException(report.Error)));

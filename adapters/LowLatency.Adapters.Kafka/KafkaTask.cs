@@ -40,7 +40,20 @@ internal sealed class KafkaTask
 
     public bool Touched;
 
+    // The record at LastStateOffset is a commit record of ours (followed by its transaction's marker), not the claim.
+    private bool _lastStateCommitted;
+
     public long PendingStateOffset = -1;
+
+    /// <summary>
+    /// Another writer's record may lie between <see cref="LastStateOffset"/> and <see cref="PendingStateOffset"/>
+    /// (read after the epoch's state records are acknowledged). No gap: none. A gap of one offset after a record of
+    /// ours that a transaction committed: that offset is our transaction's commit marker, since the broker writes
+    /// it before it lets the same producer's next transaction write to the partition (the mock, too: gap 1 at every
+    /// steady commit). Anything else (after a claim, which is not transactional, or a wider gap) must be read.
+    /// </summary>
+    public bool MayHaveForeignRecords =>
+        PendingStateOffset - LastStateOffset - 1 is var gap && (gap > 1 || (gap == 1 && !_lastStateCommitted));
 
     /// <summary>Headers of the outputs of the open epoch (one tag per epoch, shared by its records).</summary>
     public Headers OutputHeaders { get; private set; }
@@ -52,6 +65,7 @@ internal sealed class KafkaTask
     {
         Epoch++;
         LastStateOffset = PendingStateOffset;
+        _lastStateCommitted = true;
         PendingStateOffset = -1;
         Touched = false;
         OutputHeaders = TagFor(Epoch + 1);

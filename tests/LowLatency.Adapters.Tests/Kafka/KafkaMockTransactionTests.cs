@@ -7,8 +7,8 @@ namespace LowLatency.Adapters.Tests.Kafka;
 /// <summary>
 /// What the bundled librdkafka 2.16 mock cluster implements for transactions, established by experiment.
 /// It accepts the whole transactional API (InitTransactions, Begin/Commit/Abort, SendOffsetsToTransaction)
-/// and writes the records, but enforces none of its guarantees: no control batches, no last stable offset,
-/// no epoch fencing, no transactional offset commits. Each test asserts the observed behaviour and says what
+/// and writes the records and a commit marker per partition, but enforces none of its guarantees: aborted
+/// records stay visible, no last stable offset, no epoch fencing, no transactional offset commits. Each test asserts the observed behaviour and says what
 /// a real broker does instead, so a librdkafka upgrade whose mock implements a guarantee fails here loudly:
 /// that is the signal to move the exactly-once tests from the model onto the mock.
 /// </summary>
@@ -237,6 +237,30 @@ public sealed class KafkaMockTransactionTests
         Assert.That(refused, Is.Null, "the mock does not check the group generation of transactional offsets");
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public void CommitTransaction_OnBundledMock_WritesOneMarkerBeforeItReturns()
+    {
+        string topic = Topic("marker");
+        using IProducer<Null, string> plain = new ProducerBuilder<Null, string>(_cluster.ProducerConfig()).SetLogHandler((_, _) => { }).Build();
+        using IProducer<Null, string> producer = Transactional("marker-tx-" + Guid.NewGuid().ToString("N"));
+        producer.InitTransactions(s_timeout);
+        var offsets = new List<long>();
+        for (int round = 0; round < 3; round++)
+        {
+            producer.BeginTransaction();
+            offsets.Add(OffsetOf(producer.ProduceAsync(topic, new Message<Null, string> { Value = "tx" })));
+            offsets.Add(OffsetOf(producer.ProduceAsync(topic, new Message<Null, string> { Value = "tx" })));
+            producer.CommitTransaction(s_timeout);
+            offsets.Add(OffsetOf(plain.ProduceAsync(topic, new Message<Null, string> { Value = "plain" })));
+        }
+
+        // A real broker also writes one COMMIT marker per partition of the transaction, possibly after
+        // CommitTransaction returns, but always before the producer's next transaction writes to the partition.
+        Assert.That(offsets, Is.EqualTo(new long[] { 0, 1, 3, 4, 5, 7, 8, 9, 11 }), "the marker takes the offset after each transaction's records, before CommitTransaction returns");
+        Assert.That(ReadAll(topic, IsolationLevel.ReadCommitted), Has.Count.EqualTo(9), "consumers skip the markers");
+    }
+
     private string Topic(string name, int partitions = 1)
     {
         string topic = $"tx-{name}-{Guid.NewGuid():N}"[..24];
@@ -267,6 +291,9 @@ public sealed class KafkaMockTransactionTests
         ConsumeResult<Ignore, string>? result = consumer.Consume(s_timeout);
         return result ?? throw new TimeoutException("no record consumed within " + s_timeout);
     }
+
+    private static long OffsetOf(Task<DeliveryResult<Null, string>> delivery) =>
+        delivery.Wait(s_timeout) ? delivery.Result.Offset.Value : throw new TimeoutException("no delivery report within " + s_timeout);
 
     private static long CommittedOffset(IConsumer<Ignore, string> consumer, TopicPartition partition) =>
         consumer.Committed([partition], s_timeout)[0].Offset.Value;

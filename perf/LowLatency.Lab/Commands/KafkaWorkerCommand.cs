@@ -65,9 +65,11 @@ internal static class KafkaWorkerCommand
             }
 
             KafkaExactlyOnceOptions? exactly = null;
+            KafkaBarsWorker? started = null;
             if (parse.GetValue(exactlyOnce))
             {
-                exactly = ExactlyOnceOptions(parse, state, transactionalId, commitInterval, chaosKill, chaosStop, parse.GetRequiredValue(output), parse.GetRequiredValue(group));
+                exactly = ExactlyOnceOptions(parse, state, transactionalId, commitInterval, chaosKill, chaosStop, parse.GetRequiredValue(output), parse.GetRequiredValue(group),
+                    () => Volatile.Read(ref started)?.ExactlyOnce?.Produced ?? 0);
             }
             else
             {
@@ -89,6 +91,7 @@ internal static class KafkaWorkerCommand
                 sessionTimeout: TimeSpan.FromMilliseconds(parse.GetValue(session)),
                 maxKeys: parse.GetValue(keys),
                 exactlyOnce: exactly);
+            Volatile.Write(ref started, worker);
             int quietMs = parse.GetValue(exitWhenCaughtUp);
             if (quietMs > 0)
             {
@@ -139,7 +142,7 @@ internal static class KafkaWorkerCommand
         return null;
     }
 
-    private static KafkaExactlyOnceOptions ExactlyOnceOptions(ParseResult parse, Option<string?> state, Option<string?> transactionalId, Option<int> commitInterval, Option<string?> chaosKill, Option<string?> chaosStop, string output, string group)
+    private static KafkaExactlyOnceOptions ExactlyOnceOptions(ParseResult parse, Option<string?> state, Option<string?> transactionalId, Option<int> commitInterval, Option<string?> chaosKill, Option<string?> chaosStop, string output, string group, Func<long> outputs)
     {
         int intervalMs = parse.GetValue(commitInterval);
         if (intervalMs is < 1 or > 600_000)
@@ -150,8 +153,8 @@ internal static class KafkaWorkerCommand
         ChaosPoint? chaos = null;
         try
         {
-            chaos = parse.GetValue(chaosKill) is { } kill ? ChaosPoint.Parse(kill, UnixSignal.Kill)
-                : parse.GetValue(chaosStop) is { } stop ? ChaosPoint.Parse(stop, UnixSignal.Stop)
+            chaos = parse.GetValue(chaosKill) is { } kill ? ChaosPoint.Parse(kill, UnixSignal.Kill) with { Outputs = outputs }
+                : parse.GetValue(chaosStop) is { } stop ? ChaosPoint.Parse(stop, UnixSignal.Stop) with { Outputs = outputs }
                 : null;
         }
         catch (FormatException e)

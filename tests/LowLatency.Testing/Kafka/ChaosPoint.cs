@@ -13,6 +13,15 @@ namespace LowLatency.Testing.Kafka;
 public sealed record ChaosPoint(KafkaTransactionPoint Point, int Occurrence, int Signal)
 {
     private int _seen;
+    private long _outputsAtLastFlush;
+
+    /// <summary>
+    /// The worker's outputs produced so far (<see cref="KafkaExactlyOnce{T}.Produced"/>). When set, an
+    /// <c>outputs-flushed</c> point counts only in a commit whose epoch produced output: a pause or crash there is
+    /// meant to leave output on the log without its commit record, and an epoch that closed no window (a few
+    /// ticks of each key, all within open windows) leaves none — a zombie paused in it has nothing to void.
+    /// </summary>
+    public Func<long>? Outputs { get; init; }
 
     /// <summary>Every point's spelling, for help texts.</summary>
     public static string Names => string.Join(", ", Enum.GetValues<KafkaTransactionPoint>().Select(Kebab));
@@ -42,7 +51,7 @@ public sealed record ChaosPoint(KafkaTransactionPoint Point, int Occurrence, int
     /// <summary>The <see cref="KafkaExactlyOnceOptions.OnPoint"/> callback.</summary>
     public void OnPoint(KafkaTransactionPoint point, int partition)
     {
-        if (point != Point || Interlocked.Increment(ref _seen) != Occurrence)
+        if (point != Point || !EpochCounts(point) || Interlocked.Increment(ref _seen) != Occurrence)
         {
             return;
         }
@@ -50,5 +59,19 @@ public sealed record ChaosPoint(KafkaTransactionPoint Point, int Occurrence, int
         Console.WriteLine($"chaos: signal {Signal} at {this} (partition {partition})");
         Console.Out.Flush();
         UnixSignal.Send(Environment.ProcessId, Signal);
+    }
+
+    /// <summary>Outputs are produced only between commits (by the stage that commits), so the outputs since the last flush point are this epoch's.</summary>
+    private bool EpochCounts(KafkaTransactionPoint point)
+    {
+        if (point != KafkaTransactionPoint.OutputsFlushed || Outputs is null)
+        {
+            return true;
+        }
+
+        long outputs = Outputs();
+        bool any = outputs > _outputsAtLastFlush;
+        _outputsAtLastFlush = outputs;
+        return any;
     }
 }

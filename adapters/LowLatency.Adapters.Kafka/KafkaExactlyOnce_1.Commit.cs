@@ -141,16 +141,20 @@ public sealed partial class KafkaExactlyOnce<T>
 
     private void OnStateDelivery(DeliveryReport<byte[], byte[]> report)
     {
-        Delivered();
-        if (report.Error.IsError)
+        try
         {
-            Fail(new KafkaSinkException($"Exactly-once '{_options.Name}': state record to '{_options.StateTopic}' failed: {report.Error.Code} {report.Error.Reason}", new KafkaException(report.Error)));
-            return;
+            if (report.Error.IsError)
+            {
+                Fail(new KafkaSinkException($"Exactly-once '{_options.Name}': state record to '{_options.StateTopic}' failed: {report.Error.Code} {report.Error.Reason}", new KafkaException(report.Error)));
+            }
+            else
+            {
+                Volatile.Write(ref TaskOf(report.Partition.Value).PendingStateOffset, report.Offset.Value);
+            }
         }
-
-        if (TaskOf(report.Partition.Value) is { } task)
+        finally
         {
-            Volatile.Write(ref task.PendingStateOffset, report.Offset.Value);
+            Delivered(); // last: the committer it wakes must see the failure or the offset
         }
     }
 

@@ -246,11 +246,12 @@ public sealed partial class KafkaExactlyOnce<T> : IKafkaTaskOwner, IDisposable
 
     private void OnOutputDelivery(DeliveryReport<byte[], byte[]> report)
     {
-        Delivered();
         if (report.Error.IsError)
         {
             Fail(new KafkaSinkException($"Exactly-once '{_options.Name}': output to '{_options.OutputTopic}' failed: {report.Error.Code} {report.Error.Reason}", new KafkaException(report.Error)));
         }
+
+        Delivered(); // last: the committer it wakes must see the failure
     }
 
     private void OnError(Error error)

@@ -8,9 +8,10 @@ namespace LowLatency.Adapters.Tests.Kafka;
 /// What the bundled librdkafka 2.16 mock cluster implements for transactions, established by experiment.
 /// It accepts the whole transactional API (InitTransactions, Begin/Commit/Abort, SendOffsetsToTransaction)
 /// and writes the records and a commit marker per partition, but enforces none of its guarantees: aborted
-/// records stay visible, no last stable offset, no epoch fencing, no transactional offset commits. Each test asserts the observed behaviour and says what
-/// a real broker does instead, so a librdkafka upgrade whose mock implements a guarantee fails here loudly:
-/// that is the signal to move the exactly-once tests from the model onto the mock.
+/// records stay visible, no last stable offset, no epoch fencing, no transactional offset commits. Each test
+/// asserts the observed behaviour and says what a real broker does instead, so a librdkafka upgrade whose mock
+/// implements a guarantee fails here loudly: that is the signal to move the exactly-once tests from the model
+/// onto the mock.
 /// </summary>
 [TestFixture]
 [NonParallelizable]

@@ -45,6 +45,7 @@ public sealed partial class KafkaExactlyOnce<T>
                 {
                     _state.DropState(index);
                     _tasks[index] = null;
+                    Volatile.Write(ref _owned, _owned - 1);
                 }
             }
         }
@@ -81,6 +82,7 @@ public sealed partial class KafkaExactlyOnce<T>
 
         _tasks[partition] = new KafkaTask(input, token, generation, epoch, nextInput, claimOffset);
         Volatile.Write(ref _claims, _claims + 1);
+        Volatile.Write(ref _owned, _owned + 1);
         return new TopicPartitionOffset(input, nextInput >= 0 ? new Offset(nextInput) : Offset.Beginning);
     }
 

@@ -69,6 +69,7 @@ public sealed partial class KafkaExactlyOnce<T> : IKafkaTaskOwner, IDisposable
     private long _commitTicksTotal;
     private long _commitTicksMax;
     private long _claims;
+    private int _owned;
     private long _produced;
 
     internal KafkaExactlyOnce(IKafkaRecordIndex records, IKafkaEncoder<T> encoder, IKafkaTaskState state, KafkaExactlyOnceOptions options)
@@ -120,8 +121,11 @@ public sealed partial class KafkaExactlyOnce<T> : IKafkaTaskOwner, IDisposable
     /// <summary>Transactions committed.</summary>
     public long Commits => Volatile.Read(ref _commits);
 
-    /// <summary>Tasks claimed (restored) by this worker.</summary>
+    /// <summary>Tasks claimed (restored) by this worker, over every assignment.</summary>
     public long Claims => Volatile.Read(ref _claims);
+
+    /// <summary>Tasks this worker holds now: each was claimed (its claim acknowledged) in the current assignment.</summary>
+    public int Owned => Volatile.Read(ref _owned);
 
     /// <summary>Outputs produced (committed or not).</summary>
     public long Produced => Volatile.Read(ref _produced);

@@ -78,7 +78,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
         $"cursor={Pipeline.RingBuffer.Cursor.ValueAcquire} completed={Pipeline.CompletedSequence} ticks={Windows.Ticks} bars={Windows.Bars} rejectedKeys={Windows.RejectedKeys} handedOver={Windows.HandedOver} malformed={Source.Malformed} " +
         (Sink is not null
             ? $"produced={Sink.Produced} delivered={Sink.Delivered} safe={Sink.SafeSequence} "
-            : $"produced={ExactlyOnce!.Produced} commits={ExactlyOnce.Commits} claims={ExactlyOnce.Claims} commitMeanMs={ExactlyOnce.MeanCommitLatency.TotalMilliseconds:F1} commitMaxMs={ExactlyOnce.MaxCommitLatency.TotalMilliseconds:F1} ") +
+            : $"produced={ExactlyOnce!.Produced} commits={ExactlyOnce.Commits} claims={ExactlyOnce.Claims} owned={ExactlyOnce.Owned} commitMeanMs={ExactlyOnce.MeanCommitLatency.TotalMilliseconds:F1} commitMaxMs={ExactlyOnce.MaxCommitLatency.TotalMilliseconds:F1} ") +
         $"source={Source.Completion.Status} pipeline={Pipeline.Completion.Status}";
 
     /// <summary>

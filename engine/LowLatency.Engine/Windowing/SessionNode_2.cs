@@ -1,15 +1,17 @@
 using System.Runtime.InteropServices;
+using LowLatency.Engine.State;
 
 namespace LowLatency.Engine.Windowing;
 
 /// <summary>
 /// One session of a <see cref="SessionWindowOperator{TEvent, TKey, TAcc, TFunction, TSink}"/>, all its fields in
-/// one entry: the per-event update (bounds, accumulator, timer check) and its firing (key, bounds, value) touch one place, not one array per field.
+/// one entry: the per-event update (bounds, accumulator, timer check), its timer's link and its firing (key,
+/// bounds, value) touch one place, not one array per field.
 /// </summary>
 /// <typeparam name="TKey">The key.</typeparam>
 /// <typeparam name="TAcc">The accumulator.</typeparam>
 [StructLayout(LayoutKind.Auto)]
-internal struct SessionNode<TKey, TAcc>
+internal struct SessionNode<TKey, TAcc> : ICalendarEntry<SessionNode<TKey, TAcc>>
     where TKey : unmanaged
     where TAcc : unmanaged
 {
@@ -24,4 +26,7 @@ internal struct SessionNode<TKey, TAcc>
     public bool LastFinal;
     public bool Queued;    // in the timer heap: every live session is
     public TAcc Acc;
+    public CalendarLink Timer; // the timer queue's link: queueing a session touches only its node
+
+    public static ref CalendarLink Link(ref SessionNode<TKey, TAcc> entry) => ref entry.Timer;
 }

@@ -13,7 +13,7 @@ namespace LowLatency.Engine.Windowing;
 /// <para>Sessions live in a pre-sized pool of <see cref="SessionNode{TKey, TAcc}"/> entries, linked per key in start order
 /// (a key rarely has more than a few open sessions); a key table maps each key to its first session, kept beside the
 /// key's bucket, so the common event (it extends its key's only session) costs one table probe and one node. A
-/// calendar queue (<see cref="CalendarQueue"/>) orders every session by its next action time: <c>end − 1</c> (fire) until fired, then
+/// calendar queue (<see cref="CalendarQueue{TEntry}"/>) threaded through the nodes orders every session by its next action time: <c>end − 1</c> (fire) until fired, then
 /// <c>end − 1 + L</c> (purge); the node mirrors its queued time, so an event that only extends a session (its time
 /// grows: the queued time stays a lower bound) does not touch the queue.</para>
 /// <para>When sessions merge, the merged session keeps the earliest start, the latest end and the highest
@@ -42,7 +42,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     private int _highWater;
     private int _live;
     private long _bornCounter;
-    private readonly CalendarQueue _timers;
+    private readonly CalendarQueue<SessionNode<TKey, TAcc>> _timers;
     private long _merges;
 
     /// <summary>Creates the operator; <paramref name="options"/> (Kind Session) is validated here.</summary>
@@ -54,7 +54,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         _keys = new KeySlotTable<TKey, int>(Math.Min(options.KeyCapacity ?? capacity, capacity));
         _nodes = new SessionNode<TKey, TAcc>[capacity];
         _dirty = new DirtySet(_emission == EmissionMode.EarlyEveryPeriod ? capacity : 0);
-        _timers = new CalendarQueue(capacity, Math.Max(1, _gap / 256)); // timers are set about a gap ahead: a lap of 1024 buckets spans 4 gaps
+        _timers = new CalendarQueue<SessionNode<TKey, TAcc>>(_nodes, Math.Max(1, _gap / 256)); // timers are set about a gap ahead: a lap of 1024 buckets spans 4 gaps
     }
 
     /// <summary>Session merges (two or more sessions became one).</summary>

@@ -39,6 +39,9 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     // Written by the thread under _gate, taken by the writer under _gate (TakePrepared).
     private JournalSegment? _prepared;
 
+    // A retired segment's file to prepare the next segment in: set by the writer under _gate (Recycle), taken by the thread under _gate.
+    private string? _spare;
+
     // Written by the writer (release, once per Chunk), read by the thread (acquire).
     private long _writerOffset;
 
@@ -59,6 +62,30 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
 
     /// <summary>Segments the thread created ahead (each one a roll that paid no allocation on the writer's thread).</summary>
     public long Prepared { get; private set; }
+
+    /// <summary>Of <see cref="Prepared"/>, those prepared in a retired segment's file (zeroed, not allocated).</summary>
+    public long Recycled { get; private set; }
+
+    /// <summary>Writer: a retired segment's file waits to be reused (one at a time; the writer deletes others).</summary>
+    public bool HasSpare
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spare is not null;
+            }
+        }
+    }
+
+    /// <summary>Writer: prepare the next segment in <paramref name="path"/>, a retired segment's file already renamed out of the journal.</summary>
+    public void Recycle(string path)
+    {
+        lock (_gate)
+        {
+            _spare = path;
+        }
+    }
 
     /// <summary>
     /// Writer: <paramref name="segment"/> is now written from <paramref name="offset"/> on (null: none yet, the next append
@@ -141,6 +168,7 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             throw new TimeoutException($"The journal pretouch thread did not stop within {s_stopBound.TotalSeconds} s.");
         }
 
+        string? spare;
         lock (_gate)
         {
             if (_prepared is not null)
@@ -149,6 +177,14 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
                 _retired.Add(_prepared);
                 _prepared = null;
             }
+
+            spare = _spare;
+            _spare = null;
+        }
+
+        if (spare is not null)
+        {
+            File.Delete(spare);
         }
 
         DisposeRetired();
@@ -219,20 +255,24 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             return;
         }
 
-        JournalSegment segment;
-        try
+        JournalSegment? segment = TryReuseSpare(path + JournalFormat.PreparedSuffix, bytes);
+        bool recycled = segment is not null;
+        if (segment is null)
         {
-            segment = JournalSegment.Create(path + JournalFormat.PreparedSuffix, bytes);
-        }
-        catch (IOException)
-        {
-            _failedPath = path; // a full disk: the writer meets it at the roll, with its policy
-            return;
-        }
+            try
+            {
+                segment = JournalSegment.Create(path + JournalFormat.PreparedSuffix, bytes);
+            }
+            catch (IOException)
+            {
+                _failedPath = path; // a full disk: the writer meets it at the roll, with its policy
+                return;
+            }
 
-        for (long offset = 0; offset < Math.Min(bytes, Ahead) && !Volatile.Read(ref _stopping); offset += Chunk)
-        {
-            Populate(segment, offset, Math.Min(Chunk, bytes - offset));
+            for (long offset = 0; offset < Math.Min(bytes, Ahead) && !Volatile.Read(ref _stopping); offset += Chunk)
+            {
+                Populate(segment, offset, Math.Min(Chunk, bytes - offset));
+            }
         }
 
         lock (_gate)
@@ -241,12 +281,60 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             {
                 _prepared = segment;
                 Prepared++;
+                Recycled += recycled ? 1 : 0;
                 return;
             }
         }
 
         segment.DeleteOnDispose = true; // the writer rolled without it
         segment.Dispose();
+    }
+
+    /// <summary>
+    /// The spare file (if any), renamed to <paramref name="path"/>, mapped and zeroed whole, so it reads as a fresh segment
+    /// (records are found by their lengths: no byte of the retired segment may survive). Null when there is none or it
+    /// cannot be reused (deleted then; the caller creates a fresh segment).
+    /// </summary>
+    private JournalSegment? TryReuseSpare(string path, long bytes)
+    {
+        string? spare;
+        lock (_gate)
+        {
+            spare = _spare;
+            _spare = null;
+        }
+
+        if (spare is null)
+        {
+            return null;
+        }
+
+        JournalSegment? segment = null;
+        try
+        {
+            File.Move(spare, path, overwrite: false);
+            segment = JournalSegment.Open(path, writable: true);
+            if (segment is null || segment.Length != bytes)
+            {
+                segment?.Dispose();
+                File.Delete(path);
+                return null;
+            }
+        }
+        catch (IOException)
+        {
+            segment?.Dispose();
+            File.Delete(spare);
+            File.Delete(path);
+            return null;
+        }
+
+        for (long offset = 0; offset < bytes; offset += Chunk)
+        {
+            new Span<byte>(segment.Base + offset, (int)Math.Min(Chunk, bytes - offset)).Clear();
+        }
+
+        return segment;
     }
 
     private void Populate(JournalSegment segment, long offset, long length)

@@ -39,8 +39,15 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     // Written by the thread under _gate, taken by the writer under _gate (TakePrepared).
     private JournalSegment? _prepared;
 
-    // A retired segment's file to prepare the next segment in: set by the writer under _gate (Recycle), taken by the thread under _gate.
+    // A retired segment's file to prepare the next segment in (its name in the journal, and now): set by the writer under
+    // _gate (Recycle), taken by the thread under _gate.
     private string? _spare;
+    private string? _spareWas;
+
+    // Thread-local to the pretouching thread (and Dispose, after it stopped): retired segments kept mapped, oldest first,
+    // so one that is recycled is zeroed through pages already mapped and, while not yet written back, still writable.
+    private readonly Queue<JournalSegment> _mapped = new();
+    private readonly int _keepMapped;
 
     // Written by the writer (release, once per Chunk), read by the thread (acquire).
     private long _writerOffset;
@@ -54,8 +61,10 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     private string? _failedPath;
     private bool _madviseWorks = OperatingSystem.IsLinux();
 
-    public JournalPretoucher(string directory)
+    /// <summary>Starts the thread; it keeps the last <paramref name="keepMapped"/> retired segments mapped for recycling (0: unmaps them at once).</summary>
+    public JournalPretoucher(string directory, int keepMapped = 0)
     {
+        _keepMapped = keepMapped;
         _thread = new Thread(Run) { IsBackground = true, Name = "journal-pretouch " + Path.GetFileName(directory) };
         _thread.Start();
     }
@@ -78,12 +87,13 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
         }
     }
 
-    /// <summary>Writer: prepare the next segment in <paramref name="path"/>, a retired segment's file already renamed out of the journal.</summary>
-    public void Recycle(string path)
+    /// <summary>Writer: prepare the next segment in <paramref name="path"/>, a retired segment's file already renamed out of the journal from <paramref name="was"/>.</summary>
+    public void Recycle(string was, string path)
     {
         lock (_gate)
         {
             _spare = path;
+            _spareWas = was;
         }
     }
 
@@ -188,6 +198,11 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
         }
 
         DisposeRetired();
+        while (_mapped.TryDequeue(out JournalSegment? kept))
+        {
+            kept.Dispose();
+        }
+
         _wake.Dispose();
     }
 
@@ -298,9 +313,11 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     private JournalSegment? TryReuseSpare(string path, long bytes)
     {
         string? spare;
+        string? was;
         lock (_gate)
         {
             spare = _spare;
+            was = _spareWas;
             _spare = null;
         }
 
@@ -309,11 +326,20 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             return null;
         }
 
-        JournalSegment? segment = null;
+        JournalSegment? segment = TakeMapped(was!);
         try
         {
-            File.Move(spare, path, overwrite: false);
-            segment = JournalSegment.Open(path, writable: true);
+            if (segment is null)
+            {
+                File.Move(spare, path, overwrite: false);
+                segment = JournalSegment.Open(path, writable: true);
+            }
+            else
+            {
+                segment.Renamed(spare);
+                segment.Rename(path);
+            }
+
             if (segment is null || segment.Length != bytes)
             {
                 segment?.Dispose();
@@ -373,8 +399,39 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
                 _touching = null;
             }
 
-            segment.Dispose();
+            if (_keepMapped > 0 && !segment.DeleteOnDispose)
+            {
+                _mapped.Enqueue(segment);
+                if (_mapped.Count > _keepMapped)
+                {
+                    _mapped.Dequeue().Dispose();
+                }
+            }
+            else
+            {
+                segment.Dispose();
+            }
         }
+    }
+
+    /// <summary>The retired segment still mapped whose file was <paramref name="path"/>, taken out of the kept ones; null when unmapped already.</summary>
+    private JournalSegment? TakeMapped(string path)
+    {
+        JournalSegment? found = null;
+        for (int i = _mapped.Count; i > 0; i--)
+        {
+            JournalSegment segment = _mapped.Dequeue();
+            if (found is null && segment.Path == path)
+            {
+                found = segment;
+            }
+            else
+            {
+                _mapped.Enqueue(segment);
+            }
+        }
+
+        return found;
     }
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]

@@ -113,7 +113,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
 
         if (options.Pretouch)
         {
-            writer._pretoucher = new JournalPretoucher(directory);
+            writer._pretoucher = new JournalPretoucher(directory, options.RecycleSegments ? KeepMapped(options) : 0);
             writer.BeginSegment();
         }
 
@@ -450,9 +450,16 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
 
         string spare = file + JournalFormat.PreparedSuffix;
         File.Move(file, spare, overwrite: true);
-        _pretoucher.Recycle(spare);
+        _pretoucher.Recycle(file, spare);
         return true;
     }
+
+    /// <summary>
+    /// Retired segments the pretouch thread keeps mapped for recycling: as many as retention keeps, plus the one it retires
+    /// next (at most 4; by age alone, 2). A deleted one stays on the disk until unmapped: the bound keeps that small.
+    /// </summary>
+    private static int KeepMapped(JournalOptions options) =>
+        (int)Math.Clamp(options.RetainBytes > 0 ? (options.RetainBytes / options.SegmentBytes) + 1 : 2, 1, 4);
 
     private static bool IsCompressedFile(string path)
     {

@@ -109,6 +109,8 @@ internal static class BenchCatalog
         new StalledClientsScenario(clients: 900, stalled: 0),
         new StalledClientsScenario(clients: 1000, stalled: 100),
         new StalledClientsScenario(clients: 1000, stalled: 100, beside: true),
+        new StalledClientsScenario(clients: 0, stalled: 0, prioritized: true),
+        new StalledClientsScenario(clients: 1000, stalled: 100, prioritized: true),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>
@@ -122,7 +124,7 @@ internal static class BenchCatalog
     /// and exactly once against at least once (latency rows likewise), any other window, TCP, Kafka or journal
     /// scenario against its group's plain baseline (a replay through the tumbling window against that window
     /// operator alone: the bound it cannot pass; a replay from compressed segments against the same from raw ones), a demo with its journal against the same demo without, a
-    /// WebSocket pipeline scenario against the run with no clients, a WebSocket fan-out against the SignalR anchor,
+    /// WebSocket pipeline scenario against the run with no clients (a prioritized one against the prioritized run), a WebSocket fan-out against the SignalR anchor,
     /// anything else against <see cref="Baseline"/>. Null for a reference itself.
     /// </summary>
     public static string? ReferenceOf(string name)
@@ -146,6 +148,7 @@ internal static class BenchCatalog
             "journal-replay-demo-lz4" => "journal-replay-demo-raw",
             _ when name.StartsWith("journal-", StringComparison.Ordinal) => "journal-mapped-memcpy-baseline",
             _ when name.StartsWith("demo-", StringComparison.Ordinal) && name.Contains("-journal", StringComparison.Ordinal) => name[..name.IndexOf("-journal", StringComparison.Ordinal)],
+            _ when name.StartsWith("websocket-pipeline-prioritized-", StringComparison.Ordinal) => "websocket-pipeline-prioritized-no-clients",
             _ when name.StartsWith("websocket-pipeline-", StringComparison.Ordinal) => "websocket-pipeline-no-clients",
             _ when name.StartsWith("websocket-fanout-", StringComparison.Ordinal) && name.EndsWith("-paced", StringComparison.Ordinal) => "signalr-fanout-1000-paced",
             _ when name.StartsWith("websocket-fanout-", StringComparison.Ordinal) => "signalr-fanout-1000",

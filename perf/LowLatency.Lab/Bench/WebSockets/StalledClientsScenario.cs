@@ -11,13 +11,19 @@ namespace LowLatency.Lab.Bench.WebSockets;
 /// clients of which some never read: a stalled client must cost the pipeline nothing (the hub's table conflates for
 /// it) and the hub's buffers must stay under its cap (<see cref="LiveFanOut.MemoryCapBytes"/>). The clients run in a
 /// child process at the lowest priority (<see cref="ChildClients"/>), so what is measured is the server's cost;
-/// the ratio to <c>websocket-pipeline-no-clients</c> is in the report (<c>× reference</c>). Beside it, where the CPU
+/// the ratio to <c>websocket-pipeline-no-clients</c> is in the report (<c>× reference</c>). Prioritized rows run the
+/// pipeline's two threads at nice <see cref="PrioritizedNice"/> (<see cref="ThreadNice"/>), as a latency-critical host
+/// would, both with and without clients: the delivery then gets the CPU the pipeline leaves, and conflation decides
+/// what the readers see of it (<c>sentPerSecond</c>). Beside it, where the CPU
 /// went: the pipeline's stage and producer threads' CPU and the time they were runnable but waiting for a core
 /// (<see cref="ThreadSchedule"/>; shares of the measured wall time), the server's and the clients' processes in
 /// cores, updates sent per second and the share of them the hub formatted (the rest copied a shared encoding).
 /// </summary>
-internal sealed class StalledClientsScenario(int clients, int stalled, bool beside = false) : IBenchScenario
+internal sealed class StalledClientsScenario(int clients, int stalled, bool beside = false, bool prioritized = false) : IBenchScenario
 {
+    /// <summary>The pipeline threads' nice value in prioritized rows: CFS weight 9,548 against a default thread's 1,024.</summary>
+    public const int PrioritizedNice = -10;
+
     // The pipeline's stage thread: "{pipeline name}/{stage}" (Linux keeps 15 characters of a thread's name).
     private const string StageThread = "bench-ws/";
 
@@ -25,26 +31,30 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
     // reader's frames (1,000 keys change within each 50 ms frame interval), as the stage's every-64th event does.
     private static readonly TimeSpan BesideRound = TimeSpan.FromMilliseconds(10);
 
-    public string Name => (clients, beside) switch
+    public string Name => (clients, beside, prioritized) switch
     {
-        (0, _) => "websocket-pipeline-no-clients",
-        (_, false) => $"websocket-pipeline-{clients}-clients-{stalled}-stalled",
+        (0, _, false) => "websocket-pipeline-no-clients",
+        (0, _, true) => "websocket-pipeline-prioritized-no-clients",
+        (_, false, false) => $"websocket-pipeline-{clients}-clients-{stalled}-stalled",
+        (_, false, true) => $"websocket-pipeline-prioritized-{clients}-clients-{stalled}-stalled",
         _ => $"websocket-pipeline-beside-{clients}-clients-{stalled}-stalled",
     };
 
     public string Group => "websocket";
 
-    public string Description => (clients, beside) switch
+    public string Description => (clients, beside, prioritized) switch
     {
-        (0, _) => "engine 1P1C (Blocking) whose stage publishes every 64th event to a hub with no clients",
-        (_, false) => $"the same with {clients} loopback clients (child process, nice 19) subscribed to every key, {stalled} of them never reading",
+        (0, _, false) => "engine 1P1C (Blocking) whose stage publishes every 64th event to a hub with no clients",
+        (0, _, true) => $"the same with the pipeline's producer and stage threads at nice {PrioritizedNice}",
+        (_, false, false) => $"the same with {clients} loopback clients (child process, nice 19) subscribed to every key, {stalled} of them never reading",
+        (_, false, true) => $"the same clients, the pipeline's producer and stage threads at nice {PrioritizedNice}: the delivery gets what the pipeline leaves",
         _ => $"the no-client pipeline beside another hub in this process that sends to the {clients} clients ({stalled} stalled), fed by its own thread: the delivery's CPU without any coupling to the pipeline",
     };
 
     public BenchResult Run(BenchContext context)
     {
-        // Beside shares the connected clients with the coupled row of the same counts (one fixture alive at a time).
-        string fixtureName = beside ? new StalledClientsScenario(clients, stalled).Name : Name;
+        // Beside and prioritized rows share the connected clients with the plain row of the same counts (one fixture alive at a time).
+        string fixtureName = new StalledClientsScenario(clients, stalled).Name;
         var fixture = (LiveFanOut)FanOutFixtures.Get(fixtureName, async () => await LiveFanOut.StartAsync(clients, stalled, binary: false, clientsInChild: clients > 0));
         WebSocketHub? ownHub = beside ? LiveFanOut.StartHub("bench-beside", clients: 0) : null;
         using var publisher = (ownHub ?? fixture.Hub).CreatePublisher("pipeline");
@@ -62,26 +72,46 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
         string? stageThread = ThreadSchedule.AwaitThread(StageThread, TimeSpan.FromSeconds(1));
 
         ThreadSchedule? stageStart = stageThread is null ? null : ThreadSchedule.Read(stageThread);
+        int? producerId = ThreadNice.CurrentThreadId;
+        bool niced = prioritized && stageThread is not null && producerId is { } id
+            && ThreadNice.TrySet(id, PrioritizedNice) && ThreadNice.TrySet(ThreadNice.ThreadIdOf(stageThread), PrioritizedNice);
+        if (prioritized && !niced)
+        {
+            throw new InvalidOperationException($"{Name}: could not set the pipeline threads to nice {PrioritizedNice} (Linux and CAP_SYS_NICE, e.g. root, are needed).");
+        }
 
         TimeSpan serverStart = process.TotalProcessorTime;
         TimeSpan clientsStart = fixture.ClientProcessorTime;
         long encodedStart = fixture.Hub.Encoded, sentStart = fixture.Hub.Sent;
 
         BenchMeasurement measurement = BenchMeasurement.Start();
-        for (long i = 0; i < context.Events; i += 10)
+        ThreadSchedule? stage;
+        try
         {
-            long high = ring.Next(10);
-            for (long s = high - 9; s <= high; s++)
+            for (long i = 0; i < context.Events; i += 10)
             {
-                ring[s] = s;
+                long high = ring.Next(10);
+                for (long s = high - 9; s <= high; s++)
+                {
+                    ring[s] = s;
+                }
+
+                ring.Publish(high - 9, high);
             }
 
-            ring.Publish(high - 9, high);
+            // Read before the drain ends the stage's thread: what it misses is at most the ring's 16 K events.
+            stage = stageThread is null ? null : ThreadSchedule.Read(stageThread) - stageStart;
+            pipeline.DrainAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // The producer is the bench's own thread: back to the default weight for the rows after this one.
+            if (niced)
+            {
+                ThreadNice.TrySet(producerId!.Value, 0);
+            }
         }
 
-        // Read before the drain ends the stage's thread: what it misses is at most the ring's 16 K events.
-        ThreadSchedule? stage = stageThread is null ? null : ThreadSchedule.Read(stageThread) - stageStart;
-        pipeline.DrainAsync().GetAwaiter().GetResult();
         long events = (context.Events + 9) / 10 * 10;
         BenchResult measured = measurement.Stop(events);
         ThreadSchedule? producer = ThreadSchedule.OfCurrentThread() - producerStart;

@@ -44,8 +44,9 @@ public sealed record JournalOptions
     /// allocated and in the page cache, so this is a plain store per byte, not a page fault per 4 KiB) and hands it to the
     /// writer at the roll. Needs <see cref="Pretouch"/> and a retention limit (a journal that keeps everything has
     /// nothing to recycle), and no <see cref="Compressor"/> (a compressed file is not a segment's size). A tailer must
-    /// stay within retention of the writer: one still reading a segment when it is reused sees it zeroed and fails with
-    /// <see cref="JournalCorruptException"/> (with deletion it keeps reading the unlinked file).
+    /// stay within retention of the writer: one still reading a segment when it is reused sees it zeroed and rewritten, its
+    /// next read fails with <see cref="JournalCorruptException"/>, and a record it holds then may change under it (with
+    /// deletion it keeps reading the unlinked file).
     /// </summary>
     public bool RecycleSegments { get; init; }
 

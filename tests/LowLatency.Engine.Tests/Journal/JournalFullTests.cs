@@ -103,10 +103,11 @@ public sealed class JournalFullTests
             await using var pipeline = Pipeline<JournalTestEvent>.Create(PipelineOptions.Default with { Capacity = Capacity, WaitStrategy = WaitStrategyKind.Blocking });
             pipeline.HandleBatchesWith(new Stage(writer)).Then(new Count(after));
             pipeline.Start();
+            long giveUpAt = Environment.TickCount64 + 50_000; // the producer never outlives the test
             var producer = Task.Run(() =>
             {
                 bool ringFilled = false;
-                for (int i = 0; i < Total;)
+                for (int i = 0; i < Total && Environment.TickCount64 < giveUpAt;)
                 {
                     if (pipeline.RingBuffer.TryNext(out long sequence) != PublishResult.Ok)
                     {
@@ -117,9 +118,9 @@ public sealed class JournalFullTests
 
                     pipeline.RingBuffer[sequence] = JournalTestEvent.For(i++);
                     pipeline.RingBuffer.Publish(sequence);
-                    while (lockstep && Volatile.Read(ref after.Value) < i)
+                    while (lockstep && Volatile.Read(ref after.Value) < i && Environment.TickCount64 < giveUpAt)
                     {
-                        Thread.Yield(); // bounded by the test's waits below
+                        Thread.Yield();
                     }
                 }
 

@@ -38,6 +38,18 @@ public sealed record JournalOptions
     /// </summary>
     public ISegmentCompressor? Compressor { get; init; }
 
+    /// <summary>
+    /// True: a segment retention retires is reused for a later segment instead of deleted, as Chronicle Queue and Aeron's
+    /// log buffers reuse their files. The pretouch thread renames it out of the journal, zeroes it (its pages are already
+    /// allocated and in the page cache, so this is a plain store per byte, not a page fault per 4 KiB) and hands it to the
+    /// writer at the roll. Needs <see cref="Pretouch"/> and a retention limit (a journal that keeps everything has
+    /// nothing to recycle), and no <see cref="Compressor"/> (a compressed file is not a segment's size). A tailer must
+    /// stay within retention of the writer: one still reading a segment when it is reused sees it zeroed and rewritten, its
+    /// next read fails with <see cref="JournalCorruptException"/>, and a record it holds then may change under it (with
+    /// deletion it keeps reading the unlinked file).
+    /// </summary>
+    public bool RecycleSegments { get; init; }
+
     /// <summary>What happens when the next segment cannot be allocated.</summary>
     public JournalFullPolicy WhenFull { get; init; } = JournalFullPolicy.Backpressure;
 
@@ -70,6 +82,11 @@ public sealed record JournalOptions
         if (Compressor is not null && SegmentBytes > int.MaxValue)
         {
             ThrowHelper.ThrowOption(nameof(SegmentBytes), SegmentBytes, $"must be at most {int.MaxValue} bytes when segments are compressed.");
+        }
+
+        if (RecycleSegments && (!Pretouch || (RetainBytes == 0 && RetainAge is null) || Compressor is not null))
+        {
+            ThrowHelper.ThrowOption(nameof(RecycleSegments), RecycleSegments, "needs Pretouch, a retention limit (RetainBytes or RetainAge) and no Compressor.");
         }
 
         if (FullRetryInterval <= TimeSpan.Zero || FullTimeout < TimeSpan.Zero)

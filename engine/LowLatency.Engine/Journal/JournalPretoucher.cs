@@ -39,6 +39,16 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     // Written by the thread under _gate, taken by the writer under _gate (TakePrepared).
     private JournalSegment? _prepared;
 
+    // A retired segment's file to prepare the next segment in (its name in the journal, and now): set by the writer under
+    // _gate (Recycle), taken by the thread under _gate.
+    private string? _spare;
+    private string? _spareWas;
+
+    // Thread-local to the pretouching thread (and Dispose, after it stopped): retired segments kept mapped, oldest first,
+    // so one that is recycled is zeroed through pages already mapped and, while not yet written back, still writable.
+    private readonly Queue<JournalSegment> _mapped = new();
+    private readonly int _keepMapped;
+
     // Written by the writer (release, once per Chunk), read by the thread (acquire).
     private long _writerOffset;
 
@@ -51,14 +61,41 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     private string? _failedPath;
     private bool _madviseWorks = OperatingSystem.IsLinux();
 
-    public JournalPretoucher(string directory)
+    /// <summary>Starts the thread; it keeps the last <paramref name="keepMapped"/> retired segments mapped for recycling (0: unmaps them at once).</summary>
+    public JournalPretoucher(string directory, int keepMapped = 0)
     {
+        _keepMapped = keepMapped;
         _thread = new Thread(Run) { IsBackground = true, Name = "journal-pretouch " + Path.GetFileName(directory) };
         _thread.Start();
     }
 
     /// <summary>Segments the thread created ahead (each one a roll that paid no allocation on the writer's thread).</summary>
     public long Prepared { get; private set; }
+
+    /// <summary>Of <see cref="Prepared"/>, those prepared in a retired segment's file (zeroed, not allocated).</summary>
+    public long Recycled { get; private set; }
+
+    /// <summary>Writer: a retired segment's file waits to be reused (one at a time; the writer deletes others).</summary>
+    public bool HasSpare
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spare is not null;
+            }
+        }
+    }
+
+    /// <summary>Writer: prepare the next segment in <paramref name="path"/>, a retired segment's file already renamed out of the journal from <paramref name="was"/>.</summary>
+    public void Recycle(string was, string path)
+    {
+        lock (_gate)
+        {
+            _spare = path;
+            _spareWas = was;
+        }
+    }
 
     /// <summary>
     /// Writer: <paramref name="segment"/> is now written from <paramref name="offset"/> on (null: none yet, the next append
@@ -141,6 +178,7 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             throw new TimeoutException($"The journal pretouch thread did not stop within {s_stopBound.TotalSeconds} s.");
         }
 
+        string? spare;
         lock (_gate)
         {
             if (_prepared is not null)
@@ -149,9 +187,22 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
                 _retired.Add(_prepared);
                 _prepared = null;
             }
+
+            spare = _spare;
+            _spare = null;
+        }
+
+        if (spare is not null)
+        {
+            File.Delete(spare);
         }
 
         DisposeRetired();
+        while (_mapped.TryDequeue(out JournalSegment? kept))
+        {
+            kept.Dispose();
+        }
+
         _wake.Dispose();
     }
 
@@ -219,20 +270,24 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             return;
         }
 
-        JournalSegment segment;
-        try
+        JournalSegment? segment = TryReuseSpare(path + JournalFormat.PreparedSuffix, bytes);
+        bool recycled = segment is not null;
+        if (segment is null)
         {
-            segment = JournalSegment.Create(path + JournalFormat.PreparedSuffix, bytes);
-        }
-        catch (IOException)
-        {
-            _failedPath = path; // a full disk: the writer meets it at the roll, with its policy
-            return;
-        }
+            try
+            {
+                segment = JournalSegment.Create(path + JournalFormat.PreparedSuffix, bytes);
+            }
+            catch (IOException)
+            {
+                _failedPath = path; // a full disk: the writer meets it at the roll, with its policy
+                return;
+            }
 
-        for (long offset = 0; offset < Math.Min(bytes, Ahead) && !Volatile.Read(ref _stopping); offset += Chunk)
-        {
-            Populate(segment, offset, Math.Min(Chunk, bytes - offset));
+            for (long offset = 0; offset < Math.Min(bytes, Ahead) && !Volatile.Read(ref _stopping); offset += Chunk)
+            {
+                Populate(segment, offset, Math.Min(Chunk, bytes - offset));
+            }
         }
 
         lock (_gate)
@@ -241,12 +296,71 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             {
                 _prepared = segment;
                 Prepared++;
+                Recycled += recycled ? 1 : 0;
                 return;
             }
         }
 
         segment.DeleteOnDispose = true; // the writer rolled without it
         segment.Dispose();
+    }
+
+    /// <summary>
+    /// The spare file (if any), renamed to <paramref name="path"/>, mapped and zeroed whole, so it reads as a fresh segment
+    /// (records are found by their lengths: no byte of the retired segment may survive). Null when there is none or it
+    /// cannot be reused (deleted then; the caller creates a fresh segment).
+    /// </summary>
+    private JournalSegment? TryReuseSpare(string path, long bytes)
+    {
+        string? spare;
+        string? was;
+        lock (_gate)
+        {
+            spare = _spare;
+            was = _spareWas;
+            _spare = null;
+        }
+
+        if (spare is null)
+        {
+            return null;
+        }
+
+        JournalSegment? segment = TakeMapped(was!);
+        try
+        {
+            if (segment is null)
+            {
+                File.Move(spare, path, overwrite: false);
+                segment = JournalSegment.Open(path, writable: true);
+            }
+            else
+            {
+                segment.Renamed(spare);
+                segment.Rename(path);
+            }
+
+            if (segment is null || segment.Length != bytes)
+            {
+                segment?.Dispose();
+                File.Delete(path);
+                return null;
+            }
+        }
+        catch (IOException)
+        {
+            segment?.Dispose();
+            File.Delete(spare);
+            File.Delete(path);
+            return null;
+        }
+
+        for (long offset = 0; offset < bytes; offset += Chunk)
+        {
+            new Span<byte>(segment.Base + offset, (int)Math.Min(Chunk, bytes - offset)).Clear();
+        }
+
+        return segment;
     }
 
     private void Populate(JournalSegment segment, long offset, long length)
@@ -285,8 +399,39 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
                 _touching = null;
             }
 
-            segment.Dispose();
+            if (_keepMapped > 0 && !segment.DeleteOnDispose)
+            {
+                _mapped.Enqueue(segment);
+                if (_mapped.Count > _keepMapped)
+                {
+                    _mapped.Dequeue().Dispose();
+                }
+            }
+            else
+            {
+                segment.Dispose();
+            }
         }
+    }
+
+    /// <summary>The retired segment still mapped whose file was <paramref name="path"/>, taken out of the kept ones; null when unmapped already.</summary>
+    private JournalSegment? TakeMapped(string path)
+    {
+        JournalSegment? found = null;
+        for (int i = _mapped.Count; i > 0; i--)
+        {
+            JournalSegment segment = _mapped.Dequeue();
+            if (found is null && segment.Path == path)
+            {
+                found = segment;
+            }
+            else
+            {
+                _mapped.Enqueue(segment);
+            }
+        }
+
+        return found;
     }
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]

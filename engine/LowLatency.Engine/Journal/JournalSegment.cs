@@ -124,6 +124,9 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         Path = path;
     }
 
+    /// <summary>The file was renamed to <paramref name="path"/> by its owner (the mapping stays valid).</summary>
+    public void Renamed(string path) => Path = path;
+
     /// <summary>Writes the dirty pages of [<paramref name="offset"/>, +<paramref name="length"/>) to the disk and waits.</summary>
     public void Sync(long offset, long length)
     {

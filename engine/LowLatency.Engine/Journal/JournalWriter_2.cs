@@ -82,6 +82,9 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
     /// <summary>Segments the pretouch thread created ahead of a roll (<see cref="JournalOptions.Pretouch"/>).</summary>
     public long PretouchedSegments => _pretoucher?.Prepared ?? 0;
 
+    /// <summary>Of <see cref="PretouchedSegments"/>, those prepared in a retired segment's file (<see cref="JournalOptions.RecycleSegments"/>).</summary>
+    public long RecycledSegments => _pretoucher?.Recycled ?? 0;
+
     /// <summary>What the compression thread has done so far (<see cref="JournalOptions.Compressor"/>; all zero without one).</summary>
     public JournalCompressionStats Compression => _compressor?.Stats ?? default;
 
@@ -110,7 +113,7 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
 
         if (options.Pretouch)
         {
-            writer._pretoucher = new JournalPretoucher(directory);
+            writer._pretoucher = new JournalPretoucher(directory, options.RecycleSegments ? KeepMapped(options) : 0);
             writer.BeginSegment();
         }
 
@@ -290,6 +293,13 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
         }
 
         _compressor?.Enqueue(_segment.Path);
+        if (_options.RecycleSegments)
+        {
+            // A reused file's creation time is its first use's, and stores into pages it already made dirty leave its
+            // write time where zeroing it left it: retention by age counts from the seal, as from the last append.
+            File.SetLastWriteTimeUtc(_segment.Path, DateTime.UtcNow);
+        }
+
         if (_pretoucher is not null)
         {
             _pretoucher.Retire(_segment);
@@ -416,11 +426,40 @@ public sealed unsafe class JournalWriter<T, TCodec> : IDisposable
 
             lock (_gate)
             {
-                total -= new FileInfo(file).Length;
-                File.Delete(file);
+                long length = new FileInfo(file).Length;
+                total -= length;
+                if (!TryRecycle(file, length))
+                {
+                    File.Delete(file);
+                }
             }
         }
     }
+
+    /// <summary>
+    /// With <see cref="JournalOptions.RecycleSegments"/>: renames a retired raw segment out of the journal (readers and
+    /// retention list only exact segment names; the next writer deletes a leftover) and hands it to the pretouch thread,
+    /// which zeroes it and prepares the next segment in it. False: the caller deletes it.
+    /// </summary>
+    private bool TryRecycle(string file, long length)
+    {
+        if (!_options.RecycleSegments || length != _options.SegmentBytes || _pretoucher is null || _pretoucher.HasSpare || IsCompressedFile(file))
+        {
+            return false;
+        }
+
+        string spare = file + JournalFormat.PreparedSuffix;
+        File.Move(file, spare, overwrite: true);
+        _pretoucher.Recycle(file, spare);
+        return true;
+    }
+
+    /// <summary>
+    /// Retired segments the pretouch thread keeps mapped for recycling: as many as retention keeps, plus the one it retires
+    /// next (at most 4; by age alone, 2). A deleted one stays on the disk until unmapped: the bound keeps that small.
+    /// </summary>
+    private static int KeepMapped(JournalOptions options) =>
+        (int)Math.Clamp(options.RetainBytes > 0 ? (options.RetainBytes / options.SegmentBytes) + 1 : 2, 1, 4);
 
     private static bool IsCompressedFile(string path)
     {

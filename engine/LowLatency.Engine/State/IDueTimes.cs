@@ -1,7 +1,7 @@
 namespace LowLatency.Engine.State;
 
 /// <summary>
-/// The owner of a <see cref="CalendarQueue"/>'s ids, whose queued times are lower bounds (an id's real time only grows
+/// The owner of a <see cref="CalendarQueue{TEntry}"/>'s ids, whose queued times are lower bounds (an id's real time only grows
 /// while queued): asked for an id's real time when its bucket comes due, so a grown id moves to its later bucket
 /// (O(1)) instead of passing through the heap.
 /// </summary>

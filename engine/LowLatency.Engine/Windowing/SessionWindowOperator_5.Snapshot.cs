@@ -15,14 +15,13 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         writer.Write(_live);
         for (int n = 0; n < _highWater; n++)
         {
-            ref SessionNode<TAcc> session = ref _nodes[n];
+            ref SessionNode<TKey, TAcc> session = ref _nodes[n];
             if (!session.Queued)
             {
                 continue; // free: every live session is queued
             }
 
-            TKey key = _keys.KeyAt(session.KeySlot);
-            writer.WriteRaw(key);
+            writer.WriteRaw(session.Key);
             writer.Write(session.Start);
             writer.Write(session.End);
             writer.Write(session.Version);
@@ -44,8 +43,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             int n = _dirty.LiveAt(i);
             if (n >= 0)
             {
-                TKey key = _keys.KeyAt(_nodes[n].KeySlot);
-                writer.WriteRaw(key);
+                writer.WriteRaw(_nodes[n].Key);
                 writer.Write(_nodes[n].Start);
             }
         }
@@ -72,7 +70,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
                 throw new SnapshotFormatException("The snapshot's sessions do not fit this operator (WindowOptions.Capacity, KeyCapacity).");
             }
 
-            ref SessionNode<TAcc> session = ref _nodes[n];
+            ref SessionNode<TKey, TAcc> session = ref _nodes[n];
             session.Version = reader.ReadInt32();
             session.LastFinal = reader.ReadBoolean();
             session.Born = reader.ReadInt64();

@@ -10,10 +10,10 @@ namespace LowLatency.Engine.Windowing;
 /// lateness, late side output and emission modes as for <see cref="TimeWindowOperator{TEvent, TKey, TAcc, TFunction, TSink}"/>.
 /// </summary>
 /// <remarks>
-/// <para>Sessions live in a pre-sized pool of <see cref="SessionNode{TAcc}"/> entries, linked per key in start order
+/// <para>Sessions live in a pre-sized pool of <see cref="SessionNode{TKey, TAcc}"/> entries, linked per key in start order
 /// (a key rarely has more than a few open sessions); a key table maps each key to its first session, kept beside the
 /// key's bucket, so the common event (it extends its key's only session) costs one table probe and one node. A
-/// calendar queue (<see cref="CalendarQueue"/>) orders every session by its next action time: <c>end − 1</c> (fire) until fired, then
+/// calendar queue (<see cref="CalendarQueue{TEntry}"/>) threaded through the nodes orders every session by its next action time: <c>end − 1</c> (fire) until fired, then
 /// <c>end − 1 + L</c> (purge); the node mirrors its queued time, so an event that only extends a session (its time
 /// grows: the queued time stays a lower bound) does not touch the queue.</para>
 /// <para>When sessions merge, the merged session keeps the earliest start, the latest end and the highest
@@ -31,16 +31,18 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     where TFunction : struct, IWindowFunction<TEvent, TKey, TAcc>
     where TSink : struct, IWindowSink<TEvent, TKey, TAcc>
 {
+    private const int PrefetchDistance = 8; // events between a key's prefetch and its lookup
+
     private readonly long _gap;
 
     private readonly KeySlotTable<TKey, int> _keys;  // key → slot, and its first session node (by start)
-    private readonly SessionNode<TAcc>[] _nodes;
+    private readonly SessionNode<TKey, TAcc>[] _nodes;
     private readonly DirtySet _dirty;     // early mode: sessions changed since the last early round
     private int _freeHead = -1;
     private int _highWater;
     private int _live;
     private long _bornCounter;
-    private readonly CalendarQueue _timers;
+    private readonly CalendarQueue<SessionNode<TKey, TAcc>> _timers;
     private long _merges;
 
     /// <summary>Creates the operator; <paramref name="options"/> (Kind Session) is validated here.</summary>
@@ -50,9 +52,9 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         _gap = options.Gap;
         int capacity = options.Capacity;
         _keys = new KeySlotTable<TKey, int>(Math.Min(options.KeyCapacity ?? capacity, capacity));
-        _nodes = new SessionNode<TAcc>[capacity];
+        _nodes = new SessionNode<TKey, TAcc>[capacity];
         _dirty = new DirtySet(_emission == EmissionMode.EarlyEveryPeriod ? capacity : 0);
-        _timers = new CalendarQueue(capacity, Math.Max(1, _gap / 256)); // timers are set about a gap ahead: a lap of 1024 buckets spans 4 gaps
+        _timers = new CalendarQueue<SessionNode<TKey, TAcc>>(_nodes, Math.Max(1, _gap / 256)); // timers are set about a gap ahead: a lap of 1024 buckets spans 4 gaps
     }
 
     /// <summary>Session merges (two or more sessions became one).</summary>
@@ -78,6 +80,20 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         if (_core.AfterEvent(in e, ts, input, before))
         {
             Advance(before, _core.Watermark);
+        }
+    }
+
+    /// <summary>Handles the events of <paramref name="batch"/> in order (sequences from <paramref name="firstSequence"/>), each key's table entry prefetched a few events ahead.</summary>
+    public override void OnBatch(Span<TEvent> batch, int input, long firstSequence)
+    {
+        for (int i = 0; i < batch.Length; i++)
+        {
+            if (i + PrefetchDistance < batch.Length)
+            {
+                _keys.Prefetch(_core.Function.GetKey(in batch[i + PrefetchDistance]));
+            }
+
+            OnEvent(ref batch[i], input, firstSequence + i);
         }
     }
 
@@ -134,7 +150,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         {
             for (int n = head; n >= 0 && _nodes[n].Start <= end; n = _nodes[n].Next)
             {
-                ref SessionNode<TAcc> node = ref _nodes[n];
+                ref SessionNode<TKey, TAcc> node = ref _nodes[n];
                 if (start <= node.End)
                 {
                     if (first < 0)
@@ -177,7 +193,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             }
         }
 
-        ref SessionNode<TAcc> session = ref _nodes[target];
+        ref SessionNode<TKey, TAcc> session = ref _nodes[target];
         _core.Function.Add(ref session.Acc, in e);
         _core.Accepted(ts, before);
         bool fired = session.End <= WindowBounds.FireBound(before);
@@ -196,11 +212,11 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     private void MergeInto(int target, int count)
     {
         _merges++;
-        ref SessionNode<TAcc> merged = ref _nodes[target];
+        ref SessionNode<TKey, TAcc> merged = ref _nodes[target];
         for (int i = 1; i < count; i++)
         {
             int n = merged.Next;
-            ref SessionNode<TAcc> part = ref _nodes[n];
+            ref SessionNode<TKey, TAcc> part = ref _nodes[n];
             _core.Function.Merge(ref merged.Acc, in part.Acc);
             merged.Version = Math.Max(merged.Version, part.Version);
             merged.Born = Math.Min(merged.Born, part.Born);
@@ -249,12 +265,13 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             _keys.ValueAt(k) = -1;
         }
 
-        _nodes[n] = new SessionNode<TAcc>
+        _nodes[n] = new SessionNode<TKey, TAcc>
         {
             Start = start,
             End = end,
             Born = _bornCounter++,
             KeySlot = k,
+            Key = key,
         };
         _dirty.Unmark(n);
         _live++;
@@ -322,7 +339,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     /// <see cref="Advance"/> re-queues a session whose real time is later when it surfaces.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Schedule(ref SessionNode<TAcc> session, int n, long watermark)
+    private void Schedule(ref SessionNode<TKey, TAcc> session, int n, long watermark)
     {
         long fireAt = session.End - 1;
         long at = fireAt > watermark ? fireAt : _core.PurgeAt(session.End);
@@ -336,7 +353,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetTimer(int n, long at)
     {
-        ref SessionNode<TAcc> session = ref _nodes[n];
+        ref SessionNode<TKey, TAcc> session = ref _nodes[n];
         session.QueuedAt = at;
         session.Queued = true;
         _timers.Set(n, at, session.Born);
@@ -350,7 +367,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     {
         while (_timers.TryPeekDue(after, out int n, out long at, this, before))
         {
-            ref SessionNode<TAcc> session = ref _nodes[n];
+            ref SessionNode<TKey, TAcc> session = ref _nodes[n];
             long fireAt = session.End - 1;
             long purgeAt = _core.PurgeAt(session.End);
             long due = fireAt > before ? fireAt : purgeAt;
@@ -390,14 +407,14 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     /// </summary>
     long IDueTimes.Refresh(int id, long watermark)
     {
-        ref SessionNode<TAcc> session = ref _nodes[id];
+        ref SessionNode<TKey, TAcc> session = ref _nodes[id];
         long fireAt = session.End - 1;
         session.QueuedAt = Math.Max(session.QueuedAt, fireAt > watermark ? fireAt : _core.PurgeAt(session.End));
         return session.QueuedAt;
     }
 
     /// <summary>Moves a queued session to <paramref name="at"/> during an advance (the gate is set when it ends).</summary>
-    private void Requeue(ref SessionNode<TAcc> session, int n, long at)
+    private void Requeue(ref SessionNode<TKey, TAcc> session, int n, long at)
     {
         session.QueuedAt = at;
         _timers.Set(n, at, session.Born);
@@ -405,9 +422,9 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
     private void Emit(int n, PaneTiming timing, bool isFinal)
     {
-        ref SessionNode<TAcc> session = ref _nodes[n];
+        ref SessionNode<TKey, TAcc> session = ref _nodes[n];
         session.Version++;
         session.LastFinal = isFinal;
-        _core.Emit(_keys.KeyAt(session.KeySlot), session.Start, session.End, session.Version, timing, isFinal, in session.Acc);
+        _core.Emit(session.Key, session.Start, session.End, session.Version, timing, isFinal, in session.Acc);
     }
 }

@@ -57,7 +57,7 @@ internal static class LabRun
             StopTimeout = TimeSpan.FromSeconds(30),
         });
         // demo --journal: a journaling stage first, so every later stage sees only journaled ticks.
-        using DemoJournal? journal = spec.Journal is null ? null : DemoJournal.Create(spec.Journal, spec.JournalPretouch, spec.JournalCompressor, spec.JournalSegmentBytes);
+        using DemoJournal? journal = spec.Journal is null ? null : DemoJournal.Create(spec.Journal, spec.JournalPretouch, spec.JournalCompressor, spec.JournalSegmentBytes, spec.JournalRecycle);
         StageGroup<DemoTick>? head = journal?.AddStage(pipeline);
         EventProcessor sink = Build(pipeline, spec.Topology, counters, latency, verifier, windows, head).Stages[0];
 

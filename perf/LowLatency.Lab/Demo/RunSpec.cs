@@ -50,6 +50,12 @@ internal sealed record RunSpec
     /// <summary>With <see cref="Journal"/>: bytes per segment file (<c>--journal-segment-bytes</c>).</summary>
     public long JournalSegmentBytes { get; init; } = Engine.Journal.JournalOptions.Default.SegmentBytes;
 
+    /// <summary>
+    /// With <see cref="Journal"/>: keeps only the last segment sealed (<c>JournalOptions.RetainBytes</c> = one segment) and
+    /// reuses retired segments' files (<c>JournalOptions.RecycleSegments</c>); the bench compares it; false keeps everything.
+    /// </summary>
+    public bool JournalRecycle { get; init; }
+
     /// <summary>When set, the demo serves its dashboard here (page at <c>/</c>, WebSocket at <c>/ws</c>) while it runs.</summary>
     public IPEndPoint? Dashboard { get; init; }
 

@@ -21,13 +21,22 @@ internal sealed class DemoJournal : IDisposable
 
     private DemoJournal(JournalWriter<DemoTick, DemoTickInputCodec> writer) => _writer = writer;
 
-    public static DemoJournal Create(string directory, bool pretouch = true, ISegmentCompressor? compressor = null, long? segmentBytes = null) =>
-        new(JournalWriter<DemoTick, DemoTickInputCodec>.Open(directory, default, JournalOptions.Default with
+    /// <summary>
+    /// Opens the demo's journal; <paramref name="recycle"/> keeps only the last sealed segment and reuses retired
+    /// segments' files (<see cref="JournalOptions.RecycleSegments"/>, the bench's <c>-recycled</c> rows).
+    /// </summary>
+    public static DemoJournal Create(string directory, bool pretouch = true, ISegmentCompressor? compressor = null, long? segmentBytes = null, bool recycle = false)
+    {
+        long bytes = segmentBytes ?? JournalOptions.Default.SegmentBytes;
+        return new(JournalWriter<DemoTick, DemoTickInputCodec>.Open(directory, default, JournalOptions.Default with
         {
             Pretouch = pretouch,
             Compressor = compressor,
-            SegmentBytes = segmentBytes ?? JournalOptions.Default.SegmentBytes,
+            SegmentBytes = bytes,
+            RetainBytes = recycle ? bytes : 0,
+            RecycleSegments = recycle,
         }));
+    }
 
     /// <summary>How long the demo waits, after its run, for the compression thread to finish the segments sealed so far.</summary>
     public static readonly TimeSpan CompressionWait = TimeSpan.FromSeconds(60);

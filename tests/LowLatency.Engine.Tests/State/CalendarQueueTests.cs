@@ -18,7 +18,7 @@ public sealed class CalendarQueueTests
             var random = Seeds.Create(seed);
             long width = 1L << random.Next(0, 6);
             long origin = random.Next(3) switch { 0 => long.MinValue, 1 => -500, _ => long.MaxValue - 100_000 };
-            var queue = new CalendarQueue(64, width);
+            var queue = new CalendarQueue<Entry>(new Entry[64], width);
             var reference = new Dictionary<int, (long Time, long Tie)>();
             long clock = origin;
             long tie = 0;
@@ -82,7 +82,7 @@ public sealed class CalendarQueueTests
         for (int seed = 1; seed <= 30; seed++)
         {
             var random = Seeds.Create(seed);
-            var queue = new CalendarQueue(64, 1L << random.Next(0, 6));
+            var queue = new CalendarQueue<Entry>(new Entry[64], 1L << random.Next(0, 6));
             var owner = new GrowingTimes();
             var ties = new Dictionary<int, long>();
             long clock = 0;
@@ -123,6 +123,13 @@ public sealed class CalendarQueueTests
                 }
             }
         }
+    }
+
+    private struct Entry : ICalendarEntry<Entry>
+    {
+        public CalendarLink Timer;
+
+        public static ref CalendarLink Link(ref Entry entry) => ref entry.Timer;
     }
 
     private sealed class GrowingTimes : IDueTimes

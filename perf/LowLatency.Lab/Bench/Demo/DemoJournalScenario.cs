@@ -16,15 +16,16 @@ namespace LowLatency.Lab.Bench.Demo;
 /// warm-ups included. Figures: the latency percentiles, and the CPU time per steady event of the feed, the stages and
 /// the journal's pretouch thread (<see cref="DemoThreadCpu"/>): where the journal's cost goes.
 /// </summary>
-internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch = true) : IBenchScenario
+internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch = true, bool recycle = false) : IBenchScenario
 {
-    public string Name => $"demo-{(rate == 0 ? "max" : $"{rate / 1_000_000}m")}" + (journal ? "-journal" : "") + (journal && !pretouch ? "-no-pretouch" : "");
+    public string Name => $"demo-{(rate == 0 ? "max" : $"{rate / 1_000_000}m")}" + (journal ? "-journal" : "") + (journal && !pretouch ? "-no-pretouch" : "") + (recycle ? "-recycled" : "");
 
     public string Group => "demo";
 
     public string Description =>
         (rate == 0 ? "demo --rate 0 (max speed)" : $"demo --rate {rate} (paced)")
         + (journal ? " --journal DIR" + (pretouch ? "" : ", pretouch thread off") : ", no journal")
+        + (recycle ? ", retaining one sealed segment and recycling retired ones (the first two segments are fresh, ~0.9 s at max speed)" : "")
         + ", 5 s (1 s warm-up), default layout and wait";
 
     private static TimeSpan Duration(BenchContext context) => TimeSpan.FromSeconds(context.Quick ? 2 : 5);
@@ -48,6 +49,7 @@ internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch
                 StageThreads = stageThreads,
                 Journal = folder,
                 JournalPretouch = pretouch,
+                JournalRecycle = recycle,
             };
             var cpu = new DemoThreadCpu(topology.ToString().ToLowerInvariant());
             RunResult run = LabRun.Execute(spec, cpu.Observe);

@@ -1,14 +1,18 @@
 using System.Runtime.InteropServices;
+using LowLatency.Engine.State;
 
 namespace LowLatency.Engine.Windowing;
 
 /// <summary>
 /// One session of a <see cref="SessionWindowOperator{TEvent, TKey, TAcc, TFunction, TSink}"/>, all its fields in
-/// one entry: the per-event update (bounds, accumulator, timer check) touches one place, not one array per field.
+/// one entry: the per-event update (bounds, accumulator, timer check), its timer's link and its firing (key,
+/// bounds, value) touch one place, not one array per field.
 /// </summary>
+/// <typeparam name="TKey">The key.</typeparam>
 /// <typeparam name="TAcc">The accumulator.</typeparam>
 [StructLayout(LayoutKind.Auto)]
-internal struct SessionNode<TAcc>
+internal struct SessionNode<TKey, TAcc> : ICalendarEntry<SessionNode<TKey, TAcc>>
+    where TKey : unmanaged
     where TAcc : unmanaged
 {
     public long Start;
@@ -17,8 +21,12 @@ internal struct SessionNode<TAcc>
     public long Born;      // creation order: the heap's tie-break, deterministic
     public int Next;       // the key's next session (by start), or the free-list link
     public int KeySlot;
+    public TKey Key;       // a copy of the key table's: a firing session emits without a second random read
     public int Version;
     public bool LastFinal;
     public bool Queued;    // in the timer heap: every live session is
     public TAcc Acc;
+    public CalendarLink Timer; // the timer queue's link: queueing a session touches only its node
+
+    public static ref CalendarLink Link(ref SessionNode<TKey, TAcc> entry) => ref entry.Timer;
 }

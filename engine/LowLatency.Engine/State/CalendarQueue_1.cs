@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace LowLatency.Engine.State;
 
@@ -11,37 +10,39 @@ namespace LowLatency.Engine.State;
 /// horizon sit in a small heap, the later ones in a ring of buckets (intrusive lists: adding, moving and removing
 /// cost O(1)), and a bucket moves into the heap when the clock reaches it. Session timers are set a whole gap
 /// ahead and most are moved or removed before they are due: the heap then holds a few hundred ids, in cache, not
-/// every open session. Allocation-free after construction; single-threaded.
+/// every open session. The entries are the owner's (an array it shares with the queue), each carrying its
+/// <see cref="CalendarLink"/>: queueing an entry the owner just wrote touches nothing else, and a bucket walk reads
+/// each entry once, beside the fields the owner's refresh reads. Allocation-free after construction; single-threaded.
 /// </summary>
 /// <remarks>
 /// Invariant: every id in the heap has a time below <c>_horizon</c>, every id in a bucket a time at or above it, so
 /// the heap's top is the earliest id whenever the heap is not empty. A bucket is <c>2^shift</c> ticks wide; a ring
 /// of <see cref="Buckets"/> of them spans a lap, and an id more than a lap ahead waits in its bucket for its lap.
 /// </remarks>
-internal sealed class CalendarQueue
+/// <typeparam name="TEntry">The owner's entry, which carries its link.</typeparam>
+internal sealed class CalendarQueue<TEntry>
+    where TEntry : struct, ICalendarEntry<TEntry>
 {
     private const int Buckets = 1024;
-    private const int InHeap = -2;
-    private const int Absent = -1;
+    private const int InHeap = -1;
+    private const int Absent = 0;
 
     private readonly IndexedMinHeap _near;
-    private readonly Entry[] _entries;   // id → where it is queued, and (time, tie) while in a bucket
+    private readonly TEntry[] _entries;  // id → the owner's entry, with where it is queued and (time, tie) while in a bucket
     private readonly int[] _head;        // bucket → its first id, or -1
     private readonly int _shift;
     private long _horizon;
     private int _far;                    // ids in buckets
     private bool _anchored;              // false while empty: the next id sets the horizon
 
-    /// <summary>Creates a queue for ids in <c>[0, capacity)</c> whose buckets are about <paramref name="width"/> ticks wide (rounded down to a power of two).</summary>
-    public CalendarQueue(int capacity, long width)
+    /// <summary>
+    /// Creates a queue for the ids of <paramref name="entries"/> (none queued: their links are default), whose buckets are
+    /// about <paramref name="width"/> ticks wide (rounded down to a power of two). The owner may rewrite an entry that is not queued.
+    /// </summary>
+    public CalendarQueue(TEntry[] entries, long width)
     {
-        _near = new IndexedMinHeap(capacity);
-        _entries = new Entry[capacity];
-        for (int i = 0; i < capacity; i++)
-        {
-            _entries[i].Bucket = Absent;
-        }
-
+        _near = new IndexedMinHeap(entries.Length);
+        _entries = entries;
         _head = new int[Buckets];
         Array.Fill(_head, -1);
         _shift = BitOperations.Log2((ulong)Math.Max(1, width));
@@ -64,24 +65,24 @@ internal sealed class CalendarQueue
             _anchored = true;
         }
 
-        ref Entry entry = ref _entries[id];
+        ref CalendarLink entry = ref Link(id);
         if (time < _horizon || _horizon == long.MaxValue)
         {
-            if (entry.Bucket >= 0)
+            if (entry.Where > 0)
             {
                 Unlink(id, ref entry);
             }
 
-            entry.Bucket = InHeap;
+            entry.Where = InHeap;
             _near.Set(id, time, tie);
             return;
         }
 
-        if (entry.Bucket == InHeap)
+        if (entry.Where == InHeap)
         {
             _near.Remove(id);
         }
-        else if (entry.Bucket >= 0)
+        else if (entry.Where > 0)
         {
             Unlink(id, ref entry);
         }
@@ -94,17 +95,17 @@ internal sealed class CalendarQueue
     /// <summary>Removes <paramref name="id"/> if queued.</summary>
     public void Remove(int id)
     {
-        ref Entry entry = ref _entries[id];
-        if (entry.Bucket == InHeap)
+        ref CalendarLink entry = ref Link(id);
+        if (entry.Where == InHeap)
         {
             _near.Remove(id);
         }
-        else if (entry.Bucket >= 0)
+        else if (entry.Where > 0)
         {
             Unlink(id, ref entry);
         }
 
-        entry.Bucket = Absent;
+        entry.Where = Absent;
         if (Count == 0)
         {
             _anchored = false;
@@ -141,7 +142,7 @@ internal sealed class CalendarQueue
         Array.Fill(_head, -1);
         for (int i = 0; i < _entries.Length; i++)
         {
-            _entries[i].Bucket = Absent;
+            Link(i) = default;
         }
 
         _far = 0;
@@ -177,9 +178,9 @@ internal sealed class CalendarQueue
         long earliest = long.MaxValue;
         for (int b = 0; b < Buckets; b++)
         {
-            for (int id = _head[b]; id >= 0; id = _entries[id].Next)
+            for (int id = _head[b]; id >= 0; id = Link(id).Next)
             {
-                earliest = Math.Min(earliest, _entries[id].Time);
+                earliest = Math.Min(earliest, Link(id).Time);
             }
         }
 
@@ -193,7 +194,7 @@ internal sealed class CalendarQueue
         int id = _head[b];
         while (id >= 0)
         {
-            ref Entry entry = ref _entries[id];
+            ref CalendarLink entry = ref Link(id);
             int next = entry.Next;
             if (entry.Time < end || end == long.MaxValue)
             {
@@ -207,7 +208,7 @@ internal sealed class CalendarQueue
                 }
                 else
                 {
-                    entry.Bucket = InHeap;
+                    entry.Where = InHeap;
                     _near.Set(id, time, entry.Tie);
                 }
             }
@@ -216,55 +217,48 @@ internal sealed class CalendarQueue
         }
     }
 
-    private void Link(int id, ref Entry entry)
+    private void Link(int id, ref CalendarLink entry)
     {
         int b = BucketOf(entry.Time);
-        entry.Bucket = b;
+        entry.Where = b + 1;
         entry.Prev = -1;
         entry.Next = _head[b];
         if (entry.Next >= 0)
         {
-            _entries[entry.Next].Prev = id;
+            Link(entry.Next).Prev = id;
         }
 
         _head[b] = id;
         _far++;
     }
 
-    private void Unlink(int id, ref Entry entry)
+    private void Unlink(int id, ref CalendarLink entry)
     {
         if (entry.Prev >= 0)
         {
-            _entries[entry.Prev].Next = entry.Next;
+            Link(entry.Prev).Next = entry.Next;
         }
         else
         {
-            _head[entry.Bucket] = entry.Next;
+            _head[entry.Where - 1] = entry.Next;
         }
 
         if (entry.Next >= 0)
         {
-            _entries[entry.Next].Prev = entry.Prev;
+            Link(entry.Next).Prev = entry.Prev;
         }
 
-        entry.Bucket = Absent;
+        entry.Where = Absent;
         _far--;
         Debug.Assert(_far >= 0, "unlinked only what was linked");
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref CalendarLink Link(int id) => ref TEntry.Link(ref _entries[id]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int BucketOf(long time) => (int)(time >> _shift) & (Buckets - 1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long Floor(long time) => time & -Width;
-
-    [StructLayout(LayoutKind.Auto)]
-    private struct Entry
-    {
-        public long Time;
-        public long Tie;
-        public int Next;
-        public int Prev;
-        public int Bucket; // ≥ 0: that bucket; InHeap; Absent
-    }
 }

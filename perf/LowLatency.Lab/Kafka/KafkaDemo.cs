@@ -59,7 +59,7 @@ internal static class KafkaDemo
             failure = await Task.Run(() => feed.Run(spec.Rate, spec.Duration, () => WorkerFailure(worker), cancellationToken), CancellationToken.None).ConfigureAwait(false);
             if (failure is null && !cancellationToken.IsCancellationRequested)
             {
-                failure = await WaitCaughtUpAsync(worker, spec.BrokerTimeout, cancellationToken).ConfigureAwait(false);
+                failure = await WaitCaughtUpAsync(worker, feed.Fed, spec.BrokerTimeout, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -120,19 +120,19 @@ internal static class KafkaDemo
     /// <summary>One line if the worker's source or pipeline stopped on its own, else null.</summary>
     private static string? WorkerFailure(KafkaBarsWorker worker) => worker.Failure;
 
-    /// <summary>Waits until the worker has taken everything fed and emitted what it can, bounded by the broker timeout.</summary>
-    private static async Task<string?> WaitCaughtUpAsync(KafkaBarsWorker worker, TimeSpan brokerTimeout, CancellationToken cancellationToken)
+    /// <summary>Waits until the worker has taken everything fed (all <paramref name="fed"/> records) and emitted what it can, bounded by the broker timeout.</summary>
+    private static async Task<string?> WaitCaughtUpAsync(KafkaBarsWorker worker, long fed, TimeSpan brokerTimeout, CancellationToken cancellationToken)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(brokerTimeout);
         try
         {
-            await worker.WaitCaughtUpAsync(TimeSpan.FromMilliseconds(300), bound.Token).ConfigureAwait(false);
+            await worker.WaitCaughtUpAsync(TimeSpan.FromMilliseconds(300), bound.Token, consumedAtLeast: fed).ConfigureAwait(false);
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"the worker did not catch up within {brokerTimeout.TotalSeconds:0.#} s: {worker}";
+            return $"the worker did not catch up within {brokerTimeout.TotalSeconds:0.#} s of the last tick (consumed {worker.Source.Consumed:N0} of {fed:N0} fed): {worker}";
         }
         catch (OperationCanceledException)
         {

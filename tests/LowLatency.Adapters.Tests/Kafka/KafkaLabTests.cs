@@ -97,6 +97,29 @@ public sealed class KafkaLabTests
 
     [Test]
     [CancelAfter(120_000)]
+    public async Task Demo_TwoWorkersAtLeastOnce_WorkersStartAndLoseNothing(CancellationToken cancellationToken)
+    {
+        // The fleet once gave every worker a transactional id, which a worker refuses without --exactly-once: each
+        // one exited 2 at start, restarted once a second, and the run reported the ticks lost.
+        string json = Path.Combine(_scratch, "fleet-alo.json");
+        (int exit, string output, _) = await Run(cancellationToken, "demo", "--kafka", "--workers", "2", "--duration", "3",
+            "--rate", "20000", "--symbols", "50", "--session-timeout", "1.5", "--json", json);
+        TestContext.Out.WriteLine(output);
+        using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement root = report.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(output, Does.Not.Contain("exited 2"));
+            Assert.That(root.GetProperty("workerFailures").GetInt32(), Is.Zero);
+            Assert.That(root.GetProperty("restarts").GetInt32(), Is.Zero, "no chaos: no worker needed a restart");
+            Assert.That(root.GetProperty("verified").GetBoolean(), Is.True);
+            Assert.That(root.GetProperty("lost").GetInt64(), Is.Zero);
+        });
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
     public async Task Demo_HonoursDurationRateSymbolsAndJson(CancellationToken cancellationToken)
     {
         string json = Path.Combine(_scratch, "kafka.json");

@@ -176,7 +176,8 @@ public sealed class KafkaWorkerFleet : IDisposable
 
     private void Start(int slot, string? armed)
     {
-        List<string> arguments = ["kafka-worker", .. _arguments, "--transactional-id", $"{_group}-slot{slot}"];
+        // A stable transactional id per slot (exactly once only: the worker refuses it otherwise).
+        List<string> arguments = ["kafka-worker", .. _arguments, .. (_arguments.Contains("--exactly-once") ? new[] { "--transactional-id", $"{_group}-slot{slot}" } : [])];
         if (armed is not null)
         {
             arguments.AddRange(["--chaos-kill", armed]);

@@ -115,9 +115,10 @@ internal static partial class KafkaFleetDemo
             output.WriteLine("interrupted: bars not verified");
         }
 
+        string? deleted = check is { Lost: > 0 } ? KafkaDemo.DeletedBeforeRead(servers, ticks, spec.Partitions, embedded: cluster is not null, spec.BrokerTimeout) : null;
         if (spec.JsonPath is not null)
         {
-            ReportFiles.WriteJson(spec.JsonPath, KafkaDemoReport.Of(spec, servers, cluster is not null, clock.Elapsed, interrupted, feed.Fed, check, failure) with
+            ReportFiles.WriteJson(spec.JsonPath, KafkaDemoReport.Of(spec, servers, cluster is not null, clock.Elapsed, interrupted, feed.Fed, check, failure ?? deleted) with
             {
                 Consumed = SumOf(fleet.LastLines, ConsumedPattern()), // every worker incarnation's, replays included
                 Bars = exact?.Committed.Count ?? check?.Bars ?? 0,
@@ -135,9 +136,9 @@ internal static partial class KafkaFleetDemo
             output.WriteLine($"  json           {spec.JsonPath}");
         }
 
-        if (failure is not null)
+        if ((failure ?? deleted) is { } reason)
         {
-            error.WriteLine($"lowlatency: {failure}");
+            error.WriteLine($"lowlatency: {reason}");
         }
 
         if (spec.Hold && cluster is not null && failure is null && !interrupted)

@@ -82,13 +82,10 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
         $"source={Source.Completion.Status} pipeline={Pipeline.Completion.Status}";
 
     /// <summary>
-    /// Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row, with at least
-    /// <paramref name="consumedAtLeast"/> records consumed, or as soon as the source or the pipeline has stopped on its
-    /// own (check <see cref="Failure"/>). A caller that knows how much was fed passes it: under overload the source has
-    /// been seen at the end of every partition, quiet, millions of records before the end (the embedded mock fed 1 M
-    /// ticks/s on two cores).
+    /// Returns once every assigned partition has been at its end for <paramref name="quiet"/> in a row, or as soon as
+    /// the source or the pipeline has stopped on its own (check <see cref="Failure"/>).
     /// </summary>
-    public async Task WaitCaughtUpAsync(TimeSpan quiet, CancellationToken cancellationToken, Action<string>? progress = null, long consumedAtLeast = 0)
+    public async Task WaitCaughtUpAsync(TimeSpan quiet, CancellationToken cancellationToken, Action<string>? progress = null)
     {
         long since = 0;
         long lastReport = Stopwatch.GetTimestamp();
@@ -113,7 +110,7 @@ public sealed class KafkaBarsWorker : IAsyncDisposable
                 return;
             }
 
-            if (Source.IsCaughtUp && Source.Consumed >= consumedAtLeast && Pipeline.CompletedSequence == Pipeline.RingBuffer.Cursor.ValueAcquire)
+            if (Source.IsCaughtUp && Pipeline.CompletedSequence == Pipeline.RingBuffer.Cursor.ValueAcquire)
             {
                 since = since == 0 ? Stopwatch.GetTimestamp() : since;
                 if (Stopwatch.GetElapsedTime(since) >= quiet)

@@ -83,7 +83,7 @@ internal static class KafkaDemo
         {
             check = BarVerifier.Verify(servers, bars, spec.Partitions, spec.Symbols, feed.Rounds, TimeSpan.FromSeconds(30));
             output.WriteLine($"bars: {check}");
-            deleted = check.Lost > 0 ? DeletedBeforeRead(servers, ticks, spec.Partitions, embedded: cluster is not null, spec.BrokerTimeout) : null;
+            deleted = check.Lost > 0 && cluster is not null ? DeletedBeforeRead(servers, ticks, spec.Partitions, spec.BrokerTimeout) : null;
         }
         else if (interrupted)
         {
@@ -120,11 +120,11 @@ internal static class KafkaDemo
     }
 
     /// <summary>
-    /// One line if the cluster deleted ticks before the worker read them (a partition's log no longer starts at offset
-    /// 0), else null: a worker that falls further behind than the topic's retention loses ticks it never saw, and the
-    /// run must say so instead of verifying them as lost. librdkafka's mock keeps 5 MiB per partition.
+    /// On the embedded cluster, whose topics are the run's own: one line if it deleted ticks before the worker read them
+    /// (a partition's log no longer starts at offset 0), else null. librdkafka's mock keeps 5 MiB per partition, so a
+    /// worker further behind loses ticks it never saw, and the run must say so instead of only counting them as lost.
     /// </summary>
-    internal static string? DeletedBeforeRead(string servers, string topic, int partitions, bool embedded, TimeSpan timeout)
+    internal static string? DeletedBeforeRead(string servers, string topic, int partitions, TimeSpan timeout)
     {
         using IConsumer<Ignore, Ignore> consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = servers, GroupId = $"{topic}-watermarks" })
             .SetLogHandler((_, _) => { })
@@ -140,8 +140,7 @@ internal static class KafkaDemo
         }
 
         return starts.Count == 0 ? null
-            : $"the cluster deleted ticks of '{topic}' before the worker read them ({string.Join(", ", starts)}): the worker fell further behind than the topic's retention" +
-              (embedded ? " (the embedded mock keeps 5 MiB per partition); a lower --rate keeps it within reach" : "");
+            : $"the embedded cluster deleted ticks of '{topic}' before the worker read them ({string.Join(", ", starts)}): the worker fell more than the mock's 5 MiB per partition behind; a lower --rate keeps it within reach";
     }
 
     /// <summary>One line if the worker's source or pipeline stopped on its own, else null.</summary>

@@ -115,7 +115,7 @@ internal static partial class KafkaFleetDemo
             output.WriteLine("interrupted: bars not verified");
         }
 
-        string? deleted = check is { Lost: > 0 } ? KafkaDemo.DeletedBeforeRead(servers, ticks, spec.Partitions, embedded: cluster is not null, spec.BrokerTimeout) : null;
+        string? deleted = check is { Lost: > 0 } && cluster is not null ? KafkaDemo.DeletedBeforeRead(servers, ticks, spec.Partitions, spec.BrokerTimeout) : null;
         if (spec.JsonPath is not null)
         {
             ReportFiles.WriteJson(spec.JsonPath, KafkaDemoReport.Of(spec, servers, cluster is not null, clock.Elapsed, interrupted, feed.Fed, check, failure ?? deleted) with

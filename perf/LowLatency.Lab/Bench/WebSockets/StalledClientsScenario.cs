@@ -77,6 +77,12 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
             && ThreadNice.TrySet(id, PrioritizedNice) && ThreadNice.TrySet(ThreadNice.ThreadIdOf(stageThread), PrioritizedNice);
         if (prioritized && !niced)
         {
+            // The producer is the bench's own thread: back to the default weight in case only it was raised.
+            if (producerId is { } raised)
+            {
+                ThreadNice.TrySet(raised, 0);
+            }
+
             throw new InvalidOperationException($"{Name}: could not set the pipeline threads to nice {PrioritizedNice} (Linux and CAP_SYS_NICE, e.g. root, are needed).");
         }
 

@@ -98,13 +98,17 @@ internal sealed class KafkaDemoOptions
         return false;
     }
 
+    /// <summary>The option's value when the command line gives it, else <paramref name="fallback"/> (the shared default is the in-process demo's).</summary>
+    private static TValue ExplicitOr<TValue>(ParseResult parse, Option<TValue> option, TValue fallback) =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : fallback;
+
     /// <summary>The checked spec; throws <see cref="UsageException"/> naming the first bad option.</summary>
     public KafkaDemoSpec ToSpec(ParseResult parse, RunOptions run)
     {
         double duration = parse.GetValue(run.Duration);
         string? bootstrap = parse.GetValue(Bootstrap);
-        long rate = bootstrap is null && parse.GetResult(run.Rate) is null or { Implicit: true } ? EmbeddedDefaultRate : parse.GetValue(run.Rate);
-        int symbols = bootstrap is null && parse.GetResult(run.Symbols) is null or { Implicit: true } ? EmbeddedDefaultSymbols : parse.GetValue(run.Symbols);
+        long rate = bootstrap is null ? ExplicitOr(parse, run.Rate, EmbeddedDefaultRate) : parse.GetValue(run.Rate);
+        int symbols = bootstrap is null ? ExplicitOr(parse, run.Symbols, EmbeddedDefaultSymbols) : parse.GetValue(run.Symbols);
         double session = parse.GetValue(SessionTimeout);
         double broker = parse.GetValue(BrokerTimeout);
         Check(duration is > 0 and <= 86_400, "--duration", duration, "must be in (0, 86400] seconds.");

@@ -72,28 +72,21 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
         string? stageThread = ThreadSchedule.AwaitThread(StageThread, TimeSpan.FromSeconds(1));
 
         ThreadSchedule? stageStart = stageThread is null ? null : ThreadSchedule.Read(stageThread);
-        int? producerId = ThreadNice.CurrentThreadId;
-        bool niced = prioritized && stageThread is not null && producerId is { } id
-            && ThreadNice.TrySet(id, PrioritizedNice) && ThreadNice.TrySet(ThreadNice.ThreadIdOf(stageThread), PrioritizedNice);
-        if (prioritized && !niced)
-        {
-            // The producer is the bench's own thread: back to the default weight in case only it was raised.
-            if (producerId is { } raised)
-            {
-                ThreadNice.TrySet(raised, 0);
-            }
-
-            throw new InvalidOperationException($"{Name}: could not set the pipeline threads to nice {PrioritizedNice} (Linux and CAP_SYS_NICE, e.g. root, are needed).");
-        }
-
         TimeSpan serverStart = process.TotalProcessorTime;
         TimeSpan clientsStart = fixture.ClientProcessorTime;
         long encodedStart = fixture.Hub.Encoded, sentStart = fixture.Hub.Sent;
 
+        int? producerId = prioritized ? ThreadNice.CurrentThreadId : null;
         BenchMeasurement measurement = BenchMeasurement.Start();
         ThreadSchedule? stage;
         try
         {
+            if (prioritized && !(stageThread is not null && producerId is { } id
+                && ThreadNice.TrySet(id, PrioritizedNice) && ThreadNice.TrySet(ThreadNice.ThreadIdOf(stageThread), PrioritizedNice)))
+            {
+                throw new InvalidOperationException($"{Name}: could not set the pipeline threads to nice {PrioritizedNice} (Linux and CAP_SYS_NICE, e.g. root, are needed).");
+            }
+
             for (long i = 0; i < context.Events; i += 10)
             {
                 long high = ring.Next(10);
@@ -111,10 +104,11 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
         }
         finally
         {
-            // The producer is the bench's own thread: back to the default weight for the rows after this one.
-            if (niced)
+            // The producer is the bench's own thread: back to the default weight for the rows after this one (also when
+            // only it could be raised).
+            if (producerId is { } raised)
             {
-                ThreadNice.TrySet(producerId!.Value, 0);
+                ThreadNice.TrySet(raised, 0);
             }
         }
 

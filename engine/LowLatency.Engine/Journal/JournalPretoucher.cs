@@ -13,7 +13,9 @@ namespace LowLatency.Engine.Journal;
 /// <remarks>
 /// The writer wakes the thread once per <see cref="ReportStep"/> it writes (one release store and one event set), and
 /// hands segments over under <c>_gate</c> at a roll. The thread only populates ranges ahead of the writer's last
-/// reported offset, and is the only one to dispose retired segments, so it never touches an unmapped range.
+/// reported offset, and is the only one to dispose retired segments, so it never touches an unmapped range. It is paced
+/// by the writer: each wake-up populates what keeps the lead at <see cref="Ahead"/> (about one report's worth, in the
+/// current segment or, past its end, in the prepared next one), in <see cref="Step"/>s with a yield between them.
 /// </remarks>
 internal sealed unsafe partial class JournalPretoucher : IDisposable
 {
@@ -63,9 +65,12 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     // Written by Dispose (release), read by the thread (acquire).
     private bool _stopping;
 
-    // Thread-local to the pretouching thread.
+    // Thread-local to the pretouching thread: the segment it populates and how far; the next segment it prepared (until the
+    // writer begins it) and how far the writer's lead has populated it.
     private JournalSegment? _touching;
     private long _touched;
+    private JournalSegment? _preparing;
+    private long _preparingTouched;
     private string? _failedPath;
     private bool _madviseWorks = OperatingSystem.IsLinux();
 
@@ -230,13 +235,18 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
         }
     }
 
-    /// <summary>Populates the current segment up to <see cref="Ahead"/> past the writer.</summary>
+    /// <summary>
+    /// Populates <see cref="Ahead"/> past the writer: in the current segment, and past its end in the prepared next one.
+    /// Paced by the writer: each wake-up populates about what the writer wrote since the last, never a segment's lead at once.
+    /// </summary>
     private void TouchAhead()
     {
         JournalSegment? segment;
+        JournalSegment? prepared;
         lock (_gate)
         {
             segment = _current;
+            prepared = _prepared;
         }
 
         if (segment is null)
@@ -246,21 +256,36 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
 
         if (!ReferenceEquals(segment, _touching))
         {
+            // A segment this thread prepared is already populated as far as the lead reached into it.
+            _touched = ReferenceEquals(segment, _preparing) ? _preparingTouched : 0;
             _touching = segment;
-            _touched = 0;
+            _preparing = null;
         }
 
-        long target = Math.Min(segment.Length, Volatile.Read(ref _writerOffset) + Ahead);
-        _touched = Math.Max(_touched, Volatile.Read(ref _writerOffset) & ~(Chunk - 1));
-        while (_touched < target && !Volatile.Read(ref _stopping))
+        long writer = Volatile.Read(ref _writerOffset);
+        long target = writer + Ahead;
+        _touched = Math.Max(_touched, writer & ~(Chunk - 1));
+        if (_touched < Math.Min(segment.Length, target))
         {
-            long length = Math.Min(Chunk, segment.Length - _touched);
-            Populate(segment, _touched, length);
-            _touched += length;
+            Populate(segment, _touched, Math.Min(segment.Length, target) - _touched);
+            _touched = Math.Min(segment.Length, target);
+        }
+
+        if (target > segment.Length && prepared is not null && ReferenceEquals(prepared, _preparing))
+        {
+            long nextTarget = Math.Min(prepared.Length, target - segment.Length);
+            if (_preparingTouched < nextTarget)
+            {
+                Populate(prepared, _preparingTouched, nextTarget - _preparingTouched);
+                _preparingTouched = nextTarget;
+            }
         }
     }
 
-    /// <summary>Creates, allocates and populates the next segment (under a temporary name) once the writer is half way through the current one.</summary>
+    /// <summary>
+    /// Creates and allocates the next segment (under a temporary name) once the writer is half way through the current one;
+    /// <see cref="TouchAhead"/> populates it as the writer's lead reaches into it.
+    /// </summary>
     private void PrepareNext()
     {
         string? path;
@@ -291,11 +316,6 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
                 _failedPath = path; // a full disk: the writer meets it at the roll, with its policy
                 return;
             }
-
-            for (long offset = 0; offset < Math.Min(bytes, Ahead) && !Volatile.Read(ref _stopping); offset += Chunk)
-            {
-                Populate(segment, offset, Math.Min(Chunk, bytes - offset));
-            }
         }
 
         lock (_gate)
@@ -303,6 +323,8 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             if (_nextPath == path && _prepared is null)
             {
                 _prepared = segment;
+                _preparing = segment;
+                _preparingTouched = 0;
                 Prepared++;
                 Recycled += recycled ? 1 : 0;
                 return;
@@ -416,6 +438,11 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
             if (ReferenceEquals(segment, _touching))
             {
                 _touching = null;
+            }
+
+            if (ReferenceEquals(segment, _preparing))
+            {
+                _preparing = null;
             }
 
             if (_keepMapped > 0 && !segment.DeleteOnDispose)

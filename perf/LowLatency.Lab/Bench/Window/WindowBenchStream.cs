@@ -7,10 +7,9 @@ namespace LowLatency.Lab.Bench.Window;
 /// <summary>
 /// The input every window scenario replays: 10,000 symbols drawn at random, one trade every 5 µs of event
 /// time (200,000 per second, so 20 per symbol per 1 s window), each up to 0.5 ms out of order. One block
-/// of 2^20 trades is generated once and replayed with its timestamps shifted, so generation costs the same
-/// array read in every scenario and baseline. Every scenario and baseline takes it the way a ring stage does:
-/// <see cref="Batch"/> events at a time, copied into one reused buffer (the ring's slots) and handed over as a span
-/// (<see cref="Replay{TTarget}"/>).
+/// of 2^20 trades is generated once and replayed with its timestamps shifted. Every scenario and baseline takes it
+/// the way a ring stage does: <see cref="Batch"/> events at a time, copied into one reused buffer (the ring's slots)
+/// and handed over as a span, and is timed only while it handles them (<see cref="Replay{TTarget}"/>).
 /// </summary>
 internal static class WindowBenchStream
 {

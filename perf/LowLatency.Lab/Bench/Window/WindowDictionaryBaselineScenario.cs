@@ -7,16 +7,12 @@ namespace LowLatency.Lab.Bench.Window;
 /// <c>Dictionary&lt;(symbol, windowStart), VwapState&gt;</c>, flushed each time the watermark crosses a window
 /// end: what a careful .NET developer writes without a window library, tuned as such a developer would tune it:
 /// a struct value updated in place through <c>CollectionsMarshal.GetValueRefOrAddDefault</c> (one hash
-/// lookup per event, nothing allocated per window) and closed windows removed while enumerating.
+/// lookup per event, nothing allocated per window) and closed windows removed while enumerating. Fed and timed
+/// as the operators are (<see cref="WindowBenchStream.Replay{TTarget}"/>).
 /// </summary>
 internal sealed class WindowDictionaryBaselineScenario : IBenchScenario
 {
-    private struct VwapState
-    {
-        public double Notional;
-        public double Volume;
-        public long Trades;
-    }
+    private const long Size = WindowBenchStream.Second;
 
     public string Name => "window-dictionary-baseline";
 
@@ -26,57 +22,74 @@ internal sealed class WindowDictionaryBaselineScenario : IBenchScenario
 
     public BenchResult Run(BenchContext context)
     {
-        const long size = WindowBenchStream.Second;
-        var state = new Dictionary<(long Symbol, long Start), VwapState>(3 * WindowBenchStream.Keys); // pre-sized like the operator
-        long results = 0;
-        long counted = 0;
-        long n = context.Events;
-        long maxTs = long.MinValue;
-        long watermark = long.MinValue;
-        var buffer = new WindowTrade[WindowBenchStream.Batch];
-        var measurement = BenchMeasurement.Start();
-        for (long first = 0; first < n; first += buffer.Length)
+        var windows = new DictionaryWindows();
+        BenchResult result = WindowBenchStream.Replay(context.Events, windows);
+        WindowScenarioCheck.AllCounted(windows.Counted, context.Events, 0, Name);
+        return result;
+    }
+
+    private struct VwapState
+    {
+        public double Notional;
+        public double Volume;
+        public long Trades;
+    }
+
+    /// <summary>The hand-written window state and its per-batch loop.</summary>
+    private sealed class DictionaryWindows : IWindowBenchTarget
+    {
+        private readonly Dictionary<(long Symbol, long Start), VwapState> _state = new(3 * WindowBenchStream.Keys); // pre-sized like the operator
+        private long _maxTs = long.MinValue;
+        private long _watermark = long.MinValue;
+
+        public long Results { get; private set; }
+
+        public long Counted { get; private set; }
+
+        public void OnBatch(Span<WindowTrade> batch, long firstSequence)
         {
-            Span<WindowTrade> batch = buffer.AsSpan(0, (int)Math.Min(buffer.Length, n - first));
-            WindowBenchStream.Fill(first, batch);
             foreach (ref WindowTrade trade in batch)
             {
-                var key = (trade.Symbol, trade.Timestamp - (trade.Timestamp % size));
-                ref VwapState s = ref CollectionsMarshal.GetValueRefOrAddDefault(state, key, out _);
+                var key = (trade.Symbol, trade.Timestamp - (trade.Timestamp % Size));
+                ref VwapState s = ref CollectionsMarshal.GetValueRefOrAddDefault(_state, key, out _);
                 s.Notional += trade.Price * trade.Quantity;
                 s.Volume += trade.Quantity;
                 s.Trades++;
 
-                if (trade.Timestamp > maxTs)
+                if (trade.Timestamp > _maxTs)
                 {
-                    maxTs = trade.Timestamp;
-                    long w = maxTs - WindowBenchStream.OutOfOrderness - 1;
-                    if ((w + 1) / size != (watermark + 1) / size)
+                    _maxTs = trade.Timestamp;
+                    long w = _maxTs - WindowBenchStream.OutOfOrderness - 1;
+                    if ((w + 1) / Size != (_watermark + 1) / Size)
                     {
-                        foreach (KeyValuePair<(long Symbol, long Start), VwapState> kv in state)
-                        {
-                            if (kv.Key.Start + size - 1 <= w)
-                            {
-                                results++;
-                                counted += kv.Value.Trades;
-                                state.Remove(kv.Key); // allowed while enumerating (since .NET Core 3.0)
-                            }
-                        }
+                        Flush(w);
                     }
 
-                    watermark = w;
+                    _watermark = w;
                 }
             }
         }
 
-        foreach (VwapState s in state.Values)
+        public void Drain()
         {
-            results++;
-            counted += s.Trades;
+            foreach (VwapState s in _state.Values)
+            {
+                Results++;
+                Counted += s.Trades;
+            }
         }
 
-        BenchResult result = measurement.Stop(n);
-        WindowScenarioCheck.AllCounted(counted, n, 0, Name);
-        return result;
+        private void Flush(long w)
+        {
+            foreach (KeyValuePair<(long Symbol, long Start), VwapState> kv in _state)
+            {
+                if (kv.Key.Start + Size - 1 <= w)
+                {
+                    Results++;
+                    Counted += kv.Value.Trades;
+                    _state.Remove(kv.Key); // allowed while enumerating (since .NET Core 3.0)
+                }
+            }
+        }
     }
 }

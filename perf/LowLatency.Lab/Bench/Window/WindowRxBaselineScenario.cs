@@ -8,7 +8,8 @@ namespace LowLatency.Lab.Bench.Window;
 /// Baseline: the same keyed 1 s tumbling VWAP written with System.Reactive the way a .NET developer would:
 /// <c>GroupByUntil</c> on (symbol, window start), each group closed by a watermark observable, folded with
 /// <c>Aggregate</c>. The driver computes the same bounded out-of-orderness watermark and publishes it each
-/// time it crosses a window end.
+/// time it crosses a window end. Fed and timed as the operators are (<see cref="WindowBenchStream.Replay{TTarget}"/>):
+/// each trade of a batch goes to <c>OnNext</c>.
 /// </summary>
 internal sealed class WindowRxBaselineScenario : IBenchScenario
 {
@@ -20,51 +21,71 @@ internal sealed class WindowRxBaselineScenario : IBenchScenario
 
     public BenchResult Run(BenchContext context)
     {
-        const long size = WindowBenchStream.Second;
-        var trades = new Subject<WindowTrade>();
-        var watermarks = new Subject<long>();
-        long results = 0;
-        long counted = 0;
-        using IDisposable subscription = trades
-            .GroupByUntil(t => (t.Symbol, Start: t.Timestamp - (t.Timestamp % size)), g => watermarks.Where(w => w >= g.Key.Start + size - 1))
-            .SelectMany(g => g.Aggregate(default(VwapAccumulator), (acc, t) =>
-            {
-                acc.Add(t.Price, t.Quantity);
-                return acc;
-            }))
-            .Subscribe(acc =>
-            {
-                results++;
-                counted += acc.Trades;
-            });
+        using var windows = new RxWindows();
+        BenchResult result = WindowBenchStream.Replay(context.Events, windows);
+        WindowScenarioCheck.AllCounted(windows.Counted, context.Events, 0, Name);
+        return result;
+    }
 
-        long n = context.Events;
-        long maxTs = long.MinValue;
-        long nextEnd = long.MinValue;
-        var measurement = BenchMeasurement.Start();
-        for (long i = 0; i < n; i++)
+    /// <summary>The Rx query, its subjects and the watermark driver.</summary>
+    private sealed class RxWindows : IWindowBenchTarget, IDisposable
+    {
+        private const long Size = WindowBenchStream.Second;
+        private readonly Subject<WindowTrade> _trades = new();
+        private readonly Subject<long> _watermarks = new();
+        private readonly IDisposable _subscription;
+        private long _maxTs = long.MinValue;
+        private long _nextEnd = long.MinValue;
+
+        public RxWindows()
         {
-            WindowBenchStream.Get(i, out WindowTrade trade);
-            trades.OnNext(trade);
-            if (trade.Timestamp > maxTs)
+            _subscription = _trades
+                .GroupByUntil(t => (t.Symbol, Start: t.Timestamp - (t.Timestamp % Size)), g => _watermarks.Where(w => w >= g.Key.Start + Size - 1))
+                .SelectMany(g => g.Aggregate(default(VwapAccumulator), (acc, t) =>
+                {
+                    acc.Add(t.Price, t.Quantity);
+                    return acc;
+                }))
+                .Subscribe(acc =>
+                {
+                    Results++;
+                    Counted += acc.Trades;
+                });
+        }
+
+        public long Results { get; private set; }
+
+        public long Counted { get; private set; }
+
+        public void OnBatch(Span<WindowTrade> batch, long firstSequence)
+        {
+            foreach (ref WindowTrade trade in batch)
             {
-                maxTs = trade.Timestamp;
-                long w = maxTs - WindowBenchStream.OutOfOrderness - 1;
-                if (nextEnd == long.MinValue)
+                _trades.OnNext(trade);
+                if (trade.Timestamp > _maxTs)
                 {
-                    nextEnd = trade.Timestamp - (trade.Timestamp % size) + size;
-                }
-                else if (w >= nextEnd - 1)
-                {
-                    watermarks.OnNext(w);
-                    nextEnd = w + 1 - ((w + 1) % size) + size;
+                    _maxTs = trade.Timestamp;
+                    long w = _maxTs - WindowBenchStream.OutOfOrderness - 1;
+                    if (_nextEnd == long.MinValue)
+                    {
+                        _nextEnd = trade.Timestamp - (trade.Timestamp % Size) + Size;
+                    }
+                    else if (w >= _nextEnd - 1)
+                    {
+                        _watermarks.OnNext(w);
+                        _nextEnd = w + 1 - ((w + 1) % Size) + Size;
+                    }
                 }
             }
         }
 
-        trades.OnCompleted();
-        BenchResult result = measurement.Stop(n);
-        WindowScenarioCheck.AllCounted(counted, n, 0, Name);
-        return result;
+        public void Drain() => _trades.OnCompleted();
+
+        public void Dispose()
+        {
+            _subscription.Dispose();
+            _trades.Dispose();
+            _watermarks.Dispose();
+        }
     }
 }

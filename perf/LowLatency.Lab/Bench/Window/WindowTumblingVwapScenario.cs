@@ -22,17 +22,7 @@ internal sealed class WindowTumblingVwapScenario : IBenchScenario
                 KeyCapacity = 12 * WindowBenchStream.Keys / 10, // 20% headroom: smaller tables stay in cache
             });
         long n = context.Events;
-        var buffer = new WindowTrade[WindowBenchStream.Batch];
-        var measurement = BenchMeasurement.Start();
-        for (long first = 0; first < n; first += buffer.Length)
-        {
-            Span<WindowTrade> batch = buffer.AsSpan(0, (int)Math.Min(buffer.Length, n - first));
-            WindowBenchStream.Fill(first, batch);
-            op.OnBatch(batch, 0, first);
-        }
-
-        op.Drain();
-        BenchResult result = measurement.Stop(n);
+        BenchResult result = WindowBenchStream.ReplayOperator(n, op);
         WindowScenarioCheck.AllCounted(op.Sink.Trades, n, op.Sink.Late, Name);
         return result;
     }

@@ -179,6 +179,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         pipeline.HandleBatchesWith(new FanOutHandler(this), Engine.Processing.StageOptions.Default with { Name = "fan-out", MaxBatchSize = FanOutBatch });
         pipeline.Start();
         _pipeline = pipeline;
+        StartPacer();
         WebSocketTelemetry.Register(this);
     }
 
@@ -259,7 +260,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         }
     }
 
-    /// <summary>A connection that ended leaves the list (it would otherwise be held until the next update).</summary>
+    /// <summary>A connection that ended leaves the lists (it would otherwise be held until the next update or tick).</summary>
     internal void StopWaiting(LiveConnection connection)
     {
         lock (_waitLock)
@@ -268,6 +269,12 @@ public sealed partial class WebSocketHub : IAsyncDisposable
             {
                 connection.WaitListed = false;
                 _waiting.Remove(connection);
+            }
+
+            if (connection.TickListed)
+            {
+                connection.TickListed = false;
+                _ticking.Remove(connection);
             }
         }
     }

@@ -131,6 +131,7 @@ public sealed partial class KafkaSource<T>
         {
             if (leave)
             {
+                _closing = true;
                 consumer.Close();
             }
         }

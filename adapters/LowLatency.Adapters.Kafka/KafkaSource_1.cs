@@ -109,6 +109,12 @@ public sealed partial class KafkaSource<T> : IKafkaRecordIndex, IAsyncDisposable
     /// <summary>Tests only: runs first in the stop's teardown, where a test holds it to stand for a librdkafka call that does not return.</summary>
     internal Action? BeforeClose { get; set; }
 
+    /// <summary>Tests only: runs first in every revocation, where a test holds it to order it after librdkafka's own steps.</summary>
+    internal Action? BeforeRevoke { get; set; }
+
+    // Written and read by the teardown thread: the close (whose revocation callback runs on that thread) has begun.
+    private bool _closing;
+
     /// <summary>Builds a source publishing into <paramref name="pipeline"/>'s ring; invalid options fail here with a message naming the option.</summary>
     /// <param name="pipeline">A single-producer pipeline this source alone publishes into.</param>
     /// <param name="decoder">Decodes record values into ring slots.</param>

@@ -5,6 +5,7 @@ using LowLatency.Adapters.Kafka;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Engine.Processing;
 using LowLatency.Testing.Kafka;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace LowLatency.Adapters.Tests.Kafka;
@@ -175,6 +176,77 @@ public sealed class KafkaEdgeTests
             Assert.That(fault.Message, Does.Contain("leaving the group and freeing the client did not finish within CloseTimeout = 2 s"));
             Assert.That(elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9)), "it waited the bound for the close");
         });
+    }
+
+    /// <summary>
+    /// The rebalance test's rare stop failure under load, reproduced. Another member joined after the poll loop had
+    /// stopped serving callbacks, so the revocation librdkafka handed to the application stayed queued; the close
+    /// left the group first and served that revocation after, and a synchronous commit in it waited for a group
+    /// that was gone: the close never returned. Both steps are held here in that order, on librdkafka's own log
+    /// lines: the stop completes without a fault, and the offsets committed before the close stay committed.
+    /// </summary>
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Source_StopWhileAMemberJoins_LeavesWithoutWaitingOnTheGoneGroup()
+    {
+        using var cluster = new KafkaMockCluster(brokers: 1);
+        cluster.CreateTopic("ticks", 2);
+        TickFeed.Produce(cluster.BootstrapServers, "ticks", 2, keys: 4, ticksPerKey: 100, seed: 6);
+        var log = new ListLogger(LogLevel.Debug);
+        KafkaSourceOptions options = SourceOptions(cluster.BootstrapServers, "ticks") with
+        {
+            CloseTimeout = TimeSpan.FromSeconds(5),
+            Settings = new Dictionary<string, string> { ["debug"] = "cgrp" },
+            Logger = log,
+        };
+        await using var rig = new SourceRig(options);
+        await WaitUntil(() => rig.Consumed == 400 && rig.Source.IsCaughtUp, TimeSpan.FromSeconds(20), "all 400 ticks consumed", rig);
+
+        using var joinerStop = new CancellationTokenSource();
+        Task? joiner = null;
+        bool handedOver = false;
+        bool goneFirst = false;
+        rig.Source.BeforeClose = () =>
+        {
+            joiner = Task.Run(() => Join(cluster.BootstrapServers, options.GroupId, joinerStop.Token));
+            handedOver = SpinWait.SpinUntil(() => log.Lines.Any(l => l.Contains("delegating revoke", StringComparison.Ordinal)), TimeSpan.FromSeconds(15));
+            rig.Source.BeforeRevoke = () => goneFirst = SpinWait.SpinUntil(
+                () => log.Lines.Any(l => l.Contains("Consumer group sub-system terminated", StringComparison.Ordinal)), TimeSpan.FromSeconds(15));
+        };
+        var clock = Stopwatch.StartNew();
+        Task stopped = rig.Source.StopAsync();
+        Task first = await Task.WhenAny(stopped, Task.Delay(options.CloseTimeout + s_slack));
+        TimeSpan elapsed = clock.Elapsed;
+        await joinerStop.CancelAsync();
+        await (joiner ?? Task.CompletedTask);
+        TestContext.Out.WriteLine($"stopped in {elapsed.TotalSeconds:0.0} s: {rig.Source.Completion.Exception?.InnerException?.Message}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(handedOver, Is.True, "librdkafka handed the joiner's rebalance to the application before the close (else this tested nothing)");
+            Assert.That(goneFirst, Is.True, "the revocation was served after librdkafka had left the group (else this tested nothing)");
+            Assert.That(first, Is.SameAs(stopped), "StopAsync returned");
+            Assert.That(rig.Source.Completion.Exception?.InnerException?.Message, Is.Null, "the stop completed without a fault");
+            Assert.That(Committed(cluster, "ticks", options.GroupId), Is.EqualTo(400), "every consumed tick's offset stayed committed");
+        });
+    }
+
+    /// <summary>A plain member of <paramref name="group"/> that polls until cancelled; it never closes (no leave).</summary>
+    private static void Join(string bootstrap, string group, CancellationToken stop)
+    {
+        var config = new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group, SessionTimeoutMs = 1500, EnableAutoCommit = false };
+        using IConsumer<Ignore, Ignore> consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
+        consumer.Subscribe("ticks");
+        while (!stop.IsCancellationRequested)
+        {
+            consumer.Consume(50);
+        }
+    }
+
+    private static long Committed(KafkaMockCluster cluster, string topic, string group)
+    {
+        var config = new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = group, EnableAutoCommit = false };
+        using IConsumer<Ignore, Ignore> consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
+        return consumer.Committed([new TopicPartition(topic, 0), new TopicPartition(topic, 1)], TimeSpan.FromSeconds(10)).Sum(c => Math.Max(0, c.Offset.Value));
     }
 
     [Test]

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace LowLatency.Adapters.Tests.Kafka;
 
-/// <summary>An <see cref="ILogger"/> that keeps every formatted line (any thread).</summary>
-internal sealed class ListLogger : ILogger
+/// <summary>An <see cref="ILogger"/> that keeps every formatted line at <c>minimum</c> or above (any thread).</summary>
+internal sealed class ListLogger(LogLevel minimum = LogLevel.Information) : ILogger
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
@@ -13,7 +13,7 @@ internal sealed class ListLogger : ILogger
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {

@@ -68,23 +68,7 @@ public sealed partial class WebSocketHub
 
     private void OnTick()
     {
-        lock (_waitLock)
-        {
-            Volatile.Write(ref _tick, _tick + 1);
-            (_ticking, _tickWaking) = (_tickWaking, _ticking);
-            foreach (LiveConnection connection in _tickWaking)
-            {
-                connection.TickListed = false;
-            }
-        }
-
-        // Outside the lock: a woken loop may list itself again at once (for the tick after this one).
-        foreach (LiveConnection connection in _tickWaking)
-        {
-            connection.Wake();
-        }
-
-        _tickWaking.Clear();
+        WakeListed(ref _ticking, ref _tickWaking, tick: true);
 
         // On the clock, not after the work: the ticks keep their period however long a burst takes. A tick late by more
         // than a period (a busy box) starts the clock again from now rather than catching up in a burst.

@@ -122,7 +122,7 @@ public sealed class KafkaExactlyOnceTests
 
         ExactlyOnceVerifier result = await FinishAndVerifyAsync(topics, arguments, ticksPerKey, cancellationToken);
         TestContext.Out.WriteLine(result);
-        string evidence = $"{result}\nzombie:\n{zombie.Output}";
+        string evidence = $"{result}\nzombie:\n{zombie.Output}\nsuccessor:\n{successor.Output}\n{result.History}";
         Assert.Multiple(() =>
         {
             Assert.That(result.Ignored, Is.GreaterThan(0), "the zombie's paused epoch (bars on the mock's log, its commit record after the successor's claim or never) is ignored: " + evidence);

@@ -15,7 +15,8 @@ namespace LowLatency.Testing.Kafka;
 /// <param name="VoidStates">State records <see cref="KafkaTaskLog"/> found void.</param>
 /// <param name="Claims">Take-overs recorded in the state topic.</param>
 /// <param name="Raw">Every bar record plus the open windows, as a reader that trusts the mock's <c>read_committed</c> would count them.</param>
-public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed, List<Bar> Open, long Ignored, long VoidStates, long Claims, BarVerifier Raw)
+/// <param name="History">For a failure's message: each state partition's records in order (offset, kind, owner, generation, epoch), then the bars read per writer and epoch.</param>
+public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed, List<Bar> Open, long Ignored, long VoidStates, long Claims, BarVerifier Raw, string History)
 {
     public override string ToString() => $"{Check} committed={Committed.Count} open={Open.Count} ignored={Ignored} voidStates={VoidStates} claims={Claims} (raw read: duplicates={Raw.Duplicates})";
 
@@ -28,15 +29,20 @@ public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed,
         }
 
         long claims = 0;
+        var history = new System.Text.StringBuilder();
         TopicReader.ReadToEnd(bootstrap, stateTopic, partitions, timeout, result =>
         {
             KafkaTaskRecord? record = KafkaTaskRecord.TryDecode(result.Message.Value);
             claims += record is { Kind: KafkaTaskRecordKind.Claim } ? 1 : 0;
             logs[result.Partition.Value].Add(result.Offset.Value, record);
+            history.Append(record is null
+                ? $"state {result.Partition.Value}@{result.Offset.Value}: malformed\n"
+                : $"state {result.Partition.Value}@{result.Offset.Value}: {record.Kind} {record.Token:x16} gen {record.Generation} epoch {record.Epoch}\n");
         });
 
         var committed = new List<Bar>();
         var raw = new List<Bar>();
+        var barsPerEpoch = new SortedDictionary<(ulong Token, long Epoch), int>();
         long ignored = 0;
         TopicReader.ReadToEnd(bootstrap, barsTopic, partitions, timeout, result =>
         {
@@ -46,7 +52,13 @@ public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed,
                 raw.Add(bar);
             }
 
-            if (KafkaTransactionTag.TryRead(result.Message.Headers, out ulong token, out long epoch)
+            bool tagged = KafkaTransactionTag.TryRead(result.Message.Headers, out ulong token, out long epoch);
+            if (tagged)
+            {
+                barsPerEpoch[(token, epoch)] = barsPerEpoch.GetValueOrDefault((token, epoch)) + 1;
+            }
+
+            if (tagged
                 && logs.Any(log => log.IsCommitted(token, epoch))
                 && BarCodec.Instance.TryDecode(result.Message.Value, ref bar))
             {
@@ -69,7 +81,12 @@ public sealed record ExactlyOnceVerifier(BarVerifier Check, List<Bar> Committed,
 
         committed.Sort(ByKeyAndWindow);
         open.Sort(ByKeyAndWindow);
-        return new ExactlyOnceVerifier(BarVerifier.Check([.. committed, .. open], keys, ticksPerKey), committed, open, ignored, logs.Sum(l => l.Void), claims, BarVerifier.Check([.. raw, .. open], keys, ticksPerKey));
+        foreach (((ulong token, long epoch), int count) in barsPerEpoch)
+        {
+            history.Append($"bars {token:x16} epoch {epoch}: {count}{(logs.Any(log => log.IsCommitted(token, epoch)) ? "" : " (not committed)")}\n");
+        }
+
+        return new ExactlyOnceVerifier(BarVerifier.Check([.. committed, .. open], keys, ticksPerKey), committed, open, ignored, logs.Sum(l => l.Void), claims, BarVerifier.Check([.. raw, .. open], keys, ticksPerKey), history.ToString());
     }
 
     private static int ByKeyAndWindow(Bar a, Bar b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.WindowStart.CompareTo(b.WindowStart);

@@ -283,7 +283,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
 
     /// <summary>
     /// Takes a list of waiting send loops under <see cref="_waitLock"/> (the updates list, or the pacing tick's list after
-    /// moving the clock on) and wakes them outside it: a woken loop may list itself again at once, on the other list.
+    /// moving the clock on) and wakes them outside it: a woken loop may list itself again at once, on the list swapped in.
     /// </summary>
     private void WakeListed(ref List<LiveConnection> listed, ref List<LiveConnection> waking, bool tick)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 
 namespace LowLatency.Adapters.WebSockets;
@@ -25,11 +24,9 @@ internal sealed partial class LiveConnection
         // Cancels a send that waited longer than the idle timeout for the client to read; reset after each send.
         using var stall = new CancellationTokenSource();
 
-        // Paces update frames (MinFrameInterval): a one-shot timer sets a reusable signal, so a wait allocates nothing.
-        long interval = (long)(_hub.Options.MinFrameInterval.TotalSeconds * Stopwatch.Frequency);
-        AsyncSignal? paced = interval > 0 ? new AsyncSignal() : null;
-        using Timer? pace = paced is null ? null : new Timer(static s => ((AsyncSignal)s!).Set(), paced, Timeout.Infinite, Timeout.Infinite);
-        long lastFrame = long.MinValue / 2;
+        // Paced (MinFrameInterval): at most one update frame per tick of the hub's clock; the tick of the last one sent.
+        bool paced = _hub.Paced;
+        long lastTick = -1;
         try
         {
             while (true)
@@ -54,20 +51,18 @@ internal sealed partial class LiveConnection
                     continue;
                 }
 
-                long sinceLast = Stopwatch.GetTimestamp() - lastFrame;
-                if (pace is not null && sinceLast < interval)
+                if (paced && _hub.Tick == lastTick)
                 {
-                    // Too soon after the previous frame: wait out the interval, then look again (a close or a control
-                    // message may have come meanwhile; newer values replaced older ones in the hub's table).
-                    pace.Change(TimeSpan.FromSeconds((double)(interval - sinceLast) / Stopwatch.Frequency), Timeout.InfiniteTimeSpan);
-                    await paced!.WaitAsync().ConfigureAwait(false);
+                    // A frame went out in this tick already: wait for the next one, then look again (a close or a
+                    // control message may wake the loop sooner; newer values replace older ones in the hub's table).
+                    await SleepAsync(lastTick).ConfigureAwait(false);
                     continue;
                 }
 
                 int count = Collect();
                 if (count > 0)
                 {
-                    lastFrame = Stopwatch.GetTimestamp();
+                    lastTick = paced ? _hub.Tick : -1;
                     ReadOnlySpan<LiveUpdate> batch = _batch.AsSpan(0, count);
                     int encoded = 0;
                     int length = Binary
@@ -84,7 +79,7 @@ internal sealed partial class LiveConnection
                     continue;
                 }
 
-                await SleepAsync().ConfigureAwait(false);
+                await SleepAsync(tick: null).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (stall.IsCancellationRequested && e is OperationCanceledException or WebSocketException or IOException)
@@ -101,10 +96,11 @@ internal sealed partial class LiveConnection
     }
 
     /// <summary>
-    /// Waits until there may be something to send: sleeps unless a control, a close or an update arrived since the
-    /// loop last looked (each of those wakers exchanges <see cref="_asleep"/> after making its work visible).
+    /// Waits until there may be something to send: sleeps unless a control, a close, or an update (with
+    /// <paramref name="tick"/> null) or the pacing tick after <paramref name="tick"/> arrived since the loop last
+    /// looked (each of those wakers exchanges <see cref="_asleep"/> after making its work visible).
     /// </summary>
-    private ValueTask SleepAsync()
+    private ValueTask SleepAsync(long? tick)
     {
         Interlocked.Exchange(ref _asleep, 1);
         bool work;
@@ -113,7 +109,8 @@ internal sealed partial class LiveConnection
             work = _close is not null || _controls.Count > 0;
         }
 
-        if ((work || !_hub.TryWaitForUpdates(this, _position)) && Interlocked.Exchange(ref _asleep, 0) == 1)
+        bool listed = !work && (tick is { } t ? _hub.TryWaitForTick(this, t) : _hub.TryWaitForUpdates(this, _position));
+        if (!listed && Interlocked.Exchange(ref _asleep, 0) == 1)
         {
             return ValueTask.CompletedTask;
         }

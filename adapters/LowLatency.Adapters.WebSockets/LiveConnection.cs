@@ -37,6 +37,9 @@ internal sealed partial class LiveConnection
     // True while on the hub's list of loops waiting for updates (guarded by the hub's wait lock).
     internal bool WaitListed { get; set; }
 
+    // True while on the hub's list of loops waiting for the next pacing tick (guarded by the hub's wait lock).
+    internal bool TickListed { get; set; }
+
     // 1 while the send loop sleeps or is about to; whoever exchanges it to 0 sets the signal (Interlocked).
     private int _asleep;
 

@@ -339,6 +339,7 @@ public sealed partial class WebSocketHub
             throw new TimeoutException($"WebSocket hub '{Options.Name}': {Volatile.Read(ref _open)} connection(s) still open {bound.TotalSeconds} s after the shutdown began.");
         }
 
+        StopPacer();
         if (_pipeline is { } pipeline)
         {
             WebSocketTelemetry.Unregister(this);

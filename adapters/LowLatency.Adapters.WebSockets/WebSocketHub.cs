@@ -179,6 +179,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         pipeline.HandleBatchesWith(new FanOutHandler(this), Engine.Processing.StageOptions.Default with { Name = "fan-out", MaxBatchSize = FanOutBatch });
         pipeline.Start();
         _pipeline = pipeline;
+        StartPacer();
         WebSocketTelemetry.Register(this);
     }
 
@@ -259,7 +260,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         }
     }
 
-    /// <summary>A connection that ended leaves the list (it would otherwise be held until the next update).</summary>
+    /// <summary>A connection that ended leaves the lists (it would otherwise be held until the next update or tick).</summary>
     internal void StopWaiting(LiveConnection connection)
     {
         lock (_waitLock)
@@ -269,32 +270,55 @@ public sealed partial class WebSocketHub : IAsyncDisposable
                 connection.WaitListed = false;
                 _waiting.Remove(connection);
             }
+
+            if (connection.TickListed)
+            {
+                connection.TickListed = false;
+                _ticking.Remove(connection);
+            }
         }
     }
 
-    private void WakeWaiting()
+    private void WakeWaiting() => WakeListed(ref _waiting, ref _waking, tick: false);
+
+    /// <summary>
+    /// Takes a list of waiting send loops under <see cref="_waitLock"/> (the updates list, or the pacing tick's list after
+    /// moving the clock on) and wakes them outside it: a woken loop may list itself again at once, on the list swapped in.
+    /// </summary>
+    private void WakeListed(ref List<LiveConnection> listed, ref List<LiveConnection> waking, bool tick)
     {
         lock (_waitLock)
         {
-            if (_waiting.Count == 0)
+            if (tick)
+            {
+                Volatile.Write(ref _tick, _tick + 1);
+            }
+
+            if (listed.Count == 0)
             {
                 return;
             }
 
-            (_waiting, _waking) = (_waking, _waiting);
-            foreach (LiveConnection connection in _waking)
+            (listed, waking) = (waking, listed);
+            foreach (LiveConnection connection in waking)
             {
-                connection.WaitListed = false;
+                if (tick)
+                {
+                    connection.TickListed = false;
+                }
+                else
+                {
+                    connection.WaitListed = false;
+                }
             }
         }
 
-        // Outside the lock: a woken loop may list itself again at once.
-        foreach (LiveConnection connection in _waking)
+        foreach (LiveConnection connection in waking)
         {
             connection.Wake();
         }
 
-        _waking.Clear();
+        waking.Clear();
     }
 
     private void RefreshBusiest(long now)

@@ -51,10 +51,13 @@ public sealed record WebSocketHubOptions
     public int MaxUpdatesPerFrame { get; init; } = 128;
 
     /// <summary>
-    /// The least time between two update frames to one client (zero: the next frame as soon as the previous one is
-    /// written). Meanwhile the hub's table keeps only each key's newest value, so a paced client misses nothing but
-    /// intermediate values, and the hub's sending work per second is bounded by connections × frames per second
-    /// whatever the update rate. A screen repaints at most 60 times a second; dashboards want far fewer.
+    /// The period of the hub's pacing clock: each client gets at most one update frame per tick, so at most
+    /// 1 / interval frames a second (zero: no clock, the next frame as soon as the previous one is written). Ticks
+    /// are hub-wide, so two frames to one client can be closer than the interval when the first went out late in its
+    /// tick; a client that keeps up gets one frame per tick. Meanwhile the hub's table keeps only each key's newest
+    /// value, so a paced client misses nothing but intermediate values, and the hub's sending work per second is
+    /// bounded by connections × frames per second whatever the update rate. A screen repaints at most 60 times a
+    /// second; dashboards want far fewer.
     /// </summary>
     public TimeSpan MinFrameInterval { get; init; } = TimeSpan.Zero;
 

@@ -362,6 +362,48 @@ public sealed class WebSocketHubTests
         Assert.That(frames, Is.LessThanOrEqualTo((elapsed / interval) + 2), "at most one frame per interval");
     }
 
+    [Test]
+    public async Task MinFrameInterval_ClientsWaitingForTheNextTick_GetNoSecondFrame_AndShutdownClosesThemWithoutWaitingForIt()
+    {
+        // One tick of the hub's pacing clock every five minutes: each client gets a frame at once, then waits for a tick
+        // that never comes within the test.
+        LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { MinFrameInterval = TimeSpan.FromMinutes(5) });
+        var clients = new List<ClientWebSocket>();
+        for (int i = 0; i < 10; i++)
+        {
+            clients.Add(await ConnectToBarsAsync(server));
+        }
+
+        PublishRound(server, 8, 1);
+        await FlushAsync(server.Publisher);
+        foreach (ClientWebSocket client in clients)
+        {
+            Assert.That(await ItemsAsync(client), Is.Not.Empty);
+        }
+
+        long sent = server.Hub.GetClients().Sum(c => c.Sent);
+        PublishRound(server, 8, 2);
+        await FlushAsync(server.Publisher);
+        var buffer = new byte[64 * 1024];
+        Task<WebSocketReceiveResult>[] next = [.. clients.Select((c, i) => c.ReceiveAsync(new ArraySegment<byte>(buffer, i * 4096, 4096), CancellationToken.None))];
+
+        // A frame that ignored the clock would arrive within this (the unpaced hub sends within milliseconds).
+        await Task.Delay(500);
+        Assert.That(next.Count(t => t.IsCompleted), Is.Zero, "no second frame before the next tick");
+        Assert.That(server.Hub.GetClients().Sum(c => c.Sent), Is.EqualTo(sent));
+
+        await server.DisposeAsync().AsTask().WaitAsync(Timeout);
+        foreach (Task<WebSocketReceiveResult> receive in next)
+        {
+            WebSocketReceiveResult result = await receive.WaitAsync(Timeout);
+            Assert.That(result.MessageType, Is.EqualTo(WebSocketMessageType.Close));
+            Assert.That(result.CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
+        }
+
+        Assert.That(server.Hub.GetClosed(CloseReason.ServerShutdown), Is.EqualTo(10));
+        clients.ForEach(c => c.Dispose());
+    }
+
     /// <summary>Reads until every key has shown version <paramref name="last"/>; asserts each key's versions never go back. Returns the updates read.</summary>
     private static async Task<long> ReadUntilLatestAsync(ClientWebSocket client, int keys, int last)
     {

@@ -220,47 +220,6 @@ public sealed class JournalWriterTests
     }
 
     [Test]
-    public void Pretouch_OnLinux_ThreadRunsSchedIdle()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            Assert.Ignore("SCHED_IDLE is a Linux policy; elsewhere the thread stays at normal priority.");
-        }
-
-        using var temp = new TempJournal();
-        using Writer writer = Writer.Open(temp.Directory, default, Small with { Pretouch = true });
-
-        // The thread lowers its own policy as it starts: wait for that (bounded).
-        bool idle = SpinWait.SpinUntil(() => PretouchThreadPolicies().Contains(SchedIdle), TimeSpan.FromSeconds(10));
-        Assert.That(idle, Is.True, $"the pretouch thread runs SCHED_IDLE (policies seen: {string.Join(", ", PretouchThreadPolicies())})");
-    }
-
-    private const int SchedIdle = 5;
-
-    /// <summary>The scheduling policy of each of this process's pretouch threads (Linux: <c>/proc/self/task/*/sched</c>).</summary>
-    private static List<int> PretouchThreadPolicies()
-    {
-        var policies = new List<int>();
-        foreach (string task in Directory.GetDirectories("/proc/self/task"))
-        {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("journal-pretouc", StringComparison.Ordinal))
-                {
-                    string line = File.ReadLines(Path.Combine(task, "sched")).First(l => l.StartsWith("policy", StringComparison.Ordinal));
-                    policies.Add(int.Parse(line[(line.IndexOf(':') + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture));
-                }
-            }
-            catch (IOException)
-            {
-                // the thread ended between the listing and the read
-            }
-        }
-
-        return policies;
-    }
-
-    [Test]
     public void Open_PreparedSegmentLeftByAKilledWriter_Deleted()
     {
         using var temp = new TempJournal();

@@ -34,8 +34,6 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     public const long Step = 128L << 10;
 
     private const int MadvPopulateWrite = 23; // Linux ≥ 5.14
-    private const int SchedOther = 0;
-    private const int SchedIdle = 5;
     private static readonly TimeSpan s_stopBound = TimeSpan.FromSeconds(10);
 
     private readonly Thread _thread;
@@ -64,11 +62,8 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     // Written by the writer (release, once per Chunk), read by the thread (acquire).
     private long _writerOffset;
 
-    // Written by Dispose (release, under _gate), read by the thread (acquire; under _gate when it lowers its policy).
+    // Written by Dispose (release), read by the thread (acquire).
     private bool _stopping;
-
-    // Written by the thread under _gate once it runs SCHED_IDLE (its kernel thread id), read by Dispose under _gate; 0 otherwise.
-    private int _idleTid;
 
     // Thread-local to the pretouching thread: the segment it populates and how far; the next segment it prepared (until the
     // writer begins it) and how far the writer's lead has populated it.
@@ -189,15 +184,7 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     /// <summary>Stops the thread (bounded), unmaps what it holds and deletes an unused prepared segment.</summary>
     public void Dispose()
     {
-        lock (_gate)
-        {
-            Volatile.Write(ref _stopping, true);
-            if (_idleTid != 0)
-            {
-                SetPolicy(_idleTid, SchedOther); // a thread on idle cycles alone could take seconds to stop on a busy box
-            }
-        }
-
+        Volatile.Write(ref _stopping, true);
         _wake.Set();
         if (!_thread.Join(s_stopBound))
         {
@@ -234,7 +221,6 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
 
     private void Run()
     {
-        RunOnIdleCycles();
         while (!Volatile.Read(ref _stopping))
         {
             _wake.WaitOne();
@@ -493,41 +479,6 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
 
         return found;
     }
-
-    /// <summary>
-    /// Linux: the thread takes the <c>SCHED_IDLE</c> policy, so it runs only on a core no other thread wants and any other
-    /// thread waking up preempts it at once. On a box whose cores the pipeline fills, the faults then stay on the writer
-    /// (as without the thread), and with a spare core they move off it; either way the thread never delays a pipeline
-    /// thread by more than a step. Elsewhere (or refused) it stays at normal priority.
-    /// </summary>
-    private void RunOnIdleCycles()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            int tid = GetTid();
-            if (!_stopping && SetPolicy(tid, SchedIdle))
-            {
-                _idleTid = tid;
-            }
-        }
-    }
-
-    private static bool SetPolicy(int tid, int policy)
-    {
-        int priority = 0; // struct sched_param { int sched_priority; }: 0 for SCHED_OTHER and SCHED_IDLE
-        return SchedSetScheduler(tid, policy, &priority) == 0;
-    }
-
-    [LibraryImport("libc", EntryPoint = "gettid")]
-    private static partial int GetTid();
-
-    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
-    private static partial int SchedSetScheduler(int pid, int policy, int* param);
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static partial int MAdvise(byte* address, nuint length, int advice);

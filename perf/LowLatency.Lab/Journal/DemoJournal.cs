@@ -13,8 +13,8 @@ namespace LowLatency.Lab.Journal;
 /// <c>demo --journal DIR</c>: a journaling stage in front of the demo's stages (every tick's input fields, with the
 /// batch's processing-clock reading; page-cache durability), and the recorded run's output hash written next to it.
 /// The pretouch thread is on: fresh pages are the journal's cost on a small box, and it takes their faults off the
-/// stage thread when a core is idle (it runs SCHED_IDLE, paced by the writer; measured side by side in the README's
-/// journal figures).
+/// stage thread when a core is idle (paced by the writer, in small steps; measured side by side in the README's journal
+/// figures).
 /// </summary>
 internal sealed class DemoJournal : IDisposable
 {

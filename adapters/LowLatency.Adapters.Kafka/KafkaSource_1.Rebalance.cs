@@ -53,10 +53,10 @@ public sealed partial class KafkaSource<T>
         List<KafkaPartitionState> revoked = Forget(partitions);
         if (!_closing)
         {
-            // Not in the close: the stop has committed already, and librdkafka commits what was stored since when it
-            // unassigns. A synchronous commit there can wait forever: a revocation left queued by a rebalance that
-            // began after the poll loop stopped serving callbacks is served only after librdkafka has left the group,
-            // and a commit then gets no answer (librdkafka 2.16: KafkaEdgeTests.Source_StopWhileAMemberJoins_…).
+            // Only outside the close. In it the stop has committed already, and librdkafka commits what was stored
+            // since when it unassigns; a synchronous commit there can wait forever: a revocation left queued by a
+            // rebalance that began after the poll loop stopped serving callbacks is served only after librdkafka has
+            // left the group, and a commit then gets no answer (librdkafka 2.16: KafkaEdgeTests.Source_StopWhileAMemberJoins_…).
             CommitStoredSync(revoked);
         }
 

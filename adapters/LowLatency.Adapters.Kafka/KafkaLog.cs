@@ -24,6 +24,9 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Kafka source '{Source}': malformed record {Topic}/{Partition}@{Offset}: {Reason}")]
     public static partial void LogMalformed(this ILogger logger, string source, string topic, int partition, long offset, string reason);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Kafka source '{Source}': an assignment of {Count} partitions served inside the close is not taken")]
+    public static partial void LogAssignmentInClose(this ILogger logger, string source, int count);
+
     [LoggerMessage(EventId = 100, Message = "librdkafka {Name} {Facility}: {Message}")]
     public static partial void LogClient(this ILogger logger, LogLevel level, string name, string facility, string message);
 

@@ -30,6 +30,15 @@ public sealed partial class KafkaSource<T>
 
     private List<TopicPartitionOffset> OnAssigned(IConsumer<Ignore, Ignore> consumer, List<TopicPartition> partitions)
     {
+        if (_closing)
+        {
+            // An assignment left queued by a rebalance that ended after the poll loop stopped is served here, inside
+            // the close: nothing will read these partitions, and librdkafka 2.16 may have no group left to describe
+            // (the task owner's ConsumerGroupMetadata read crashed the process in rd_kafka_consumer_group_metadata_write).
+            _logger.LogAssignmentInClose(_options.Name, partitions.Count);
+            return partitions.ConvertAll(p => new TopicPartitionOffset(p, Offset.Unset));
+        }
+
         List<TopicPartitionOffset> starts = _owner is null ? partitions.ConvertAll(p => new TopicPartitionOffset(p, Offset.Unset)) : AssignTasks(consumer, partitions);
         foreach (TopicPartition partition in partitions)
         {

@@ -19,7 +19,8 @@ public sealed partial class WebSocketHub
 
     private void StartStallWatch()
     {
-        TimeSpan period = Options.IdleTimeout / 4;
+        // At least a millisecond: a timer's period rounds to whole milliseconds, and 0 would fire only once.
+        TimeSpan period = TimeSpan.FromTicks(Math.Max(Options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond));
         _stallWatch = new Timer(static hub => ((WebSocketHub)hub!).AbortStalled(), this, period, period);
     }
 

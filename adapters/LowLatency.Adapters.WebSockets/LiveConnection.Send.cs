@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 
 namespace LowLatency.Adapters.WebSockets;
@@ -19,11 +20,12 @@ internal sealed partial class LiveConnection
     private long _rescanTo = -1;
     private int _rescanSlot;
 
+    // When the frame in flight began (Stopwatch ticks), 0 between frames: written by the send loop (Volatile.Write
+    // around each send), read by the hub's stall watch (Volatile.Read in AbortIfStalled).
+    private long _sendingSince;
+
     private async Task SendLoopAsync()
     {
-        // Cancels a send that waited longer than the idle timeout for the client to read; reset after each send.
-        using var stall = new CancellationTokenSource();
-
         // Paced (MinFrameInterval): at most one update frame per tick of the hub's clock; the tick of the last one sent.
         bool paced = _hub.Paced;
         long lastTick = -1;
@@ -41,13 +43,13 @@ internal sealed partial class LiveConnection
 
                 if (close is { } c)
                 {
-                    await CloseOutputAsync(c.Status, c.Text, stall).ConfigureAwait(false);
+                    await CloseOutputAsync(c.Status, c.Text).ConfigureAwait(false);
                     return;
                 }
 
                 if (control is not null)
                 {
-                    await SendAsync(control, WebSocketMessageType.Text, stall).ConfigureAwait(false);
+                    await SendAsync(control, WebSocketMessageType.Text).ConfigureAwait(false);
                     continue;
                 }
 
@@ -68,7 +70,7 @@ internal sealed partial class LiveConnection
                     int length = Binary
                         ? FrameEncoder.WriteBinary(batch, _hub.TopicArray, _frame)
                         : FrameEncoder.WriteJson(batch, _batchSlots.AsSpan(0, count), _batchVersions.AsSpan(0, count), _hub.TopicArray, _hub.Latest, _frame, ref encoded);
-                    await SendAsync(_frame.AsMemory(0, length), Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, stall).ConfigureAwait(false);
+                    await SendAsync(_frame.AsMemory(0, length), Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text).ConfigureAwait(false);
                     lock (_lock)
                     {
                         _sent += count;
@@ -82,14 +84,9 @@ internal sealed partial class LiveConnection
                 await SleepAsync(tick: null).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (stall.IsCancellationRequested && e is OperationCanceledException or WebSocketException or IOException)
-        {
-            // A cancelled send aborts the socket: the client read nothing for the idle timeout.
-            Record(CloseReason.Stalled);
-            _socket.Abort();
-        }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
         {
+            // After the stall watch's abort, its reason (Stalled) was recorded first and stays.
             Record(CloseReason.ProtocolError);
             _socket.Abort();
         }
@@ -243,23 +240,34 @@ internal sealed partial class LiveConnection
         return subscription.Wants(_hub.TopicArray[topic], LatestValues.KeyPart(conflationKey), _hub.BusiestOf(topic));
     }
 
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationTokenSource stall)
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type)
     {
-        stall.CancelAfter(_hub.Options.IdleTimeout);
-        await _socket.SendAsync(payload, type, endOfMessage: true, stall.Token).ConfigureAwait(false);
-        if (!stall.TryReset())
+        Volatile.Write(ref _sendingSince, Stopwatch.GetTimestamp());
+        await _socket.SendAsync(payload, type, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+        Volatile.Write(ref _sendingSince, 0);
+    }
+
+    /// <summary>
+    /// The hub's stall watch: aborts the socket when the frame in flight began more than <paramref name="limit"/>
+    /// ticks before <paramref name="now"/> (the client read nothing for the idle timeout); the pending send then fails
+    /// and ends the loop. A frame that completes while this looks was in flight for about the limit anyway.
+    /// </summary>
+    internal void AbortIfStalled(long now, long limit)
+    {
+        long since = Volatile.Read(ref _sendingSince);
+        if (since != 0 && now - since > limit)
         {
-            throw new OperationCanceledException(stall.Token);
+            Record(CloseReason.Stalled);
+            _socket.Abort();
         }
     }
 
-    private async ValueTask CloseOutputAsync(WebSocketCloseStatus status, string text, CancellationTokenSource stall)
+    /// <summary>Sends the close frame; bounded by <see cref="AbortLaterAsync"/>, which aborts the socket after the close timeout.</summary>
+    private async ValueTask CloseOutputAsync(WebSocketCloseStatus status, string text)
     {
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            stall.CancelAfter(_hub.Options.CloseTimeout);
-            await _socket.CloseOutputAsync(status, Clamp(text), stall.Token).ConfigureAwait(false);
-            stall.TryReset();
+            await _socket.CloseOutputAsync(status, Clamp(text), CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -340,6 +340,7 @@ public sealed partial class WebSocketHub
         }
 
         StopPacer();
+        StopStallWatch();
         if (_pipeline is { } pipeline)
         {
             WebSocketTelemetry.Unregister(this);

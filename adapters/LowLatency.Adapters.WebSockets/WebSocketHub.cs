@@ -180,6 +180,7 @@ public sealed partial class WebSocketHub : IAsyncDisposable
         pipeline.Start();
         _pipeline = pipeline;
         StartPacer();
+        StartStallWatch();
         WebSocketTelemetry.Register(this);
     }
 

@@ -111,6 +111,9 @@ internal static class BenchCatalog
         new StalledClientsScenario(clients: 1000, stalled: 100, beside: true),
         new StalledClientsScenario(clients: 0, stalled: 0, prioritized: true),
         new StalledClientsScenario(clients: 1000, stalled: 100, prioritized: true),
+        new StalledClientsScenario(clients: 0, stalled: 0, burnerCores: 1.0),
+        new StalledClientsScenario(clients: 0, stalled: 0, burnerCores: 0.5),
+        new StalledClientsScenario(clients: 0, stalled: 0, burnerCores: 0.2),
     ];
 
     /// <summary>The baseline every ratio in the table is relative to.</summary>

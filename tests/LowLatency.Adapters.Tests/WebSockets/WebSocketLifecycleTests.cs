@@ -67,6 +67,51 @@ public sealed class WebSocketLifecycleTests
     }
 
     [Test]
+    public async Task IdleReader_FramePastIdleTimeout_AbortedAndCountedStalled_WhileAReaderStays()
+    {
+        await using LiveTestServer server = await LiveTestServer.StartAsync(WebSocketHubOptions.Default with { IdleTimeout = TimeSpan.FromSeconds(1) });
+        using ClientWebSocket stalled = await server.ConnectAsync();
+        using ClientWebSocket reader = await server.ConnectAsync();
+        await stalled.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
+        await reader.SendTextAsync("""{"op":"subscribe","topic":"bars"}""");
+        using var stop = new CancellationTokenSource();
+        Task reading = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            while (!stop.IsCancellationRequested)
+            {
+                await reader.ReceiveAsync(buffer, stop.Token);
+            }
+        });
+
+        // Publish until the stalled client's buffers are full and its frame in flight outlives the idle timeout.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (int round = 0; server.Hub.GetClosed(CloseReason.Stalled) == 0; round++)
+        {
+            Assert.That(waited.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the stalled client was never aborted");
+            for (int key = 0; key < 200; key++)
+            {
+                server.Publisher.Publish(server.Bars, key, round, [round, round, round, round, round, round]);
+            }
+
+            await Task.Delay(1);
+        }
+
+        // The abort ends the stalled connection; the reader, whose frames never waited a second, stays open.
+        while (server.Hub.ConnectionCount > 1 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(server.Hub.ConnectionCount, Is.EqualTo(1));
+        Assert.That(server.Hub.GetClosed(CloseReason.Stalled), Is.EqualTo(1));
+        Assert.That(reader.State, Is.EqualTo(WebSocketState.Open));
+        Assert.That(server.Hub.GetClients().Single().Sent, Is.GreaterThan(0), "the reader got updates");
+        await stop.CancelAsync();
+        Assert.That(async () => await reading, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     public async Task Churn_2000Connections_DescriptorsAndMemoryBackToBaseline()
     {
         await using LiveTestServer server = await LiveTestServer.StartAsync();

@@ -18,8 +18,10 @@ namespace LowLatency.Lab.Bench.WebSockets;
 /// went: the pipeline's stage and producer threads' CPU and the time they were runnable but waiting for a core
 /// (<see cref="ThreadSchedule"/>; shares of the measured wall time), the server's and the clients' processes in
 /// cores, updates sent per second and the share of them the hub formatted (the rest copied a shared encoding).
+/// Burner rows run the no-client pipeline beside <see cref="CpuBurner"/> threads taking a fixed number of cores in the
+/// pacing clock's rhythm: what that much CPU costs the pipeline on this box, whoever spends it.
 /// </summary>
-internal sealed class StalledClientsScenario(int clients, int stalled, bool beside = false, bool prioritized = false) : IBenchScenario
+internal sealed class StalledClientsScenario(int clients, int stalled, bool beside = false, bool prioritized = false, double burnerCores = 0) : IBenchScenario
 {
     /// <summary>The pipeline threads' nice value in prioritized rows: CFS weight 9,548 against a default thread's 1,024.</summary>
     public const int PrioritizedNice = -10;
@@ -33,6 +35,7 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
 
     public string Name => (clients, beside, prioritized) switch
     {
+        _ when burnerCores > 0 => FormattableString.Invariant($"websocket-pipeline-beside-burner-{burnerCores:0.0}-cores"),
         (0, _, false) => "websocket-pipeline-no-clients",
         (0, _, true) => "websocket-pipeline-prioritized-no-clients",
         (_, false, false) => $"websocket-pipeline-{clients}-clients-{stalled}-stalled",
@@ -44,6 +47,7 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
 
     public string Description => (clients, beside, prioritized) switch
     {
+        _ when burnerCores > 0 => FormattableString.Invariant($"the no-client pipeline beside two threads spinning {burnerCores / 2 * LiveFanOut.FrameInterval.TotalMilliseconds:0.#} ms of every {LiveFanOut.FrameInterval.TotalMilliseconds:0} ms each ({burnerCores:0.0} cores of plain CPU work in the pacing clock's rhythm): what that much CPU costs the pipeline, whoever spends it"),
         (0, _, false) => "engine 1P1C (Blocking) whose stage publishes every 64th event to a hub with no clients",
         (0, _, true) => $"the same with the pipeline's producer and stage threads at nice {PrioritizedNice}",
         (_, false, false) => $"the same with {clients} loopback clients (child process, nice 19) subscribed to every key, {stalled} of them never reading",
@@ -62,6 +66,7 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
         pipeline.HandleEventsWith(new PublishingStage(publisher, ownHub?.Topics[0] ?? fixture.Bars));
         using var feeding = new CancellationTokenSource();
         Task feeder = beside ? Task.Factory.StartNew(() => Feed(fixture, feeding.Token), TaskCreationOptions.LongRunning) : Task.CompletedTask;
+        using CpuBurner? burner = burnerCores > 0 ? new CpuBurner(burnerCores, LiveFanOut.FrameInterval) : null;
         pipeline.Start();
         RingBuffer<long> ring = pipeline.RingBuffer;
 
@@ -157,8 +162,16 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
 
             // What sending costs the server per update, besides the pipeline's own two threads (the fan-out thread,
             // the send loops, Kestrel, the GC): comparable across builds whatever the pipeline's rate.
-            double delivery = serverCores - figures["stageCpu"] - figures["producerCpu"];
+            double pipelineCores = figures["stageCpu"] + figures["producerCpu"];
+            double delivery = serverCores - pipelineCores;
             figures["serverNsPerSent"] = sent == 0 ? 0 : delivery * wall * 1e9 / sent;
+
+            // The CPU split: the pipeline's two threads, the rest of the server, and (clientCores) the clients; and the
+            // pipeline's events per second of its own CPU, which separates the CPU it lost from what it did with the
+            // CPU it kept (a 1P1C handoff whose threads are preempted does less per CPU-second).
+            figures["pipelineCores"] = pipelineCores;
+            figures["otherServerCores"] = delivery;
+            figures["pipelineMEventsPerCpuSecond"] = pipelineCores == 0 ? 0 : events / (pipelineCores * wall) / 1e6;
         }
 
         BenchResult result = measured with { Figures = figures };

@@ -14,11 +14,16 @@ namespace LowLatency.Engine.Journal;
 /// The slot of sequence s is written by the journaling stage (or the replaying producer) before s is
 /// released to the next stage, and read by later stages while they handle s: the ring's own gating orders
 /// the accesses, exactly as for the event in the slot, and keeps a slot from being rewritten before every
-/// terminal stage has passed it.
+/// terminal stage has passed it. Each slot also holds the last sequence of the run it was set in (one
+/// <see cref="Set"/>), so a batch stage finds where the reading changes with one read per run instead of a
+/// comparison per event.
 /// </remarks>
 public sealed class RecordedClock
 {
+    // Per slot: the reading, and the last sequence of the Set that wrote it. Written by the one producer of the slot
+    // (Set), read by the stages after it (the ring's gating orders the accesses).
     private readonly long[] _readings;
+    private readonly long[] _runEnds;
     private readonly long _mask;
 
     /// <summary>Creates the clock for a ring of <paramref name="capacity"/> slots (a power of two).</summary>
@@ -30,6 +35,7 @@ public sealed class RecordedClock
         }
 
         _readings = new long[capacity];
+        _runEnds = new long[capacity];
         _mask = capacity - 1;
     }
 
@@ -40,16 +46,26 @@ public sealed class RecordedClock
         get => _readings[sequence & _mask];
     }
 
+    /// <summary>
+    /// The last sequence of the run <paramref name="sequence"/> was recorded in: every event from <paramref name="sequence"/>
+    /// to it carries the same reading (a later run may carry it too).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal long RunEnd(long sequence) => _runEnds[sequence & _mask];
+
     /// <summary>Records <paramref name="reading"/> for <paramref name="count"/> events from <paramref name="firstSequence"/> on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(long firstSequence, int count, long reading)
     {
         int index = (int)(firstSequence & _mask);
         int first = Math.Min(count, _readings.Length - index);
+        long runEnd = firstSequence + count - 1;
         _readings.AsSpan(index, first).Fill(reading);
+        _runEnds.AsSpan(index, first).Fill(runEnd);
         if (first < count)
         {
             _readings.AsSpan(0, count - first).Fill(reading);
+            _runEnds.AsSpan(0, count - first).Fill(runEnd);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Windowing;
 
@@ -10,7 +11,7 @@ namespace LowLatency.Engine.Journal;
 /// the same times at the same events, and processing-time windows, idleness and early firings come out
 /// the same. Processing time advances with the input: while no event arrives, nothing fires on time alone
 /// (draining fires everything). Added with <c>HandleBatchesWith</c>, the stage hands the operator each run of a
-/// batch's events that carry the same reading in one <see cref="IWindowOperator{TEvent}.OnBatch(Span{TEvent}, int)"/>
+/// batch's events recorded together (one <see cref="RecordedClock.Set"/>: one journaled batch) in one <see cref="IWindowOperator{TEvent}.OnBatch(Span{TEvent}, int)"/>
 /// call (the same results; the operator loads the state of events ahead); with <c>HandleEventsWith</c>, one event at a time.
 /// </summary>
 /// <typeparam name="TEvent">The input event.</typeparam>
@@ -78,12 +79,11 @@ public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent
         int start = 0;
         while (start < batch.Length)
         {
-            long now = _clock[firstSequence + start];
-            int end = start + 1;
-            while (end < batch.Length && _clock[firstSequence + end] == now)
-            {
-                end++;
-            }
+            long sequence = firstSequence + start;
+            long now = _clock[sequence];
+            long runEnd = _clock.RunEnd(sequence);
+            Debug.Assert(runEnd >= sequence, "a slot's run ends at or after the slot");
+            int end = (int)Math.Min(batch.Length, runEnd - firstSequence + 1);
 
             if (now != _told)
             {

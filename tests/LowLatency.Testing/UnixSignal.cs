@@ -19,6 +19,23 @@ public static partial class UnixSignal
         }
     }
 
+    /// <summary>
+    /// raise(3): the signal goes to the calling thread, which acts on it before this returns. Not
+    /// <c>kill(getpid())</c>: that signal goes to the process, the kernel hands it to the main thread, and on a
+    /// busy box the caller ran on for milliseconds before the stop took hold (a chaos pause meant to fall before a
+    /// commit's state records fell after its commit: the zombie test's flake of 2026-12-06).
+    /// </summary>
+    public static void Raise(int signal)
+    {
+        if (RaiseSignal(signal) != 0)
+        {
+            throw new InvalidOperationException($"raise({signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "raise", SetLastError = true)]
+    private static partial int RaiseSignal(int signal);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);
 }

@@ -6,7 +6,7 @@ namespace LowLatency.Testing.Kafka;
 
 /// <summary>
 /// Fault injection at a named point of the exactly-once protocol: at the <see cref="Occurrence"/>-th time the
-/// worker reaches <see cref="Point"/>, it sends itself <see cref="Signal"/> (SIGKILL: a crash exactly there;
+/// worker reaches <see cref="Point"/>, the thread there raises <see cref="Signal"/> (SIGKILL: a crash exactly there;
 /// SIGSTOP: a pause that makes it a zombie once the group moves its partitions). Spelled <c>point:n</c>, the
 /// point in kebab case (<c>state-written:3</c>).
 /// </summary>
@@ -56,9 +56,9 @@ public sealed record ChaosPoint(KafkaTransactionPoint Point, int Occurrence, int
             return;
         }
 
-        Console.WriteLine($"chaos: signal {Signal} at {this} (partition {partition})");
+        Console.WriteLine($"chaos: signal {Signal} at {this} (partition {partition}){(Outputs is null ? "" : $" after {Outputs()} outputs")}");
         Console.Out.Flush();
-        UnixSignal.Send(Environment.ProcessId, Signal);
+        UnixSignal.Raise(Signal); // on this thread, at once: the point's next step must not run first
     }
 
     /// <summary>Outputs are produced only between commits (by the stage that commits), so the outputs since the last flush point are this epoch's.</summary>

@@ -7,6 +7,7 @@ public sealed class LabWorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _timedOutput = new();
 
     /// <summary>Exit code of a process ended by SIGKILL (128 + 9).</summary>
     public const int KilledExitCode = 137;
@@ -27,6 +28,18 @@ public sealed class LabWorkerProcess : IDisposable
             lock (_output)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The output with each line's arrival time (UTC, ms), for a failure's message: which side did what first.</summary>
+    public string TimedOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _timedOutput.ToString();
             }
         }
     }
@@ -82,6 +95,7 @@ public sealed class LabWorkerProcess : IDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            _timedOutput.Append(DateTime.UtcNow.ToString("HH:mm:ss.fff ", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(line);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LowLatency.Engine.Processing;
 using LowLatency.Engine.Windowing;
 
@@ -82,8 +81,7 @@ public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent
             long sequence = firstSequence + start;
             long now = _clock[sequence];
             long runEnd = _clock.RunEnd(sequence);
-            Debug.Assert(runEnd >= sequence, "a slot's run ends at or after the slot");
-            int end = (int)Math.Min(batch.Length, runEnd - firstSequence + 1);
+            int end = runEnd >= sequence ? (int)Math.Min(batch.Length, runEnd - firstSequence + 1) : SameReadingEnd(batch.Length, firstSequence, start, now);
 
             if (now != _told)
             {
@@ -95,6 +93,21 @@ public struct RecordedClockWindowStage<TEvent, TOperator> : IEventHandler<TEvent
             _operator.OnBatch(batch[start..end], 0);
             start = end;
         }
+    }
+
+    /// <summary>
+    /// Where the events from <paramref name="start"/> stop carrying <paramref name="now"/>: for a slot no <see cref="RecordedClock.Set"/>
+    /// wrote in this lap of the ring (a clock nobody feeds reads its old values), so its run end says nothing.
+    /// </summary>
+    private readonly int SameReadingEnd(int length, long firstSequence, int start, long now)
+    {
+        int end = start + 1;
+        while (end < length && _clock[firstSequence + end] == now)
+        {
+            end++;
+        }
+
+        return end;
     }
 
     /// <inheritdoc/>

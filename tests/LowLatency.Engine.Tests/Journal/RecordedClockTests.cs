@@ -42,6 +42,19 @@ public sealed class RecordedClockTests
         Assert.That(op.Calls, Is.EqualTo(new[] { "time 10", "batch 1..2", "batch 3..4", "time 11", "batch 5..5", "batch 6..8" }));
     }
 
+    [Test]
+    public void OnBatch_ClockNobodySets_OneRunOfItsReading()
+    {
+        // A replay without a clock into a clocked stage: the slots keep their initial reading and run end (0).
+        var op = new RecordingOperator();
+        var stage = new RecordedClockWindowStage<long, RecordingOperator>(op, new RecordedClock(16));
+        long[] events = [3, 4, 5, 6];
+
+        stage.OnBatch(events, 3);
+
+        Assert.That(op.Calls, Is.EqualTo(new[] { "time 0", "batch 3..6" }));
+    }
+
     /// <summary>Writes down what the stage tells it.</summary>
     private sealed class RecordingOperator : IWindowOperator<long>
     {

@@ -103,6 +103,7 @@ public sealed class KafkaExactlyOnceTests
         using LabWorkerProcess successor = LabWorkerProcess.Start([.. arguments, "--transactional-id", "successor"]);
         await WaitForAsync(() => successor.Output.Contains($"owned={Partitions}", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the successor holding every task", successor, cancellationToken);
 
+        Assert.That(zombie.HasExited, Is.False, () => $"the zombie ended while paused (exit {zombie.ExitCode}):\n{zombie.TimedOutput}\nsuccessor:\n{successor.TimedOutput}");
         UnixSignal.Send(zombie.Id, UnixSignal.Continue);
         DateTime resumed = DateTime.UtcNow;
         using (var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))

@@ -31,8 +31,19 @@ public static class LabLauncher
         return Process.Start(info) ?? throw new InvalidOperationException("could not start the lab");
     }
 
-    /// <summary>What a terminal sends on Ctrl+C.</summary>
-    public static void Interrupt(Process process) => UnixSignal.Send(process.Id, UnixSignal.Interrupt);
+    /// <summary>
+    /// What a terminal sends on Ctrl+C. Refuses, in one line, when the child ignores SIGINT: it inherited that from a
+    /// test run started as a background job of a shell without job control, and would otherwise run on unnoticed.
+    /// </summary>
+    public static void Interrupt(Process process)
+    {
+        if (UnixSignal.Ignores(process.Id, UnixSignal.Interrupt))
+        {
+            throw new InvalidOperationException("the lab ignores SIGINT, inherited from this test run (a background job of a shell without job control?): run the tests in the foreground or after 'set -m'");
+        }
+
+        UnixSignal.Send(process.Id, UnixSignal.Interrupt);
+    }
 
     /// <summary>perf/LowLatency.Lab/bin/&lt;configuration&gt;/net10.0/lowlatency.dll, found from this test's own output folder.</summary>
     private static string LabDll()

@@ -19,6 +19,21 @@ public static partial class UnixSignal
         }
     }
 
+    /// <summary>True when process <paramref name="pid"/> ignores <paramref name="signal"/> (its <c>SigIgn</c> mask in /proc).</summary>
+    public static bool Ignores(int pid, int signal)
+    {
+        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+            {
+                ulong mask = ulong.Parse(line.AsSpan("SigIgn:".Length).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                return (mask & (1UL << (signal - 1))) != 0;
+            }
+        }
+
+        throw new InvalidOperationException($"/proc/{pid}/status has no SigIgn line");
+    }
+
     /// <summary>
     /// raise(3): the signal goes to the calling thread, which acts on it before this returns. Not
     /// <c>kill(getpid())</c>: that signal goes to the process, the kernel hands it to the main thread, and on a

@@ -93,7 +93,7 @@ public sealed class KafkaFaultTests
         Assert.That(() => rig.Sink.TryProduce(default, rig.Source.Consumed), Throws.TypeOf<KafkaSinkException>());
         await rig.Source.StopAsync(cancellationToken);
 
-        long committed = Committed(cluster, input, group);
+        long committed = cluster.CommittedTotal(input, group, Partitions);
         string report = $"seed={seed} committed={committed} {rig}";
         TestContext.Out.WriteLine(report);
         Assert.Multiple(() =>
@@ -175,12 +175,4 @@ public sealed class KafkaFaultTests
         return (input, output);
     }
 
-    private static long Committed(KafkaMockCluster cluster, string topic, string group)
-    {
-        var config = new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = group, EnableAutoCommit = false };
-        using IConsumer<Ignore, Ignore> consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
-        List<TopicPartitionOffset> committed = consumer.Committed(
-            Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10));
-        return committed.Sum(c => Math.Max(0, c.Offset.Value));
-    }
 }

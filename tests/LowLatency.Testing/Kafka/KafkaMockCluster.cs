@@ -89,6 +89,15 @@ public sealed unsafe class KafkaMockCluster : IDisposable
         Check(err, $"create topic {topic}");
     }
 
+    /// <summary>The sum of <paramref name="group"/>'s committed offsets over the topic's first <paramref name="partitions"/> partitions (none counts 0).</summary>
+    public long CommittedTotal(string topic, string group, int partitions)
+    {
+        var config = new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = group, EnableAutoCommit = false };
+        using IConsumer<Ignore, Ignore> consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
+        return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+            .Sum(c => Math.Max(0, c.Offset.Value));
+    }
+
     /// <summary>Takes a broker down (its connections close and it refuses new ones) until <see cref="SetBrokerUp"/>.</summary>
     public void SetBrokerDown(int brokerId) => Check(WithCluster(c => _api.BrokerSetDown(c, brokerId)), "broker down");
 

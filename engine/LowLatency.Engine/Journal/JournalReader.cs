@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace LowLatency.Engine.Journal;
 
 /// <summary>
@@ -104,6 +106,7 @@ public sealed unsafe class JournalReader : IDisposable
                     long expected = _nextPosition >= 0 ? _nextPosition : info.FirstPosition;
                     if (header.Position != expected)
                     {
+                        ThrowIfRecycled(segment, info);
                         throw new JournalCorruptException(segment.Path, _offset, $"record position {header.Position}, expected {expected} (a gap or an overlap)");
                     }
 
@@ -125,6 +128,7 @@ public sealed unsafe class JournalReader : IDisposable
                     return true;
 
                 case JournalScan.Outcome.End:
+                    ThrowIfRecycled(segment, info);
                     if (NextSegmentExists())
                     {
                         // A live writer seals a segment before it creates the next: the end record may have landed
@@ -154,6 +158,7 @@ public sealed unsafe class JournalReader : IDisposable
                     return false;
 
                 default:
+                    ThrowIfRecycled(segment, info);
                     if (NextSegmentExists() || JournalScan.AnyValidAfter(segment, limit, _offset, info.EventSize))
                     {
                         throw new JournalCorruptException(segment.Path, _offset, problem!);
@@ -314,6 +319,21 @@ public sealed unsafe class JournalReader : IDisposable
         _current = null;
         _currentInfo = null;
         _nextSegmentPath = null;
+    }
+
+    /// <summary>
+    /// A recycled segment (<see cref="JournalOptions.RecycleSegments"/>) is zeroed and rewritten in the same file, so a
+    /// reader still in it sees its mapping change: zeroes (the end, with no next segment once retention retired that
+    /// one too: a reader that would wait for ever), then another segment's header and records. Looked at before any
+    /// end, damage or gap is concluded from what the mapping shows.
+    /// </summary>
+    private static void ThrowIfRecycled(JournalSegment segment, JournalSegmentInfo info)
+    {
+        var header = new ReadOnlySpan<byte>(segment.Base, JournalFormat.FirstPositionOffset + sizeof(long));
+        if (JournalFormat.HasNoMagic(header) || BinaryPrimitives.ReadInt64LittleEndian(header[JournalFormat.SegmentIndexOffset..]) != info.Index)
+        {
+            throw new JournalCorruptException(segment.Path, 0, "the segment was recycled while this reader was in it: the reader fell behind the writer's retention (RetainBytes/RetainAge)");
+        }
     }
 
     private bool NextSegmentExists()

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every Kafka test (the default run's: Category!=Long) N times in a row while two busy loops keep both
 # cores of the box busy, counting passing and failing runs; each run's log is kept.
-#   perf/soak/kafka-under-load.sh [RUNS=20] [LOG_DIR=artifacts/kafka-under-load]
+#   perf/soak/kafka-under-load.sh [RUNS=20] [LOG_DIR=artifacts/kafka-under-load] [TESTS=Kafka]
+# TESTS narrows the run to the tests whose full name contains it (e.g. Zombie_Paused: one test, many times).
 # Exit 0 only when every run passed.
 set -u
 runs=${1:-20}
 logs=${2:-artifacts/kafka-under-load}
+tests=${3:-Kafka}
 cd "$(dirname "$0")/../.."
 
 # A shell without job control starts background jobs with SIGINT ignored, and children inherit that: the lab
@@ -33,7 +35,7 @@ echo "$(date -u +%FT%TZ) start: $runs runs, CPU hogs ${hogs[*]}, $(uptime)" | te
 for i in $(seq 1 "$runs"); do
   started=$(date +%s)
   if dotnet test tests/LowLatency.Adapters.Tests -c Release --no-build \
-       --filter "FullyQualifiedName~Kafka&Category!=Long" >"$logs/run-$i.log" 2>&1; then
+       --filter "FullyQualifiedName~$tests&Category!=Long" >"$logs/run-$i.log" 2>&1; then
     passed=$((passed + 1)); verdict=passed
   else
     failed=$((failed + 1)); verdict=FAILED

@@ -166,11 +166,8 @@ internal sealed class StalledClientsScenario(int clients, int stalled, bool besi
             double delivery = serverCores - pipelineCores;
             figures["serverNsPerSent"] = sent == 0 ? 0 : delivery * wall * 1e9 / sent;
 
-            // The CPU split: the pipeline's two threads, the rest of the server, and (clientCores) the clients; and the
-            // pipeline's events per second of its own CPU, which separates the CPU it lost from what it did with the
-            // CPU it kept (a 1P1C handoff whose threads are preempted does less per CPU-second).
-            figures["pipelineCores"] = pipelineCores;
-            figures["otherServerCores"] = delivery;
+            // The pipeline's events per second of its own CPU, which separates the CPU it lost from what it did with
+            // the CPU it kept (a 1P1C handoff whose threads are preempted does less per CPU-second).
             figures["pipelineMEventsPerCpuSecond"] = pipelineCores == 0 ? 0 : events / (pipelineCores * wall) / 1e6;
         }
 

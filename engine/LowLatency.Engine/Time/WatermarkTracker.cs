@@ -46,6 +46,12 @@ public sealed class WatermarkTracker
     /// <summary>The operator's watermark: no event with a time ≤ this is expected.</summary>
     public long Current => _watermark;
 
+    /// <summary>True for one input with bounded out-of-orderness: each event's watermark is then its time − (B + 1), never going back.</summary>
+    internal bool IsSingleBounded => _single && _bounded;
+
+    /// <summary>B + 1 (B: the bounded out-of-orderness).</summary>
+    internal long BoundPlusOne => _boundPlusOne;
+
     /// <summary>Inputs.</summary>
     public int Inputs => _inputWatermark.Length;
 

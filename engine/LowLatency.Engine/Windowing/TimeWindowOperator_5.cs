@@ -78,6 +78,9 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
     private long _cachedLastEnd;
     private long _cachedQuietBelow; // watermarks below it: the pane's windows are all open, its events emit nothing (AcceptQuiet)
 
+    // Batches take quiet runs (QuietRun): event time, one input with bounded out-of-orderness and no punctuation, results on close.
+    private readonly bool _quietRuns;
+
     /// <summary>Creates the operator; <paramref name="options"/> is validated here (Kind Tumbling or Hopping).</summary>
     public TimeWindowOperator(WindowOptions options, TFunction function = default, TSink sink = default)
         : base(Validated(options), function, sink, options.TimeDomain == TimeDomain.ProcessingTime, AcceptedRange(options).Min, AcceptedRange(options).Max)
@@ -116,6 +119,8 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         _scratchAcc = new TAcc[keys];
 
         _paneDirty = new DirtySet(_emission == EmissionMode.EarlyEveryPeriod ? capacity : 0);
+        _quietRuns = !IsProcessingTime && _emission == EmissionMode.OnClose && _core.Tracker.IsSingleBounded
+            && !typeof(IPunctuatedWatermark<TEvent>).IsAssignableFrom(typeof(TFunction));
 
         // The cache depends on nothing but the pane: primed with any pane, it is always valid (no flag to test per event).
         PaneStartSlow(0);
@@ -153,18 +158,106 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         }
     }
 
-    /// <summary>Handles the events of <paramref name="batch"/> in order (sequences from <paramref name="firstSequence"/>), each key's state prefetched a few events ahead.</summary>
+    /// <summary>
+    /// Handles the events of <paramref name="batch"/> in order (sequences from <paramref name="firstSequence"/>), each key's
+    /// state prefetched a few events ahead: runs of quiet events (<see cref="QuietRun"/>) in a tight loop, every other
+    /// event through <see cref="OnEvent(ref TEvent, int, long)"/>.
+    /// </summary>
     public override void OnBatch(Span<TEvent> batch, int input, long firstSequence)
     {
-        for (int i = 0; i < batch.Length; i++)
+        int i = 0;
+        while (i < batch.Length)
         {
+            if (_quietRuns && input == 0)
+            {
+                i = QuietRun(batch, i, firstSequence);
+                if (i == batch.Length)
+                {
+                    break;
+                }
+            }
+
             if (i + PrefetchDistance < batch.Length)
             {
                 _keyIds.Prefetch(_core.Function.GetKey(in batch[i + PrefetchDistance]));
             }
 
             OnEvent(ref batch[i], input, firstSequence + i);
+            i++;
         }
+    }
+
+    /// <summary>
+    /// Handles events from <paramref name="start"/> on while each is quiet, and returns the index of the first that is
+    /// not (or the batch's length). Quiet: in range, in the cached pane, before any of the pane's windows fires, in its
+    /// key's newest pane, and not moving the watermark to the wake gate. Such an event only updates one accumulator,
+    /// the counters and the watermark, which this loop keeps in locals and stores once: exactly what
+    /// <see cref="OnEvent(ref TEvent, int, long)"/> does for it, in fewer instructions. The first event that is not quiet
+    /// is left untouched for <see cref="OnEvent(ref TEvent, int, long)"/>.
+    /// </summary>
+    private int QuietRun(Span<TEvent> batch, int start, long firstSequence)
+    {
+        long watermark = _core.Watermark;
+        long wakeAt = _core.WakeAt;
+        long quietBelow = _cachedQuietBelow;
+        long paneStart = _cachedPane;
+        long boundPlusOne = _core.Tracker.BoundPlusOne;
+        long accepted = 0;
+        long lateAccepted = 0;
+        long mover = long.MinValue; // the timestamp that last moved the watermark
+        int i = start;
+        for (; i < batch.Length; i++)
+        {
+            ref TEvent e = ref batch[i];
+            long ts = _core.Function.GetTimestamp(in e);
+            if (!_core.InRange(ts) || (ulong)(ts - paneStart) >= (ulong)_pane || watermark >= quietBelow)
+            {
+                break;
+            }
+
+            long candidate = TickMath.SaturatingSubtract(ts, boundPlusOne);
+            if (candidate > watermark && candidate >= wakeAt)
+            {
+                break;
+            }
+
+            if (i + PrefetchDistance < batch.Length)
+            {
+                _keyIds.Prefetch(_core.Function.GetKey(in batch[i + PrefetchDistance]));
+            }
+
+            ref NewestPane<TAcc> newest = ref _keyIds.FindValue(_core.Function.GetKey(in e), out int id);
+            if (id < 0 || newest.Start != paneStart || newest.Slot < 0)
+            {
+                break;
+            }
+
+            _core.Function.Add(ref newest.Acc, in e);
+            accepted++;
+            if (ts <= watermark)
+            {
+                lateAccepted++;
+            }
+
+            if (candidate > watermark)
+            {
+                watermark = candidate;
+                mover = ts;
+            }
+        }
+
+        if (i > start)
+        {
+            _core.Counters.EventsAccepted += accepted;
+            _core.Counters.LateAccepted += lateAccepted;
+            _core.Sequence = firstSequence + i - 1;
+            if (mover != long.MinValue)
+            {
+                _core.Tracker.OnEvent(mover);
+            }
+        }
+
+        return i;
     }
 
     /// <summary>The common event: every window of its pane is still open and nothing is emitted for it now.</summary>

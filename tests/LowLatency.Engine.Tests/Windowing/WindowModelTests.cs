@@ -11,6 +11,8 @@ using Collector = WindowCollector<TestTrade, long, TradeBar>;
 using SessionOp = SessionWindowOperator<TestTrade, long, TradeBar, TradeBarFunction, CollectingSink<TestTrade, long, TradeBar>>;
 using Sink = CollectingSink<TestTrade, long, TradeBar>;
 using TimeOp = TimeWindowOperator<TestTrade, long, TradeBar, TradeBarFunction, CollectingSink<TestTrade, long, TradeBar>>;
+using UnpunctuatedSessionOp = SessionWindowOperator<TestTrade, long, TradeBar, UnpunctuatedTradeBarFunction, CollectingSink<TestTrade, long, TradeBar>>;
+using UnpunctuatedTimeOp = TimeWindowOperator<TestTrade, long, TradeBar, UnpunctuatedTradeBarFunction, CollectingSink<TestTrade, long, TradeBar>>;
 
 /// <summary>
 /// The operators, run as pipeline stages, against the brute-force reference model on seeded random streams: every
@@ -18,7 +20,7 @@ using TimeOp = TimeWindowOperator<TestTrade, long, TradeBar, TradeBarFunction, C
 /// and one batch of everything through the batch path),
 /// with random geometry (hopping slides that do not divide the size, and slides larger than the size), lateness and
 /// out-of-orderness. Results are compared whole: pane timing, trigger sequence, version, finality and aggregates;
-/// late events by reason; partial drops by count.
+/// late events by reason; partial drops, accepted and allowed-late events by count.
 /// </summary>
 public sealed class WindowModelTests
 {
@@ -32,15 +34,23 @@ public sealed class WindowModelTests
     private const int Streams = 1_000;
     private const long Millisecond = 1_000_000;
 
+    /// <summary>
+    /// Every kind, mode and batching, with punctuated watermarks in the stream and without (a function that is not
+    /// <see cref="IPunctuatedWatermark{TEvent}"/>: the operators' batch fast paths, which punctuation rules out, run then).
+    /// </summary>
     public static IEnumerable<TestCaseData> Cases()
     {
-        foreach (WindowKind kind in new[] { WindowKind.Tumbling, WindowKind.Hopping, WindowKind.Session })
+        foreach (bool punctuated in new[] { true, false })
         {
-            foreach (EmissionMode mode in Enum.GetValues<EmissionMode>())
+            foreach (WindowKind kind in new[] { WindowKind.Tumbling, WindowKind.Hopping, WindowKind.Session })
             {
-                foreach (Batching batching in Enum.GetValues<Batching>())
+                foreach (EmissionMode mode in Enum.GetValues<EmissionMode>())
                 {
-                    yield return new TestCaseData(kind, mode, batching).SetArgDisplayNames($"{kind}-{mode}-{batching}");
+                    foreach (Batching batching in Enum.GetValues<Batching>())
+                    {
+                        yield return new TestCaseData(kind, mode, batching, punctuated)
+                            .SetArgDisplayNames($"{kind}-{mode}-{batching}{(punctuated ? "" : "-unpunctuated")}");
+                    }
                 }
             }
         }
@@ -71,10 +81,15 @@ public sealed class WindowModelTests
         };
     }
 
-    internal static IWindowOperator<TestTrade> Create(WindowOptions options, Collector collector) =>
-        options.Kind == WindowKind.Session ? new SessionOp(options, default, new Sink(collector)) : new TimeOp(options, default, new Sink(collector));
+    internal static IWindowOperator<TestTrade> Create(WindowOptions options, Collector collector, bool punctuated = true) => (options.Kind, punctuated) switch
+    {
+        (WindowKind.Session, true) => new SessionOp(options, default, new Sink(collector)),
+        (WindowKind.Session, false) => new UnpunctuatedSessionOp(options, default, new Sink(collector)),
+        (_, true) => new TimeOp(options, default, new Sink(collector)),
+        _ => new UnpunctuatedTimeOp(options, default, new Sink(collector)),
+    };
 
-    private static List<TestTrade> RandomTrades(Random random)
+    private static List<TestTrade> RandomTrades(Random random, bool punctuated)
     {
         int count = random.Next(10, 50);
         int keys = random.Next(1, 5);
@@ -90,7 +105,7 @@ public sealed class WindowModelTests
             }
 
             var t = new TestTrade(ts, random.Next(keys), random.Next(1, 20), random.Next(1, 5));
-            if (random.Next(15) == 0)
+            if (random.Next(15) == 0 && punctuated)
             {
                 t.Punctuation = clock - random.Next(0, 20);
             }
@@ -121,7 +136,7 @@ public sealed class WindowModelTests
 
     [TestCaseSource(nameof(Cases))]
     [CancelAfter(120_000)]
-    public void RandomStreams_ThroughStage_AgreeWithReferenceModel(WindowKind kind, EmissionMode mode, Batching batching)
+    public void RandomStreams_ThroughStage_AgreeWithReferenceModel(WindowKind kind, EmissionMode mode, Batching batching, bool punctuated)
     {
         var totals = new WindowCounters();
         long modelPartial = 0, late = 0, onTime = 0, early = 0;
@@ -129,14 +144,14 @@ public sealed class WindowModelTests
         {
             var random = new Random(seed * 7919 + (int)kind * 31 + (int)mode);
             WindowOptions options = RandomOptions(kind, mode, random);
-            List<TestTrade> trades = RandomTrades(random);
+            List<TestTrade> trades = RandomTrades(random, punctuated);
             List<int> batches = BatchSizes(batching, trades.Count, random);
 
             // The stage reads processing time once per batch: the model sees the same reading as a tick before the batch.
             var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
             var clock = new ProcessingClock(time);
             var collector = new Collector();
-            IWindowOperator<TestTrade> op = Create(options, collector);
+            IWindowOperator<TestTrade> op = Create(options, collector, punctuated);
             var stage = new WindowStage<TestTrade, IWindowOperator<TestTrade>>(op, clock);
             var script = new List<ScriptStep>();
             int next = 0;
@@ -176,6 +191,8 @@ public sealed class WindowModelTests
             Assert.That(actual, Is.EqualTo(expected), $"seed {seed}, {options}: {WindowDriver.Diff(expected, actual)}");
             Assert.That(collector.Late.Select(x => x.Reason), Is.EqualTo(model.Late.Select(x => x.Reason)), $"seed {seed}: late events");
             Assert.That(counters.PartialDrops, Is.EqualTo(model.PartialDrops), $"seed {seed}: partial drops");
+            Assert.That(counters.EventsAccepted, Is.EqualTo(model.Accepted), $"seed {seed}: accepted");
+            Assert.That(counters.LateAccepted, Is.EqualTo(model.LateAccepted), $"seed {seed}: accepted at or behind the watermark");
             Assert.That(counters.EventsHandled, Is.EqualTo(trades.Count), $"seed {seed}: every event counted once");
             Assert.That(collector.EndMarkers, Is.EqualTo(1), $"seed {seed}");
 

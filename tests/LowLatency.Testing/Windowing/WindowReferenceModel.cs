@@ -47,6 +47,12 @@ public sealed class WindowReferenceModel
 
     public int EndMarkers { get; private set; }
 
+    /// <summary>Events added to a window.</summary>
+    public long Accepted { get; private set; }
+
+    /// <summary>Accepted events at or behind the watermark they arrived at.</summary>
+    public long LateAccepted { get; private set; }
+
     public long Watermark => (long)Int128.Min(_w, long.MaxValue);
 
     public void Run(IReadOnlyList<ScriptStep> script)
@@ -157,6 +163,7 @@ public sealed class WindowReferenceModel
         }
 
         PartialDrops += all.Count - targets.Count;
+        CountAccepted(ts, before);
         foreach ((Int128 start, Int128 end) in targets)
         {
             Window? w = _windows.Find(x => x.Key == t.Symbol && x.Start == start);
@@ -197,6 +204,7 @@ public sealed class WindowReferenceModel
             return true;
         }
 
+        CountAccepted(t.Timestamp, before);
         Window target;
         if (merged.Count == 1 && merged[0].Start == mStart && merged[0].End == mEnd)
         {
@@ -224,6 +232,15 @@ public sealed class WindowReferenceModel
         }
 
         return true;
+    }
+
+    private void CountAccepted(Int128 timestamp, Int128 before)
+    {
+        Accepted++;
+        if (timestamp <= before)
+        {
+            LateAccepted++;
+        }
     }
 
     private void AdvanceTo(int index, Int128 after)

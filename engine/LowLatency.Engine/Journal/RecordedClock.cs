@@ -33,6 +33,9 @@ public sealed class RecordedClock
         _mask = capacity - 1;
     }
 
+    /// <summary>Slots: the capacity of the ring it serves.</summary>
+    public int Capacity => _readings.Length;
+
     /// <summary>The reading recorded with the event at <paramref name="sequence"/>.</summary>
     public long this[long sequence]
     {

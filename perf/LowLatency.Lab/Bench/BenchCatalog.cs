@@ -62,6 +62,7 @@ internal static class BenchCatalog
         new JournalFileStreamBaselineScenario(flushPerBatch: true),
         new JournalReplayTumblingScenario(window: false),
         new JournalReplayTumblingScenario(window: true),
+        new JournalReplayTumblingScenario(window: true, direct: true),
         new JournalCompressionScenario(JournalCompressionScenario.Mode.Compress),
         new JournalCompressionScenario(JournalCompressionScenario.Mode.ReplayRaw),
         new JournalCompressionScenario(JournalCompressionScenario.Mode.ReplayLz4),

@@ -78,8 +78,40 @@ public sealed class JournalAllocationTests
         Assert.That(large, Is.EqualTo(small), $"10k events: {small} B, 400k events: {large} B (fixed costs only: the seek, the result, the look for a next segment at the end)");
     }
 
-    private readonly struct Nothing : IEventHandler<JournalTestEvent>
+    [Test]
+    public void ReplayWithoutRing_BytesDoNotGrowWithEvents()
     {
+        using var temp = new TempJournal();
+        using (Writer writer = Writer.Open(temp.Directory, default, JournalOptions.Default with { SegmentBytes = 32 << 20 }))
+        {
+            JournalWriterTests.AppendRange(writer, 0, 400_000, batch: 100);
+        }
+
+        using JournalReader reader = JournalReader.Open<JournalTestEvent, Codec>(temp.Directory, default);
+        var clock = new RecordedClock(64);
+        var buffer = new JournalTestEvent[64];
+        var handler = new Nothing();
+
+        long Measure(long from)
+        {
+            var options = JournalReplayOptions.Default with { FromPosition = from };
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            JournalReplay.Run(reader, default(Codec), ref handler, clock, buffer, options);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Measure(0); // warm-up
+        long small = Measure(390_000);
+        long large = Measure(0);
+        Assert.That(large, Is.EqualTo(small), $"10k events: {small} B, 400k events: {large} B (fixed costs only)");
+    }
+
+    private readonly struct Nothing : IEventHandler<JournalTestEvent>, IBatchEventHandler<JournalTestEvent>
+    {
+        public void OnBatch(Span<JournalTestEvent> batch, long firstSequence)
+        {
+        }
+
         public void OnEvent(ref JournalTestEvent data, long sequence, bool endOfBatch)
         {
         }

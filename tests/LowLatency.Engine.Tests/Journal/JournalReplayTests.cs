@@ -109,6 +109,19 @@ public sealed class JournalReplayTests
         return (Hash(collector), collector.Results.Count);
     }
 
+    /// <summary>The replay without a ring: the stage called on this thread, in batches of at most 13 (records of up to 64 split).</summary>
+    private static string ReplayDirect(string directory, WindowOptions options, string name)
+    {
+        var collector = new Collector();
+        var clock = new RecordedClock(16);
+        var stage = new RecordedClockWindowStage<TestTrade, IWindowOperator<TestTrade>>(Create(options, collector, name), clock);
+        using JournalReader reader = JournalReader.Open<TestTrade, TradeCodec>(directory, default);
+        JournalReplayResult replay = JournalReplay.Run(reader, default(TradeCodec), ref stage, clock, new TestTrade[13]);
+        Assert.That(replay.Damage, Is.Null);
+        stage.OnShutdown(ShutdownReason.Drained);
+        return Hash(collector);
+    }
+
     [TestCaseSource(nameof(Kinds))]
     [CancelAfter(60_000)]
     public async Task RecordThenReplay_IdenticalOutputHash(WindowOptions options)
@@ -126,6 +139,7 @@ public sealed class JournalReplayTests
             Assert.That(replayed, Is.EqualTo(live), $"seed {seed}: replay differs from the recorded run");
             (string batched, _) = await ReplayAsync(temp.Directory, options, name, withClock: true, batches: true);
             Assert.That(batched, Is.EqualTo(live), $"seed {seed}: the batch path's replay differs from the recorded run");
+            Assert.That(ReplayDirect(temp.Directory, options, name), Is.EqualTo(live), $"seed {seed}: the replay without a ring differs from the recorded run");
             if (options.TimeDomain == TimeDomain.ProcessingTime || options.Emission == EmissionMode.EarlyEveryPeriod)
             {
                 // The recorded clock is what makes it exact: without it the same events give other windows.
@@ -192,10 +206,59 @@ public sealed class JournalReplayTests
         }
 
         Assert.That(seen, Is.EqualTo(Enumerable.Range(150, 1_085).Select(i => (long)i)));
+
+        // The same range without a ring: the handler's batches carry sequences from 0 and the records' readings.
+        var clock = new RecordedClock(64);
+        var direct = new CollectBatches(clock);
+        using (JournalReader reader = JournalReader.Open<JournalTestEvent, BlittableCodec<JournalTestEvent>>(temp.Directory, default))
+        {
+            JournalReplayResult result = JournalReplay.Run(reader, default(BlittableCodec<JournalTestEvent>), ref direct, clock, new JournalTestEvent[40],
+                JournalReplayOptions.Default with { FromPosition = 150, ToPosition = 1_234 });
+            Assert.That((result.Events, result.FirstPosition, result.LastPosition), Is.EqualTo((1_085L, 150L, 1_234L)));
+        }
+
+        Assert.That(direct.Seen, Is.EqualTo(Enumerable.Range(150, 1_085).Select(i => (long)i)));
+        Assert.That(direct.Batches.Max(b => b.Count), Is.EqualTo(40), "batches of at most the buffer's length");
+        Assert.That(direct.Readings, Is.EqualTo(Enumerable.Range(150, 1_085).Select(i => i / 100 * 1_000_000L)), "each event's recorded reading");
+    }
+
+    [Test]
+    public void ReplayWithoutRing_BufferLargerThanTheClock_RefusedNamingTheBuffer()
+    {
+        using var temp = new TempJournal();
+        using (JournalWriter<JournalTestEvent, BlittableCodec<JournalTestEvent>>.Open(temp.Directory, default, JournalWriterTests.Small))
+        {
+        }
+
+        var direct = new CollectBatches(new RecordedClock(16));
+        using JournalReader reader = JournalReader.Open<JournalTestEvent, BlittableCodec<JournalTestEvent>>(temp.Directory, default);
+        var error = Assert.Throws<ArgumentException>(() => JournalReplay.Run(reader, default(BlittableCodec<JournalTestEvent>), ref direct, new RecordedClock(16), new JournalTestEvent[17]));
+        Assert.That(error!.ParamName, Is.EqualTo("buffer"));
     }
 
     private readonly struct Collect(List<long> seen) : IEventHandler<JournalTestEvent>
     {
         public void OnEvent(ref JournalTestEvent data, long sequence, bool endOfBatch) => seen.Add(data.Id);
+    }
+
+    /// <summary>Events, their readings (from the clock the replay fills) and the batches (first sequence, count).</summary>
+    private sealed class CollectBatches(RecordedClock clock) : IBatchEventHandler<JournalTestEvent>
+    {
+        public List<long> Seen { get; } = new();
+
+        public List<(long First, int Count)> Batches { get; } = new();
+
+        public List<long> Readings { get; } = new();
+
+        public void OnBatch(Span<JournalTestEvent> batch, long firstSequence)
+        {
+            Assert.That(firstSequence, Is.EqualTo(Batches.Sum(b => b.Count)), "sequences from 0, without gaps");
+            Batches.Add((firstSequence, batch.Length));
+            for (int i = 0; i < batch.Length; i++)
+            {
+                Seen.Add(batch[i].Id);
+                Readings.Add(clock[firstSequence + i]);
+            }
+        }
     }
 }

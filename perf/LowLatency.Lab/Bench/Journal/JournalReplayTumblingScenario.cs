@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using LowLatency.Engine.Journal;
 using LowLatency.Engine.Pipelines;
+using LowLatency.Engine.Processing;
 using LowLatency.Engine.Time;
 using LowLatency.Engine.Windowing;
 using LowLatency.Lab.Bench.Window;
@@ -11,19 +12,23 @@ namespace LowLatency.Lab.Bench.Journal;
 /// <summary>
 /// Replay at max speed: a recorded journal of window trades (written before the timer starts) replayed through a
 /// pipeline whose one stage is the 1 s tumbling VWAP over 10k keys (recorded-clock stage, Backoff wait), or, to
-/// separate the replay's own cost from the window's, a stage that only counts the trades. Figures: the stage's and the
-/// replaying thread's time on a core per event (schedstat), which a loaded box does not inflate as it does the rate.
+/// separate the replay's own cost from the window's, a stage that only counts the trades; or (<paramref name="direct"/>)
+/// into the same window stage on the replaying thread, without a ring. Figures: the stage's and the replaying thread's
+/// time on a core per event (schedstat), which a loaded box does not inflate as it does the rate.
 /// </summary>
-internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenario
+internal sealed class JournalReplayTumblingScenario(bool window, bool direct = false) : IBenchScenario
 {
     private const int Capacity = 1 << 16;
+    private const int DirectBatch = 4096; // the buffer of the replay without a ring: records of 256 events fit whole
     private const string PipelineName = "replay-bench";
 
-    public string Name => window ? "journal-replay-tumbling-1s" : "journal-replay-count";
+    public string Name => direct ? "journal-replay-tumbling-1s-direct" : window ? "journal-replay-tumbling-1s" : "journal-replay-count";
 
     public string Group => "journal";
 
-    public string Description => window
+    public string Description => direct
+        ? "JournalReplay (max speed) into RecordedClockWindowStage on the replaying thread (no ring), tumbling 1 s VWAP, 10k keys"
+        : window
         ? "JournalReplay (max speed) → ring → RecordedClockWindowStage (batches), tumbling 1 s VWAP, 10k keys, Backoff wait"
         : "JournalReplay (max speed) → ring → a batch stage counting the trades, Backoff wait: the replay's own rate";
 
@@ -55,6 +60,11 @@ internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenari
                     Capacity = 3 * WindowBenchStream.Keys,
                     KeyCapacity = 12 * WindowBenchStream.Keys / 10,
                 });
+            if (direct)
+            {
+                return RunDirect(folder, op, n);
+            }
+
             var trades = new StrongBox<long>();
             var clock = new RecordedClock(Capacity);
             var pipeline = Pipeline<WindowTrade>.Create(PipelineOptions.Default with { Name = PipelineName, Capacity = Capacity, WaitStrategy = WaitStrategyKind.Backoff });
@@ -112,5 +122,23 @@ internal sealed class JournalReplayTumblingScenario(bool window) : IBenchScenari
         {
             JournalBenchFiles.Delete(folder);
         }
+    }
+
+    private BenchResult RunDirect(string folder, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink> op, long n)
+    {
+        var clock = new RecordedClock(DirectBatch);
+        var stage = new RecordedClockWindowStage<WindowTrade, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>>(op, clock);
+        var buffer = new WindowTrade[DirectBatch];
+        using var reader = JournalReader.Open<WindowTrade, BlittableCodec<WindowTrade>>(folder, default);
+        ThreadSchedule? start = ThreadSchedule.OfCurrentThread();
+        var measurement = BenchMeasurement.Start();
+        JournalReplay.Run(reader, default(BlittableCodec<WindowTrade>), ref stage, clock, buffer);
+        stage.OnShutdown(ShutdownReason.Drained);
+        BenchResult result = measurement.Stop(n);
+        ThreadSchedule? onCore = ThreadSchedule.OfCurrentThread() - start;
+        WindowScenarioCheck.AllCounted(op.Sink.Trades, n, op.Sink.Late, Name);
+        return onCore is { } thread
+            ? result with { Figures = new Dictionary<string, double> { ["replayCpuNsPerEvent"] = thread.RunNs / (double)n, ["replayRunnableWaitNsPerEvent"] = thread.RunnableWaitNs / (double)n } }
+            : result;
     }
 }

@@ -90,35 +90,18 @@ public class KeySlotTable<TKey, TValue>
 
     /// <summary>The value of <paramref name="key"/> and its <paramref name="slot"/>; a null reference and -1 when absent.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TValue FindValue(scoped in TKey key, out int slot)
-    {
-        int i = Probe(key, Hash(key));
-        slot = _buckets[i].SlotPlusOne - 1;
-        return ref slot >= 0 ? ref _values[i] : ref Unsafe.NullRef<TValue>();
-    }
+    public ref TValue FindValue(scoped in TKey key, out int slot) => ref Read().FindValue(key, out slot);
 
     /// <summary>
     /// Starts loading the lines a lookup of <paramref name="key"/> reads first (its home bucket and value), without
     /// waiting: called a few events ahead of the lookup, the lookup then finds them in cache. A hint only.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(scoped in TKey key)
-    {
-        if (Sse.IsSupported)
-        {
-            int i = Home(Hash(key));
-            Sse.Prefetch0(Unsafe.AsPointer(ref _buckets[i]));
-            if (HasValues)
-            {
-                // Every line of the home value and the next one (a key displaced by one bucket, common at ¾ load):
-                // a value need not start a line and may end in the next.
-                byte* value = (byte*)Unsafe.AsPointer(ref _values[i]);
-                Sse.Prefetch0(value);
-                Sse.Prefetch0(value + Unsafe.SizeOf<TValue>() - 1);
-                Sse.Prefetch0(value + (2 * Unsafe.SizeOf<TValue>()) - 1);
-            }
-        }
-    }
+    public void Prefetch(scoped in TKey key) => Read().Prefetch(key);
+
+    /// <summary>The lookups of <see cref="FindValue"/> and <see cref="Prefetch"/> over the table as it is now (see <see cref="Reader"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Reader Read() => new(_buckets, _values, _mask, _shift);
 
     /// <summary>The value of the key in <paramref name="slot"/>.</summary>
     public ref TValue ValueAt(int slot)
@@ -172,21 +155,7 @@ public class KeySlotTable<TKey, TValue>
 
     /// <summary>The bucket holding <paramref name="key"/>, or the empty bucket that ends its probe run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Probe(in TKey key, int hash)
-    {
-        Bucket[] buckets = _buckets;
-        int i = Home(hash);
-        while (true)
-        {
-            ref Bucket b = ref buckets[i];
-            if (b.SlotPlusOne == 0 || (b.Hash == hash && b.Key.Equals(key)))
-            {
-                return i;
-            }
-
-            i = (i + 1) & _mask;
-        }
-    }
+    private int Probe(in TKey key, int hash) => Read().Probe(key, hash);
 
     /// <summary>Removes the key held in <paramref name="slot"/>; the slot becomes free.</summary>
     public void RemoveAt(int slot)
@@ -310,12 +279,82 @@ public class KeySlotTable<TKey, TValue>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Home(int hash) => (int)((uint)hash >> _shift) & _mask;
+    private int Home(int hash) => Home(hash, _shift, _mask);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Home(int hash, int shift, int mask) => (int)((uint)hash >> shift) & mask;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(in TKey key) => (int)((uint)key.GetHashCode() * 0x9E3779B9u) | 1;
 
-    private struct Bucket
+    /// <summary>
+    /// The table's arrays, mask and shift, for a loop of lookups that adds and removes nothing: held in locals, they are
+    /// not read from the table again at every lookup (its stores to values could alias them, as far as the JIT knows).
+    /// Valid until the next add, remove or clear.
+    /// </summary>
+    internal readonly ref struct Reader
+    {
+        private readonly Span<Bucket> _buckets;
+        private readonly Span<TValue> _values;
+        private readonly int _mask;
+        private readonly int _shift;
+
+        internal Reader(Bucket[] buckets, TValue[] values, int mask, int shift)
+        {
+            _buckets = buckets;
+            _values = values;
+            _mask = mask;
+            _shift = shift;
+        }
+
+        /// <inheritdoc cref="KeySlotTable{TKey, TValue}.FindValue"/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ref TValue FindValue(scoped in TKey key, out int slot)
+        {
+            int i = Probe(key, Hash(key));
+            slot = _buckets[i].SlotPlusOne - 1;
+            return ref slot >= 0 ? ref _values[i] : ref Unsafe.NullRef<TValue>();
+        }
+
+        /// <inheritdoc cref="KeySlotTable{TKey, TValue}.Prefetch"/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public unsafe void Prefetch(scoped in TKey key)
+        {
+            if (Sse.IsSupported)
+            {
+                int i = Home(Hash(key), _shift, _mask);
+                Sse.Prefetch0(Unsafe.AsPointer(ref _buckets[i]));
+                if (HasValues)
+                {
+                    // Every line of the home value and the next one (a key displaced by one bucket, common at ¾ load):
+                    // a value need not start a line and may end in the next.
+                    byte* value = (byte*)Unsafe.AsPointer(ref _values[i]);
+                    Sse.Prefetch0(value);
+                    Sse.Prefetch0(value + Unsafe.SizeOf<TValue>() - 1);
+                    Sse.Prefetch0(value + (2 * Unsafe.SizeOf<TValue>()) - 1);
+                }
+            }
+        }
+
+        /// <summary>The bucket holding <paramref name="key"/>, or the empty bucket that ends its probe run.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Probe(in TKey key, int hash)
+        {
+            int i = Home(hash, _shift, _mask);
+            while (true)
+            {
+                ref Bucket b = ref _buckets[i];
+                if (b.SlotPlusOne == 0 || (b.Hash == hash && b.Key.Equals(key)))
+                {
+                    return i;
+                }
+
+                i = (i + 1) & _mask;
+            }
+        }
+    }
+
+    internal struct Bucket
     {
         public int Hash;
         public int SlotPlusOne; // 0 = empty

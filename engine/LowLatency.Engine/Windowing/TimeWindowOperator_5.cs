@@ -205,6 +205,7 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
         long accepted = 0;
         long lateAccepted = 0;
         long mover = long.MinValue; // the timestamp that last moved the watermark
+        KeySlotTable<TKey, NewestPane<TAcc>>.Reader keys = _keyIds.Read(); // no key is added or removed in the run
         int i = start;
         for (; i < batch.Length; i++)
         {
@@ -223,10 +224,10 @@ public sealed partial class TimeWindowOperator<TEvent, TKey, TAcc, TFunction, TS
 
             if (i + PrefetchDistance < batch.Length)
             {
-                _keyIds.Prefetch(_core.Function.GetKey(in batch[i + PrefetchDistance]));
+                keys.Prefetch(_core.Function.GetKey(in batch[i + PrefetchDistance]));
             }
 
-            ref NewestPane<TAcc> newest = ref _keyIds.FindValue(_core.Function.GetKey(in e), out int id);
+            ref NewestPane<TAcc> newest = ref keys.FindValue(_core.Function.GetKey(in e), out int id);
             if (id < 0 || newest.Start != paneStart || newest.Slot < 0)
             {
                 break;

@@ -41,7 +41,11 @@ public static class JournalReplay
         where TCodec : struct, IJournalCodec<T>
         where THandler : IBatchEventHandler<T>
     {
-        ArgumentNullException.ThrowIfNull(handler);
+        if (handler is null) // not ThrowIfNull(object): that would box a struct handler on every call
+        {
+            throw new ArgumentNullException(nameof(handler));
+        }
+
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(buffer);
         if (buffer.Length == 0 || buffer.Length > clock.Capacity)

@@ -12,23 +12,41 @@ namespace LowLatency.Lab.Bench.Journal;
 /// <summary>
 /// Replay at max speed: a recorded journal of window trades (written before the timer starts) replayed through a
 /// pipeline whose one stage is the 1 s tumbling VWAP over 10k keys (recorded-clock stage, Backoff wait), or, to
-/// separate the replay's own cost from the window's, a stage that only counts the trades; or (<paramref name="direct"/>)
-/// into the same window stage on the replaying thread, without a ring. Figures: the stage's and the replaying thread's
+/// separate the replay's own cost from the window's, a stage that only counts the trades; or into the same window stage
+/// on the replaying thread, without a ring. Figures: the stage's and the replaying thread's
 /// time on a core per event (schedstat), which a loaded box does not inflate as it does the rate.
 /// </summary>
-internal sealed class JournalReplayTumblingScenario(bool window, bool direct = false) : IBenchScenario
+internal sealed class JournalReplayTumblingScenario(JournalReplayTumblingScenario.Mode mode) : IBenchScenario
 {
+    private readonly bool _window = mode != Mode.Count;
     private const int Capacity = 1 << 16;
     private const int DirectBatch = 4096; // the buffer of the replay without a ring: records of 256 events fit whole
     private const string PipelineName = "replay-bench";
 
-    public string Name => direct ? "journal-replay-tumbling-1s-direct" : window ? "journal-replay-tumbling-1s" : "journal-replay-count";
+    public enum Mode
+    {
+        /// <summary>Through the ring to a stage that counts the trades.</summary>
+        Count,
+
+        /// <summary>Through the ring to the window stage.</summary>
+        Window,
+
+        /// <summary>Straight into the window stage on the replaying thread.</summary>
+        WindowDirect,
+    }
+
+    public string Name => mode switch
+    {
+        Mode.Count => "journal-replay-count",
+        Mode.Window => "journal-replay-tumbling-1s",
+        _ => "journal-replay-tumbling-1s-direct",
+    };
 
     public string Group => "journal";
 
-    public string Description => direct
+    public string Description => mode == Mode.WindowDirect
         ? "JournalReplay (max speed) into RecordedClockWindowStage on the replaying thread (no ring), tumbling 1 s VWAP, 10k keys"
-        : window
+        : _window
         ? "JournalReplay (max speed) → ring → RecordedClockWindowStage (batches), tumbling 1 s VWAP, 10k keys, Backoff wait"
         : "JournalReplay (max speed) → ring → a batch stage counting the trades, Backoff wait: the replay's own rate";
 
@@ -60,7 +78,7 @@ internal sealed class JournalReplayTumblingScenario(bool window, bool direct = f
                     Capacity = 3 * WindowBenchStream.Keys,
                     KeyCapacity = 12 * WindowBenchStream.Keys / 10,
                 });
-            if (direct)
+            if (mode == Mode.WindowDirect)
             {
                 return RunDirect(folder, op, n);
             }
@@ -68,7 +86,7 @@ internal sealed class JournalReplayTumblingScenario(bool window, bool direct = f
             var trades = new StrongBox<long>();
             var clock = new RecordedClock(Capacity);
             var pipeline = Pipeline<WindowTrade>.Create(PipelineOptions.Default with { Name = PipelineName, Capacity = Capacity, WaitStrategy = WaitStrategyKind.Backoff });
-            if (window)
+            if (_window)
             {
                 pipeline.HandleBatchesWith(new RecordedClockWindowStage<WindowTrade, TimeWindowOperator<WindowTrade, long, VwapAccumulator, VwapFunction, CountingWindowSink>>(op, clock));
             }
@@ -84,7 +102,7 @@ internal sealed class JournalReplayTumblingScenario(bool window, bool direct = f
             ThreadSchedule? stageStart = stageThread is null ? null : ThreadSchedule.Read(stageThread);
             ThreadSchedule? replayStart = ThreadSchedule.OfCurrentThread();
             var measurement = BenchMeasurement.Start();
-            JournalReplay.Run(reader, default(BlittableCodec<WindowTrade>), pipeline.RingBuffer, window ? clock : null);
+            JournalReplay.Run(reader, default(BlittableCodec<WindowTrade>), pipeline.RingBuffer, _window ? clock : null);
 
             // Read before the drain ends the stage's thread: what it misses is at most the ring's events.
             ThreadSchedule? stage = stageThread is null ? null : ThreadSchedule.Read(stageThread) - stageStart;
@@ -92,7 +110,7 @@ internal sealed class JournalReplayTumblingScenario(bool window, bool direct = f
             pipeline.DrainAsync().GetAwaiter().GetResult();
             BenchResult result = measurement.Stop(n);
             pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            if (window)
+            if (_window)
             {
                 WindowScenarioCheck.AllCounted(op.Sink.Trades, n, op.Sink.Late, Name);
             }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace LowLatency.Engine.Journal;
 
 /// <summary>
@@ -17,7 +15,7 @@ namespace LowLatency.Engine.Journal;
 /// by the writer: each wake-up populates what keeps the lead at <see cref="Ahead"/> (about one report's worth, in the
 /// current segment or, past its end, in the prepared next one), in <see cref="Step"/>s with a yield between them.
 /// </remarks>
-internal sealed unsafe partial class JournalPretoucher : IDisposable
+internal sealed unsafe class JournalPretoucher : IDisposable
 {
     /// <summary>Bytes between the writer's reports of its offset (the thread's wake-ups), and the unit it populates ahead in.</summary>
     public const long Chunk = 1L << 20;
@@ -33,7 +31,6 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
     /// </summary>
     public const long Step = 128L << 10;
 
-    private const int MadvPopulateWrite = 23; // Linux ≥ 5.14
     private static readonly TimeSpan s_stopBound = TimeSpan.FromSeconds(10);
 
     private readonly Thread _thread;
@@ -406,7 +403,7 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
 
     private void PopulateStep(JournalSegment segment, long offset, long length)
     {
-        if (_madviseWorks && MAdvise(segment.Base + offset, (nuint)length, MadvPopulateWrite) == 0)
+        if (_madviseWorks && segment.TryPopulateWrite(offset, length))
         {
             return;
         }
@@ -479,7 +476,4 @@ internal sealed unsafe partial class JournalPretoucher : IDisposable
 
         return found;
     }
-
-    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
-    private static partial int MAdvise(byte* address, nuint length, int advice);
 }

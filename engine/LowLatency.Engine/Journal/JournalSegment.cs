@@ -14,6 +14,8 @@ namespace LowLatency.Engine.Journal;
 internal sealed unsafe partial class JournalSegment : IDisposable
 {
     private const int MsSync = 4; // Linux MS_SYNC
+    private const int MadvRandom = 1;
+    private const int MadvPopulateWrite = 23; // Linux ≥ 5.14
     private readonly MemoryMappedFile? _file;
     private readonly MemoryMappedViewAccessor? _view;
     private readonly byte* _base;
@@ -74,7 +76,17 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         {
             RandomAccess.SetLength(handle, bytes);
             MemoryMappedFile file = MemoryMappedFile.CreateFromFile(handle, null, bytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-            return new JournalSegment(path, file, file.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite), bytes);
+            var segment = new JournalSegment(path, file, file.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite), bytes);
+
+            // No readahead on the writer's mapping of a fresh file: a fault in its holes otherwise zeroes a run of large
+            // folios ahead at once, in kernel work that held a core for up to 60 ms and cost 3× per page on the 2-core VM
+            // (perf/probes/page-cost.c). Readers map the file themselves and keep their readahead.
+            if (OperatingSystem.IsLinux())
+            {
+                _ = MAdvise(segment._base, (nuint)bytes, MadvRandom);
+            }
+
+            return segment;
         }
         catch
         {
@@ -116,6 +128,10 @@ internal sealed unsafe partial class JournalSegment : IDisposable
             throw;
         }
     }
+
+    /// <summary>Linux: makes [<paramref name="offset"/>, +<paramref name="length"/>) resident and writable (<c>MADV_POPULATE_WRITE</c>); false where the kernel cannot.</summary>
+    public bool TryPopulateWrite(long offset, long length) =>
+        OperatingSystem.IsLinux() && MAdvise(_base + offset, (nuint)length, MadvPopulateWrite) == 0;
 
     /// <summary>Renames the file (the mapping stays valid); throws <see cref="IOException"/> when <paramref name="path"/> exists.</summary>
     public void Rename(string path)
@@ -192,6 +208,9 @@ internal sealed unsafe partial class JournalSegment : IDisposable
         {
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int MAdvise(byte* address, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "msync", SetLastError = true)]
     private static partial int MSync(byte* address, nuint length, int flags);

@@ -74,6 +74,9 @@ internal static class BenchCatalog
         new DemoJournalScenario(rate: 1_000_000, journal: true),
         new DemoJournalScenario(rate: 1_000_000, journal: true, pretouch: false),
 
+        // Pages the page cache already holds: what the journal costs where new memory is cheap (the README's p99 figure).
+        new DemoJournalScenario(rate: 1_000_000, journal: true, recycle: true, segmentBytes: 8L << 20),
+
         // Last: they keep a thousand connections open while they run (FanOutFixtures).
         new FanOutScenario(
             "websocket-fanout-1000",

@@ -1,3 +1,4 @@
+using LowLatency.Engine.Journal;
 using LowLatency.Engine.Pipelines;
 using LowLatency.Lab.Bench.Journal;
 using LowLatency.Lab.Commands;
@@ -16,7 +17,7 @@ namespace LowLatency.Lab.Bench.Demo;
 /// warm-ups included. Figures: the latency percentiles, and the CPU time per steady event of the feed, the stages and
 /// the journal's pretouch thread (<see cref="DemoThreadCpu"/>): where the journal's cost goes.
 /// </summary>
-internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch = true, bool recycle = false) : IBenchScenario
+internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch = true, bool recycle = false, long? segmentBytes = null) : IBenchScenario
 {
     public string Name => $"demo-{(rate == 0 ? "max" : $"{rate / 1_000_000}m")}" + (journal ? "-journal" : "") + (journal && !pretouch ? "-no-pretouch" : "") + (recycle ? "-recycled" : "");
 
@@ -25,8 +26,10 @@ internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch
     public string Description =>
         (rate == 0 ? "demo --rate 0 (max speed)" : $"demo --rate {rate} (paced)")
         + (journal ? " --journal DIR" + (pretouch ? "" : ", pretouch thread off") : ", no journal")
-        + (recycle ? ", retaining one sealed segment and recycling retired ones (the first two segments are fresh, ~0.9 s at max speed)" : "")
+        + (recycle ? $", retaining one sealed segment and recycling retired ones (segments of {SegmentBytes >> 20} MiB; the first two are fresh, {(rate == 0 ? "~0.9 s" : "~0.35 s")}, inside the warm-up at this rate)" : "")
         + ", 5 s (1 s warm-up), default layout and wait";
+
+    private long SegmentBytes => segmentBytes ?? JournalOptions.Default.SegmentBytes;
 
     private static TimeSpan Duration(BenchContext context) => TimeSpan.FromSeconds(context.Quick ? 2 : 5);
 
@@ -50,6 +53,7 @@ internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch
                 Journal = folder,
                 JournalPretouch = pretouch,
                 JournalRecycle = recycle,
+                JournalSegmentBytes = SegmentBytes,
             };
             var cpu = new DemoThreadCpu(topology.ToString().ToLowerInvariant());
             RunResult run = LabRun.Execute(spec, cpu.Observe);

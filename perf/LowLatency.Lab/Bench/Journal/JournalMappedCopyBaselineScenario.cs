@@ -6,13 +6,16 @@ namespace LowLatency.Lab.Bench.Journal;
 
 /// <summary>
 /// The physical limit of the append path: the same bytes copied into the same kind of mapped, preallocated
-/// 64 MiB files, with no record header, no CRC and no ordering: what the journal adds is the difference. With
+/// 64 MiB files (a fresh file's mapping without readahead, as the journal's writer maps it: <c>MADV_RANDOM</c>, since
+/// stop 21), with no record header, no CRC and no ordering: what the journal adds is the difference. With
 /// <c>recycled</c>, the files were written once before the timer starts and are mapped and written again: what
 /// reusing retired segments (whose pages are still in the page cache) instead of creating fresh ones would save —
 /// a first write to a fresh page makes the kernel allocate and zero it in the fault, a rewrite only maps it.
 /// </summary>
-internal sealed unsafe class JournalMappedCopyBaselineScenario(bool recycled = false) : IBenchScenario
+internal sealed unsafe partial class JournalMappedCopyBaselineScenario(bool recycled = false) : IBenchScenario
 {
+    private const int MadvRandom = 1; // Linux
+
     public string Name => recycled ? "journal-mapped-memcpy-recycled" : "journal-mapped-memcpy-baseline";
 
     public string Group => "journal";
@@ -63,6 +66,11 @@ internal sealed unsafe class JournalMappedCopyBaselineScenario(bool recycled = f
                 map = MemoryMappedFile.CreateFromFile(handle, null, segmentBytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
                 view = map.CreateViewAccessor(0, segmentBytes);
                 view.SafeMemoryMappedViewHandle.AcquirePointer(ref at);
+                if (!exists && OperatingSystem.IsLinux())
+                {
+                    _ = MAdvise(at, (nuint)segmentBytes, MadvRandom);
+                }
+
                 offset = 0;
             }
 
@@ -84,4 +92,7 @@ internal sealed unsafe class JournalMappedCopyBaselineScenario(bool recycled = f
 
         map?.Dispose();
     }
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int MAdvise(byte* address, nuint length, int advice);
 }

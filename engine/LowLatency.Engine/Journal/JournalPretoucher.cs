@@ -33,7 +33,7 @@ internal sealed unsafe class JournalPretoucher : IDisposable
     /// (measured), and every tick queued behind it. A step of 32 fresh pages measured 80-100 µs of kernel work; the total
     /// is the same, only spread out. Zeroing a recycled segment gives the core away between steps
     /// (<see cref="Thread.Yield"/>); populating does not, a wake-up being about one step (a yield there cost the demo more
-    /// than it spread: p99 at 1 M ticks/s 4.0 against 3.2 ms, max-speed rate 0.68 against 0.75× without the journal,
+    /// than it spread: p99 at 1 M ticks/s 4.0 against 3.2 ms, max-speed rate 0.69 against 0.76× without the journal,
     /// stop 21).
     /// </summary>
     public const long Step = 128L << 10;

@@ -79,8 +79,9 @@ internal sealed unsafe partial class JournalSegment : IDisposable
             var segment = new JournalSegment(path, file, file.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite), bytes);
 
             // No readahead on the writer's mapping of a fresh file: a fault in its holes otherwise zeroes a run of large
-            // folios ahead at once, in kernel work that held a core for up to 60 ms and cost 3× per page on the 2-core VM
-            // (perf/probes/page-cost.c). Readers map the file themselves and keep their readahead.
+            // folios ahead at once, kernel work that held a core for up to 60 ms on the 2-core VM (perf/probes/page-cost.c).
+            // Readahead is cheaper per page where memory is warm; the bound on the stall is the point on a latency path.
+            // Readers map the file themselves and keep their readahead.
             if (OperatingSystem.IsLinux())
             {
                 _ = MAdvise(segment._base, (nuint)bytes, MadvRandom);

@@ -74,7 +74,7 @@ internal static class BenchCatalog
         new DemoJournalScenario(rate: 1_000_000, journal: true),
         new DemoJournalScenario(rate: 1_000_000, journal: true, pretouch: false),
 
-        // Pages the page cache already holds: what the journal costs where new memory is cheap (the README's p99 figure).
+        // Pages the page cache already holds: what the journal costs at 1 M ticks/s where it takes no new memory (README, journal, stop 21).
         new DemoJournalScenario(rate: 1_000_000, journal: true, recycle: true, segmentBytes: 8L << 20),
 
         // Last: they keep a thousand connections open while they run (FanOutFixtures).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Same-run A/B of the engine scenarios of `lowlatency bench` between two builds.
 
-Usage: perf/ab/compare-builds.py BASE_DIR HEAD_DIR [PAIRS] [OUT_DIR] [--scenario S ...] [--rounds N]
+Usage: perf/ab/compare-builds.py BASE_DIR HEAD_DIR [PAIRS] [OUT_DIR] [--scenario S ...] [--rounds N] [--figure F ...]
 
 BASE_DIR and HEAD_DIR are checkouts (e.g. `git worktree add /tmp/base <commit>`) whose lab is built
 (`dotnet build perf/LowLatency.Lab -c Release`). The script alternates `bench --quick` runs of the two
@@ -12,7 +12,9 @@ for metrics, channel-async for the rest), and the report gives, per scenario, th
 per-run ratios for each build and head / base. With --scenario (repeatable) it runs those scenarios instead, with
 --rounds N full rounds instead of --quick (e.g. --scenario window-tumbling-vwap-10k --rounds 3); a scenario outside
 the engine rules is divided by the reference its own report names (window-tumbling-vwap-10k: the dictionary
-baseline), and the report also gives each build's median rate. Python 3 standard library only.
+baseline), and the report also gives each build's median rate. With --figure F (repeatable, e.g. --figure p99Us),
+it also gives, per scenario that reports F, each build's median of F over every round of every run (the figures a
+round prints on its progress line) and head / base. Python 3 standard library only.
 """
 import argparse
 import json
@@ -49,8 +51,9 @@ def run(checkout, json_path, log, scenarios, rounds):
     report = json.loads(json_path.read_text())
     rates = {r["name"]: r["eventsPerSecond"] for r in report["results"]}
     references = {r["name"]: r.get("reference") for r in report["results"]}
+    rounds_figures = {r["name"]: r.get("iterationFigures") or [] for r in report["results"]}
     probe = report["machine"].get("coreToCoreRoundTripNs", {})
-    return rates, references, probe
+    return rates, references, rounds_figures, probe
 
 
 def main():
@@ -61,17 +64,22 @@ def main():
     parser.add_argument("out", type=Path, nargs="?", default=Path("ab-out"))
     parser.add_argument("--scenario", action="append", dest="scenarios")
     parser.add_argument("--rounds", type=int)
+    parser.add_argument("--figure", action="append", dest="figures", default=[])
     a = parser.parse_args()
     scenarios = a.scenarios or SCENARIOS
     a.out.mkdir(parents=True, exist_ok=True)
     ratios = {"base": {}, "head": {}}
     rates_of = {"base": {}, "head": {}}
     reference = {}
+    figures_of = {"base": {}, "head": {}}  # (scenario, figure) → every round's value
     for pair in range(a.pairs):
         order = [("base", a.base), ("head", a.head)] if pair % 2 == 0 else [("head", a.head), ("base", a.base)]
         for side, checkout in order:
-            rates, references, probe = run(checkout, a.out / f"{side}-{pair}.json", a.out / f"{side}-{pair}.log", scenarios, a.rounds)
+            rates, references, rounds_figures, probe = run(checkout, a.out / f"{side}-{pair}.json", a.out / f"{side}-{pair}.log", scenarios, a.rounds)
             print(f"pair {pair} {side}: probe {probe.get('before', '?')} / {probe.get('after', '?')} ns", flush=True)
+            for name, rounds in rounds_figures.items():
+                for figure in a.figures:
+                    figures_of[side].setdefault((name, figure), []).extend(f[figure] for f in rounds if figure in f)
             for name, rate in rates.items():
                 rates_of[side].setdefault(name, []).append(rate)
                 ref = reference_of(name) or references.get(name)
@@ -85,6 +93,12 @@ def main():
         rb = statistics.median(rates_of["base"][name]) / 1e6
         rh = statistics.median(rates_of["head"][name]) / 1e6
         print(f"{name:38} {reference[name]:28} {b:7.2f} {h:7.2f} {h / b:9.2f} {rb:9.1f} {rh:9.1f}")
+    if a.figures:
+        print(f"\n{'scenario':38} {'figure (median of rounds)':28} {'base':>9} {'head':>9} {'head/base':>9}")
+        for name, figure in sorted(k for k in figures_of["base"] if figures_of["base"][k] and figures_of["head"].get(k)):
+            b = statistics.median(figures_of["base"][(name, figure)])
+            h = statistics.median(figures_of["head"][(name, figure)])
+            print(f"{name:38} {figure:28} {b:9.4g} {h:9.4g} {h / b if b else float('nan'):9.2f}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 // balloon reports free pages, the host has taken back whatever the guest freed, so every page is new to the host too),
 // then "warm", at once, into the pages the cold pass just freed. Prints the wall time and the CPU time per 4 KiB, and
 // the longest single step (one page store, or one 1 MiB write).
-// Build and run: gcc -O2 page-cost.c -o page-cost && ./page-cost DIR [MIB]   (DIR on the disk under test; default 1024 MiB)
+// Build and run: gcc -O2 page-cost.c -o page-cost && ./page-cost DIR [MIB [WAY]]   (DIR on the disk under test; default
+// 1024 MiB; WAY one of anon, mapped, mapped-random, buffered, direct runs only that one, e.g. under `perf record -g`)
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@ static double cpu_nanoseconds(void)
 
 enum way { ANON, MAPPED, MAPPED_RANDOM, BUFFERED, DIRECT };
 static const char *names[] = { "anonymous store", "mapped file store", "  + MADV_RANDOM", "buffered write(2)", "O_DIRECT write" };
+static const char *ways[] = { "anon", "mapped", "mapped-random", "buffered", "direct" };
 
 // Takes `bytes` of new memory the given way; returns the longest single step in ns.
 static double take(enum way way, const char *path, long bytes, char *chunk)
@@ -81,7 +83,13 @@ static double take(enum way way, const char *path, long bytes, char *chunk)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) { fprintf(stderr, "usage: page-cost DIR [MIB]\n"); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: page-cost DIR [MIB [WAY]]\n"); return 2; }
+    int only = -1;
+    if (argc > 3)
+    {
+        for (int w = ANON; w <= DIRECT; w++) if (strcmp(argv[3], ways[w]) == 0) only = w;
+        if (only < 0) { fprintf(stderr, "page-cost: WAY must be anon, mapped, mapped-random, buffered or direct (got '%s')\n", argv[3]); return 2; }
+    }
     long bytes = (argc > 2 ? atol(argv[2]) : 1024) << 20;
     char path[4096];
     snprintf(path, sizeof path, "%s/page-cost.tmp", argv[1]);
@@ -92,6 +100,7 @@ int main(int argc, char **argv)
     printf("%ld MiB each; per 4 KiB: wall ns, CPU ns; longest step\n", bytes >> 20);
     for (enum way way = ANON; way <= DIRECT; way++)
     {
+        if (only >= 0 && way != (enum way)only) continue;
         for (int warm = 0; warm <= 1; warm++)
         {
             if (!warm) sleep(15);

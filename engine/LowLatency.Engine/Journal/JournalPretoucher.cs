@@ -76,7 +76,7 @@ internal sealed unsafe class JournalPretoucher : IDisposable
     private JournalSegment? _preparing;
     private long _preparingTouched;
     private string? _failedPath;
-    private bool _madviseWorks = OperatingSystem.IsLinux();
+    private bool _madviseWorks = true; // until the kernel refuses MADV_POPULATE_WRITE (not Linux, or Linux < 5.14)
 
     /// <summary>Starts the thread; it keeps the last <paramref name="keepMapped"/> retired segments mapped for recycling (0: unmaps them at once).</summary>
     public JournalPretoucher(string directory, int keepMapped = 0)

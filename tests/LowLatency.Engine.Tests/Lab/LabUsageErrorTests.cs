@@ -106,6 +106,20 @@ public sealed class LabUsageErrorTests
     }
 
     [Test]
+    public void Bench_ScenarioFilter_PartOfANameOrTheWholeNameWithEquals()
+    {
+        string[] Names(params string[] filters) => [.. BenchCommand.Select(filters).Select(s => s.Name)];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Names("demo-1m"), Does.Contain("demo-1m").And.Contain("demo-1m-journal"), "a part of a name matches every name containing it");
+            Assert.That(Names("=demo-1m"), Is.EquivalentTo(new[] { "channel-async", "demo-1m" }), "=NAME is that scenario alone (and the baseline)");
+            Assert.That(Names("=DEMO-1M", "=demo-max"), Is.EquivalentTo(new[] { "channel-async", "demo-1m", "demo-max" }));
+            Assert.That(() => BenchCommand.Select(["=demo-1"]), Throws.TypeOf<UsageException>().With.Message.Contains("=demo-1"), "=NAME matches no part of a name");
+        });
+    }
+
+    [Test]
     public void OutputPaths_MissingLastFolderOnly_CreatesItBeforeTheRun()
     {
         string folder = Path.Combine(_scratch, "created");

@@ -1,21 +1,20 @@
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
+using LowLatency.Engine.Journal;
 using LowLatency.Lab.Journal;
 
 namespace LowLatency.Lab.Bench.Journal;
 
 /// <summary>
 /// The physical limit of the append path: the same bytes copied into the same kind of mapped, preallocated
-/// 64 MiB files (a fresh file's mapping without readahead, as the journal's writer maps it: <c>MADV_RANDOM</c>, since
-/// stop 21), with no record header, no CRC and no ordering: what the journal adds is the difference. With
+/// 64 MiB files (a fresh file mapped as the journal's writer maps it, through <see cref="JournalSegment.AdviseFreshWrites"/>:
+/// without readahead since stop 21), with no record header, no CRC and no ordering: what the journal adds is the difference. With
 /// <c>recycled</c>, the files were written once before the timer starts and are mapped and written again: what
 /// reusing retired segments (whose pages are still in the page cache) instead of creating fresh ones would save —
 /// a first write to a fresh page makes the kernel allocate and zero it in the fault, a rewrite only maps it.
 /// </summary>
-internal sealed unsafe partial class JournalMappedCopyBaselineScenario(bool recycled = false) : IBenchScenario
+internal sealed unsafe class JournalMappedCopyBaselineScenario(bool recycled = false) : IBenchScenario
 {
-    private const int MadvRandom = 1; // Linux
-
     public string Name => recycled ? "journal-mapped-memcpy-recycled" : "journal-mapped-memcpy-baseline";
 
     public string Group => "journal";
@@ -66,9 +65,9 @@ internal sealed unsafe partial class JournalMappedCopyBaselineScenario(bool recy
                 map = MemoryMappedFile.CreateFromFile(handle, null, segmentBytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
                 view = map.CreateViewAccessor(0, segmentBytes);
                 view.SafeMemoryMappedViewHandle.AcquirePointer(ref at);
-                if (!exists && OperatingSystem.IsLinux())
+                if (!exists)
                 {
-                    _ = MAdvise(at, (nuint)segmentBytes, MadvRandom);
+                    JournalSegment.AdviseFreshWrites(at, segmentBytes);
                 }
 
                 offset = 0;
@@ -92,7 +91,4 @@ internal sealed unsafe partial class JournalMappedCopyBaselineScenario(bool recy
 
         map?.Dispose();
     }
-
-    [LibraryImport("libc", EntryPoint = "madvise")]
-    private static partial int MAdvise(byte* address, nuint length, int advice);
 }

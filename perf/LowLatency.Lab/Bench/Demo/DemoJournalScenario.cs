@@ -4,6 +4,7 @@ using LowLatency.Lab.Bench.Journal;
 using LowLatency.Lab.Commands;
 using LowLatency.Lab.Demo;
 using LowLatency.Lab.Feed;
+using LowLatency.Lab.Journal;
 using LowLatency.Lab.Latency;
 
 namespace LowLatency.Lab.Bench.Demo;
@@ -26,10 +27,13 @@ internal sealed class DemoJournalScenario(long rate, bool journal, bool pretouch
     public string Description =>
         (rate == 0 ? "demo --rate 0 (max speed)" : $"demo --rate {rate} (paced)")
         + (journal ? " --journal DIR" + (pretouch ? "" : ", pretouch thread off") : ", no journal")
-        + (recycle ? $", retaining one sealed segment and recycling retired ones (segments of {SegmentBytes >> 20} MiB; the first two are fresh, {(rate == 0 ? "~0.9 s" : "~0.35 s")}, inside the warm-up at this rate)" : "")
+        + (recycle ? $", retaining one sealed segment and recycling retired ones (segments of {SegmentBytes >> 20} MiB; the first two are fresh, inside the 1 s warm-up at {FreshInsideWarmupRate / 1e6:0.##} M ticks/s or more)" : "")
         + ", 5 s (1 s warm-up), default layout and wait";
 
     private long SegmentBytes => segmentBytes ?? JournalOptions.Default.SegmentBytes;
+
+    /// <summary>The rate at which the two fresh segments a recycling journal starts with fill within the 1 s warm-up (record headers aside).</summary>
+    private double FreshInsideWarmupRate => 2.0 * SegmentBytes / default(DemoTickInputCodec).EventSize;
 
     private static TimeSpan Duration(BenchContext context) => TimeSpan.FromSeconds(context.Quick ? 2 : 5);
 

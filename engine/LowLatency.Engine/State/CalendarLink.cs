@@ -6,9 +6,10 @@ namespace LowLatency.Engine.State;
 [StructLayout(LayoutKind.Auto)]
 internal struct CalendarLink
 {
-    public long Time;   // while in a bucket
-    public long Tie;    // while in a bucket
     public int Next;    // the bucket's next entry, or -1
     public int Prev;    // the bucket's previous entry, or -1 (first)
     public int Where;   // 0: not queued; -1: in the heap; b + 1: in bucket b
+
+    /// <summary>In the queue (in the heap or in a bucket).</summary>
+    public readonly bool IsQueued => Where != 0;
 }

@@ -9,10 +9,11 @@ namespace LowLatency.Engine.State;
 /// for a clock that only moves forward (a watermark) and timers mostly set well ahead of it: the times below a
 /// horizon sit in a small heap, the later ones in a ring of buckets (intrusive lists: adding, moving and removing
 /// cost O(1)), and a bucket moves into the heap when the clock reaches it. Session timers are set a whole gap
-/// ahead and most are moved or removed before they are due: the heap then holds a few hundred ids, in cache, not
+/// ahead and most are moved or removed before they are due: the heap then holds the due bucket's ids, in cache, not
 /// every open session. The entries are the owner's (an array it shares with the queue), each carrying its
-/// <see cref="CalendarLink"/>: queueing an entry the owner just wrote touches nothing else, and a bucket walk reads
-/// each entry once, beside the fields the owner's refresh reads. Allocation-free after construction; single-threaded.
+/// <see cref="CalendarLink"/>: queueing or moving an entry the owner just wrote reads nothing else (it only writes its
+/// bucket neighbours' links, which need not wait on memory), and the entry a due bucket's walk reads is the one the owner
+/// then acts on. Allocation-free after construction; single-threaded.
 /// </summary>
 /// <remarks>
 /// Invariant: every id in the heap has a time below <c>_horizon</c>, every id in a bucket a time at or above it, so
@@ -28,7 +29,7 @@ internal sealed class CalendarQueue<TEntry>
     private const int Absent = 0;
 
     private readonly IndexedMinHeap _near;
-    private readonly TEntry[] _entries;  // id → the owner's entry, with where it is queued and (time, tie) while in a bucket
+    private readonly TEntry[] _entries;  // id → the owner's entry: its (time, tie) and where it is queued
     private readonly int[] _head;        // bucket → its first id, or -1
     private readonly int _shift;
     private long _horizon;
@@ -56,9 +57,10 @@ internal sealed class CalendarQueue<TEntry>
 
     private long Width => 1L << _shift;
 
-    /// <summary>Queues <paramref name="id"/> at (time, tie), or moves it there when already queued.</summary>
-    public void Set(int id, long time, long tie)
+    /// <summary>Queues <paramref name="id"/> at its entry's (time, tie), or moves it there when already queued.</summary>
+    public void Set(int id)
     {
+        long time = TEntry.Time(in _entries[id]);
         if (!_anchored)
         {
             _horizon = Floor(time);
@@ -66,6 +68,11 @@ internal sealed class CalendarQueue<TEntry>
         }
 
         ref CalendarLink entry = ref Link(id);
+        if (entry.Where > 0 && time >= _horizon && BucketOf(time) + 1 == entry.Where)
+        {
+            return; // moved within its bucket: nothing to relink
+        }
+
         if (time < _horizon || _horizon == long.MaxValue)
         {
             if (entry.Where > 0)
@@ -74,7 +81,7 @@ internal sealed class CalendarQueue<TEntry>
             }
 
             entry.Where = InHeap;
-            _near.Set(id, time, tie);
+            _near.Set(id, time, TEntry.Tie(in _entries[id]));
             return;
         }
 
@@ -87,8 +94,6 @@ internal sealed class CalendarQueue<TEntry>
             Unlink(id, ref entry);
         }
 
-        entry.Time = time;
-        entry.Tie = tie;
         Link(id, ref entry);
     }
 
@@ -112,12 +117,8 @@ internal sealed class CalendarQueue<TEntry>
         }
     }
 
-    /// <summary>
-    /// The earliest id if its time is ≤ <paramref name="upTo"/> (buckets the clock reached move into the heap first,
-    /// each id at the real time <paramref name="owner"/> gives at <paramref name="watermark"/>, or to its later
-    /// bucket when it grew past this one); false when none is due.
-    /// </summary>
-    public bool TryPeekDue(long upTo, out int id, out long time, IDueTimes? owner = null, long watermark = long.MinValue)
+    /// <summary>The earliest id if its time is ≤ <paramref name="upTo"/> (buckets the clock reached move into the heap first); false when none is due.</summary>
+    public bool TryPeekDue(long upTo, out int id, out long time)
     {
         while (true)
         {
@@ -131,7 +132,7 @@ internal sealed class CalendarQueue<TEntry>
                 return false;
             }
 
-            MoveNextBuckets(owner, watermark);
+            MoveNextBuckets();
         }
     }
 
@@ -150,7 +151,7 @@ internal sealed class CalendarQueue<TEntry>
     }
 
     /// <summary>Moves the horizon over buckets until the heap holds an id; after a lap of empty buckets it jumps to the earliest id's.</summary>
-    private void MoveNextBuckets(IDueTimes? owner, long watermark)
+    private void MoveNextBuckets()
     {
         for (int step = 0; step < Buckets; step++)
         {
@@ -159,14 +160,14 @@ internal sealed class CalendarQueue<TEntry>
                 _horizon = long.MaxValue; // the last bucket: everything left goes into the heap
                 for (int b = 0; b < Buckets; b++)
                 {
-                    MoveBucket(b, long.MaxValue, owner, watermark);
+                    MoveBucket(b, long.MaxValue);
                 }
 
                 return;
             }
 
             long end = _horizon + Width;
-            MoveBucket(BucketOf(_horizon), end, owner, watermark);
+            MoveBucket(BucketOf(_horizon), end);
             _horizon = end;
             if (_near.Count > 0)
             {
@@ -180,7 +181,7 @@ internal sealed class CalendarQueue<TEntry>
         {
             for (int id = _head[b]; id >= 0; id = Link(id).Next)
             {
-                earliest = Math.Min(earliest, Link(id).Time);
+                earliest = Math.Min(earliest, TEntry.Time(in _entries[id]));
             }
         }
 
@@ -189,28 +190,20 @@ internal sealed class CalendarQueue<TEntry>
     }
 
     /// <summary>Moves the ids of bucket <paramref name="b"/> with a time below <paramref name="end"/> (or all, at <see cref="long.MaxValue"/>) into the heap.</summary>
-    private void MoveBucket(int b, long end, IDueTimes? owner, long watermark)
+    private void MoveBucket(int b, long end)
     {
         int id = _head[b];
         while (id >= 0)
         {
-            ref CalendarLink entry = ref Link(id);
+            ref TEntry owned = ref _entries[id];
+            ref CalendarLink entry = ref TEntry.Link(ref owned);
             int next = entry.Next;
-            if (entry.Time < end || end == long.MaxValue)
+            long time = TEntry.Time(in owned);
+            if (time < end || end == long.MaxValue)
             {
-                long time = owner?.Refresh(id, watermark) ?? entry.Time;
-                Debug.Assert(time >= entry.Time, "a queued time is a lower bound");
                 Unlink(id, ref entry);
-                if (time >= end && end != long.MaxValue)
-                {
-                    entry.Time = time; // grew past this bucket: straight to its own, not through the heap
-                    Link(id, ref entry);
-                }
-                else
-                {
-                    entry.Where = InHeap;
-                    _near.Set(id, time, entry.Tie);
-                }
+                entry.Where = InHeap;
+                _near.Set(id, time, TEntry.Tie(in owned));
             }
 
             id = next;
@@ -219,7 +212,7 @@ internal sealed class CalendarQueue<TEntry>
 
     private void Link(int id, ref CalendarLink entry)
     {
-        int b = BucketOf(entry.Time);
+        int b = BucketOf(TEntry.Time(in _entries[id]));
         entry.Where = b + 1;
         entry.Prev = -1;
         entry.Next = _head[b];

@@ -17,16 +17,19 @@ internal struct SessionNode<TKey, TAcc> : ICalendarEntry<SessionNode<TKey, TAcc>
 {
     public long Start;
     public long End;       // exclusive
-    public long QueuedAt;  // its time in the timer heap (a lower bound of its next action), when Queued
-    public long Born;      // creation order: the heap's tie-break, deterministic
+    public long QueuedAt;  // its time in the timer queue: its next action
+    public long Born;      // creation order: the timer queue's tie-break, deterministic
     public int Next;       // the key's next session (by start), or the free-list link
     public int KeySlot;
     public TKey Key;       // a copy of the key table's: a firing session emits without a second random read
     public int Version;
     public bool LastFinal;
-    public bool Queued;    // in the timer heap: every live session is
     public TAcc Acc;
-    public CalendarLink Timer; // the timer queue's link: queueing a session touches only its node
+    public CalendarLink Timer; // the timer queue's link: queueing a session touches only its node; every live session is queued
 
     public static ref CalendarLink Link(ref SessionNode<TKey, TAcc> entry) => ref entry.Timer;
+
+    public static long Time(in SessionNode<TKey, TAcc> entry) => entry.QueuedAt;
+
+    public static long Tie(in SessionNode<TKey, TAcc> entry) => entry.Born;
 }

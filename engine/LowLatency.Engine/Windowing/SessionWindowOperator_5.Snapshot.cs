@@ -16,7 +16,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         for (int n = 0; n < _highWater; n++)
         {
             ref SessionNode<TKey, TAcc> session = ref _nodes[n];
-            if (!session.Queued)
+            if (!session.Timer.IsQueued)
             {
                 continue; // free: every live session is queued
             }

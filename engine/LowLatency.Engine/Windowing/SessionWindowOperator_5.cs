@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using LowLatency.Engine.State;
 using LowLatency.Engine.Time;
@@ -14,8 +15,9 @@ namespace LowLatency.Engine.Windowing;
 /// (a key rarely has more than a few open sessions); a key table maps each key to its first session, kept beside the
 /// key's bucket, so the common event (it extends its key's only session) costs one table probe and one node. A
 /// calendar queue (<see cref="CalendarQueue{TEntry}"/>) threaded through the nodes orders every session by its next action time: <c>end − 1</c> (fire) until fired, then
-/// <c>end − 1 + L</c> (purge); the node mirrors its queued time, so an event that only extends a session (its time
-/// grows: the queued time stays a lower bound) does not touch the queue.</para>
+/// <c>end − 1 + L</c> (purge). An event that extends a session moves its timer at once, while the node is in cache:
+/// the move writes only the node and its bucket neighbours, so a due bucket's walk reads each session once, when it acts
+/// (moving timers lazily, when their first bucket comes due, read about two cold nodes per session in a dependent chain).</para>
 /// <para>When sessions merge, the merged session keeps the earliest start, the latest end and the highest
 /// version of its parts; the parts are superseded and emit nothing more. If the merged session has already
 /// fired it re-fires right after the event, with the next version.</para>
@@ -24,7 +26,7 @@ namespace LowLatency.Engine.Windowing;
 /// <see cref="LateReason.TimestampOutOfRange"/>.</para>
 /// </remarks>
 /// <inheritdoc cref="WindowOperator{TEvent, TKey, TAcc, TFunction, TSink}" path="/typeparam"/>
-public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>, IDueTimes
+public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction, TSink> : WindowOperator<TEvent, TKey, TAcc, TFunction, TSink>
     where TEvent : struct
     where TKey : unmanaged, IEquatable<TKey>
     where TAcc : unmanaged
@@ -305,7 +307,6 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         _timers.Remove(n);
         _dirty.Unmark(n);
         _nodes[n].Acc = default;
-        _nodes[n].Queued = false;
         _nodes[n].Next = _freeHead;
         _freeHead = n;
         _live--;
@@ -333,17 +334,13 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         Free(n);
     }
 
-    /// <summary>
-    /// Queues a session at its next action time, or moves it earlier. A session's queued time is only ever a
-    /// lower bound: sessions grow on almost every event, and instead of re-queueing it each time,
-    /// <see cref="Advance"/> re-queues a session whose real time is later when it surfaces.
-    /// </summary>
+    /// <summary>Queues a session at its next action time, or moves it there (it grew): a queued time is exact.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Schedule(ref SessionNode<TKey, TAcc> session, int n, long watermark)
     {
         long fireAt = session.End - 1;
         long at = fireAt > watermark ? fireAt : _core.PurgeAt(session.End);
-        if (!session.Queued || at < session.QueuedAt)
+        if (!session.Timer.IsQueued || at != session.QueuedAt)
         {
             SetTimer(n, at);
         }
@@ -355,8 +352,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
     {
         ref SessionNode<TKey, TAcc> session = ref _nodes[n];
         session.QueuedAt = at;
-        session.Queued = true;
-        _timers.Set(n, at, session.Born);
+        _timers.Set(n);
         if (at < _core.WakeAt)
         {
             _core.WakeAt = at;
@@ -365,19 +361,12 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
 
     private protected override void Advance(long before, long after)
     {
-        while (_timers.TryPeekDue(after, out int n, out long at, this, before))
+        while (_timers.TryPeekDue(after, out int n, out long at))
         {
             ref SessionNode<TKey, TAcc> session = ref _nodes[n];
             long fireAt = session.End - 1;
             long purgeAt = _core.PurgeAt(session.End);
-            long due = fireAt > before ? fireAt : purgeAt;
-            if (due != at)
-            {
-                // Grew since it was queued: re-queue at its real time, so sessions act in (time, age) order.
-                Requeue(ref session, n, due);
-                continue;
-            }
-
+            Debug.Assert(at == (fireAt > before ? fireAt : purgeAt), "a queued time is exact");
             bool purge = purgeAt <= after;
             if (fireAt > before)
             {
@@ -401,23 +390,11 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         _core.WakeAt = _timers.NextDue;
     }
 
-    /// <summary>
-    /// A session's queued time when its bucket comes due: its real action time if it grew, so it skips the heap. The
-    /// queued time stays when later: a session fired in this advance (<paramref name="watermark"/> is its start) is queued at its purge.
-    /// </summary>
-    long IDueTimes.Refresh(int id, long watermark)
-    {
-        ref SessionNode<TKey, TAcc> session = ref _nodes[id];
-        long fireAt = session.End - 1;
-        session.QueuedAt = Math.Max(session.QueuedAt, fireAt > watermark ? fireAt : _core.PurgeAt(session.End));
-        return session.QueuedAt;
-    }
-
     /// <summary>Moves a queued session to <paramref name="at"/> during an advance (the gate is set when it ends).</summary>
     private void Requeue(ref SessionNode<TKey, TAcc> session, int n, long at)
     {
         session.QueuedAt = at;
-        _timers.Set(n, at, session.Born);
+        _timers.Set(n);
     }
 
     private void Emit(int n, PaneTiming timing, bool isFinal)

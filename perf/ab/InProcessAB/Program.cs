@@ -1,0 +1,93 @@
+// In-process A/B of one `lowlatency bench` scenario between two builds of the lab.
+//
+// Usage: dotnet run --project perf/ab/InProcessAB -c Release -- BASE_LAB_DIR HEAD_LAB_DIR SCENARIO_TYPE [EVENTS] [PAIRS]
+//   e.g. ... /tmp/base/perf/LowLatency.Lab/bin/Release/net10.0 /tmp/head/perf/LowLatency.Lab/bin/Release/net10.0
+//            LowLatency.Lab.Bench.Window.WindowSessionScenario 4000000 40
+//
+// Each build's lab (and the engine beside it) loads into its own AssemblyLoadContext, and the scenario's Run is called
+// alternately, base first in even pairs and head first in odd ones, a fraction of a second per call. compare-builds.py
+// alternates whole processes, tens of seconds apart; on this VM a window row moved 12–18 M events/s between calls
+// seconds apart, so only many short, interleaved pairs resolve a change of a few percent. The report gives each
+// build's median rate and the median of the per-pair head ÷ base ratios, with how many pairs favoured the head.
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.Loader;
+
+if (args.Length is < 3 or > 5)
+{
+    Console.Error.WriteLine("usage: in-process-ab BASE_LAB_DIR HEAD_LAB_DIR SCENARIO_TYPE [EVENTS=4000000] [PAIRS=40]");
+    return 2;
+}
+
+long events = args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) : 4_000_000;
+int pairs = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 40;
+Func<double>[] builds = [Scenario.Load(args[0], args[2], events), Scenario.Load(args[1], args[2], events)];
+foreach (Func<double> build in builds)
+{
+    for (int i = 0; i < 3; i++)
+    {
+        build(); // warm-up: tiered compilation settles
+    }
+}
+
+var rates = new List<double>[] { [], [] };
+var ratios = new List<double>();
+for (int p = 0; p < pairs; p++)
+{
+    var pair = new double[2];
+    foreach (int side in p % 2 == 0 ? new[] { 0, 1 } : [1, 0])
+    {
+        pair[side] = builds[side]();
+        rates[side].Add(pair[side]);
+    }
+
+    ratios.Add(pair[1] / pair[0]);
+}
+
+Console.WriteLine($"scenario {args[2]}, {events:N0} events a call, {pairs} pairs");
+Console.WriteLine($"base {args[0]}: {Scenario.Format(rates[0])}");
+Console.WriteLine($"head {args[1]}: {Scenario.Format(rates[1])}");
+Console.WriteLine(FormattableString.Invariant(
+    $"median M events/s: base {Scenario.Median(rates[0]) / 1e6:F2}, head {Scenario.Median(rates[1]) / 1e6:F2}; median head/base per pair {Scenario.Median(ratios):F3}; head faster in {ratios.Count(r => r > 1)} of {pairs} pairs"));
+return 0;
+
+/// <summary>One build's scenario, loaded beside its own engine.</summary>
+internal static class Scenario
+{
+    /// <summary>A call that runs the scenario once and returns its events per second.</summary>
+    public static Func<double> Load(string labDirectory, string typeName, long events)
+    {
+        var context = new BuildLoadContext(labDirectory);
+        Assembly lab = context.LoadFromAssemblyPath(Path.Combine(labDirectory, "lowlatency.dll"));
+        Type scenario = lab.GetType(typeName, throwOnError: true)!;
+        object instance = Activator.CreateInstance(scenario, nonPublic: true)!;
+        MethodInfo run = scenario.GetMethod("Run") ?? throw new MissingMethodException(typeName, "Run");
+        object benchContext = Activator.CreateInstance(lab.GetType("LowLatency.Lab.Bench.BenchContext", throwOnError: true)!, false, events)!;
+        return () =>
+        {
+            object result = run.Invoke(instance, [benchContext])!;
+            long handled = (long)result.GetType().GetProperty("Events")!.GetValue(result)!;
+            var elapsed = (TimeSpan)result.GetType().GetProperty("Elapsed")!.GetValue(result)!;
+            return handled / elapsed.TotalSeconds;
+        };
+    }
+
+    public static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    public static string Format(List<double> rates) => string.Join(" ", rates.Select(r => (r / 1e6).ToString("F1", CultureInfo.InvariantCulture)));
+
+    /// <summary>Resolves a build's assemblies from its own directory first.</summary>
+    private sealed class BuildLoadContext(string directory) : AssemblyLoadContext(isCollectible: false)
+    {
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            string path = Path.Combine(directory, assemblyName.Name + ".dll");
+            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        }
+    }
+}

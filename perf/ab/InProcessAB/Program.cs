@@ -1,8 +1,10 @@
 // In-process A/B of one `lowlatency bench` scenario between two builds of the lab.
 //
-// Usage: dotnet run --project perf/ab/InProcessAB -c Release -- BASE_LAB_DIR HEAD_LAB_DIR SCENARIO_TYPE [EVENTS] [PAIRS]
+// Usage: dotnet run --project perf/ab/InProcessAB -c Release -- BASE_LAB_DIR HEAD_LAB_DIR SCENARIO [EVENTS] [PAIRS]
 //   e.g. ... /tmp/base/perf/LowLatency.Lab/bin/Release/net10.0 /tmp/head/perf/LowLatency.Lab/bin/Release/net10.0
-//            LowLatency.Lab.Bench.Window.WindowSessionScenario 4000000 40
+//            window-session 4000000 40
+// SCENARIO is a `bench` scenario's name (or its type's full name); a scenario that runs for a time budget rather than a
+// number of events is not comparable this way.
 //
 // Each build's lab (and the engine beside it) loads into its own AssemblyLoadContext, and the scenario's Run is called
 // alternately, base first in even pairs and head first in odd ones, a fraction of a second per call. compare-builds.py
@@ -13,15 +15,27 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.Loader;
 
-if (args.Length is < 3 or > 5)
+const string Usage = "usage: in-process-ab BASE_LAB_DIR HEAD_LAB_DIR SCENARIO [EVENTS=4000000] [PAIRS=40]";
+long events = 4_000_000;
+int pairs = 40;
+if (args.Length is < 3 or > 5
+    || (args.Length > 3 && (!long.TryParse(args[3], CultureInfo.InvariantCulture, out events) || events < 1))
+    || (args.Length > 4 && (!int.TryParse(args[4], CultureInfo.InvariantCulture, out pairs) || pairs < 1)))
 {
-    Console.Error.WriteLine("usage: in-process-ab BASE_LAB_DIR HEAD_LAB_DIR SCENARIO_TYPE [EVENTS=4000000] [PAIRS=40]");
+    Console.Error.WriteLine(Usage + " (EVENTS and PAIRS: positive integers)");
     return 2;
 }
 
-long events = args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) : 4_000_000;
-int pairs = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 40;
-Func<double>[] builds = [Scenario.Load(args[0], args[2], events), Scenario.Load(args[1], args[2], events)];
+Func<double>[] builds;
+try
+{
+    builds = [Scenario.Load(args[0], args[2], events), Scenario.Load(args[1], args[2], events)];
+}
+catch (Exception e) when (e is ArgumentException or IOException)
+{
+    Console.Error.WriteLine($"in-process-ab: {e.Message}");
+    return 2;
+}
 foreach (Func<double> build in builds)
 {
     for (int i = 0; i < 3; i++)
@@ -55,13 +69,12 @@ return 0;
 internal static class Scenario
 {
     /// <summary>A call that runs the scenario once and returns its events per second.</summary>
-    public static Func<double> Load(string labDirectory, string typeName, long events)
+    public static Func<double> Load(string labDirectory, string name, long events)
     {
         var context = new BuildLoadContext(labDirectory);
         Assembly lab = context.LoadFromAssemblyPath(Path.Combine(labDirectory, "lowlatency.dll"));
-        Type scenario = lab.GetType(typeName, throwOnError: true)!;
-        object instance = Activator.CreateInstance(scenario, nonPublic: true)!;
-        MethodInfo run = scenario.GetMethod("Run") ?? throw new MissingMethodException(typeName, "Run");
+        object instance = Find(lab, name);
+        MethodInfo run = instance.GetType().GetMethod("Run") ?? throw new MissingMethodException(name, "Run");
         object benchContext = Activator.CreateInstance(lab.GetType("LowLatency.Lab.Bench.BenchContext", throwOnError: true)!, false, events)!;
         return () =>
         {
@@ -70,6 +83,23 @@ internal static class Scenario
             var elapsed = (TimeSpan)result.GetType().GetProperty("Elapsed")!.GetValue(result)!;
             return handled / elapsed.TotalSeconds;
         };
+    }
+
+    /// <summary>The scenario named <paramref name="name"/> (its bench name or its type's full name) in the lab assembly.</summary>
+    private static object Find(Assembly lab, string name)
+    {
+        Type contract = lab.GetType("LowLatency.Lab.Bench.IBenchScenario", throwOnError: true)!;
+        PropertyInfo nameOf = contract.GetProperty("Name")!;
+        foreach (Type type in lab.GetTypes().Where(t => contract.IsAssignableFrom(t) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null))
+        {
+            object scenario = Activator.CreateInstance(type)!;
+            if (type.FullName == name || (string)nameOf.GetValue(scenario)! == name)
+            {
+                return scenario;
+            }
+        }
+
+        throw new ArgumentException($"no scenario named '{name}' in {lab.Location}");
     }
 
     public static double Median(List<double> values)

@@ -346,7 +346,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
         }
     }
 
-    /// <summary>Queues session <paramref name="n"/> at <paramref name="at"/>; the advance gate opens no later than that.</summary>
+    /// <summary>Queues session <paramref name="n"/> at <paramref name="at"/>; the advance gate opens no later than that (an advance resets it when it ends).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetTimer(int n, long at)
     {
@@ -383,18 +383,11 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             }
             else
             {
-                Requeue(ref session, n, purgeAt);
+                SetTimer(n, purgeAt);
             }
         }
 
         _core.WakeAt = _timers.NextDue;
-    }
-
-    /// <summary>Moves a queued session to <paramref name="at"/> during an advance (the gate is set when it ends).</summary>
-    private void Requeue(ref SessionNode<TKey, TAcc> session, int n, long at)
-    {
-        session.QueuedAt = at;
-        _timers.Set(n);
     }
 
     private void Emit(int n, PaneTiming timing, bool isFinal)

@@ -17,7 +17,7 @@ namespace LowLatency.Engine.Windowing;
 /// calendar queue (<see cref="CalendarQueue{TEntry}"/>) threaded through the nodes orders every session by its next action time: <c>end − 1</c> (fire) until fired, then
 /// <c>end − 1 + L</c> (purge). An event that extends a session moves its timer at once, while the node is in cache:
 /// the move writes only the node and its bucket neighbours, so a due bucket's walk reads each session once, when it acts
-/// (moving timers lazily, when their first bucket comes due, read about two cold nodes per session in a dependent chain).</para>
+/// (moving timers lazily, when their first bucket came due, visited each session about twice).</para>
 /// <para>When sessions merge, the merged session keeps the earliest start, the latest end and the highest
 /// version of its parts; the parts are superseded and emit nothing more. If the merged session has already
 /// fired it re-fires right after the event, with the next version.</para>

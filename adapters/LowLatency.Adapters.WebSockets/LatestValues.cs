@@ -161,7 +161,7 @@ internal sealed class LatestValues
     /// Send loop: writes the JSON of <paramref name="value"/>, the value of <paramref name="slot"/> at
     /// <paramref name="version"/> (from <see cref="TryRead"/>), to <paramref name="destination"/> (room for
     /// maxJsonBytes); returns its length. Copies the slot's cached JSON when it holds that version; otherwise encodes
-    /// the value, into the cache when no other loop is writing it and the cache holds an older version. Never waits:
+    /// the value, and leaves a copy in the cache when no other loop is writing it and the cache holds an older version. Never waits:
     /// a loop that finds the cache being written encodes into its own frame (and counts it in <paramref name="encoded"/>).
     /// </summary>
     public int WriteJson(int slot, long version, in LiveUpdate value, LiveTopic topic, Span<byte> destination, ref int encoded)
@@ -182,11 +182,13 @@ internal sealed class LatestValues
         }
         else if (cached != Encoding && cached < version && Interlocked.CompareExchange(ref _jsonVersions[slot], Encoding, cached) == cached)
         {
-            // This loop owns the cache until it publishes the version (release, after the bytes and the length).
-            int length = FrameEncoder.WriteJsonUpdate(in value, topic, cache);
+            // This loop owns the cache until it publishes the version (release, after the bytes and the length). It
+            // encodes into its own frame first: once published, the cache may be claimed and rewritten for a newer
+            // version at any moment, so copying out of it afterwards could tear.
+            int length = FrameEncoder.WriteJsonUpdate(in value, topic, destination);
+            destination[..length].CopyTo(cache);
             _jsonLengths[slot] = length;
             Volatile.Write(ref _jsonVersions[slot], version);
-            cache[..length].CopyTo(destination);
             encoded++;
             return length;
         }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using LowLatency.Engine.Time;
 using LowLatency.Engine.Windowing;
 
 namespace LowLatency.Benchmarks.Windowing;
@@ -16,7 +15,6 @@ public class SessionKeysBenchmarks
 {
     private const int Events = 1 << 21;
     private const long Gap = 50_000_000;
-    private static readonly WatermarkOptions s_watermark = new() { OutOfOrderness = 1_000_000 };
 
     private Trade[] _trades = null!;
     private SessionWindowOperator<Trade, long, VwapAccumulator, TradeVwap, ResultCounter> _session = null!;
@@ -26,26 +24,11 @@ public class SessionKeysBenchmarks
     public int Keys { get; set; }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var random = new Random(42);
-        long step = Gap / Keys;
-        _trades = new Trade[Events];
-        for (int i = 0; i < Events; i++)
-        {
-            _trades[i] = new Trade
-            {
-                Timestamp = 1_000_000_000 + (i * step) - random.NextInt64(500_000),
-                Symbol = random.Next(Keys),
-                Price = 100 + random.Next(100),
-                Quantity = 1 + random.Next(10),
-            };
-        }
-    }
+    public void Setup() => _trades = TradeStream.Create(Events, Keys, step: Gap / Keys);
 
     [IterationSetup]
     public void CreateOperator() =>
-        _session = new(WindowOptions.Session(Gap) with { Watermark = s_watermark, Capacity = 4 * Keys, KeyCapacity = 12 * Keys / 10 });
+        _session = new(WindowOptions.Session(Gap) with { Watermark = TradeStream.Watermark, Capacity = 4 * Keys, KeyCapacity = 12 * Keys / 10 });
 
     [Benchmark(OperationsPerInvoke = Events)]
     public long SessionVwap()

@@ -15,8 +15,8 @@ public class WindowOperatorBenchmarks
 {
     private const int Events = 1 << 21;
     private const int Keys = 10_000;
-    private const long Second = 1_000_000_000;
-    private static readonly WatermarkOptions s_watermark = new() { OutOfOrderness = 1_000_000 };
+    private const long Second = TradeStream.Second;
+    private static readonly WatermarkOptions s_watermark = TradeStream.Watermark;
 
     private Trade[] _trades = null!;
     private TimeWindowOperator<Trade, long, VwapAccumulator, TradeVwap, ResultCounter> _tumbling = null!;
@@ -24,21 +24,7 @@ public class WindowOperatorBenchmarks
     private SessionWindowOperator<Trade, long, VwapAccumulator, TradeVwap, ResultCounter> _session = null!;
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var random = new Random(42);
-        _trades = new Trade[Events];
-        for (int i = 0; i < Events; i++)
-        {
-            _trades[i] = new Trade
-            {
-                Timestamp = Second + (i * 5_000L) - random.NextInt64(500_000),
-                Symbol = random.Next(Keys),
-                Price = 100 + random.Next(100),
-                Quantity = 1 + random.Next(10),
-            };
-        }
-    }
+    public void Setup() => _trades = TradeStream.Create(Events, Keys, step: 5_000);
 
     [IterationSetup]
     public void CreateOperators()

@@ -36,6 +36,7 @@ catch (Exception e) when (e is ArgumentException or IOException)
     Console.Error.WriteLine($"in-process-ab: {e.Message}");
     return 2;
 }
+
 foreach (Func<double> build in builds)
 {
     for (int i = 0; i < 3; i++)

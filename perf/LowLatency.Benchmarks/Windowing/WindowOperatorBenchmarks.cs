@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using LowLatency.Engine.Time;
 using LowLatency.Engine.Windowing;
 
 namespace LowLatency.Benchmarks.Windowing;
@@ -16,7 +15,6 @@ public class WindowOperatorBenchmarks
     private const int Events = 1 << 21;
     private const int Keys = 10_000;
     private const long Second = TradeStream.Second;
-    private static readonly WatermarkOptions s_watermark = TradeStream.Watermark;
 
     private Trade[] _trades = null!;
     private TimeWindowOperator<Trade, long, VwapAccumulator, TradeVwap, ResultCounter> _tumbling = null!;
@@ -29,9 +27,9 @@ public class WindowOperatorBenchmarks
     [IterationSetup]
     public void CreateOperators()
     {
-        _tumbling = new(WindowOptions.Tumbling(Second) with { Watermark = s_watermark, Capacity = 3 * Keys, KeyCapacity = 12 * Keys / 10 });
-        _hopping = new(WindowOptions.Hopping(10 * Second, Second) with { Watermark = s_watermark, Capacity = 12 * Keys, KeyCapacity = 12 * Keys / 10 });
-        _session = new(WindowOptions.Session(50_000_000) with { Watermark = s_watermark, Capacity = 4 * Keys });
+        _tumbling = new(WindowOptions.Tumbling(Second) with { Watermark = TradeStream.Watermark, Capacity = 3 * Keys, KeyCapacity = 12 * Keys / 10 });
+        _hopping = new(WindowOptions.Hopping(10 * Second, Second) with { Watermark = TradeStream.Watermark, Capacity = 12 * Keys, KeyCapacity = 12 * Keys / 10 });
+        _session = new(WindowOptions.Session(50_000_000) with { Watermark = TradeStream.Watermark, Capacity = 4 * Keys });
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Events)]

@@ -72,6 +72,7 @@ internal static class Scenario
     /// <summary>A call that runs the scenario once and returns its events per second.</summary>
     public static Func<double> Load(string labDirectory, string name, long events)
     {
+        labDirectory = Path.GetFullPath(labDirectory); // a load context takes absolute paths only
         var context = new BuildLoadContext(labDirectory);
         Assembly lab = context.LoadFromAssemblyPath(Path.Combine(labDirectory, "lowlatency.dll"));
         object instance = Find(lab, name);
@@ -86,15 +87,18 @@ internal static class Scenario
         };
     }
 
-    /// <summary>The scenario named <paramref name="name"/> (its bench name or its type's full name) in the lab assembly.</summary>
+    /// <summary>
+    /// The scenario named <paramref name="name"/> (its bench name or its type's full name) in the lab's own catalogue
+    /// (<c>BenchCatalog.All</c>, the list <c>bench</c> runs), so parameterised rows such as <c>demo-1m-journal</c> are found too.
+    /// </summary>
     private static object Find(Assembly lab, string name)
     {
-        Type contract = lab.GetType("LowLatency.Lab.Bench.IBenchScenario", throwOnError: true)!;
-        PropertyInfo nameOf = contract.GetProperty("Name")!;
-        foreach (Type type in lab.GetTypes().Where(t => contract.IsAssignableFrom(t) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null))
+        Type catalog = lab.GetType("LowLatency.Lab.Bench.BenchCatalog", throwOnError: true)!;
+        var scenarios = (System.Collections.IEnumerable)catalog.GetProperty("All")!.GetValue(null)!;
+        PropertyInfo nameOf = lab.GetType("LowLatency.Lab.Bench.IBenchScenario", throwOnError: true)!.GetProperty("Name")!;
+        foreach (object scenario in scenarios)
         {
-            object scenario = Activator.CreateInstance(type)!;
-            if (type.FullName == name || (string)nameOf.GetValue(scenario)! == name)
+            if (scenario.GetType().FullName == name || (string)nameOf.GetValue(scenario)! == name)
             {
                 return scenario;
             }

@@ -8,7 +8,7 @@
 //
 // Each build's lab (and the engine beside it) loads into its own AssemblyLoadContext, and the scenario's Run is called
 // alternately, base first in even pairs and head first in odd ones, a fraction of a second per call. compare-builds.py
-// alternates whole processes, tens of seconds apart; on this VM a window row moved 12–18 M events/s between calls
+// alternates whole processes, tens of seconds apart; on this VM the session row moved 11–19 M events/s between calls
 // seconds apart, so only many short, interleaved pairs resolve a change of a few percent. The report gives each
 // build's median rate and the median of the per-pair head ÷ base ratios, with how many pairs favoured the head.
 using System.Globalization;

@@ -8,8 +8,8 @@ internal struct CalendarLink
 {
     public int Next;    // the bucket's next entry, or -1
     public int Prev;    // the bucket's previous entry, or -1 (first)
-    public int Where;   // 0: not queued; -1: in the heap; b + 1: in bucket b
+    public int Where;   // 0: not queued; -1: in the run (below the horizon); b + 1: in bucket b
 
-    /// <summary>In the queue (in the heap or in a bucket).</summary>
+    /// <summary>In the queue (in the run or in a bucket).</summary>
     public readonly bool IsQueued => Where != 0;
 }

@@ -73,6 +73,45 @@ public sealed class CalendarQueueTests
         }
     }
 
+    /// <summary>
+    /// A bucket far longer than the run's insertion sort takes (all of 2,000 ids within one bucket's width, ties repeated
+    /// and given in reverse) joins the run in exactly (time, tie) order, and so do the ids set below the horizon meanwhile.
+    /// </summary>
+    [Test]
+    public void CrowdedBucket_JoinsTheRunInTimeThenTieOrder()
+    {
+        var random = Seeds.Create(7);
+        var entries = new Entry[2_000];
+        var queue = new CalendarQueue<Entry>(entries, width: 1 << 20);
+        for (int id = 0; id < entries.Length; id++)
+        {
+            entries[id].At = (1 << 20) + random.Next(100);
+            entries[id].Order = entries.Length - id;
+            queue.Set(id);
+        }
+
+        var expected = Enumerable.Range(0, entries.Length).OrderBy(id => entries[id].At).ThenBy(id => entries[id].Order).ToList();
+        Assert.That(queue.TryPeekDue((1 << 20) + 49, out int first, out _), Is.True);
+        Assert.That(first, Is.EqualTo(expected[0]));
+
+        // The clock is in the bucket now: a move below the horizon is placed by search, not appended.
+        int moved = expected[^1];
+        entries[moved].At = (1 << 20) + 10;
+        entries[moved].Order = -1;
+        queue.Set(moved);
+        expected.Remove(moved);
+        expected.Insert(expected.FindIndex(id => entries[id].At >= (1 << 20) + 10), moved);
+
+        foreach (int id in expected)
+        {
+            Assert.That(queue.TryPeekDue(long.MaxValue - 1, out int due, out long at), Is.True);
+            Assert.That((due, at), Is.EqualTo((id, entries[id].At)));
+            queue.Remove(due);
+        }
+
+        Assert.That(queue.Count, Is.Zero);
+    }
+
     private struct Entry : ICalendarEntry<Entry>
     {
         public long At;

@@ -11,7 +11,7 @@ namespace LowLatency.Engine.State;
 /// sorted once, when the clock reaches it. Session timers are set a whole gap ahead and most are moved or removed before
 /// they are due: the run then holds the due bucket's ids, in cache, not every open session, and what comes due leaves
 /// from its front. (A binary heap in its place cost a sift up and a sift down per session, their branches mispredicted:
-/// the lab's session row runs 1.10× faster without it.) The entries are the owner's (an array it shares with the queue), each carrying its
+/// the lab's session row runs 1.08–1.10× faster without it.) The entries are the owner's (an array it shares with the queue), each carrying its
 /// <see cref="CalendarLink"/>: queueing or moving an entry the owner just wrote reads nothing else (it only writes its
 /// bucket neighbours' links, which need not wait on memory), and the entry a due bucket's walk reads is the one the owner
 /// then acts on. Allocation-free after construction; single-threaded.

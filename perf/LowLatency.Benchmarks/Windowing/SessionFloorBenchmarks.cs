@@ -122,6 +122,57 @@ public class SessionFloorBenchmarks
         return EmitOpen(ref sink);
     }
 
+    /// <summary>On time and in (end − 1, age) order through the engine's heap, fed from the bucket the watermark enters.</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public long ExactHeap()
+    {
+        Ring ring = Ring.Coarse;
+        var sink = default(Emitted);
+        long age = 0;
+        long watermark = long.MinValue;
+        long horizon = long.MinValue; // buckets below it are in the heap
+        foreach (ref readonly Trade t in _trades.AsSpan())
+        {
+            int slot = (int)t.Symbol;
+            ref Session s = ref _sessions[slot];
+            long before = Assign(ref s, in t, ref sink, ref age);
+            long bucket = ring.BucketOf(s.End - 1);
+            if (bucket < horizon || _heap.Contains(slot))
+            {
+                _heap.Set(slot, s.End - 1, s.Age);
+            }
+            else
+            {
+                Queue(ring, slot, before);
+            }
+
+            if (Advanced(in t, ref watermark))
+            {
+                for (horizon = horizon == long.MinValue ? ring.BucketOf(watermark) : horizon; horizon <= ring.BucketOf(watermark); horizon++)
+                {
+                    int b = ring.Index(horizon);
+                    foreach (long entry in _entries.AsSpan(ring.First(b), _counts[b]))
+                    {
+                        if (IsLiveIn(ring, entry, horizon, out int id))
+                        {
+                            _heap.Set(id, _sessions[id].End - 1, _sessions[id].Age);
+                        }
+                    }
+
+                    _counts[b] = 0;
+                }
+
+                while (_heap.TryPeek(out int id, out long time) && time <= watermark)
+                {
+                    _heap.Remove(id);
+                    sink.Emit(ref _sessions[id]);
+                }
+            }
+        }
+
+        return EmitOpen(ref sink);
+    }
+
     /// <summary>On time and in order through a sorted run: the bucket the watermark enters, sorted once by insertion, popped from the front.</summary>
     [Benchmark(OperationsPerInvoke = Events)]
     public long ExactRun()
@@ -186,57 +237,6 @@ public class SessionFloorBenchmarks
 
                 _counts[b] = 0;
                 horizon++;
-            }
-        }
-
-        return EmitOpen(ref sink);
-    }
-
-    /// <summary>On time and in (end − 1, age) order through the engine's heap, fed from the bucket the watermark enters.</summary>
-    [Benchmark(OperationsPerInvoke = Events)]
-    public long ExactHeap()
-    {
-        Ring ring = Ring.Coarse;
-        var sink = default(Emitted);
-        long age = 0;
-        long watermark = long.MinValue;
-        long horizon = long.MinValue; // buckets below it are in the heap
-        foreach (ref readonly Trade t in _trades.AsSpan())
-        {
-            int slot = (int)t.Symbol;
-            ref Session s = ref _sessions[slot];
-            long before = Assign(ref s, in t, ref sink, ref age);
-            long bucket = ring.BucketOf(s.End - 1);
-            if (bucket < horizon || _heap.Contains(slot))
-            {
-                _heap.Set(slot, s.End - 1, s.Age);
-            }
-            else
-            {
-                Queue(ring, slot, before);
-            }
-
-            if (Advanced(in t, ref watermark))
-            {
-                for (horizon = horizon == long.MinValue ? ring.BucketOf(watermark) : horizon; horizon <= ring.BucketOf(watermark); horizon++)
-                {
-                    int b = ring.Index(horizon);
-                    foreach (long entry in _entries.AsSpan(ring.First(b), _counts[b]))
-                    {
-                        if (IsLiveIn(ring, entry, horizon, out int id))
-                        {
-                            _heap.Set(id, _sessions[id].End - 1, _sessions[id].Age);
-                        }
-                    }
-
-                    _counts[b] = 0;
-                }
-
-                while (_heap.TryPeek(out int id, out long time) && time <= watermark)
-                {
-                    _heap.Remove(id);
-                    sink.Emit(ref _sessions[id]);
-                }
             }
         }
 

@@ -18,9 +18,9 @@ namespace LowLatency.Engine.State;
 /// </summary>
 /// <remarks>
 /// Invariant: every id in the run has a time below <c>_horizon</c>, every id in a bucket a time at or above it, so the
-/// run's first id is the earliest whenever the run is not empty, and a bucket joining the run sorts only itself. A bucket
-/// is <c>2^shift</c> ticks wide; a ring of <see cref="Buckets"/> of them spans a lap, and an id more than a lap ahead
-/// waits in its bucket for its lap.
+/// run's first id is the earliest whenever the run is not empty. Buckets join the run only when it is empty, so a bucket
+/// joining it is sorted on its own. A bucket is <c>2^shift</c> ticks wide; a ring of <see cref="Buckets"/> of them spans
+/// a lap, and an id more than a lap ahead waits in its bucket for its lap.
 /// </remarks>
 /// <typeparam name="TEntry">The owner's entry, which carries its link.</typeparam>
 internal sealed class CalendarQueue<TEntry>
@@ -151,28 +151,27 @@ internal sealed class CalendarQueue<TEntry>
         entry.Where = Absent;
     }
 
-    /// <summary>Moves the horizon over buckets until the run holds an id; after a lap of empty buckets it jumps to the earliest id's.</summary>
+    /// <summary>Moves the horizon over buckets until the (empty) run holds an id; after a lap of empty buckets it jumps to the earliest id's.</summary>
     private void MoveNextBuckets()
     {
+        Debug.Assert(_first == 0 && _last == 0, "buckets join the run only when it is empty");
         for (int step = 0; step < Buckets; step++)
         {
             if (_horizon > long.MaxValue - Width)
             {
                 _horizon = long.MaxValue; // the last bucket: everything left goes into the run
-                int from = _last;
                 for (int b = 0; b < Buckets; b++)
                 {
                     AppendBucket(b, long.MaxValue);
                 }
 
-                SortRun(from);
+                SortRun();
                 return;
             }
 
             long end = _horizon + Width;
-            int start = _last;
             AppendBucket(BucketOf(_horizon), end);
-            SortRun(start);
+            SortRun();
             _horizon = end;
             if (_first < _last)
             {
@@ -194,7 +193,7 @@ internal sealed class CalendarQueue<TEntry>
         _horizon = Floor(earliest);
     }
 
-    /// <summary>Appends the ids of bucket <paramref name="b"/> with a time below <paramref name="end"/> (or all, at <see cref="long.MaxValue"/>) to the run, unsorted: they all come after what the run holds.</summary>
+    /// <summary>Appends the ids of bucket <paramref name="b"/> with a time below <paramref name="end"/> (or all, at <see cref="long.MaxValue"/>) to the run, unsorted (the run has room for every id).</summary>
     private void AppendBucket(int b, long end)
     {
         int id = _head[b];
@@ -208,7 +207,6 @@ internal sealed class CalendarQueue<TEntry>
             {
                 Unlink(id, ref entry);
                 entry.Where = InRun;
-                MakeRoom();
                 _run[_last++] = new Due(time, TEntry.Tie(in owned), id);
             }
 
@@ -216,27 +214,27 @@ internal sealed class CalendarQueue<TEntry>
         }
     }
 
-    /// <summary>Sorts the ids appended to the run from <paramref name="from"/>.</summary>
-    private void SortRun(int from)
+    /// <summary>Sorts the run, filled from its buckets.</summary>
+    private void SortRun()
     {
-        Span<Due> appended = _run.AsSpan(from, _last - from);
-        if (appended.Length <= InsertionSortLimit)
+        Span<Due> run = _run.AsSpan(0, _last);
+        if (run.Length <= InsertionSortLimit)
         {
-            for (int i = 1; i < appended.Length; i++)
+            for (int i = 1; i < run.Length; i++)
             {
-                Due due = appended[i];
+                Due due = run[i];
                 int j = i;
-                for (; j > 0 && due.Before(in appended[j - 1]); j--)
+                for (; j > 0 && due.Before(in run[j - 1]); j--)
                 {
-                    appended[j] = appended[j - 1];
+                    run[j] = run[j - 1];
                 }
 
-                appended[j] = due;
+                run[j] = due;
             }
         }
         else
         {
-            HeapSort(appended);
+            HeapSort(run);
         }
     }
 

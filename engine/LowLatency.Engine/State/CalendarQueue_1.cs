@@ -262,7 +262,10 @@ internal sealed class CalendarQueue<TEntry>
         _last++;
     }
 
-    /// <summary>Removes <paramref name="id"/> from the run: the first (it came due) at once, another by a search.</summary>
+    /// <summary>
+    /// Removes <paramref name="id"/> from the run: the first (it came due) at once, another (merged away or moved) by a scan,
+    /// short while the run is one bucket; at the end of Int64, where every id is in the run, a scan of all of them.
+    /// </summary>
     private void RemoveFromRun(int id)
     {
         int i = _first;

@@ -181,8 +181,7 @@ public sealed partial class SessionWindowOperator<TEvent, TKey, TAcc, TFunction,
             _nodes[target].End = mEnd;
             if (count > 1)
             {
-                MergeInto(target, count);
-                SetTimer(target, mEnd - 1 > before ? mEnd - 1 : _core.PurgeAt(mEnd));
+                MergeInto(target, count); // its timer moves with the Schedule below, as any grown session's
             }
         }
         else

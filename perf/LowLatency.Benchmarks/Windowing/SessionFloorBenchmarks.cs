@@ -7,8 +7,9 @@ namespace LowLatency.Benchmarks.Windowing;
 /// <summary>
 /// How fast could any session operator run the lab's <c>window-session</c> stream on this machine? Stripped kernels
 /// beside the operator, on the same trades (10,000 symbols, gap 50 ms, a trade every 5 µs up to 0.5 ms out of order,
-/// B = 1 ms). Each kernel does less than a correct operator must: the symbol is the session's slot (no key table), and
-/// there are no merges, lateness, range checks, full state, counters, sink or snapshots. What they keep, from least to most:
+/// B = 1 ms). Each kernel does less than a correct operator must: the symbol is the session's slot (no key table, but for
+/// <see cref="ExactCalendarKeyed"/>), and there are no merges, lateness, range checks, full state, counters, sink or
+/// snapshots. What they keep, from least to most:
 /// <list type="bullet">
 /// <item><see cref="NoTimers"/>: an event extends its key's session or, past the gap, emits it and opens the next. No
 /// watermark: a session emits when its key's next session opens, the rest at the end.</item>
@@ -17,9 +18,10 @@ namespace LowLatency.Benchmarks.Windowing;
 /// watermark has passed all of it. Sessions fire up to a bucket late, in no set order.</item>
 /// <item><see cref="ExactHeap"/>: on time and in (end − 1, age) order, as DESIGN §4 asks: when the watermark enters a
 /// bucket its live entries go into the engine's <see cref="IndexedMinHeap"/>, and fire from it the moment the
-/// watermark reaches their end − 1 (the engine's calendar until stop 23).</item>
-/// <item><see cref="ExactRun"/>: the same through a run: the bucket the watermark enters, sorted once by insertion,
-/// fired from the front (the engine's calendar since stop 24).</item>
+/// watermark reaches their end − 1 (the engine's due side until stop 23, on lazy buckets).</item>
+/// <item><see cref="ExactCalendar()"/>: the same through the engine's own timer queue, <see cref="CalendarQueue{TEntry}"/>
+/// (intrusive buckets; the bucket the watermark reaches sorted into a run, fired from the front); and
+/// <see cref="ExactCalendarKeyed"/>, the same with the engine's key table in front, as the operator has.</item>
 /// <item><see cref="ExactNarrow"/>: the same without a heap or a run: buckets 2^14 ns wide (about 3 trades); each
 /// advance that reaches a live entry gathers the due ones and sorts them by insertion.</item>
 /// </list>
@@ -34,6 +36,7 @@ public class SessionFloorBenchmarks
     private const int KeyCapacity = 12 * Keys / 10;
     private const long Gap = 50_000_000;
     private const long BoundPlusOne = 1_000_001;  // B + 1, as TradeStream.Watermark
+    private const int PrefetchDistance = 8;       // trades between a key's prefetch and its lookup, as the operator's
 
     private Trade[] _trades = null!;
     private SessionWindowOperator<Trade, long, VwapAccumulator, TradeVwap, ResultCounter> _session = null!;
@@ -42,7 +45,8 @@ public class SessionFloorBenchmarks
     private long[] _entries = null!;   // bucket ring: (age << 32) | slot, a fixed stretch per bucket
     private int[] _counts = null!;
     private int[] _due = null!;
-    private Due[] _run = null!;
+    private CalendarQueue<Session> _calendar = null!;
+    private KeySlotTable<long, int> _keys = null!; // as the operator's (a value beside each bucket), though the slot is all this reads
 
     [GlobalSetup]
     public void Setup()
@@ -52,7 +56,6 @@ public class SessionFloorBenchmarks
         _entries = new long[Math.Max(Ring.Coarse.Size, Ring.Narrow.Size)];
         _counts = new int[Ring.Narrow.Buckets];
         _due = new int[KeyCapacity];
-        _run = new Due[KeyCapacity];
     }
 
     [IterationSetup]
@@ -62,6 +65,8 @@ public class SessionFloorBenchmarks
         _heap = new IndexedMinHeap(KeyCapacity);
         Array.Clear(_sessions);
         Array.Clear(_counts);
+        _calendar = new CalendarQueue<Session>(_sessions, Gap / 256);
+        _keys = new KeySlotTable<long, int>(KeyCapacity);
     }
 
     /// <summary>The engine's session operator, configured as the lab's row.</summary>
@@ -105,16 +110,13 @@ public class SessionFloorBenchmarks
                 long passed = ((watermark + 1) >> ring.Shift) - 1; // the last bucket the watermark has wholly passed
                 for (swept = swept == long.MinValue ? passed + 1 : swept; swept <= passed; swept++)
                 {
-                    int b = ring.Index(swept);
-                    foreach (long entry in _entries.AsSpan(ring.First(b), _counts[b]))
+                    foreach (long entry in Take(ring, swept))
                     {
                         if (IsLiveIn(ring, entry, swept, out int id))
                         {
                             sink.Emit(ref _sessions[id]);
                         }
                     }
-
-                    _counts[b] = 0;
                 }
             }
         }
@@ -150,16 +152,13 @@ public class SessionFloorBenchmarks
             {
                 for (horizon = horizon == long.MinValue ? ring.BucketOf(watermark) : horizon; horizon <= ring.BucketOf(watermark); horizon++)
                 {
-                    int b = ring.Index(horizon);
-                    foreach (long entry in _entries.AsSpan(ring.First(b), _counts[b]))
+                    foreach (long entry in Take(ring, horizon))
                     {
                         if (IsLiveIn(ring, entry, horizon, out int id))
                         {
                             _heap.Set(id, _sessions[id].End - 1, _sessions[id].Age);
                         }
                     }
-
-                    _counts[b] = 0;
                 }
 
                 while (_heap.TryPeek(out int id, out long time) && time <= watermark)
@@ -173,70 +172,50 @@ public class SessionFloorBenchmarks
         return EmitOpen(ref sink);
     }
 
-    /// <summary>On time and in order through a sorted run: the bucket the watermark enters, sorted once by insertion, popped from the front.</summary>
+    /// <summary>
+    /// On time and in (end − 1, age) order through the engine's own timer queue (<see cref="CalendarQueue{TEntry}"/>,
+    /// buckets gap / 256 wide as the operator's): a session's timer moves as it grows, and fires from the queue's run.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = Events)]
-    public long ExactRun()
+    public long ExactCalendar() => ExactCalendar(keyed: false);
+
+    /// <summary>
+    /// <see cref="ExactCalendar()"/> with a key table, as the operator has: each symbol's slot found in the engine's
+    /// <see cref="KeySlotTable{TKey, TValue}"/>, prefetched 8 trades ahead.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public long ExactCalendarKeyed() => ExactCalendar(keyed: true);
+
+    private long ExactCalendar(bool keyed)
     {
-        Ring ring = Ring.Coarse;
         var sink = default(Emitted);
         long age = 0;
         long watermark = long.MinValue;
-        long horizon = long.MinValue; // buckets below it are in the run
-        int first = 0;
-        int last = 0;
-        foreach (ref readonly Trade t in _trades.AsSpan())
+        Span<Trade> trades = _trades;
+        for (int i = 0; i < trades.Length; i++)
         {
-            int slot = (int)t.Symbol;
+            ref Trade t = ref trades[i];
+            if (keyed && i + PrefetchDistance < trades.Length)
+            {
+                _keys.Prefetch(trades[i + PrefetchDistance].Symbol);
+            }
+
+            int slot = keyed ? KeySlot(t.Symbol) : (int)t.Symbol;
             ref Session s = ref _sessions[slot];
-            long before = Assign(ref s, in t, ref sink, ref age);
-            if (ring.BucketOf(s.End - 1) < horizon)
+            Assign(ref s, in t, ref sink, ref age);
+            if (!s.Timer.IsQueued || s.QueuedAt != s.End - 1)
             {
-                throw new InvalidOperationException("not in this floor: a session moved into the run's buckets");
+                s.QueuedAt = s.End - 1; // the entry first, then the queue reads it
+                _calendar.Set(slot);
             }
 
-            Queue(ring, slot, before);
-            if (!Advanced(in t, ref watermark))
+            if (Advanced(in t, ref watermark))
             {
-                continue;
-            }
-
-            horizon = horizon == long.MinValue ? ring.BucketOf(watermark) : horizon;
-            while (true)
-            {
-                for (; first < last && _run[first].Time <= watermark; first++)
+                while (_calendar.TryPeekDue(watermark, out int id, out _))
                 {
-                    ref Session q = ref _sessions[_run[first].Slot];
-                    if (q.Open && q.Age == _run[first].Age && q.End - 1 == _run[first].Time)
-                    {
-                        sink.Emit(ref q);
-                    }
+                    _calendar.Remove(id);
+                    sink.Emit(ref _sessions[id]);
                 }
-
-                if (first < last || horizon > ring.BucketOf(watermark))
-                {
-                    break;
-                }
-
-                // The watermark entered bucket `horizon`: its live entries, sorted by insertion, become the run.
-                first = last = 0;
-                int b = ring.Index(horizon);
-                foreach (long entry in _entries.AsSpan(ring.First(b), _counts[b]))
-                {
-                    if (IsLiveIn(ring, entry, horizon, out int id))
-                    {
-                        var due = new Due(_sessions[id].End - 1, _sessions[id].Age, id);
-                        int j = last++;
-                        for (; j > 0 && due.Before(in _run[j - 1]); j--)
-                        {
-                            _run[j] = _run[j - 1];
-                        }
-
-                        _run[j] = due;
-                    }
-                }
-
-                _counts[b] = 0;
-                horizon++;
             }
         }
 
@@ -352,6 +331,22 @@ public class SessionFloorBenchmarks
         }
     }
 
+    /// <summary>The slot of <paramref name="symbol"/> in the key table, found as the operator finds a key (added the first time).</summary>
+    private int KeySlot(long symbol)
+    {
+        _keys.FindValue(symbol, out int slot);
+        return slot >= 0 ? slot : _keys.GetOrAdd(symbol, out _);
+    }
+
+    /// <summary>The entries of <paramref name="bucket"/>, which is emptied for its next lap (nothing is appended while they are read).</summary>
+    private ReadOnlySpan<long> Take(Ring ring, long bucket)
+    {
+        int b = ring.Index(bucket);
+        ReadOnlySpan<long> entries = _entries.AsSpan(ring.First(b), _counts[b]);
+        _counts[b] = 0;
+        return entries;
+    }
+
     /// <summary>True when <paramref name="entry"/> is the current entry of an open session whose end − 1 is in <paramref name="bucket"/>.</summary>
     private bool IsLiveIn(Ring ring, long entry, long bucket, out int slot)
     {
@@ -401,24 +396,24 @@ public class SessionFloorBenchmarks
         public int First(int index) => index * Capacity;
     }
 
-    private struct Session
+    /// <summary>A key's session; also an entry of the engine's timer queue (<see cref="ExactCalendar()"/>), as the operator's nodes are.</summary>
+    private struct Session : ICalendarEntry<Session>
     {
         public long Start;
         public long End;
         public long Age;
         public VwapAccumulator Acc;
         public bool Open;
+        public long QueuedAt;
+        public CalendarLink Timer;
+
+        public static ref CalendarLink Link(ref Session entry) => ref entry.Timer;
+
+        public static long Time(in Session entry) => entry.QueuedAt;
+
+        public static long Tie(in Session entry) => entry.Age;
 
         public readonly bool FiresAfter(in Session other) => End > other.End || (End == other.End && Age > other.Age);
-    }
-
-    private readonly struct Due(long time, long age, int slot)
-    {
-        public readonly long Time = time;
-        public readonly long Age = age;
-        public readonly int Slot = slot;
-
-        public bool Before(in Due other) => Time < other.Time || (Time == other.Time && Age < other.Age);
     }
 
     private struct Emitted

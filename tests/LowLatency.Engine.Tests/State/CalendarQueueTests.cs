@@ -74,8 +74,8 @@ public sealed class CalendarQueueTests
     }
 
     /// <summary>
-    /// A bucket far longer than the run's insertion sort takes (all of 2,000 ids within one bucket's width, ties repeated
-    /// and given in reverse) joins the run in exactly (time, tie) order, and so do the ids set below the horizon meanwhile.
+    /// A bucket far longer than the run's insertion sort takes (all of 2,000 ids within one bucket's width, times repeated,
+    /// ties in reverse id order) joins the run in exactly (time, tie) order, and so does an id moved below the horizon meanwhile.
     /// </summary>
     [Test]
     public void CrowdedBucket_JoinsTheRunInTimeThenTieOrder()

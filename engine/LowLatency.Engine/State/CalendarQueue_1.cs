@@ -357,6 +357,7 @@ internal sealed class CalendarQueue<TEntry>
         _far++;
     }
 
+    /// <summary>Takes <paramref name="id"/> out of its bucket; the caller sets where it is now (the run, or absent).</summary>
     private void Unlink(int id, ref CalendarLink entry)
     {
         if (entry.Prev >= 0)
@@ -373,7 +374,6 @@ internal sealed class CalendarQueue<TEntry>
             Link(entry.Next).Prev = entry.Prev;
         }
 
-        entry.Where = Absent;
         _far--;
         Debug.Assert(_far >= 0, "unlinked only what was linked");
     }

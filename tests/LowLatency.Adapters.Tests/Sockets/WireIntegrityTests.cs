@@ -190,19 +190,20 @@ public sealed class WireIntegrityTests
     }
 
     /// <summary>Changes 1 to 4 payload bytes (the header is left valid: its own checks are tested elsewhere).</summary>
+    /// <summary>Changes 1 to 4 distinct bytes after the header, each to another value, so the frame always differs from what was sent.</summary>
     private static void Mutate(byte[] frame, Random random)
     {
         int changes = random.Next(1, 5);
-        for (int i = 0; i < changes; i++)
+        var changed = new HashSet<int>();
+        while (changed.Count < changes)
         {
             int at = random.Next(WireFormat.HeaderSize, frame.Length);
-            byte value;
-            do
+            if (!changed.Add(at))
             {
-                value = (byte)random.Next(256);
+                continue; // a second change at one place could put its byte back
             }
-            while (value == frame[at]);
-            frame[at] = value;
+
+            frame[at] = (byte)(frame[at] + 1 + random.Next(255)); // never the byte it was
         }
     }
 
